@@ -1,0 +1,328 @@
+/*
+ * hotspot.h — libhotspot, the one public header.
+ *
+ * libhotspot turns geocoded crime incidents into grid counts (and, in later
+ * modules, ward tables, kernel density and hotspot statistics).
+ *
+ * Conventions (as in PROJ, GEOS and h3):
+ *  - Every fallible call returns an hs_status; HS_OK is 0. On failure the
+ *    context holds a one-line message (hs_ctx_last_error) naming the file,
+ *    line or record and the problem.
+ *  - Inputs first, outputs last. Every *_create has a *_destroy that accepts
+ *    NULL.
+ *  - Ownership is stated on every function: "borrowed" pointers stay owned by
+ *    the object they came from and live as long as it does; "owned" results
+ *    must be released by the caller with the named *_destroy.
+ *  - An hs_ctx is used by one thread at a time. Objects created with a
+ *    context may be read (const calls) from any thread, but written only
+ *    with that context.
+ *  - Lengths are metres in the working CRS; names carry their unit
+ *    (cell_size_m).
+ */
+#ifndef HOTSPOT_H
+#define HOTSPOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && defined(HS_SHARED_BUILD)
+#define HS_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#define HS_API __attribute__((visibility("default")))
+#else
+#define HS_API
+#endif
+
+#define HS_VERSION_MAJOR 0
+#define HS_VERSION_MINOR 1
+#define HS_VERSION_PATCH 0
+#define HS_VERSION_STRING "0.1.0"
+
+/** Library version string of the linked library, e.g. "0.1.0". */
+HS_API const char *hs_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Status codes                                                             */
+/* ------------------------------------------------------------------------ */
+
+typedef enum hs_status {
+    HS_OK = 0,
+    HS_EINVAL = 1,  /**< invalid argument (NULL, out of range, bad option) */
+    HS_ENOMEM = 2,  /**< out of memory */
+    HS_EIO = 3,     /**< a file could not be opened, read or written */
+    HS_EPARSE = 4,  /**< a file is malformed (message has FILE:LINE) */
+    HS_ECRS = 5,    /**< a CRS is unknown, not metric, or cannot be used */
+    HS_ERANGE = 6,  /**< a value is outside what can be represented */
+    HS_EFORMAT = 7, /**< unsupported output format / extension */
+    HS_ENODATA = 8, /**< nothing to work on (e.g. no incidents used) */
+    HS_STATUS_COUNT_ = 9
+} hs_status;
+
+/** Static text for a status ("invalid argument", ...). Never NULL. */
+HS_API const char *hs_status_string(hs_status status);
+
+/* ------------------------------------------------------------------------ */
+/* Context                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/** Opaque per-thread context. Owns the PROJ context and the last error. */
+typedef struct hs_ctx hs_ctx;
+
+/**
+ * Creates a context with the working CRS EPSG:27700 (British National Grid)
+ * and as many worker threads as there are cores (at most 64).
+ * out: owned; release with hs_ctx_destroy.
+ */
+HS_API hs_status hs_ctx_create(hs_ctx **out);
+/** Releases a context. NULL is accepted. */
+HS_API void hs_ctx_destroy(hs_ctx *ctx);
+
+/** The last error's message; borrowed, valid until the next call on ctx.
+ *  "" when no error happened yet. */
+HS_API const char *hs_ctx_last_error(const hs_ctx *ctx);
+
+/**
+ * Sets the working CRS (any string PROJ understands: "EPSG:27700",
+ * "EPSG:32630", WKT, PROJJSON). It must be projected with metre axes.
+ * Incident tables read afterwards use it.
+ */
+HS_API hs_status hs_ctx_set_crs(hs_ctx *ctx, const char *crs);
+/** The working CRS as given; borrowed. */
+HS_API const char *hs_ctx_crs(const hs_ctx *ctx);
+
+/**
+ * Number of worker threads used for large inputs (1..64; 0 = number of
+ * cores). Results are identical for every thread count.
+ */
+HS_API hs_status hs_ctx_set_threads(hs_ctx *ctx, int threads);
+
+/* ------------------------------------------------------------------------ */
+/* Incidents                                                                */
+/* ------------------------------------------------------------------------ */
+
+/** How much of an incident's date is known. */
+typedef enum hs_time_precision {
+    HS_TIME_NONE = 0,   /**< no date */
+    HS_TIME_MONTH = 1,  /**< year and month (data.police.uk) */
+    HS_TIME_DAY = 2,    /**< a calendar day */
+    HS_TIME_MINUTE = 3, /**< date and time to the minute */
+    HS_TIME_SECOND = 4  /**< date and time to the second */
+} hs_time_precision;
+
+/** Why a row was not used. Every row read is used or has one reason. */
+typedef enum hs_reject_reason {
+    HS_REJECT_NO_LOCATION = 0, /**< empty coordinate ("No Location") */
+    HS_REJECT_BAD_NUMBER,      /**< a coordinate is not a finite number */
+    HS_REJECT_OUTSIDE_AREA,    /**< outside the working CRS's area of use */
+    HS_REJECT_BAD_DATE,        /**< date not ISO 8601 or not a real date */
+    HS_REJECT_NO_DATE,         /**< empty date while a date filter is set */
+    HS_REJECT_BAD_WEIGHT,      /**< weight empty, not a number, or < 0 */
+    HS_REJECT_FIELD_COUNT,     /**< fields differ from the header's */
+    HS_REJECT_EMPTY_ROW,       /**< a blank line inside the file */
+    HS_REJECT_CRIME_TYPE,      /**< filtered out by the crime types */
+    HS_REJECT_DATE_RANGE,      /**< filtered out by --from / --to */
+    HS_REJECT_COUNT_
+} hs_reject_reason;
+
+/** Static short name of a reason ("no location", ...). Never NULL. */
+HS_API const char *hs_reject_reason_string(hs_reject_reason reason);
+
+/** One incident, by value. */
+typedef struct hs_incident {
+    double x, y;   /**< working CRS, metres */
+    double weight; /**< 1 unless a weight column was read */
+    /** Seconds since 1970-01-01T00:00 of the date as written (no time-zone
+     *  shift); the start of the month or day for coarser precisions. */
+    int64_t time_s;
+    hs_time_precision precision;
+    uint32_t category; /**< index for hs_incidents_category_name, or
+                            HS_NO_CATEGORY */
+    uint32_t file;     /**< index for hs_incidents_file_name */
+    uint64_t line;     /**< 1-based line where the record starts */
+} hs_incident;
+
+#define HS_NO_CATEGORY UINT32_MAX
+
+/** A rejected row. */
+typedef struct hs_reject {
+    uint32_t file;
+    uint64_t line;
+    hs_reject_reason reason;
+    uint64_t offset; /**< byte offset of the record in its file */
+    uint64_t length; /**< bytes of the record, without its line end */
+} hs_reject;
+
+/** Row accounting of one file, or of all: read = used + sum(rejected). */
+typedef struct hs_read_summary {
+    uint64_t rows_read;
+    uint64_t rows_used;
+    uint64_t rejected[HS_REJECT_COUNT_];
+} hs_read_summary;
+
+/**
+ * How to read a CSV. Zero the struct with hs_read_options_init, then set
+ * what you need. All strings are borrowed for the duration of the call.
+ *
+ * A data.police.uk street-level file is recognised from its header (its 12
+ * column names) and needs no column names. Any other CSV names either
+ * x_column + y_column (+ input_crs, default: the working CRS) or
+ * lon_column + lat_column (EPSG:4326). Column options also override the
+ * police.uk defaults.
+ */
+typedef struct hs_read_options {
+    const char *x_column, *y_column;
+    const char *input_crs; /**< CRS of x/y; NULL = the working CRS */
+    const char *lon_column, *lat_column;
+    const char *date_column;     /**< ISO 8601 date or date-time */
+    const char *category_column; /**< crime type */
+    const char *weight_column;   /**< non-negative number, default 1 */
+    /** Keep only these categories (exact, case-insensitive); NULL/0 = all. */
+    const char *const *crime_types;
+    size_t crime_type_count;
+    /** Inclusive bounds "YYYY-MM" or "YYYY-MM-DD"; NULL = open. A record
+     *  passes when the start of its date lies within [start of from, end of
+     *  to]. */
+    const char *from, *to;
+} hs_read_options;
+
+HS_API void hs_read_options_init(hs_read_options *opts);
+
+/** Opaque incidents table: struct of arrays, in file order. */
+typedef struct hs_incidents hs_incidents;
+
+/** out: owned, empty table in ctx's working CRS; hs_incidents_destroy. */
+HS_API hs_status hs_incidents_create(hs_ctx *ctx, hs_incidents **out);
+HS_API void hs_incidents_destroy(hs_incidents *inc);
+
+/**
+ * Reads one CSV file and appends its rows (used ones to the table, rejected
+ * ones to the rejects list). On HS_EPARSE/HS_EIO nothing of that file is
+ * appended and the message is "FILE:LINE: problem".
+ */
+HS_API hs_status hs_incidents_read_csv(hs_ctx *ctx, const char *path,
+                                       const hs_read_options *opts,
+                                       hs_incidents *inc);
+/**
+ * As hs_incidents_read_csv, from memory; name is used in messages and as
+ * the file name. data is borrowed for the call only.
+ */
+HS_API hs_status hs_incidents_read_csv_buffer(hs_ctx *ctx, const char *name,
+                                              const char *data, size_t size,
+                                              const hs_read_options *opts,
+                                              hs_incidents *inc);
+
+HS_API size_t hs_incidents_count(const hs_incidents *inc);
+/** Copies incident i (i < count) into *out. */
+HS_API hs_status hs_incidents_get(const hs_incidents *inc, size_t i,
+                                  hs_incident *out);
+/** Borrowed coordinate arrays of length hs_incidents_count (working CRS). */
+HS_API const double *hs_incidents_x(const hs_incidents *inc);
+HS_API const double *hs_incidents_y(const hs_incidents *inc);
+HS_API const double *hs_incidents_weight(const hs_incidents *inc);
+/** The working CRS of the table; borrowed. */
+HS_API const char *hs_incidents_crs(const hs_incidents *inc);
+
+HS_API size_t hs_incidents_category_count(const hs_incidents *inc);
+/** Borrowed name of a category; NULL when out of range. */
+HS_API const char *hs_incidents_category_name(const hs_incidents *inc,
+                                              uint32_t category);
+HS_API size_t hs_incidents_file_count(const hs_incidents *inc);
+/** Borrowed name of a file as given to the reader; NULL when out of range. */
+HS_API const char *hs_incidents_file_name(const hs_incidents *inc,
+                                          uint32_t file);
+
+/** Accounting of one file (file < file_count) or, with file = UINT32_MAX,
+ *  of all files. */
+HS_API hs_status hs_incidents_summary(const hs_incidents *inc, uint32_t file,
+                                      hs_read_summary *out);
+HS_API size_t hs_incidents_reject_count(const hs_incidents *inc);
+HS_API hs_status hs_incidents_reject_get(const hs_incidents *inc, size_t i,
+                                         hs_reject *out);
+/**
+ * Writes every rejected row as CSV (file,line,reason,record) where record
+ * is the row's text, re-read from its file ("" for buffers). Written to a
+ * temporary name and renamed.
+ */
+HS_API hs_status hs_incidents_write_rejects(hs_ctx *ctx,
+                                            const hs_incidents *inc,
+                                            const char *path);
+
+/* ------------------------------------------------------------------------ */
+/* Grids                                                                    */
+/* ------------------------------------------------------------------------ */
+
+typedef enum hs_grid_shape {
+    HS_GRID_SQUARE = 0,
+    /** Pointy-topped hexagons; cell_size_m is the width across flats (the
+     *  distance between neighbouring centres), as sf::st_make_grid. */
+    HS_GRID_HEX = 1
+} hs_grid_shape;
+
+typedef struct hs_grid_options {
+    double cell_size_m; /**< > 0; default 150 */
+    hs_grid_shape shape;
+    /** Grid origin; by default (0, 0) of the working CRS, so cells of
+     *  different runs and areas line up (edges at multiples of the size). */
+    double origin_x, origin_y;
+} hs_grid_options;
+
+HS_API void hs_grid_options_init(hs_grid_options *opts);
+
+/** Opaque grid of non-empty cells, sorted by (row, col). */
+typedef struct hs_grid hs_grid;
+
+/** One cell, by value. row grows northward, col eastward; both are
+ *  counted from the origin, so they are stable across runs. */
+typedef struct hs_cell {
+    int64_t row, col;
+    double x_min, y_min, x_max, y_max; /**< bounding box, working CRS */
+    double cx, cy;                     /**< centre */
+    uint64_t count;
+    double weight; /**< sum of weights, in file order */
+} hs_cell;
+
+/**
+ * Counts incidents per cell. A square cell is [x_min, x_max) x
+ * [y_min, y_max): a point on a shared edge belongs to the cell east/north of
+ * it. A hex cell holds the points nearest its centre; a point equidistant
+ * from two centres goes to the one with the smaller (row, col).
+ * out: owned; hs_grid_destroy.
+ */
+HS_API hs_status hs_grid_count(hs_ctx *ctx, const hs_incidents *inc,
+                               const hs_grid_options *opts, hs_grid **out);
+HS_API void hs_grid_destroy(hs_grid *grid);
+
+HS_API size_t hs_grid_cell_count(const hs_grid *grid);
+HS_API hs_status hs_grid_cell(const hs_grid *grid, size_t i, hs_cell *out);
+/**
+ * Stable id of cell i from its position, e.g. "sq150_3753_1157"
+ * (shape, size, col, row). Writes at most size bytes including the NUL and
+ * returns the full length (as snprintf).
+ */
+HS_API int hs_grid_cell_id(const hs_grid *grid, size_t i, char *buf,
+                           size_t size);
+/**
+ * Ring of cell i in the working CRS, counter-clockwise, closed:
+ * 5 points for squares, 7 for hexagons. xy must hold 14 doubles;
+ * *n receives the number of points.
+ */
+HS_API hs_status hs_grid_cell_ring(const hs_grid *grid, size_t i,
+                                   double xy[14], size_t *n);
+
+/**
+ * Writes the grid by extension: ".geojson"/".json" (RFC 7946, WGS84 lon/lat,
+ * counter-clockwise rings, no "crs" member) or ".csv" (working CRS). Each
+ * cell has id,row,col,x_min,y_min,x_max,y_max,count,weight. Written to a
+ * temporary name and renamed: a failed run leaves no file.
+ */
+HS_API hs_status hs_grid_write(hs_ctx *ctx, const hs_grid *grid,
+                               const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* HOTSPOT_H */

@@ -1,0 +1,149 @@
+/* crs.c — everything that touches PROJ (the only file including proj.h).
+ *
+ * Transformations are built with proj_create_crs_to_crs and normalised with
+ * proj_normalize_for_visualization so that coordinates are always x/east,
+ * y/north (lon, lat for EPSG:4326), whatever the CRS's axis order. PROJ picks
+ * the most accurate operation available per point (for WGS84 -> British
+ * National Grid on a stock Debian: the 7-parameter Helmert "OSGB36 to WGS 84
+ * (6)", 2 m accuracy, the same as cs2cs). */
+#include "internal.h"
+
+#include <math.h>
+#include <proj.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct hs__xform {
+    PJ_CONTEXT *ctx;
+    bool own_ctx;
+    PJ *pj;
+    char *src;
+};
+
+void *hs__crs_ctx_new(void) {
+    PJ_CONTEXT *c = proj_context_create();
+    if (c) proj_log_level(c, PJ_LOG_NONE);
+    return c;
+}
+
+void hs__crs_ctx_free(void *proj) {
+    if (proj) proj_context_destroy((PJ_CONTEXT *)proj);
+}
+
+static const char *proj_msg(PJ_CONTEXT *c) {
+    int e = proj_context_errno(c);
+    const char *m = e ? proj_context_errno_string(c, e) : NULL;
+    return m ? m : "unknown CRS";
+}
+
+hs_status hs__crs_check_metric(hs_ctx *ctx, const char *crs) {
+    PJ_CONTEXT *c = ctx->proj;
+    PJ *pj = proj_create(c, crs);
+    if (!pj) return hs__error(ctx, HS_ECRS, "CRS '%s': %s", crs, proj_msg(c));
+    hs_status st = HS_OK;
+    PJ *horiz = NULL;
+    PJ_TYPE type = proj_get_type(pj);
+    if (type == PJ_TYPE_COMPOUND_CRS) {
+        horiz = proj_crs_get_sub_crs(c, pj, 0);
+        type = horiz ? proj_get_type(horiz) : PJ_TYPE_UNKNOWN;
+    }
+    if (type != PJ_TYPE_PROJECTED_CRS) {
+        st = hs__error(ctx, HS_ECRS,
+                       "CRS '%s' is not a projected CRS: the working CRS must "
+                       "have metre axes (e.g. EPSG:27700)",
+                       crs);
+    } else {
+        PJ *cs = proj_crs_get_coordinate_system(c, horiz ? horiz : pj);
+        double factor = 0;
+        const char *unit = NULL;
+        if (!cs || !proj_cs_get_axis_info(c, cs, 0, NULL, NULL, NULL, &factor,
+                                          &unit, NULL, NULL) ||
+            fabs(factor - 1.0) > 1e-12)
+            st = hs__error(ctx, HS_ECRS,
+                           "CRS '%s' has axes in %s, not metres: choose a "
+                           "metric working CRS",
+                           crs, unit ? unit : "unknown units");
+        proj_destroy(cs);
+    }
+    proj_destroy(horiz);
+    proj_destroy(pj);
+    return st;
+}
+
+bool hs__crs_same(void *proj_ctx, const char *a, const char *b) {
+    if (strcmp(a, b) == 0) return true;
+    PJ_CONTEXT *c = proj_ctx;
+    PJ *pa = proj_create(c, a), *pb = proj_create(c, b);
+    bool same = pa && pb && proj_is_equivalent_to_with_ctx(c, pa, pb, PJ_COMP_EQUIVALENT);
+    proj_destroy(pa);
+    proj_destroy(pb);
+    return same;
+}
+
+hs__xform *hs__xform_create(void *proj_ctx, const char *src, const char *dst,
+                            char *err, size_t errsize) {
+    hs__xform *xf = calloc(1, sizeof *xf);
+    if (!xf) {
+        hs__format(err, errsize, "out of memory");
+        return NULL;
+    }
+    xf->own_ctx = proj_ctx == NULL;
+    xf->ctx = proj_ctx ? proj_ctx : hs__crs_ctx_new();
+    xf->src = hs__strdup(src);
+    if (!xf->ctx || !xf->src) {
+        hs__format(err, errsize, "out of memory");
+        hs__xform_destroy(xf);
+        return NULL;
+    }
+    PJ *raw = proj_create_crs_to_crs(xf->ctx, src, dst, NULL);
+    if (!raw) {
+        hs__format(err, errsize, "no transformation from '%s' to '%s': %s", src,
+                   dst, proj_msg(xf->ctx));
+        hs__xform_destroy(xf);
+        return NULL;
+    }
+    xf->pj = proj_normalize_for_visualization(xf->ctx, raw);
+    proj_destroy(raw);
+    if (!xf->pj) {
+        hs__format(err, errsize, "cannot normalise axis order of '%s' -> '%s': %s",
+                   src, dst, proj_msg(xf->ctx));
+        hs__xform_destroy(xf);
+        return NULL;
+    }
+    return xf;
+}
+
+void hs__xform_destroy(hs__xform *xf) {
+    if (!xf) return;
+    proj_destroy(xf->pj);
+    if (xf->own_ctx) hs__crs_ctx_free(xf->ctx);
+    free(xf->src);
+    free(xf);
+}
+
+bool hs__xform_run(hs__xform *xf, double *x, double *y, size_t n) {
+    if (n == 0) return true;
+    proj_errno_reset(xf->pj);
+    size_t done = proj_trans_generic(xf->pj, PJ_FWD, x, sizeof(double), n, y,
+                                     sizeof(double), n, NULL, 0, 0, NULL, 0, 0);
+    /* Single points that fail come back as HUGE_VAL; callers test for them. */
+    return done == n;
+}
+
+bool hs__xform_area_in_src(hs__xform *xf, const char *dst, double box[4]) {
+    PJ *d = proj_create(xf->ctx, dst);
+    double w, s, e, n;
+    bool ok = d && proj_get_area_of_use(xf->ctx, d, &w, &s, &e, &n, NULL) &&
+              w > -1000;
+    proj_destroy(d);
+    if (!ok) return false;
+    PJ *raw = proj_create_crs_to_crs(xf->ctx, "EPSG:4326", xf->src, NULL);
+    PJ *pj = raw ? proj_normalize_for_visualization(xf->ctx, raw) : NULL;
+    proj_destroy(raw);
+    if (!pj) return false;
+    if (e < w) e += 360; /* area crossing the antimeridian */
+    ok = proj_trans_bounds(xf->ctx, pj, PJ_FWD, w, s, e, n, &box[0], &box[1],
+                           &box[2], &box[3], 21) != 0;
+    proj_destroy(pj);
+    return ok;
+}

@@ -1,0 +1,117 @@
+/* csv.c — RFC 4180 record scanner over a memory buffer.
+ *
+ * Accepts LF and CRLF line ends, quoted fields with doubled quotes and
+ * embedded line ends. Lenient where real exports are: a quote inside an
+ * unquoted field (12" pipe) and a bare CR are plain text. Strict where
+ * data would be lost: an unclosed quote, text after a closing quote, and NUL
+ * bytes are errors. Fields point into the buffer (no copies); the scan is a
+ * table-driven byte loop, about one byte per cycle. */
+#include "internal.h"
+
+#include <string.h>
+
+/* Bytes that end an unquoted field (or need a look). */
+static const uint8_t plain_stop[256] = {[','] = 1, ['\n'] = 1, ['\r'] = 1, [0] = 1};
+/* Bytes that need a look inside a quoted field. */
+static const uint8_t quoted_stop[256] = {['"'] = 1, ['\n'] = 1, [0] = 1};
+
+static bool at_line_end(const char *p, const char *end) {
+    return *p == '\n' || (*p == '\r' && (p + 1 == end || p[1] == '\n'));
+}
+
+const char *hs__csv_record(const char *p, const char *end, hs__field *fields,
+                           size_t max, size_t *nfields, uint64_t *newlines,
+                           const char **rec_end, hs__csv_result *res) {
+    size_t nf = 0;
+    uint64_t nl = 0;
+    *res = HS__CSV_OK;
+    for (;;) {
+        hs__field f = {0};
+        if (p < end && *p == '"') {
+            const char *s = ++p;
+            bool esc = false;
+            for (;;) {
+                while (p < end && !quoted_stop[(uint8_t)*p]) p++;
+                if (p >= end) {
+                    *res = HS__CSV_UNTERMINATED;
+                    goto fail;
+                }
+                if (*p == '\n') {
+                    nl++;
+                    p++;
+                } else if (*p == 0) {
+                    *res = HS__CSV_NUL;
+                    goto fail;
+                } else if (p + 1 < end && p[1] == '"') {
+                    esc = true;
+                    p += 2;
+                } else {
+                    break;
+                }
+            }
+            f.s = s;
+            f.len = (size_t)(p - s);
+            f.quoted = 1;
+            f.escaped = esc;
+            p++;
+            if (p < end && *p != ',' && !at_line_end(p, end)) {
+                *res = *p == 0 ? HS__CSV_NUL : HS__CSV_AFTER_QUOTE;
+                goto fail;
+            }
+        } else {
+            const char *s = p;
+            for (;;) {
+                while (p < end && !plain_stop[(uint8_t)*p]) p++;
+                if (p < end && *p == '\r' && !at_line_end(p, end)) {
+                    p++;
+                    continue;
+                }
+                break;
+            }
+            if (p < end && *p == 0) {
+                *res = HS__CSV_NUL;
+                goto fail;
+            }
+            f.s = s;
+            f.len = (size_t)(p - s);
+        }
+        if (nf < max) fields[nf] = f;
+        nf++;
+        if (p >= end) {
+            *rec_end = end;
+            break;
+        }
+        if (*p == ',') {
+            p++;
+            continue;
+        }
+        *rec_end = p;
+        if (*p == '\r') p++;
+        p++;
+        nl++;
+        break;
+    }
+    *nfields = nf;
+    *newlines = nl;
+    return p;
+fail:
+    *nfields = nf;
+    *newlines = nl;
+    *rec_end = p;
+    return p;
+}
+
+size_t hs__csv_unescape(const hs__field *f, char *buf) {
+    if (!f->escaped) {
+        memcpy(buf, f->s, f->len);
+        buf[f->len] = 0;
+        return f->len;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < f->len; i++) {
+        buf[n++] = f->s[i];
+        if (f->s[i] == '"') i++; /* "" -> " */
+    }
+    buf[n] = 0;
+    return n;
+}

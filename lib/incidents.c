@@ -1,0 +1,218 @@
+/* incidents.c — the incidents table shared by every module: a struct of
+ * arrays (x, y, weight, time, category, file, line) so that hot loops read
+ * only the columns they need, plus the row accounting and the rejects. */
+#include "internal.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+hs_status hs_incidents_create(hs_ctx *ctx, hs_incidents **out) {
+    if (!ctx || !out) return HS_EINVAL;
+    *out = NULL;
+    hs_incidents *inc = calloc(1, sizeof *inc);
+    if (!inc || !(inc->crs = hs__strdup(ctx->crs))) {
+        free(inc);
+        return hs__error(ctx, HS_ENOMEM, "out of memory");
+    }
+    *out = inc;
+    return HS_OK;
+}
+
+void hs_incidents_destroy(hs_incidents *inc) {
+    if (!inc) return;
+    free(inc->crs);
+    free(inc->x);
+    free(inc->y);
+    free(inc->w);
+    free(inc->t);
+    free(inc->prec);
+    free(inc->cat);
+    free(inc->file);
+    free(inc->line);
+    hs__strtab_free(&inc->cats);
+    for (size_t i = 0; i < inc->nfiles; i++) free(inc->files[i]);
+    free(inc->files);
+    free(inc->file_on_disk);
+    free(inc->sums);
+    free(inc->rej);
+    free(inc);
+}
+
+bool hs__incidents_reserve(hs_incidents *inc, size_t need) {
+    if (need <= inc->cap) return true;
+    size_t cap = inc->cap ? inc->cap : 1024;
+    while (cap < need) cap *= 2;
+#define GROW(f)                                                   \
+    do {                                                          \
+        void *p = realloc(inc->f, cap * sizeof *inc->f);          \
+        if (!p) return false;                                     \
+        inc->f = p;                                               \
+    } while (0)
+    GROW(x);
+    GROW(y);
+    GROW(w);
+    GROW(t);
+    GROW(prec);
+    GROW(cat);
+    GROW(file);
+    GROW(line);
+#undef GROW
+    inc->cap = cap;
+    return true;
+}
+
+bool hs__incidents_reserve_rejects(hs_incidents *inc, size_t need) {
+    return hs__grow((void **)&inc->rej, &inc->rejcap, need, sizeof *inc->rej);
+}
+
+uint32_t hs__incidents_add_file(hs_incidents *inc, const char *name,
+                                bool on_disk) {
+    size_t cap = inc->filecap;
+    if (inc->nfiles >= UINT32_MAX - 1) return UINT32_MAX;
+    if (inc->nfiles + 1 > cap) {
+        size_t c = cap ? cap * 2 : 8;
+        char **f = realloc(inc->files, c * sizeof *f);
+        if (f) inc->files = f;
+        bool *d = realloc(inc->file_on_disk, c * sizeof *d);
+        if (d) inc->file_on_disk = d;
+        hs_read_summary *s = realloc(inc->sums, c * sizeof *s);
+        if (s) inc->sums = s;
+        if (!f || !d || !s) return UINT32_MAX;
+        inc->filecap = c;
+    }
+    char *copy = hs__strdup(name);
+    if (!copy) return UINT32_MAX;
+    inc->files[inc->nfiles] = copy;
+    inc->file_on_disk[inc->nfiles] = on_disk;
+    memset(&inc->sums[inc->nfiles], 0, sizeof inc->sums[0]);
+    return (uint32_t)inc->nfiles++;
+}
+
+void hs__incidents_truncate(hs_incidents *inc, size_t n, size_t nrej,
+                            size_t nfiles) {
+    inc->n = n;
+    inc->nrej = nrej;
+    while (inc->nfiles > nfiles) free(inc->files[--inc->nfiles]);
+}
+
+size_t hs_incidents_count(const hs_incidents *inc) { return inc ? inc->n : 0; }
+
+hs_status hs_incidents_get(const hs_incidents *inc, size_t i, hs_incident *out) {
+    if (!inc || !out || i >= inc->n) return HS_EINVAL;
+    out->x = inc->x[i];
+    out->y = inc->y[i];
+    out->weight = inc->w[i];
+    out->time_s = inc->t[i];
+    out->precision = (hs_time_precision)inc->prec[i];
+    out->category = inc->cat[i];
+    out->file = inc->file[i];
+    out->line = inc->line[i];
+    return HS_OK;
+}
+
+const double *hs_incidents_x(const hs_incidents *inc) { return inc ? inc->x : NULL; }
+const double *hs_incidents_y(const hs_incidents *inc) { return inc ? inc->y : NULL; }
+const double *hs_incidents_weight(const hs_incidents *inc) {
+    return inc ? inc->w : NULL;
+}
+const char *hs_incidents_crs(const hs_incidents *inc) { return inc ? inc->crs : NULL; }
+
+size_t hs_incidents_category_count(const hs_incidents *inc) {
+    return inc ? inc->cats.count : 0;
+}
+
+const char *hs_incidents_category_name(const hs_incidents *inc, uint32_t category) {
+    if (!inc || category >= inc->cats.count) return NULL;
+    return inc->cats.names[category];
+}
+
+size_t hs_incidents_file_count(const hs_incidents *inc) { return inc ? inc->nfiles : 0; }
+
+const char *hs_incidents_file_name(const hs_incidents *inc, uint32_t file) {
+    if (!inc || file >= inc->nfiles) return NULL;
+    return inc->files[file];
+}
+
+hs_status hs_incidents_summary(const hs_incidents *inc, uint32_t file,
+                               hs_read_summary *out) {
+    if (!inc || !out) return HS_EINVAL;
+    if (file != UINT32_MAX) {
+        if (file >= inc->nfiles) return HS_EINVAL;
+        *out = inc->sums[file];
+        return HS_OK;
+    }
+    memset(out, 0, sizeof *out);
+    for (size_t f = 0; f < inc->nfiles; f++) {
+        out->rows_read += inc->sums[f].rows_read;
+        out->rows_used += inc->sums[f].rows_used;
+        for (int r = 0; r < HS_REJECT_COUNT_; r++)
+            out->rejected[r] += inc->sums[f].rejected[r];
+    }
+    return HS_OK;
+}
+
+size_t hs_incidents_reject_count(const hs_incidents *inc) {
+    return inc ? inc->nrej : 0;
+}
+
+hs_status hs_incidents_reject_get(const hs_incidents *inc, size_t i, hs_reject *out) {
+    if (!inc || !out || i >= inc->nrej) return HS_EINVAL;
+    *out = inc->rej[i];
+    return HS_OK;
+}
+
+static void put_quoted(FILE *f, const char *s, size_t n) {
+    fputc('"', f);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"') fputc('"', f);
+        fputc(s[i], f);
+    }
+    fputc('"', f);
+}
+
+hs_status hs_incidents_write_rejects(hs_ctx *ctx, const hs_incidents *inc,
+                                     const char *path) {
+    if (!ctx || !inc || !path) return HS_EINVAL;
+    hs__afile af;
+    hs_status st = hs__afile_open(ctx, path, &af);
+    if (st) return st;
+    fputs("file,line,reason,record\n", af.f);
+    /* Each file is mapped once, when its first reject comes up; the record
+     * text is taken from the bytes the reader saw. */
+    uint32_t mapped = UINT32_MAX;
+    const char *map = NULL;
+    size_t maplen = 0;
+    for (size_t i = 0; i < inc->nrej; i++) {
+        const hs_reject *r = &inc->rej[i];
+        if (r->file != mapped) {
+            if (map) munmap((void *)map, maplen);
+            map = NULL;
+            maplen = 0;
+            mapped = r->file;
+            if (inc->file_on_disk[r->file]) {
+                int fd = open(inc->files[r->file], O_RDONLY);
+                struct stat sb;
+                if (fd >= 0 && fstat(fd, &sb) == 0 && sb.st_size > 0) {
+                    void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+                    if (m != MAP_FAILED) {
+                        map = m;
+                        maplen = (size_t)sb.st_size;
+                    }
+                }
+                if (fd >= 0) close(fd);
+            }
+        }
+        put_quoted(af.f, inc->files[r->file], strlen(inc->files[r->file]));
+        fprintf(af.f, ",%llu,%s,", (unsigned long long)r->line,
+                hs_reject_reason_string(r->reason));
+        if (map && r->offset + r->length <= maplen)
+            put_quoted(af.f, map + r->offset, (size_t)r->length);
+        fputc('\n', af.f);
+    }
+    if (map) munmap((void *)map, maplen);
+    return hs__afile_commit(ctx, &af);
+}

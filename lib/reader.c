@@ -1,0 +1,666 @@
+/* reader.c — incident CSVs into the incidents table.
+ *
+ * A file is mapped once and its body split into one chunk per worker thread
+ * at line ends. Each worker scans its chunk (csv.c), turns rows into
+ * incidents or rejects, and projects its points with its own PROJ context.
+ * A split may fall inside a quoted field that spans lines; that is caught
+ * afterwards: chunk k is valid only if chunk k-1 stopped exactly where k
+ * began, and otherwise k is parsed again from where k-1 stopped. Chunks are
+ * then appended in order, so the table, line numbers, category ids and
+ * every sum are the same for any thread count.
+ *
+ * Each row gets one outcome, tested in this order: empty row, field count,
+ * no location, bad number, outside the CRS's area of use, bad/no date, bad
+ * weight, crime-type filter, date-range filter, and (after projection)
+ * outside area when PROJ cannot transform the point. */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* data.police.uk street-level columns, in publication order. */
+static const char *const police_cols[12] = {
+    "Crime ID",  "Month",    "Reported by",   "Falls within",
+    "Longitude", "Latitude", "Location",      "LSOA code",
+    "LSOA name", "Crime type", "Last outcome category", "Context"};
+
+#define PARALLEL_MIN_BYTES (4u << 20)
+
+typedef struct plan {
+    const char *name;      /* for messages */
+    const char *base;      /* start of the file, for offsets */
+    const char *end;       /* end of the file */
+    size_t nfields;        /* header fields */
+    int cx, cy, cdate, ccat, cweight;
+    bool lonlat;
+    const char *src_crs, *dst_crs;
+    bool need_xform;
+    bool have_area;
+    double area[4];
+    bool have_from, have_to;
+    int64_t from, to_end; /* [from, to_end) */
+    const hs_read_options *opts;
+} plan;
+
+typedef struct chunk {
+    const plan *pl;
+    const char *begin, *limit, *stop;
+    uint64_t lines; /* line ends consumed from begin to stop */
+    size_t n, cap;
+    double *x, *y, *w;
+    int64_t *t;
+    uint8_t *prec;
+    uint32_t *cat;
+    uint64_t *line; /* relative to the chunk's first line */
+    uint64_t *off, *len; /* record text, for the rejects of projection */
+    hs__strtab cats;
+    uint8_t *cat_pass;
+    size_t cat_pass_cap;
+    hs_reject *rej;
+    size_t nrej, rejcap;
+    uint64_t rows, rejected[HS_REJECT_COUNT_];
+    hs_status status;
+    uint64_t err_line; /* relative */
+    char err[512];
+    hs__field *fields;
+    char *scratch;
+    size_t scratch_cap;
+    hs__xform *xf; /* borrowed (main thread) or NULL: create own */
+} chunk;
+
+void hs_read_options_init(hs_read_options *opts) {
+    if (opts) memset(opts, 0, sizeof *opts);
+}
+
+static void chunk_free(chunk *c) {
+    free(c->x);
+    free(c->y);
+    free(c->w);
+    free(c->t);
+    free(c->prec);
+    free(c->cat);
+    free(c->line);
+    free(c->off);
+    free(c->len);
+    hs__strtab_free(&c->cats);
+    free(c->cat_pass);
+    free(c->rej);
+    free(c->fields);
+    free(c->scratch);
+}
+
+static void chunk_reset(chunk *c) {
+    const plan *pl = c->pl;
+    const char *b = c->begin, *l = c->limit;
+    hs__xform *xf = c->xf;
+    chunk_free(c);
+    memset(c, 0, sizeof *c);
+    c->pl = pl;
+    c->begin = b;
+    c->limit = l;
+    c->xf = xf;
+}
+
+static bool chunk_grow(chunk *c) {
+    size_t cap = c->cap ? c->cap * 2 : 4096;
+#define GROW(f)                                            \
+    do {                                                   \
+        void *p = realloc(c->f, cap * sizeof *c->f);       \
+        if (!p) return false;                              \
+        c->f = p;                                          \
+    } while (0)
+    GROW(x);
+    GROW(y);
+    GROW(w);
+    GROW(t);
+    GROW(prec);
+    GROW(cat);
+    GROW(line);
+    GROW(off);
+    GROW(len);
+#undef GROW
+    c->cap = cap;
+    return true;
+}
+
+static bool add_reject_at(chunk *c, uint64_t line, hs_reject_reason r,
+                          uint64_t off, uint64_t len) {
+    if (!hs__grow((void **)&c->rej, &c->rejcap, c->nrej + 1, sizeof *c->rej))
+        return false;
+    hs_reject *j = &c->rej[c->nrej++];
+    j->file = 0;
+    j->line = line;
+    j->reason = r;
+    j->offset = off;
+    j->length = len;
+    c->rejected[r]++;
+    return true;
+}
+
+static bool add_reject(chunk *c, uint64_t line, hs_reject_reason r,
+                       const char *rec, const char *rec_end) {
+    return add_reject_at(c, line, r, (uint64_t)(rec - c->pl->base),
+                         (uint64_t)(rec_end - rec));
+}
+
+static bool blank(const hs__field *f) {
+    for (size_t i = 0; i < f->len; i++)
+        if (f->s[i] != ' ' && f->s[i] != '\t') return false;
+    return true;
+}
+
+/* Category id in the chunk's table; the filter verdict is cached per id. */
+static bool chunk_category(chunk *c, const hs__field *f, uint32_t *id) {
+    const char *s = f->s;
+    size_t len = f->len;
+    if (f->escaped) {
+        if (!hs__grow((void **)&c->scratch, &c->scratch_cap, f->len + 1, 1))
+            return false;
+        len = hs__csv_unescape(f, c->scratch);
+        s = c->scratch;
+    }
+    while (len && (*s == ' ' || *s == '\t')) s++, len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
+    bool added;
+    uint32_t k = hs__strtab_intern(&c->cats, s, len, &added);
+    if (k == UINT32_MAX) return false;
+    if (added) {
+        if (!hs__grow((void **)&c->cat_pass, &c->cat_pass_cap, k + 1, 1)) return false;
+        const hs_read_options *o = c->pl->opts;
+        bool pass = o->crime_type_count == 0;
+        for (size_t i = 0; i < o->crime_type_count && !pass; i++)
+            pass = strcasecmp(o->crime_types[i], c->cats.names[k]) == 0;
+        c->cat_pass[k] = pass;
+    }
+    *id = k;
+    return true;
+}
+
+/* Returns false only when out of memory. */
+static bool process_row(chunk *c, const hs__field *f, size_t nf, uint64_t line,
+                        const char *rec, const char *rec_end) {
+    const plan *pl = c->pl;
+    c->rows++;
+    if (nf == 1 && f[0].len == 0 && !f[0].quoted)
+        return add_reject(c, line, HS_REJECT_EMPTY_ROW, rec, rec_end);
+    if (nf != pl->nfields)
+        return add_reject(c, line, HS_REJECT_FIELD_COUNT, rec, rec_end);
+    const hs__field *fx = &f[pl->cx], *fy = &f[pl->cy];
+    if (blank(fx) || blank(fy))
+        return add_reject(c, line, HS_REJECT_NO_LOCATION, rec, rec_end);
+    double x, y;
+    if (!hs__parse_double(fx->s, fx->len, &x) || !hs__parse_double(fy->s, fy->len, &y))
+        return add_reject(c, line, HS_REJECT_BAD_NUMBER, rec, rec_end);
+    if ((pl->lonlat && (x < -180 || x > 180 || y < -90 || y > 90)) ||
+        (pl->have_area && (x < pl->area[0] || y < pl->area[1] || x > pl->area[2] ||
+                           y > pl->area[3])))
+        return add_reject(c, line, HS_REJECT_OUTSIDE_AREA, rec, rec_end);
+    int64_t t = 0;
+    hs_time_precision prec = HS_TIME_NONE;
+    if (pl->cdate >= 0) {
+        const hs__field *fd = &f[pl->cdate];
+        if (blank(fd)) {
+            if (pl->have_from || pl->have_to)
+                return add_reject(c, line, HS_REJECT_NO_DATE, rec, rec_end);
+        } else if (fd->escaped || !hs__parse_date(fd->s, fd->len, &t, &prec)) {
+            return add_reject(c, line, HS_REJECT_BAD_DATE, rec, rec_end);
+        }
+    }
+    double w = 1.0;
+    if (pl->cweight >= 0) {
+        const hs__field *fw = &f[pl->cweight];
+        if (!hs__parse_double(fw->s, fw->len, &w) || w < 0)
+            return add_reject(c, line, HS_REJECT_BAD_WEIGHT, rec, rec_end);
+    }
+    uint32_t cat = HS_NO_CATEGORY;
+    if (pl->ccat >= 0) {
+        if (!chunk_category(c, &f[pl->ccat], &cat)) return false;
+        if (!c->cat_pass[cat])
+            return add_reject(c, line, HS_REJECT_CRIME_TYPE, rec, rec_end);
+    }
+    if ((pl->have_from && t < pl->from) || (pl->have_to && t >= pl->to_end))
+        return add_reject(c, line, HS_REJECT_DATE_RANGE, rec, rec_end);
+    if (c->n == c->cap && !chunk_grow(c)) return false;
+    size_t i = c->n++;
+    c->x[i] = x;
+    c->y[i] = y;
+    c->w[i] = w;
+    c->t[i] = t;
+    c->prec[i] = (uint8_t)prec;
+    c->cat[i] = cat;
+    c->line[i] = line;
+    c->off[i] = (uint64_t)(rec - pl->base);
+    c->len[i] = (uint64_t)(rec_end - rec);
+    return true;
+}
+
+static int cmp_reject_line(const void *a, const void *b) {
+    const hs_reject *x = a, *y = b;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+/* Projects the chunk's points; points PROJ cannot transform are moved to
+ * the rejects as outside the area of use. */
+static void chunk_project(chunk *c) {
+    const plan *pl = c->pl;
+    if (!pl->need_xform || c->n == 0) return;
+    hs__xform *xf = c->xf, *own = NULL;
+    if (!xf) {
+        xf = own = hs__xform_create(NULL, pl->src_crs, pl->dst_crs, c->err, sizeof c->err);
+        if (!xf) {
+            c->status = HS_ECRS;
+            return;
+        }
+    }
+    if (!hs__xform_run(xf, c->x, c->y, c->n)) {
+        /* Some points failed; they are marked HUGE_VAL and handled below. */
+    }
+    hs__xform_destroy(own);
+    size_t k = 0;
+    bool moved = false;
+    for (size_t i = 0; i < c->n; i++) {
+        if (isfinite(c->x[i]) && isfinite(c->y[i]) && fabs(c->x[i]) < 1e15 &&
+            fabs(c->y[i]) < 1e15) {
+            if (k != i) {
+                c->x[k] = c->x[i];
+                c->y[k] = c->y[i];
+                c->w[k] = c->w[i];
+                c->t[k] = c->t[i];
+                c->prec[k] = c->prec[i];
+                c->cat[k] = c->cat[i];
+                c->line[k] = c->line[i];
+                c->off[k] = c->off[i];
+                c->len[k] = c->len[i];
+            }
+            k++;
+        } else {
+            if (!add_reject_at(c, c->line[i], HS_REJECT_OUTSIDE_AREA, c->off[i], c->len[i])) {
+                c->status = HS_ENOMEM;
+                hs__format(c->err, sizeof c->err, "out of memory");
+                return;
+            }
+            moved = true;
+        }
+    }
+    c->n = k;
+    if (moved) qsort(c->rej, c->nrej, sizeof *c->rej, cmp_reject_line);
+}
+
+static void chunk_parse(chunk *c) {
+    const plan *pl = c->pl;
+    if (!c->fields && !(c->fields = malloc((pl->nfields + 1) * sizeof *c->fields))) {
+        c->status = HS_ENOMEM;
+        hs__format(c->err, sizeof c->err, "out of memory");
+        return;
+    }
+    const char *p = c->begin;
+    uint64_t line = 0;
+    while (p < c->limit) {
+        const char *rec = p, *rec_end;
+        size_t nf;
+        uint64_t nl;
+        hs__csv_result res;
+        p = hs__csv_record(p, pl->end, c->fields, pl->nfields + 1, &nf, &nl, &rec_end, &res);
+        if (res != HS__CSV_OK) {
+            c->status = HS_EPARSE;
+            c->err_line = line + (res == HS__CSV_UNTERMINATED ? 0 : nl);
+            hs__format(c->err, sizeof c->err, "%s",
+                       res == HS__CSV_UNTERMINATED
+                           ? "quoted field is never closed (a '\"' is missing)"
+                       : res == HS__CSV_NUL ? "NUL byte: this is not a text CSV file"
+                                            : "text after a closing quote (a quote "
+                                              "inside a quoted field must be doubled)");
+            c->stop = p;
+            return;
+        }
+        if (!process_row(c, c->fields, nf, line, rec, rec_end)) {
+            c->status = HS_ENOMEM;
+            hs__format(c->err, sizeof c->err, "out of memory");
+            return;
+        }
+        line += nl;
+    }
+    c->stop = p;
+    c->lines = line;
+    chunk_project(c);
+}
+
+static void *chunk_thread(void *arg) {
+    chunk_parse(arg);
+    return NULL;
+}
+
+/* Finds column name in the header (exact, then case-insensitive). */
+static int find_col(char **names, size_t n, const char *want) {
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], want) == 0) return (int)i;
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(names[i], want) == 0) return (int)i;
+    return -1;
+}
+
+static hs_status need_col(hs_ctx *ctx, const plan *pl, char **names, size_t n,
+                          const char *want, const char *opt, int *out) {
+    *out = find_col(names, n, want);
+    if (*out >= 0) return HS_OK;
+    char list[400];
+    size_t k = 0;
+    list[0] = 0;
+    for (size_t i = 0; i < n && k < sizeof list - 8; i++)
+        k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "", names[i]);
+    if (k >= sizeof list - 8) strcpy(list + sizeof list - 8, "...");
+    return hs__error(ctx, HS_EPARSE, "%s:1: no column '%s' (%s); the columns are: %s",
+                     pl->name, want, opt, list);
+}
+
+static hs_status parse_bound(hs_ctx *ctx, const char *s, const char *opt,
+                             int64_t *start, int64_t *end) {
+    hs_time_precision pr;
+    if (!hs__parse_date(s, strlen(s), start, &pr) || pr > HS_TIME_DAY)
+        return hs__error(ctx, HS_EINVAL,
+                         "%s '%s': expected YYYY-MM or YYYY-MM-DD, a real date", opt, s);
+    *end = hs__period_end(*start, pr);
+    return HS_OK;
+}
+
+/* Reads the header, maps the columns and sets up the plan. */
+static hs_status make_plan(hs_ctx *ctx, plan *pl, const char **body,
+                           uint64_t *body_line) {
+    const hs_read_options *o = pl->opts;
+    const char *p = pl->base;
+    if (pl->end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
+    if (p == pl->end)
+        return hs__error(ctx, HS_EPARSE, "%s:1: empty file: no header row", pl->name);
+    hs__field hf[512];
+    size_t nf;
+    uint64_t nl;
+    const char *rec_end;
+    hs__csv_result res;
+    const char *next = hs__csv_record(p, pl->end, hf, 512, &nf, &nl, &rec_end, &res);
+    if (res != HS__CSV_OK)
+        return hs__error(ctx, HS_EPARSE, "%s:1: header row: %s", pl->name,
+                         res == HS__CSV_NUL ? "NUL byte: this is not a text CSV file"
+                                            : "malformed quoting");
+    if (nf > 512)
+        return hs__error(ctx, HS_EPARSE, "%s:1: header has %zu columns; at most 512 are supported",
+                         pl->name, nf);
+    char **names = calloc(nf, sizeof *names);
+    if (!names) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    hs_status st = HS_OK;
+    for (size_t i = 0; i < nf; i++) {
+        names[i] = malloc(hf[i].len + 1);
+        if (!names[i]) {
+            st = hs__error(ctx, HS_ENOMEM, "out of memory");
+            goto done;
+        }
+        size_t n = hs__csv_unescape(&hf[i], names[i]);
+        char *s = names[i];
+        while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) s[--n] = 0;
+        size_t lead = strspn(s, " \t");
+        memmove(s, s + lead, n - lead + 1);
+    }
+    bool police = true;
+    for (int i = 0; i < 12 && police; i++) police = find_col(names, nf, police_cols[i]) >= 0;
+
+    const char *xc = o->x_column, *yc = o->y_column;
+    const char *lonc = o->lon_column, *latc = o->lat_column;
+    if (!xc != !yc) {
+        st = hs__error(ctx, HS_EINVAL, "--x-column and --y-column go together");
+        goto done;
+    }
+    if (!lonc != !latc) {
+        st = hs__error(ctx, HS_EINVAL, "--lon-column and --lat-column go together");
+        goto done;
+    }
+    if (xc && lonc) {
+        st = hs__error(ctx, HS_EINVAL,
+                       "give either --x-column/--y-column or --lon-column/--lat-column, not both");
+        goto done;
+    }
+    if (!xc && !lonc) {
+        if (!police) {
+            st = hs__error(ctx, HS_EPARSE,
+                           "%s:1: not a data.police.uk street-level CSV (its 12 columns are "
+                           "not all in the header): name the coordinate columns with "
+                           "--lon-column/--lat-column or --x-column/--y-column",
+                           pl->name);
+            goto done;
+        }
+        lonc = "Longitude";
+        latc = "Latitude";
+    }
+    pl->lonlat = lonc != NULL;
+    if ((st = need_col(ctx, pl, names, nf, pl->lonlat ? lonc : xc,
+                       pl->lonlat ? "--lon-column" : "--x-column", &pl->cx)) ||
+        (st = need_col(ctx, pl, names, nf, pl->lonlat ? latc : yc,
+                       pl->lonlat ? "--lat-column" : "--y-column", &pl->cy)))
+        goto done;
+    pl->cdate = pl->ccat = pl->cweight = -1;
+    const char *dc = o->date_column ? o->date_column : police ? "Month" : NULL;
+    const char *cc = o->category_column ? o->category_column : police ? "Crime type" : NULL;
+    if (dc && (st = need_col(ctx, pl, names, nf, dc, "--date-column", &pl->cdate))) goto done;
+    if (cc && (st = need_col(ctx, pl, names, nf, cc, "--category-column", &pl->ccat)))
+        goto done;
+    if (o->weight_column &&
+        (st = need_col(ctx, pl, names, nf, o->weight_column, "--weight-column", &pl->cweight)))
+        goto done;
+    if (o->crime_type_count && pl->ccat < 0) {
+        st = hs__error(ctx, HS_EINVAL,
+                       "%s: --crime-type needs a category column (--category-column)", pl->name);
+        goto done;
+    }
+    if ((o->from || o->to) && pl->cdate < 0) {
+        st = hs__error(ctx, HS_EINVAL, "%s: --from/--to need a date column (--date-column)",
+                       pl->name);
+        goto done;
+    }
+    int64_t ignore;
+    if (o->from && (st = parse_bound(ctx, o->from, "--from", &pl->from, &ignore))) goto done;
+    if (o->to && (st = parse_bound(ctx, o->to, "--to", &ignore, &pl->to_end))) goto done;
+    pl->have_from = o->from != NULL;
+    pl->have_to = o->to != NULL;
+    pl->nfields = nf;
+    *body = next;
+    *body_line = 1 + nl;
+done:
+    for (size_t i = 0; i < nf; i++) free(names[i]);
+    free(names);
+    return st;
+}
+
+static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk,
+                             const char *data, size_t size,
+                             const hs_read_options *opts, hs_incidents *inc) {
+    hs_read_options defaults;
+    if (!opts) {
+        hs_read_options_init(&defaults);
+        opts = &defaults;
+    }
+    plan pl;
+    memset(&pl, 0, sizeof pl);
+    pl.name = name;
+    pl.base = data;
+    pl.end = data + size;
+    pl.opts = opts;
+    const char *body;
+    uint64_t body_line;
+    hs_status st = make_plan(ctx, &pl, &body, &body_line);
+    if (st) return st;
+
+    pl.dst_crs = inc->crs;
+    pl.src_crs = pl.lonlat ? "EPSG:4326" : opts->input_crs ? opts->input_crs : inc->crs;
+    char err[512];
+    hs__xform *xf = hs__xform_create(ctx->proj, pl.src_crs, pl.dst_crs, err, sizeof err);
+    if (!xf) return hs__error(ctx, HS_ECRS, "%s: %s", name, err);
+    pl.need_xform = pl.lonlat || !hs__crs_same(ctx->proj, pl.src_crs, pl.dst_crs);
+    pl.have_area = hs__xform_area_in_src(xf, pl.dst_crs, pl.area);
+
+    /* Split at line ends; each chunk parses the records that start in it. */
+    size_t body_len = (size_t)(pl.end - body);
+    int nchunks = body_len >= PARALLEL_MIN_BYTES ? ctx->threads : 1;
+    chunk *ch = calloc((size_t)nchunks, sizeof *ch);
+    if (!ch) {
+        hs__xform_destroy(xf);
+        return hs__error(ctx, HS_ENOMEM, "out of memory");
+    }
+    for (int k = 0; k < nchunks; k++) {
+        ch[k].pl = &pl;
+        const char *b = body + body_len / (size_t)nchunks * (size_t)k;
+        if (k > 0) {
+            const char *nlp = memchr(b, '\n', (size_t)(pl.end - b));
+            b = nlp ? nlp + 1 : pl.end;
+            if (b < ch[k - 1].begin) b = ch[k - 1].begin;
+        }
+        ch[k].begin = b;
+        if (k > 0) ch[k - 1].limit = b;
+    }
+    ch[nchunks - 1].limit = pl.end;
+    ch[0].xf = xf;
+
+    pthread_t *tid = calloc((size_t)nchunks, sizeof *tid);
+    bool *started = calloc((size_t)nchunks, sizeof *started);
+    if (!tid || !started) {
+        st = hs__error(ctx, HS_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (int k = 1; k < nchunks; k++)
+        started[k] = pthread_create(&tid[k], NULL, chunk_thread, &ch[k]) == 0;
+    chunk_parse(&ch[0]);
+    for (int k = 1; k < nchunks; k++) {
+        if (started[k])
+            pthread_join(tid[k], NULL);
+        else
+            chunk_parse(&ch[k]);
+    }
+    /* Verify the speculative splits, in order; re-parse a chunk whose start
+     * fell inside a record of the previous one. */
+    for (int k = 1; k < nchunks; k++) {
+        if (ch[k - 1].status) break;
+        if (ch[k].begin != ch[k - 1].stop) {
+            ch[k].begin = ch[k - 1].stop;
+            chunk_reset(&ch[k]);
+            ch[k].xf = xf;
+            if (ch[k].begin >= ch[k].limit) {
+                ch[k].stop = ch[k].begin;
+                continue;
+            }
+            chunk_parse(&ch[k]);
+        }
+    }
+
+    uint64_t base_line = body_line;
+    for (int k = 0; k < nchunks; k++) {
+        if (ch[k].status) {
+            if (ch[k].status == HS_EPARSE)
+                st = hs__error(ctx, HS_EPARSE, "%s:%llu: %s", name,
+                               (unsigned long long)(base_line + ch[k].err_line), ch[k].err);
+            else
+                st = hs__error(ctx, ch[k].status, "%s: %s", name, ch[k].err);
+            goto out;
+        }
+        base_line += ch[k].lines;
+    }
+
+    /* Append in chunk order. */
+    size_t n0 = inc->n, r0 = inc->nrej, f0 = inc->nfiles;
+    uint32_t fid = hs__incidents_add_file(inc, name, on_disk);
+    if (fid == UINT32_MAX) {
+        st = hs__error(ctx, HS_ENOMEM, "out of memory");
+        goto out;
+    }
+    hs_read_summary *sum = &inc->sums[fid];
+    base_line = body_line;
+    for (int k = 0; k < nchunks && !st; k++) {
+        chunk *c = &ch[k];
+        uint32_t *map = malloc((c->cats.count + 1) * sizeof *map);
+        if (!map || !hs__incidents_reserve(inc, inc->n + c->n) ||
+            !hs__incidents_reserve_rejects(inc, inc->nrej + c->nrej)) {
+            free(map);
+            st = hs__error(ctx, HS_ENOMEM, "out of memory");
+            break;
+        }
+        for (size_t i = 0; i < c->cats.count; i++) map[i] = UINT32_MAX;
+        size_t at = inc->n;
+        memcpy(inc->x + at, c->x, c->n * sizeof *c->x);
+        memcpy(inc->y + at, c->y, c->n * sizeof *c->y);
+        memcpy(inc->w + at, c->w, c->n * sizeof *c->w);
+        memcpy(inc->t + at, c->t, c->n * sizeof *c->t);
+        memcpy(inc->prec + at, c->prec, c->n * sizeof *c->prec);
+        for (size_t i = 0; i < c->n && !st; i++) {
+            uint32_t lc = c->cat[i];
+            if (lc != HS_NO_CATEGORY && map[lc] == UINT32_MAX) {
+                map[lc] = hs__strtab_intern(&inc->cats, c->cats.names[lc],
+                                            strlen(c->cats.names[lc]), NULL);
+                if (map[lc] == UINT32_MAX) st = hs__error(ctx, HS_ENOMEM, "out of memory");
+            }
+            inc->cat[at + i] = lc == HS_NO_CATEGORY ? HS_NO_CATEGORY : map[lc];
+            inc->file[at + i] = fid;
+            inc->line[at + i] = base_line + c->line[i];
+        }
+        free(map);
+        inc->n += c->n;
+        for (size_t i = 0; i < c->nrej; i++) {
+            hs_reject r = c->rej[i];
+            r.file = fid;
+            r.line += base_line;
+            inc->rej[inc->nrej++] = r;
+        }
+        sum->rows_read += c->rows;
+        sum->rows_used += c->n;
+        for (int r = 0; r < HS_REJECT_COUNT_; r++) sum->rejected[r] += c->rejected[r];
+        base_line += c->lines;
+    }
+    if (st) hs__incidents_truncate(inc, n0, r0, f0);
+out:
+    for (int k = 0; k < nchunks; k++) chunk_free(&ch[k]);
+    free(ch);
+    free(tid);
+    free(started);
+    hs__xform_destroy(xf);
+    return st;
+}
+
+hs_status hs_incidents_read_csv_buffer(hs_ctx *ctx, const char *name,
+                                       const char *data, size_t size,
+                                       const hs_read_options *opts,
+                                       hs_incidents *inc) {
+    if (!ctx || !inc || !name || (!data && size)) return HS_EINVAL;
+    return read_buffer(ctx, name, false, data ? data : "", size, opts, inc);
+}
+
+hs_status hs_incidents_read_csv(hs_ctx *ctx, const char *path,
+                                const hs_read_options *opts, hs_incidents *inc) {
+    if (!ctx || !inc || !path) return HS_EINVAL;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return hs__error(ctx, HS_EIO, "%s: %s", path, strerror(errno));
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) {
+        int e = errno;
+        close(fd);
+        return hs__error(ctx, HS_EIO, "%s: %s", path, strerror(e));
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        close(fd);
+        return hs__error(ctx, HS_EIO, "%s: is a folder, not a CSV file", path);
+    }
+    if (sb.st_size == 0) {
+        close(fd);
+        return read_buffer(ctx, path, true, "", 0, opts, inc);
+    }
+    void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    int e = errno;
+    close(fd);
+    if (m == MAP_FAILED) return hs__error(ctx, HS_EIO, "%s: cannot map: %s", path, strerror(e));
+    madvise(m, (size_t)sb.st_size, MADV_SEQUENTIAL | MADV_WILLNEED);
+    hs_status st = read_buffer(ctx, path, true, m, (size_t)sb.st_size, opts, inc);
+    munmap(m, (size_t)sb.st_size);
+    return st;
+}

@@ -1,0 +1,81 @@
+/* status.c — status codes, reject reasons and error messages, from one
+ * table each (as libuv's uv_strerror). */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const status_text[HS_STATUS_COUNT_] = {
+    [HS_OK] = "success",
+    [HS_EINVAL] = "invalid argument",
+    [HS_ENOMEM] = "out of memory",
+    [HS_EIO] = "input/output error",
+    [HS_EPARSE] = "malformed input",
+    [HS_ECRS] = "coordinate reference system error",
+    [HS_ERANGE] = "value out of range",
+    [HS_EFORMAT] = "unsupported format",
+    [HS_ENODATA] = "no data",
+};
+
+const char *hs_status_string(hs_status status) {
+    if ((unsigned)status >= HS_STATUS_COUNT_) return "unknown status";
+    return status_text[status];
+}
+
+static const char *const reject_text[HS_REJECT_COUNT_] = {
+    [HS_REJECT_NO_LOCATION] = "no location",
+    [HS_REJECT_BAD_NUMBER] = "bad number",
+    [HS_REJECT_OUTSIDE_AREA] = "outside CRS area of use",
+    [HS_REJECT_BAD_DATE] = "bad date",
+    [HS_REJECT_NO_DATE] = "no date",
+    [HS_REJECT_BAD_WEIGHT] = "bad weight",
+    [HS_REJECT_FIELD_COUNT] = "wrong number of fields",
+    [HS_REJECT_EMPTY_ROW] = "empty row",
+    [HS_REJECT_CRIME_TYPE] = "filtered out: crime type",
+    [HS_REJECT_DATE_RANGE] = "filtered out: date range",
+};
+
+const char *hs_reject_reason_string(hs_reject_reason reason) {
+    if ((unsigned)reason >= HS_REJECT_COUNT_) return "unknown reason";
+    return reject_text[reason];
+}
+
+const char *hs_version(void) { return HS_VERSION_STRING; }
+
+void hs__format(char *buf, size_t size, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+}
+
+hs_status hs__error(hs_ctx *ctx, hs_status status, const char *fmt, ...) {
+    if (ctx) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(ctx->err, sizeof ctx->err, fmt, ap);
+        va_end(ap);
+    }
+    return status;
+}
+
+char *hs__strdup(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
+bool hs__grow(void **ptr, size_t *cap, size_t need, size_t elem) {
+    if (need <= *cap) return true;
+    size_t c = *cap ? *cap : 16;
+    while (c < need) {
+        if (c > SIZE_MAX / 2 / elem) return false;
+        c *= 2;
+    }
+    void *p = realloc(*ptr, c * elem);
+    if (!p) return false;
+    *ptr = p;
+    *cap = c;
+    return true;
+}

@@ -1,0 +1,44 @@
+/* test_main.c — runs one suite by name: hs_tests SUITE [ARG]. */
+#include "check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int hs_test_failures = 0;
+
+char *hs_test_slurp(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf) buf[n] = 0;
+    if (len) *len = (size_t)n;
+    fclose(f);
+    return buf;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fprintf(stderr, "usage: hs_tests parse|csv|reader|grid|cli|cs2cs PATH\n");
+        return 2;
+    }
+    const char *s = argv[1];
+    if (!strcmp(s, "parse")) test_parse();
+    else if (!strcmp(s, "csv")) test_csv();
+    else if (!strcmp(s, "reader")) test_reader();
+    else if (!strcmp(s, "grid")) test_grid();
+    else if (!strcmp(s, "cli")) test_cli();
+    else if (!strcmp(s, "cs2cs") && argc > 2) return test_cs2cs(argv[2]);
+    else {
+        fprintf(stderr, "unknown suite %s\n", s);
+        return 2;
+    }
+    if (hs_test_failures) fprintf(stderr, "%d check(s) failed\n", hs_test_failures);
+    return hs_test_failures ? 1 : 0;
+}

@@ -1,0 +1,20 @@
+/* cli.h — the hotspot command as a function, so tests can run it in
+ * process. Uses only the public header. */
+#ifndef HS_CLI_H
+#define HS_CLI_H
+#include <stdio.h>
+
+/* Exit codes, as documented in docs/cli.md. */
+enum {
+    HS_EXIT_OK = 0,    /* success */
+    HS_EXIT_DATA = 1,  /* bad input data, a file that cannot be read or
+                          written, a CRS that cannot be used */
+    HS_EXIT_USAGE = 2, /* bad command line */
+    HS_EXIT_NOMEM = 3  /* out of memory */
+};
+
+/* Runs the hotspot command: argv as main's; output to out, messages to
+ * err. Returns the exit code. */
+int hs_cli_run(int argc, char **argv, FILE *out, FILE *err);
+
+#endif
