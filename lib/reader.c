@@ -589,11 +589,13 @@ static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk,
         }
         for (size_t i = 0; i < c->cats.count; i++) map[i] = UINT32_MAX;
         size_t at = inc->n;
-        memcpy(inc->x + at, c->x, c->n * sizeof *c->x);
-        memcpy(inc->y + at, c->y, c->n * sizeof *c->y);
-        memcpy(inc->w + at, c->w, c->n * sizeof *c->w);
-        memcpy(inc->t + at, c->t, c->n * sizeof *c->t);
-        memcpy(inc->prec + at, c->prec, c->n * sizeof *c->prec);
+        if (c->n) {
+            memcpy(inc->x + at, c->x, c->n * sizeof *c->x);
+            memcpy(inc->y + at, c->y, c->n * sizeof *c->y);
+            memcpy(inc->w + at, c->w, c->n * sizeof *c->w);
+            memcpy(inc->t + at, c->t, c->n * sizeof *c->t);
+            memcpy(inc->prec + at, c->prec, c->n * sizeof *c->prec);
+        }
         for (size_t i = 0; i < c->n && !st; i++) {
             uint32_t lc = c->cat[i];
             if (lc != HS_NO_CATEGORY && map[lc] == UINT32_MAX) {

@@ -1,2 +1,107 @@
+/* test_cli.c — the command in process: exit codes, messages, atomic
+ * outputs, same bytes for any thread count. */
 #include "check.h"
-void test_cli(void) {}
+
+#include "cli.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char errbuf[8192];
+
+static int run(const char *a0, ...) {
+    char *argv[40];
+    int argc = 0;
+    argv[argc++] = "hotspot";
+    va_list ap;
+    va_start(ap, a0);
+    for (const char *a = a0; a; a = va_arg(ap, const char *)) argv[argc++] = (char *)a;
+    va_end(ap);
+    argv[argc] = NULL;
+    FILE *out = tmpfile(), *err = tmpfile();
+    int rc = hs_cli_run(argc, argv, out, err);
+    rewind(err);
+    size_t n = fread(errbuf, 1, sizeof errbuf - 1, err);
+    errbuf[n] = 0;
+    fclose(out);
+    fclose(err);
+    return rc;
+}
+
+static bool only_file_is(const char *dir, const char *name) {
+    DIR *d = opendir(dir);
+    bool ok = true;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.') continue;
+        n++;
+        if (!name || strcmp(e->d_name, name) != 0) ok = false;
+    }
+    closedir(d);
+    return ok && n == (name ? 1 : 0);
+}
+
+void test_cli(void) {
+    char dir[] = "/tmp/hs_cli_XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char k1[512], bad[512], out1[600], out2[600], nodir[600];
+    snprintf(k1, sizeof k1, "%s/police-uk-kent/2024-01-kent-street.csv", HS_TEST_DATA);
+    snprintf(out1, sizeof out1, "%s/a.geojson", dir);
+    snprintf(out2, sizeof out2, "%s/b.geojson", dir);
+    snprintf(nodir, sizeof nodir, "%s/missing/x.geojson", dir);
+
+    CHECK(run("grid", k1, "-o", out1, "--threads", "1", NULL) == HS_EXIT_OK);
+    CHECK_MSG(strstr(errbuf, "14466 rows read: 14330 used, 136 rejected (no location 136)"), "%s",
+              errbuf);
+    CHECK(run("grid", k1, "-o", out2, "--threads", "2", "-q", NULL) == HS_EXIT_OK);
+    CHECK(errbuf[0] == 0);
+    size_t l1, l2;
+    char *b1 = hs_test_slurp(out1, &l1), *b2 = hs_test_slurp(out2, &l2);
+    CHECK(b1 && b2 && l1 == l2 && memcmp(b1, b2, l1) == 0); /* same bytes */
+    free(b1);
+    free(b2);
+    unlink(out2);
+
+    /* Usage errors: exit 2, nothing written. */
+    CHECK(run("grid", k1, NULL) == HS_EXIT_USAGE && strstr(errbuf, "no output"));
+    CHECK(run("grid", "-o", out2, NULL) == HS_EXIT_USAGE && strstr(errbuf, "no input files"));
+    CHECK(run("grid", k1, "-o", out2, "--cell-size", "0", NULL) == HS_EXIT_USAGE &&
+          strstr(errbuf, "--cell-size must be a positive number"));
+    CHECK(run("grid", k1, "-o", out2, "--cell-size", "abc", NULL) == HS_EXIT_USAGE);
+    CHECK(run("grid", k1, "-o", out2, "--shape", "circle", NULL) == HS_EXIT_USAGE);
+    CHECK(run("grid", k1, "-o", out2, "--bogus", NULL) == HS_EXIT_USAGE &&
+          strstr(errbuf, "unknown option '--bogus'"));
+    CHECK(run("grid", k1, "-o", out2, "--cell-size", NULL) == HS_EXIT_USAGE &&
+          strstr(errbuf, "needs a value"));
+    CHECK(run("frobnicate", NULL) == HS_EXIT_USAGE && strstr(errbuf, "unknown command"));
+    CHECK(run("grid", k1, "-o", out2, "--crs", "EPSG:4326", NULL) == HS_EXIT_DATA &&
+          strstr(errbuf, "not a projected CRS"));
+    CHECK(run("grid", k1, "-o", out2, "--from", "2024-13", NULL) == HS_EXIT_USAGE);
+
+    /* Data errors: exit 1, "hotspot: FILE:LINE: problem", no output. */
+    snprintf(bad, sizeof bad, "%s/bad.csv", dir);
+    FILE *f = fopen(bad, "w");
+    fputs("x,y\n1,2\n\"3,4\n", f);
+    fclose(f);
+    CHECK(run("grid", bad, "--x-column", "x", "--y-column", "y", "-o", out2, NULL) == HS_EXIT_DATA);
+    char want[700];
+    snprintf(want, sizeof want, "hotspot: %s:3: quoted field is never closed", bad);
+    CHECK_MSG(strstr(errbuf, want) != NULL, "%s", errbuf);
+    CHECK(run("grid", bad, "-o", out2, NULL) == HS_EXIT_DATA &&
+          strstr(errbuf, ":1: not a data.police.uk street-level CSV"));
+    CHECK(run("grid", k1, "-o", nodir, NULL) == HS_EXIT_DATA && strstr(errbuf, "cannot create"));
+    CHECK(run("grid", k1, "-o", out2, "--crime-type", "Violence", "-q", NULL) == HS_EXIT_OK &&
+          strstr(errbuf, "--crime-type 'Violence' matched no row"));
+    unlink(out2);
+    CHECK(run("grid", k1, "-o", "x.shp", NULL) == HS_EXIT_DATA &&
+          strstr(errbuf, "unknown output format"));
+    unlink(bad);
+    /* Only the good output is left: no temporaries, no partial files. */
+    CHECK(only_file_is(dir, "a.geojson"));
+    unlink(out1);
+    rmdir(dir);
+}

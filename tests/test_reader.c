@@ -1,3 +1,407 @@
+/* test_reader.c — the incident reader on real data, against independent
+ * references: the shared data README's row totals, a naive line splitter,
+ * the BNG coordinates of the shared fixture (PROJ Helmert), and cs2cs. */
 #include "check.h"
-void test_reader(void) {}
-int test_cs2cs(const char *c) { (void)c; return 0; }
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *kent[4] = {"2024-01-kent-street.csv", "2024-02-kent-street.csv",
+                              "2024-03-kent-street.csv", "2024-04-kent-street.csv"};
+static const uint64_t kent_rows[4] = {14466, 13953, 15875, 15727}; /* shared/data/README */
+
+static char *kent_path(int i) {
+    static char buf[4][512];
+    snprintf(buf[i], sizeof buf[i], "%s/police-uk-kent/%s", HS_TEST_DATA, kent[i]);
+    return buf[i];
+}
+
+/* Naive oracle: police.uk Kent files have no quotes, so a line is a record
+ * and fields split on every comma. Returns the lines (1-based) whose
+ * Longitude (field 5) is empty, in *noloc, and the count per month of
+ * category cat. */
+static size_t naive_scan(const char *path, uint64_t **noloc, size_t *nnoloc, const char *cat,
+                         size_t *ncat) {
+    size_t len;
+    char *s = hs_test_slurp(path, &len);
+    size_t rows = 0, cap = 0;
+    *nnoloc = 0;
+    *noloc = NULL;
+    *ncat = 0;
+    uint64_t line = 0;
+    for (char *p = s; p && *p;) {
+        char *e = strchr(p, '\n');
+        if (!e) e = p + strlen(p);
+        line++;
+        if (line > 1) {
+            rows++;
+            char *f[16] = {0};
+            int nf = 0;
+            f[nf++] = p;
+            for (char *q = p; q < e && nf < 16; q++)
+                if (*q == ',') f[nf++] = q + 1;
+            if (f[5] == f[4] + 1) {
+                if (*nnoloc == cap) *noloc = realloc(*noloc, (cap = cap * 2 + 64) * sizeof **noloc);
+                (*noloc)[(*nnoloc)++] = line;
+            } else if (cat && f[10] && strncmp(f[9], cat, strlen(cat)) == 0 &&
+                       f[9][strlen(cat)] == ',') {
+                (*ncat)++;
+            }
+        }
+        p = *e ? e + 1 : e;
+    }
+    free(s);
+    return rows;
+}
+
+static void kent_accounting(void) {
+    hs_ctx *ctx;
+    hs_incidents *inc;
+    CHECK(hs_ctx_create(&ctx) == HS_OK);
+    CHECK(hs_incidents_create(ctx, &inc) == HS_OK);
+    for (int i = 0; i < 4; i++)
+        CHECK_MSG(hs_incidents_read_csv(ctx, kent_path(i), NULL, inc) == HS_OK, "%s",
+                  hs_ctx_last_error(ctx));
+    size_t rj = 0;
+    uint64_t used = 0;
+    for (int i = 0; i < 4; i++) {
+        hs_read_summary s;
+        CHECK(hs_incidents_summary(inc, (uint32_t)i, &s) == HS_OK);
+        uint64_t *noloc;
+        size_t nnoloc, ncat;
+        size_t rows = naive_scan(kent_path(i), &noloc, &nnoloc, NULL, &ncat);
+        CHECK_MSG(s.rows_read == kent_rows[i] && rows == kent_rows[i], "%s: %llu rows", kent[i],
+                  (unsigned long long)s.rows_read);
+        uint64_t rej = 0;
+        for (int r = 0; r < HS_REJECT_COUNT_; r++) rej += s.rejected[r];
+        CHECK(s.rows_read == s.rows_used + rej);
+        CHECK(s.rejected[HS_REJECT_NO_LOCATION] == nnoloc && rej == nnoloc);
+        /* Every "No Location" row is a reject with that reason, at its line. */
+        for (size_t k = 0; k < nnoloc; k++, rj++) {
+            hs_reject r;
+            CHECK(hs_incidents_reject_get(inc, rj, &r) == HS_OK);
+            CHECK_MSG(r.file == (uint32_t)i && r.line == noloc[k] &&
+                          r.reason == HS_REJECT_NO_LOCATION,
+                      "%s reject %zu: line %llu vs %llu", kent[i], k,
+                      (unsigned long long)r.line, (unsigned long long)noloc[k]);
+        }
+        used += s.rows_used;
+        free(noloc);
+    }
+    CHECK(hs_incidents_reject_count(inc) == rj);
+    CHECK(hs_incidents_count(inc) == used && used == 59420);
+    CHECK(hs_incidents_category_count(inc) == 14);
+    /* Months are read as month precision. */
+    hs_incident a;
+    CHECK(hs_incidents_get(inc, 0, &a) == HS_OK && a.precision == HS_TIME_MONTH &&
+          a.time_s == 1704067200 && a.line == 2);
+
+    /* The rejects file reproduces each rejected row's line. */
+    char rpath[] = "/tmp/hs_rejects_XXXXXX.csv";
+    int fd = mkstemps(rpath, 4);
+    close(fd);
+    CHECK(hs_incidents_write_rejects(ctx, inc, rpath) == HS_OK);
+    size_t len;
+    char *txt = hs_test_slurp(rpath, &len);
+    CHECK(txt && strncmp(txt, "file,line,reason,record\n", 24) == 0);
+    size_t nl = 0;
+    for (size_t i = 0; txt && i < len; i++) nl += txt[i] == '\n';
+    CHECK(nl == rj + 1);
+    CHECK(txt && strstr(txt, "2024-01-kent-street.csv\",14332,no location,\"6e97328d") != NULL);
+    free(txt);
+    unlink(rpath);
+    hs_incidents_destroy(inc);
+    hs_ctx_destroy(ctx);
+}
+
+static void kent_filters(void) {
+    hs_ctx *ctx;
+    hs_incidents *inc;
+    hs_ctx_create(&ctx);
+    hs_incidents_create(ctx, &inc);
+    hs_read_options o;
+    hs_read_options_init(&o);
+    const char *types[] = {"violence AND sexual offences"}; /* case-insensitive */
+    o.crime_types = types;
+    o.crime_type_count = 1;
+    o.from = "2024-02";
+    o.to = "2024-03-31";
+    for (int i = 0; i < 4; i++) CHECK(hs_incidents_read_csv(ctx, kent_path(i), &o, inc) == HS_OK);
+    size_t want = 0;
+    for (int i = 1; i <= 2; i++) {
+        uint64_t *noloc;
+        size_t nn, ncat;
+        naive_scan(kent_path(i), &noloc, &nn, "Violence and sexual offences", &ncat);
+        want += ncat;
+        free(noloc);
+    }
+    CHECK_MSG(hs_incidents_count(inc) == want, "%zu vs %zu", hs_incidents_count(inc), want);
+    hs_read_summary s;
+    hs_incidents_summary(inc, 0, &s);
+    CHECK(s.rows_used == 0 && s.rejected[HS_REJECT_DATE_RANGE] + s.rejected[HS_REJECT_CRIME_TYPE] +
+                                      s.rejected[HS_REJECT_NO_LOCATION] == s.rows_read);
+    hs_incidents_destroy(inc);
+
+    /* A filter without the column it needs is a usage error. */
+    hs_incidents_create(ctx, &inc);
+    hs_read_options_init(&o);
+    o.x_column = "x";
+    o.y_column = "y";
+    o.from = "2024-01";
+    const char *t = "x,y\n1,2\n";
+    CHECK(hs_incidents_read_csv_buffer(ctx, "b.csv", t, strlen(t), &o, inc) == HS_EINVAL);
+    CHECK(strstr(hs_ctx_last_error(ctx), "--from/--to need a date column") != NULL);
+    o.date_column = "x";
+    o.from = "2024-13";
+    CHECK(hs_incidents_read_csv_buffer(ctx, "b.csv", t, strlen(t), &o, inc) == HS_EINVAL);
+    hs_incidents_destroy(inc);
+    hs_ctx_destroy(ctx);
+}
+
+/* The shared fixture: police.uk rows (quoted, 14 columns) with x_bng/y_bng
+ * from PROJ's Helmert transform, printed to 1 mm. */
+static void fixture_bng(void) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/fixtures/gravesham_violence_2024-01_to_04_bng.csv",
+             HS_SHARED_DATA);
+    hs_ctx *ctx;
+    hs_incidents *inc, *ref;
+    hs_ctx_create(&ctx);
+    hs_incidents_create(ctx, &inc);
+    hs_incidents_create(ctx, &ref);
+    CHECK_MSG(hs_incidents_read_csv(ctx, path, NULL, inc) == HS_OK, "%s", hs_ctx_last_error(ctx));
+    hs_read_options o;
+    hs_read_options_init(&o);
+    o.x_column = "x_bng";
+    o.y_column = "y_bng";
+    CHECK(hs_incidents_read_csv(ctx, path, &o, ref) == HS_OK);
+    CHECK(hs_incidents_count(inc) == 1428 && hs_incidents_count(ref) == 1428);
+    double worst = 0;
+    for (size_t i = 0; i < hs_incidents_count(inc) && i < hs_incidents_count(ref); i++) {
+        double dx = fabs(hs_incidents_x(inc)[i] - hs_incidents_x(ref)[i]);
+        double dy = fabs(hs_incidents_y(inc)[i] - hs_incidents_y(ref)[i]);
+        if (dx > worst) worst = dx;
+        if (dy > worst) worst = dy;
+    }
+    /* Fixture rounded to 1 mm: within 0.5 mm plus float noise. */
+    CHECK_MSG(worst <= 0.0005 + 1e-9, "worst %.6f m", worst);
+    printf("fixture_bng: worst difference %.6f m over 1428 points\n", worst);
+    hs_incidents_destroy(inc);
+    hs_incidents_destroy(ref);
+    hs_ctx_destroy(ctx);
+}
+
+/* Memphis (sfhotspot fixture): generic columns, date-times, another CRS. */
+static void memphis_generic(void) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/fixtures/sfhotspot-memphis/memphis_robberies.csv",
+             HS_SHARED_DATA);
+    hs_ctx *ctx;
+    hs_incidents *inc;
+    hs_ctx_create(&ctx);
+    CHECK(hs_ctx_set_crs(ctx, "EPSG:2843") == HS_OK);
+    hs_incidents_create(ctx, &inc);
+    hs_read_options o;
+    hs_read_options_init(&o);
+    o.x_column = "x_epsg2843";
+    o.y_column = "y_epsg2843";
+    o.input_crs = "EPSG:2843";
+    o.date_column = "date";
+    o.category_column = "offense_type";
+    CHECK_MSG(hs_incidents_read_csv(ctx, path, &o, inc) == HS_OK, "%s", hs_ctx_last_error(ctx));
+    CHECK(hs_incidents_count(inc) == 2245);
+    hs_incident a;
+    CHECK(hs_incidents_get(inc, 0, &a) == HS_OK && a.precision == HS_TIME_SECOND &&
+          a.time_s == 1546306200 && a.x == 240886.237601602);
+    /* Memphis in British National Grid: outside its area of use. */
+    hs_ctx *uk;
+    hs_incidents *bad;
+    hs_ctx_create(&uk);
+    hs_incidents_create(uk, &bad);
+    hs_read_options_init(&o);
+    o.lon_column = "longitude";
+    o.lat_column = "latitude";
+    CHECK(hs_incidents_read_csv(uk, path, &o, bad) == HS_OK);
+    hs_read_summary s;
+    hs_incidents_summary(bad, 0, &s);
+    CHECK(s.rows_used == 0 && s.rejected[HS_REJECT_OUTSIDE_AREA] == 2245);
+    hs_incidents_destroy(bad);
+    hs_ctx_destroy(uk);
+    /* Not metric / unknown CRS. */
+    CHECK(hs_ctx_set_crs(ctx, "EPSG:4326") == HS_ECRS);
+    CHECK(strstr(hs_ctx_last_error(ctx), "not a projected CRS") != NULL);
+    CHECK(hs_ctx_set_crs(ctx, "EPSG:999999") == HS_ECRS);
+    CHECK(hs_ctx_set_crs(ctx, "EPSG:2249") == HS_ECRS); /* US survey feet */
+    hs_incidents_destroy(inc);
+    hs_ctx_destroy(ctx);
+}
+
+/* A file large enough to be split across threads, with a quoted field
+ * holding many line ends placed across the split point, weights and bad
+ * rows: every thread count must give the same table. */
+static char *make_big(size_t *len) {
+    size_t cap = 12u << 20, n = 0;
+    char *s = malloc(cap);
+    n += (size_t)sprintf(s, "x,y,type,w,note\n");
+    uint64_t r = 42;
+    size_t i = 0;
+    bool placed = false;
+    while (n < cap - 4096) {
+        r = r * 6364136223846793005ull + 1442695040888963407ull;
+        double x = 500000 + (double)(r >> 40) / 100.0, y = 150000 + (double)((r >> 16) & 0xffffff) / 100.0;
+        i++;
+        if (!placed && n > cap / 2 - 60000) {
+            /* 120 kB of quoted "x,y" lines across the middle, where the
+             * 2- and 4-thread splits fall. */
+            placed = true;
+            n += (size_t)sprintf(s + n, "%.2f,%.2f,A,1,\"", x, y);
+            for (int k = 0; k < 30000; k++) n += (size_t)sprintf(s + n, "x,y\n");
+            n += (size_t)sprintf(s + n, "\"\n");
+        } else if (i % 997 == 0) {
+            n += (size_t)sprintf(s + n, ",%.2f,B,1,\n", y);
+        } else if (i % 1999 == 0) {
+            n += (size_t)sprintf(s + n, "%.2f,%.2f,C,-1,\n", x, y);
+        } else {
+            n += (size_t)sprintf(s + n, "%.2f,%.2f,%c,%.3f,plain\n", x, y, 'A' + (int)(i % 7),
+                                 (double)(r % 1000) / 7.0);
+        }
+    }
+    *len = n;
+    return s;
+}
+
+static void threads_identical(void) {
+    size_t len;
+    char *big = make_big(&len);
+    hs_incidents *ref = NULL;
+    hs_ctx *rctx = NULL;
+    for (int t = 1; t <= 5; t++) {
+        hs_ctx *ctx;
+        hs_incidents *inc;
+        hs_ctx_create(&ctx);
+        hs_ctx_set_threads(ctx, t);
+        hs_incidents_create(ctx, &inc);
+        hs_read_options o;
+        hs_read_options_init(&o);
+        o.x_column = "x";
+        o.y_column = "y";
+        o.category_column = "type";
+        o.weight_column = "w";
+        CHECK_MSG(hs_incidents_read_csv_buffer(ctx, "big.csv", big, len, &o, inc) == HS_OK, "%s",
+                  hs_ctx_last_error(ctx));
+        hs_read_summary s;
+        hs_incidents_summary(inc, 0, &s);
+        CHECK(s.rows_read == s.rows_used + s.rejected[HS_REJECT_NO_LOCATION] +
+                                 s.rejected[HS_REJECT_BAD_WEIGHT]);
+        CHECK(s.rejected[HS_REJECT_NO_LOCATION] > 0 && s.rejected[HS_REJECT_BAD_WEIGHT] > 0);
+        if (!ref) {
+            ref = inc;
+            rctx = ctx;
+            continue;
+        }
+        size_t n = hs_incidents_count(inc);
+        CHECK_MSG(n == hs_incidents_count(ref), "threads %d: %zu vs %zu", t, n,
+                  hs_incidents_count(ref));
+        bool same = n == hs_incidents_count(ref);
+        for (size_t i = 0; same && i < n; i++) {
+            hs_incident a, b;
+            hs_incidents_get(inc, i, &a);
+            hs_incidents_get(ref, i, &b);
+            same = a.x == b.x && a.y == b.y && a.weight == b.weight && a.time_s == b.time_s &&
+                   a.precision == b.precision && a.category == b.category && a.file == b.file &&
+                   a.line == b.line;
+        }
+        CHECK_MSG(same, "threads %d: tables differ", t);
+        CHECK(hs_incidents_reject_count(inc) == hs_incidents_reject_count(ref));
+        for (size_t i = 0; i < hs_incidents_reject_count(inc); i++) {
+            hs_reject a, b;
+            hs_incidents_reject_get(inc, i, &a);
+            hs_incidents_reject_get(ref, i, &b);
+            if (a.file != b.file || a.line != b.line || a.reason != b.reason ||
+                a.offset != b.offset || a.length != b.length) {
+                CHECK_MSG(0, "threads %d: reject %zu differs", t, i);
+                break;
+            }
+        }
+        hs_incidents_destroy(inc);
+        hs_ctx_destroy(ctx);
+    }
+    /* The quoted field with 30000 line ends is counted in line numbers: the
+     * last row's line is the file's line count. */
+    size_t lines = 0;
+    for (size_t i = 0; i < len; i++) lines += big[i] == '\n';
+    hs_incident last;
+    hs_incidents_get(ref, hs_incidents_count(ref) - 1, &last);
+    hs_reject lr;
+    hs_incidents_reject_get(ref, hs_incidents_reject_count(ref) - 1, &lr);
+    CHECK_MSG((last.line > lr.line ? last.line : lr.line) == lines, "last line %llu vs %zu",
+              (unsigned long long)last.line, lines);
+    hs_incidents_destroy(ref);
+    hs_ctx_destroy(rctx);
+    free(big);
+}
+
+void test_reader(void) {
+    kent_accounting();
+    kent_filters();
+    fixture_bng();
+    memphis_generic();
+    threads_identical();
+}
+
+/* PROJ's cs2cs on every distinct location of the Kent January file. */
+int test_cs2cs(const char *cs2cs) {
+    hs_ctx *ctx;
+    hs_incidents *inc;
+    hs_ctx_create(&ctx);
+    hs_incidents_create(ctx, &inc);
+    CHECK(hs_incidents_read_csv(ctx, kent_path(0), NULL, inc) == HS_OK);
+    /* Re-read lon/lat as text with the naive splitter, in the same order. */
+    size_t len;
+    char *s = hs_test_slurp(kent_path(0), &len);
+    char in[] = "/tmp/hs_cs2cs_in_XXXXXX", out[] = "/tmp/hs_cs2cs_out_XXXXXX";
+    close(mkstemp(in));
+    close(mkstemp(out));
+    FILE *f = fopen(in, "w");
+    size_t n = 0;
+    char *p = strchr(s, '\n') + 1;
+    while (*p) {
+        char *e = strchr(p, '\n');
+        char *fld[12];
+        int nf = 0;
+        fld[nf++] = p;
+        for (char *q = p; q < e && nf < 12; q++)
+            if (*q == ',') fld[nf++] = q + 1;
+        if (fld[5] != fld[4] + 1) {
+            /* EPSG:4326 in cs2cs is latitude, longitude. */
+            fprintf(f, "%.*s %.*s\n", (int)(fld[6] - fld[5] - 1), fld[5],
+                    (int)(fld[5] - fld[4] - 1), fld[4]);
+            n++;
+        }
+        p = e + 1;
+    }
+    fclose(f);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s -f %%.6f EPSG:4326 EPSG:27700 < %s > %s", cs2cs, in, out);
+    CHECK(system(cmd) == 0);
+    f = fopen(out, "r");
+    double worst = 0, x, y, z;
+    size_t k = 0;
+    while (f && fscanf(f, "%lf %lf %lf", &x, &y, &z) == 3 && k < hs_incidents_count(inc)) {
+        double d = fmax(fabs(x - hs_incidents_x(inc)[k]), fabs(y - hs_incidents_y(inc)[k]));
+        if (d > worst) worst = d;
+        k++;
+    }
+    if (f) fclose(f);
+    CHECK_MSG(k == n && n == hs_incidents_count(inc), "%zu of %zu", k, n);
+    CHECK_MSG(worst < 0.001, "worst %.6f m", worst);
+    printf("cs2cs: %zu points, worst difference %.9f m\n", k, worst);
+    unlink(in);
+    unlink(out);
+    free(s);
+    hs_incidents_destroy(inc);
+    hs_ctx_destroy(ctx);
+    return hs_test_failures ? 1 : 0;
+}

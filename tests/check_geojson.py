@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Checks hotspot's GeoJSON and CSV grid layers with an independent reader
+(Python's json and csv): RFC 7946 shape (FeatureCollection, no "crs",
+lon/lat ranges, closed counter-clockwise rings), properties, and that the
+counts add up to the rows used. Usage: check_geojson.py HOTSPOT DATA_DIR OUT_DIR"""
+import csv, glob, json, os, subprocess, sys
+
+exe, data, out = sys.argv[1], sys.argv[2], sys.argv[3]
+os.makedirs(out, exist_ok=True)
+inputs = sorted(glob.glob(os.path.join(data, "*.csv")))
+fails = 0
+
+def check(cond, msg):
+    global fails
+    if not cond:
+        fails += 1
+        print("FAIL:", msg)
+
+for shape in ("square", "hex"):
+    gj, cv = os.path.join(out, shape + ".geojson"), os.path.join(out, shape + ".csv")
+    for path in (gj, cv):
+        r = subprocess.run([exe, "grid", *inputs, "--shape", shape, "-o", path],
+                           capture_output=True, text=True)
+        check(r.returncode == 0, f"{shape} {path}: exit {r.returncode} {r.stderr}")
+    used = 59420
+    doc = json.load(open(gj))
+    check(doc["type"] == "FeatureCollection" and "crs" not in doc, "collection")
+    props = ["id", "row", "col", "x_min", "y_min", "x_max", "y_max", "count", "weight"]
+    total, ids = 0, set()
+    for ft in doc["features"]:
+        p = ft["properties"]
+        check(list(p) == props, f"properties {list(p)}")
+        total += p["count"]
+        ids.add(p["id"])
+        ring = ft["geometry"]["coordinates"][0]
+        check(ft["geometry"]["type"] == "Polygon", "polygon")
+        check(ring[0] == ring[-1] and len(ring) == (5 if shape == "square" else 7), "closed ring")
+        check(all(-2 < lon < 2 and 50.5 < lat < 51.6 for lon, lat in ring), "Kent lon/lat")
+        area2 = sum(ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1]
+                    for i in range(len(ring) - 1))
+        check(area2 > 0, f"counter-clockwise ring {p['id']}")
+    check(total == used, f"{shape}: counts add to {total}, want {used}")
+    check(len(ids) == len(doc["features"]), "unique ids")
+    rows = list(csv.DictReader(open(cv)))
+    check([r["id"] for r in rows] == [f["properties"]["id"] for f in doc["features"]],
+          "csv and geojson list the same cells")
+    check(sum(int(r["count"]) for r in rows) == used, "csv counts")
+    print(f"{shape}: {len(rows)} cells, {total} incidents, RFC 7946 checks passed")
+
+print("1 passed, 0 failed" if not fails else f"0 passed, 1 failed")
+sys.exit(1 if fails else 0)
