@@ -140,7 +140,7 @@ hs_status hs_grid_count(hs_ctx *ctx, const hs_incidents *inc,
     g->ox = opts->origin_x;
     g->oy = opts->origin_y;
     g->crs = hs__strdup(inc->crs);
-    size_t n = inc->n;
+    size_t n = inc->col.n;
     kw *a = malloc((n ? n : 1) * sizeof *a), *tmp = malloc((n ? n : 1) * sizeof *tmp);
     hs_status st = HS_OK;
     if (!g->crs || !a || !tmp) {
@@ -149,15 +149,15 @@ hs_status hs_grid_count(hs_ctx *ctx, const hs_incidents *inc,
     }
     for (size_t i = 0; i < n; i++) {
         int64_t r = 0, c = 0;
-        if (!locate(g, inc->x[i], inc->y[i], &r, &c)) {
+        if (!locate(g, inc->col.x[i], inc->col.y[i], &r, &c)) {
             st = hs__error(ctx, HS_ERANGE,
                            "cell size %g m is too small for coordinates like (%.3f, %.3f): "
                            "more than 2^31 cells from the origin",
-                           g->cs, inc->x[i], inc->y[i]);
+                           g->cs, inc->col.x[i], inc->col.y[i]);
             goto fail;
         }
         a[i].key = make_key(r, c);
-        a[i].w = inc->w[i];
+        a[i].w = inc->col.w[i];
     }
     if (n > 1 && !radix_sort(a, tmp, n)) {
         st = hs__error(ctx, HS_ENOMEM, "out of memory");

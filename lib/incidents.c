@@ -25,14 +25,7 @@ hs_status hs_incidents_create(hs_ctx *ctx, hs_incidents **out) {
 void hs_incidents_destroy(hs_incidents *inc) {
     if (!inc) return;
     free(inc->crs);
-    free(inc->x);
-    free(inc->y);
-    free(inc->w);
-    free(inc->t);
-    free(inc->prec);
-    free(inc->cat);
-    free(inc->file);
-    free(inc->line);
+    hs__cols_free(&inc->col);
     hs__strtab_free(&inc->cats);
     for (size_t i = 0; i < inc->nfiles; i++) free(inc->files[i]);
     free(inc->files);
@@ -42,15 +35,18 @@ void hs_incidents_destroy(hs_incidents *inc) {
     free(inc);
 }
 
-bool hs__incidents_reserve(hs_incidents *inc, size_t need) {
-    if (need <= inc->cap) return true;
-    size_t cap = inc->cap ? inc->cap : 1024;
-    while (cap < need) cap *= 2;
+bool hs__cols_reserve(hs__cols *c, size_t need) {
+    if (need <= c->cap) return true;
+    size_t cap = c->cap ? c->cap : 4096;
+    while (cap < need) {
+        if (cap > SIZE_MAX / 2 / sizeof(double)) return false;
+        cap *= 2;
+    }
 #define GROW(f)                                                   \
     do {                                                          \
-        void *p = realloc(inc->f, cap * sizeof *inc->f);          \
+        void *p = realloc(c->f, cap * sizeof *c->f);              \
         if (!p) return false;                                     \
-        inc->f = p;                                               \
+        c->f = p;                                                 \
     } while (0)
     GROW(x);
     GROW(y);
@@ -61,8 +57,31 @@ bool hs__incidents_reserve(hs_incidents *inc, size_t need) {
     GROW(file);
     GROW(line);
 #undef GROW
-    inc->cap = cap;
+    c->cap = cap;
     return true;
+}
+
+void hs__cols_free(hs__cols *c) {
+    free(c->x);
+    free(c->y);
+    free(c->w);
+    free(c->t);
+    free(c->prec);
+    free(c->cat);
+    free(c->file);
+    free(c->line);
+    memset(c, 0, sizeof *c);
+}
+
+void hs__cols_move(hs__cols *c, size_t to, size_t from) {
+    c->x[to] = c->x[from];
+    c->y[to] = c->y[from];
+    c->w[to] = c->w[from];
+    c->t[to] = c->t[from];
+    c->prec[to] = c->prec[from];
+    c->cat[to] = c->cat[from];
+    c->file[to] = c->file[from];
+    c->line[to] = c->line[from];
 }
 
 bool hs__incidents_reserve_rejects(hs_incidents *inc, size_t need) {
@@ -94,30 +113,30 @@ uint32_t hs__incidents_add_file(hs_incidents *inc, const char *name,
 
 void hs__incidents_truncate(hs_incidents *inc, size_t n, size_t nrej,
                             size_t nfiles) {
-    inc->n = n;
+    inc->col.n = n;
     inc->nrej = nrej;
     while (inc->nfiles > nfiles) free(inc->files[--inc->nfiles]);
 }
 
-size_t hs_incidents_count(const hs_incidents *inc) { return inc ? inc->n : 0; }
+size_t hs_incidents_count(const hs_incidents *inc) { return inc ? inc->col.n : 0; }
 
 hs_status hs_incidents_get(const hs_incidents *inc, size_t i, hs_incident *out) {
-    if (!inc || !out || i >= inc->n) return HS_EINVAL;
-    out->x = inc->x[i];
-    out->y = inc->y[i];
-    out->weight = inc->w[i];
-    out->time_s = inc->t[i];
-    out->precision = (hs_time_precision)inc->prec[i];
-    out->category = inc->cat[i];
-    out->file = inc->file[i];
-    out->line = inc->line[i];
+    if (!inc || !out || i >= inc->col.n) return HS_EINVAL;
+    out->x = inc->col.x[i];
+    out->y = inc->col.y[i];
+    out->weight = inc->col.w[i];
+    out->time_s = inc->col.t[i];
+    out->precision = (hs_time_precision)inc->col.prec[i];
+    out->category = inc->col.cat[i];
+    out->file = inc->col.file[i];
+    out->line = inc->col.line[i];
     return HS_OK;
 }
 
-const double *hs_incidents_x(const hs_incidents *inc) { return inc ? inc->x : NULL; }
-const double *hs_incidents_y(const hs_incidents *inc) { return inc ? inc->y : NULL; }
+const double *hs_incidents_x(const hs_incidents *inc) { return inc ? inc->col.x : NULL; }
+const double *hs_incidents_y(const hs_incidents *inc) { return inc ? inc->col.y : NULL; }
 const double *hs_incidents_weight(const hs_incidents *inc) {
-    return inc ? inc->w : NULL;
+    return inc ? inc->col.w : NULL;
 }
 const char *hs_incidents_crs(const hs_incidents *inc) { return inc ? inc->crs : NULL; }
 

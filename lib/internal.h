@@ -114,14 +114,25 @@ void hs__strtab_free(hs__strtab *t);
 
 /* ---- incidents.c -------------------------------------------------------- */
 
-struct hs_incidents {
-    char *crs;
+/* The incident columns, shared by the table and the reader's chunks. */
+typedef struct hs__cols {
     size_t n, cap;
     double *x, *y, *w;
     int64_t *t;
     uint8_t *prec;
     uint32_t *cat, *file;
     uint64_t *line;
+} hs__cols;
+
+/* Grows every column to hold at least need rows (doubling). */
+bool hs__cols_reserve(hs__cols *c, size_t need);
+void hs__cols_free(hs__cols *c);
+/* Copies row from to row to (compaction). */
+void hs__cols_move(hs__cols *c, size_t to, size_t from);
+
+struct hs_incidents {
+    char *crs;
+    hs__cols col;
     hs__strtab cats;
     char **files;
     bool *file_on_disk; /* false: read from a buffer */
@@ -131,7 +142,6 @@ struct hs_incidents {
     size_t nrej, rejcap;
 };
 
-bool hs__incidents_reserve(hs_incidents *inc, size_t need);
 bool hs__incidents_reserve_rejects(hs_incidents *inc, size_t need);
 /* Adds a file name; returns its index or UINT32_MAX on no memory. */
 uint32_t hs__incidents_add_file(hs_incidents *inc, const char *name,

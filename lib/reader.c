@@ -54,12 +54,7 @@ typedef struct chunk {
     const plan *pl;
     const char *begin, *limit, *stop;
     uint64_t lines; /* line ends consumed from begin to stop */
-    size_t n, cap;
-    double *x, *y, *w;
-    int64_t *t;
-    uint8_t *prec;
-    uint32_t *cat;
-    uint64_t *line; /* relative to the chunk's first line */
+    hs__cols col;        /* line: relative to the chunk's first line */
     uint64_t *off, *len; /* record text, for the rejects of projection */
     hs__strtab cats;
     uint8_t *cat_pass;
@@ -81,13 +76,7 @@ void hs_read_options_init(hs_read_options *opts) {
 }
 
 static void chunk_free(chunk *c) {
-    free(c->x);
-    free(c->y);
-    free(c->w);
-    free(c->t);
-    free(c->prec);
-    free(c->cat);
-    free(c->line);
+    hs__cols_free(&c->col);
     free(c->off);
     free(c->len);
     hs__strtab_free(&c->cats);
@@ -110,25 +99,12 @@ static void chunk_reset(chunk *c) {
 }
 
 static bool chunk_grow(chunk *c) {
-    size_t cap = c->cap ? c->cap * 2 : 4096;
-#define GROW(f)                                            \
-    do {                                                   \
-        void *p = realloc(c->f, cap * sizeof *c->f);       \
-        if (!p) return false;                              \
-        c->f = p;                                          \
-    } while (0)
-    GROW(x);
-    GROW(y);
-    GROW(w);
-    GROW(t);
-    GROW(prec);
-    GROW(cat);
-    GROW(line);
-    GROW(off);
-    GROW(len);
-#undef GROW
-    c->cap = cap;
-    return true;
+    if (!hs__cols_reserve(&c->col, c->col.cap + 1)) return false;
+    uint64_t *o = realloc(c->off, c->col.cap * sizeof *o);
+    if (o) c->off = o;
+    uint64_t *l = realloc(c->len, c->col.cap * sizeof *l);
+    if (l) c->len = l;
+    return o && l;
 }
 
 static bool add_reject_at(chunk *c, uint64_t line, hs_reject_reason r,
@@ -228,15 +204,16 @@ static bool process_row(chunk *c, const hs__field *f, size_t nf, uint64_t line,
     }
     if ((pl->have_from && t < pl->from) || (pl->have_to && t >= pl->to_end))
         return add_reject(c, line, HS_REJECT_DATE_RANGE, rec, rec_end);
-    if (c->n == c->cap && !chunk_grow(c)) return false;
-    size_t i = c->n++;
-    c->x[i] = x;
-    c->y[i] = y;
-    c->w[i] = w;
-    c->t[i] = t;
-    c->prec[i] = (uint8_t)prec;
-    c->cat[i] = cat;
-    c->line[i] = line;
+    if (c->col.n == c->col.cap && !chunk_grow(c)) return false;
+    size_t i = c->col.n++;
+    c->col.x[i] = x;
+    c->col.y[i] = y;
+    c->col.w[i] = w;
+    c->col.t[i] = t;
+    c->col.prec[i] = (uint8_t)prec;
+    c->col.cat[i] = cat;
+    c->col.line[i] = line;
+    c->col.file[i] = 0;
     c->off[i] = (uint64_t)(rec - pl->base);
     c->len[i] = (uint64_t)(rec_end - rec);
     return true;
@@ -251,7 +228,7 @@ static int cmp_reject_line(const void *a, const void *b) {
  * the rejects as outside the area of use. */
 static void chunk_project(chunk *c) {
     const plan *pl = c->pl;
-    if (!pl->need_xform || c->n == 0) return;
+    if (!pl->need_xform || c->col.n == 0) return;
     hs__xform *xf = c->xf, *own = NULL;
     if (!xf) {
         xf = own = hs__xform_create(NULL, pl->src_crs, pl->dst_crs, c->err, sizeof c->err);
@@ -260,29 +237,23 @@ static void chunk_project(chunk *c) {
             return;
         }
     }
-    if (!hs__xform_run(xf, c->x, c->y, c->n)) {
+    if (!hs__xform_run(xf, c->col.x, c->col.y, c->col.n)) {
         /* Some points failed; they are marked HUGE_VAL and handled below. */
     }
     hs__xform_destroy(own);
     size_t k = 0;
     bool moved = false;
-    for (size_t i = 0; i < c->n; i++) {
-        if (isfinite(c->x[i]) && isfinite(c->y[i]) && fabs(c->x[i]) < 1e15 &&
-            fabs(c->y[i]) < 1e15) {
+    for (size_t i = 0; i < c->col.n; i++) {
+        if (isfinite(c->col.x[i]) && isfinite(c->col.y[i]) && fabs(c->col.x[i]) < 1e15 &&
+            fabs(c->col.y[i]) < 1e15) {
             if (k != i) {
-                c->x[k] = c->x[i];
-                c->y[k] = c->y[i];
-                c->w[k] = c->w[i];
-                c->t[k] = c->t[i];
-                c->prec[k] = c->prec[i];
-                c->cat[k] = c->cat[i];
-                c->line[k] = c->line[i];
+                hs__cols_move(&c->col, k, i);
                 c->off[k] = c->off[i];
                 c->len[k] = c->len[i];
             }
             k++;
         } else {
-            if (!add_reject_at(c, c->line[i], HS_REJECT_OUTSIDE_AREA, c->off[i], c->len[i])) {
+            if (!add_reject_at(c, c->col.line[i], HS_REJECT_OUTSIDE_AREA, c->off[i], c->len[i])) {
                 c->status = HS_ENOMEM;
                 hs__format(c->err, sizeof c->err, "out of memory");
                 return;
@@ -290,7 +261,7 @@ static void chunk_project(chunk *c) {
             moved = true;
         }
     }
-    c->n = k;
+    c->col.n = k;
     if (moved) qsort(c->rej, c->nrej, sizeof *c->rej, cmp_reject_line);
 }
 
@@ -570,7 +541,7 @@ static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk,
     }
 
     /* Append in chunk order. */
-    size_t n0 = inc->n, r0 = inc->nrej, f0 = inc->nfiles;
+    size_t n0 = inc->col.n, r0 = inc->nrej, f0 = inc->nfiles;
     uint32_t fid = hs__incidents_add_file(inc, name, on_disk);
     if (fid == UINT32_MAX) {
         st = hs__error(ctx, HS_ENOMEM, "out of memory");
@@ -581,34 +552,34 @@ static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk,
     for (int k = 0; k < nchunks && !st; k++) {
         chunk *c = &ch[k];
         uint32_t *map = malloc((c->cats.count + 1) * sizeof *map);
-        if (!map || !hs__incidents_reserve(inc, inc->n + c->n) ||
+        if (!map || !hs__cols_reserve(&inc->col, inc->col.n + c->col.n) ||
             !hs__incidents_reserve_rejects(inc, inc->nrej + c->nrej)) {
             free(map);
             st = hs__error(ctx, HS_ENOMEM, "out of memory");
             break;
         }
         for (size_t i = 0; i < c->cats.count; i++) map[i] = UINT32_MAX;
-        size_t at = inc->n;
-        if (c->n) {
-            memcpy(inc->x + at, c->x, c->n * sizeof *c->x);
-            memcpy(inc->y + at, c->y, c->n * sizeof *c->y);
-            memcpy(inc->w + at, c->w, c->n * sizeof *c->w);
-            memcpy(inc->t + at, c->t, c->n * sizeof *c->t);
-            memcpy(inc->prec + at, c->prec, c->n * sizeof *c->prec);
+        size_t at = inc->col.n;
+        if (c->col.n) {
+            memcpy(inc->col.x + at, c->col.x, c->col.n * sizeof *c->col.x);
+            memcpy(inc->col.y + at, c->col.y, c->col.n * sizeof *c->col.y);
+            memcpy(inc->col.w + at, c->col.w, c->col.n * sizeof *c->col.w);
+            memcpy(inc->col.t + at, c->col.t, c->col.n * sizeof *c->col.t);
+            memcpy(inc->col.prec + at, c->col.prec, c->col.n * sizeof *c->col.prec);
         }
-        for (size_t i = 0; i < c->n && !st; i++) {
-            uint32_t lc = c->cat[i];
+        for (size_t i = 0; i < c->col.n && !st; i++) {
+            uint32_t lc = c->col.cat[i];
             if (lc != HS_NO_CATEGORY && map[lc] == UINT32_MAX) {
                 map[lc] = hs__strtab_intern(&inc->cats, c->cats.names[lc],
                                             strlen(c->cats.names[lc]), NULL);
                 if (map[lc] == UINT32_MAX) st = hs__error(ctx, HS_ENOMEM, "out of memory");
             }
-            inc->cat[at + i] = lc == HS_NO_CATEGORY ? HS_NO_CATEGORY : map[lc];
-            inc->file[at + i] = fid;
-            inc->line[at + i] = base_line + c->line[i];
+            inc->col.cat[at + i] = lc == HS_NO_CATEGORY ? HS_NO_CATEGORY : map[lc];
+            inc->col.file[at + i] = fid;
+            inc->col.line[at + i] = base_line + c->col.line[i];
         }
         free(map);
-        inc->n += c->n;
+        inc->col.n += c->col.n;
         for (size_t i = 0; i < c->nrej; i++) {
             hs_reject r = c->rej[i];
             r.file = fid;
@@ -616,7 +587,7 @@ static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk,
             inc->rej[inc->nrej++] = r;
         }
         sum->rows_read += c->rows;
-        sum->rows_used += c->n;
+        sum->rows_used += c->col.n;
         for (int r = 0; r < HS_REJECT_COUNT_; r++) sum->rejected[r] += c->rejected[r];
         base_line += c->lines;
     }

@@ -36,6 +36,11 @@ void test_grid(void);
 void test_cli(void);
 int test_cs2cs(const char *cs2cs);
 
+#include "hotspot.h"
+/* Read options for a generic CSV with columns x and y (working CRS) and
+ * the given category and weight columns (NULL: none). */
+hs_read_options hs_test_xy(const char *category, const char *weight);
+
 /* Reads a whole file (malloc'd, NUL-terminated) or NULL. */
 char *hs_test_slurp(const char *path, size_t *len);
 

@@ -53,11 +53,7 @@ static hs_status read_text(const char *text, hs_read_summary *sum, char *err, si
     hs_ctx_create(&ctx);
     hs_incidents *inc;
     hs_incidents_create(ctx, &inc);
-    hs_read_options o;
-    hs_read_options_init(&o);
-    o.x_column = "x";
-    o.y_column = "y";
-    o.category_column = "type";
+    hs_read_options o = hs_test_xy("type", NULL);
     hs_status st = hs_incidents_read_csv_buffer(ctx, "t.csv", text, strlen(text), &o, inc);
     snprintf(err, errsz, "%s", hs_ctx_last_error(ctx));
     hs_incidents_summary(inc, UINT32_MAX, sum);

@@ -112,11 +112,7 @@ static hs_incidents *random_points(hs_ctx *ctx, size_t n, double cs) {
     }
     hs_incidents *inc;
     hs_incidents_create(ctx, &inc);
-    hs_read_options o;
-    hs_read_options_init(&o);
-    o.x_column = "x";
-    o.y_column = "y";
-    o.weight_column = "w";
+    hs_read_options o = hs_test_xy(NULL, "w");
     CHECK(hs_incidents_read_csv_buffer(ctx, "rand.csv", s, k, &o, inc) == HS_OK);
     free(s);
     return inc;

@@ -23,6 +23,16 @@ char *hs_test_slurp(const char *path, size_t *len) {
     return buf;
 }
 
+hs_read_options hs_test_xy(const char *category, const char *weight) {
+    hs_read_options o;
+    hs_read_options_init(&o);
+    o.x_column = "x";
+    o.y_column = "y";
+    o.category_column = category;
+    o.weight_column = weight;
+    return o;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "usage: hs_tests parse|csv|reader|grid|cli|cs2cs PATH\n");

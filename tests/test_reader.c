@@ -283,12 +283,7 @@ static void threads_identical(void) {
         hs_ctx_create(&ctx);
         hs_ctx_set_threads(ctx, t);
         hs_incidents_create(ctx, &inc);
-        hs_read_options o;
-        hs_read_options_init(&o);
-        o.x_column = "x";
-        o.y_column = "y";
-        o.category_column = "type";
-        o.weight_column = "w";
+        hs_read_options o = hs_test_xy("type", "w");
         CHECK_MSG(hs_incidents_read_csv_buffer(ctx, "big.csv", big, len, &o, inc) == HS_OK, "%s",
                   hs_ctx_last_error(ctx));
         hs_read_summary s;
