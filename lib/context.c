@@ -27,6 +27,7 @@ hs_status hs_ctx_create(hs_ctx **out) {
 
 void hs_ctx_destroy(hs_ctx *ctx) {
     if (!ctx) return;
+    hs__ctx_xcache_free(ctx); /* before the PROJ context they use */
     hs__crs_ctx_free(ctx->proj);
     free(ctx->crs);
     free(ctx);
@@ -54,7 +55,7 @@ hs_status hs_ctx_set_threads(hs_ctx *ctx, int threads) {
         return hs__error(ctx, HS_EINVAL, "threads must be 0..64, not %d", threads);
     if (threads == 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = n < 1 ? 1 : n > 64 ? 64 : (int)n;
+        threads = n < 1 ? 1 : n > HS__MAX_THREADS ? HS__MAX_THREADS : (int)n;
     }
     ctx->threads = threads;
     return HS_OK;

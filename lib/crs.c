@@ -147,3 +147,51 @@ bool hs__xform_area_in_src(hs__xform *xf, const char *dst, double box[4]) {
     proj_destroy(pj);
     return ok;
 }
+
+static void xentry_free(hs__xentry *e) {
+    if (!e) return;
+    hs__xform_destroy(e->main);
+    for (int k = 0; k < HS__MAX_THREADS; k++) hs__xform_destroy(e->worker[k]);
+    free(e->src);
+    free(e->dst);
+    free(e);
+}
+
+void hs__ctx_xcache_free(hs_ctx *ctx) {
+    for (int i = 0; i < HS__XCACHE; i++) {
+        xentry_free(ctx->xcache[i]);
+        ctx->xcache[i] = NULL;
+    }
+}
+
+hs__xentry *hs__ctx_xform(hs_ctx *ctx, const char *src, const char *dst) {
+    for (int i = 0; i < HS__XCACHE; i++) {
+        hs__xentry *e = ctx->xcache[i];
+        if (e && strcmp(e->src, src) == 0 && strcmp(e->dst, dst) == 0) return e;
+    }
+    hs__xentry *e = calloc(1, sizeof *e);
+    if (!e || !(e->src = hs__strdup(src)) || !(e->dst = hs__strdup(dst))) {
+        xentry_free(e);
+        hs__error(ctx, HS_ENOMEM, "out of memory");
+        return NULL;
+    }
+    char err[512];
+    e->main = hs__xform_create(ctx->proj, src, dst, err, sizeof err);
+    if (!e->main) {
+        xentry_free(e);
+        hs__error(ctx, HS_ECRS, "%s", err);
+        return NULL;
+    }
+    e->same = hs__crs_same(ctx->proj, src, dst);
+    e->have_area = hs__xform_area_in_src(e->main, dst, e->area);
+    xentry_free(ctx->xcache[ctx->xnext]);
+    ctx->xcache[ctx->xnext] = e;
+    ctx->xnext = (ctx->xnext + 1) % HS__XCACHE;
+    return e;
+}
+
+hs__xform *hs__xentry_worker(hs__xentry *e, int k, char *err, size_t errsize) {
+    if (k <= 0) return e->main;
+    if (!e->worker[k]) e->worker[k] = hs__xform_create(NULL, e->src, e->dst, err, errsize);
+    return e->worker[k];
+}

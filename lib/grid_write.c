@@ -64,16 +64,14 @@ static hs_status write_geojson(hs_ctx *ctx, const hs_grid *g, hs__afile *af) {
             y[i * 7 + k] = y[i * 7];
         }
     }
-    char err[512];
-    hs__xform *xf = hs__xform_create(ctx->proj, hs__grid_crs(g), "EPSG:4326", err, sizeof err);
-    if (!xf) {
+    hs__xentry *xe = hs__ctx_xform(ctx, hs__grid_crs(g), "EPSG:4326");
+    if (!xe) {
         free(x);
         free(y);
         free(np);
-        return hs__error(ctx, HS_ECRS, "%s", err);
+        return HS_ECRS;
     }
-    hs__xform_run(xf, x, y, n * 7);
-    hs__xform_destroy(xf);
+    hs__xform_run(xe->main, x, y, n * 7);
     hs_status st = HS_OK;
     FILE *f = af->f;
     fputs("{\"type\":\"FeatureCollection\",\"features\":[", f);

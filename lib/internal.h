@@ -13,8 +13,14 @@
 
 #define HS__ERRLEN 1024
 
+#define HS__XCACHE 4
+#define HS__MAX_THREADS 64
+typedef struct hs__xentry hs__xentry;
+
 struct hs_ctx {
     void *proj;  /* PJ_CONTEXT*, owned; only crs.c looks inside */
+    hs__xentry *xcache[HS__XCACHE]; /* recent transformations, owned */
+    int xnext;
     char *crs;   /* working CRS, owned */
     int threads; /* >= 1 */
     char err[HS__ERRLEN];
@@ -43,6 +49,26 @@ bool hs__grow(void **ptr, size_t *cap, size_t need, size_t elem);
  * thread can hold one. Axis order is normalised to x/east, y/north (lon,
  * lat for geographic CRSs). */
 typedef struct hs__xform hs__xform;
+
+/* A cached transformation src -> dst: creating one reads PROJ's database
+ * (milliseconds), so the context keeps the last few, with one transform per
+ * worker thread (each on its own PROJ context, made by that worker). */
+struct hs__xentry {
+    char *src, *dst;
+    hs__xform *main;                      /* on the context's PROJ context */
+    hs__xform *worker[HS__MAX_THREADS];   /* slot k belongs to worker k */
+    bool same;                            /* src and dst are one CRS */
+    bool have_area;
+    double area[4]; /* dst's area of use in src coordinates (W, S, E, N) */
+};
+
+/* The cached entry for src -> dst, made if needed; NULL with the context's
+ * error set (HS_ECRS) when PROJ cannot make it. Owned by ctx. */
+hs__xentry *hs__ctx_xform(hs_ctx *ctx, const char *src, const char *dst);
+/* The transform for worker slot k (0: the caller's thread, the main one);
+ * made on first use by the thread that will use it. */
+hs__xform *hs__xentry_worker(hs__xentry *e, int k, char *err, size_t errsize);
+void hs__ctx_xcache_free(hs_ctx *ctx);
 
 /* Checks that crs is a projected CRS with metre axes (message in err). */
 hs_status hs__crs_check_metric(hs_ctx *ctx, const char *crs);

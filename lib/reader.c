@@ -41,7 +41,7 @@ typedef struct plan {
     size_t nfields;        /* header fields */
     int cx, cy, cdate, ccat, cweight;
     bool lonlat;
-    const char *src_crs, *dst_crs;
+    hs__xentry *xe; /* src -> working CRS, cached on the context */
     bool need_xform;
     bool have_area;
     double area[4];
@@ -68,7 +68,7 @@ typedef struct chunk {
     hs__field *fields;
     char *scratch;
     size_t scratch_cap;
-    hs__xform *xf; /* borrowed (main thread) or NULL: create own */
+    int slot; /* transform slot: 0 on the calling thread, k on worker k */
 } chunk;
 
 void hs_read_options_init(hs_read_options *opts) {
@@ -89,13 +89,11 @@ static void chunk_free(chunk *c) {
 static void chunk_reset(chunk *c) {
     const plan *pl = c->pl;
     const char *b = c->begin, *l = c->limit;
-    hs__xform *xf = c->xf;
     chunk_free(c);
     memset(c, 0, sizeof *c);
     c->pl = pl;
     c->begin = b;
     c->limit = l;
-    c->xf = xf;
 }
 
 static bool chunk_grow(chunk *c) {
@@ -229,18 +227,13 @@ static int cmp_reject_line(const void *a, const void *b) {
 static void chunk_project(chunk *c) {
     const plan *pl = c->pl;
     if (!pl->need_xform || c->col.n == 0) return;
-    hs__xform *xf = c->xf, *own = NULL;
+    hs__xform *xf = hs__xentry_worker(pl->xe, c->slot, c->err, sizeof c->err);
     if (!xf) {
-        xf = own = hs__xform_create(NULL, pl->src_crs, pl->dst_crs, c->err, sizeof c->err);
-        if (!xf) {
-            c->status = HS_ECRS;
-            return;
-        }
+        c->status = HS_ECRS;
+        return;
     }
-    if (!hs__xform_run(xf, c->col.x, c->col.y, c->col.n)) {
-        /* Some points failed; they are marked HUGE_VAL and handled below. */
-    }
-    hs__xform_destroy(own);
+    /* Points PROJ cannot transform come back as HUGE_VAL: handled below. */
+    hs__xform_run(xf, c->col.x, c->col.y, c->col.n);
     size_t k = 0;
     bool moved = false;
     for (size_t i = 0; i < c->col.n; i++) {
@@ -466,24 +459,21 @@ static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk,
     hs_status st = make_plan(ctx, &pl, &body, &body_line);
     if (st) return st;
 
-    pl.dst_crs = inc->crs;
-    pl.src_crs = pl.lonlat ? "EPSG:4326" : opts->input_crs ? opts->input_crs : inc->crs;
-    char err[512];
-    hs__xform *xf = hs__xform_create(ctx->proj, pl.src_crs, pl.dst_crs, err, sizeof err);
-    if (!xf) return hs__error(ctx, HS_ECRS, "%s: %s", name, err);
-    pl.need_xform = pl.lonlat || !hs__crs_same(ctx->proj, pl.src_crs, pl.dst_crs);
-    pl.have_area = hs__xform_area_in_src(xf, pl.dst_crs, pl.area);
+    const char *src = pl.lonlat ? "EPSG:4326" : opts->input_crs ? opts->input_crs : inc->crs;
+    pl.xe = hs__ctx_xform(ctx, src, inc->crs);
+    if (!pl.xe) return hs__error(ctx, HS_ECRS, "%s: %s", name, hs_ctx_last_error(ctx));
+    pl.need_xform = pl.lonlat || !pl.xe->same;
+    pl.have_area = pl.xe->have_area;
+    memcpy(pl.area, pl.xe->area, sizeof pl.area);
 
     /* Split at line ends; each chunk parses the records that start in it. */
     size_t body_len = (size_t)(pl.end - body);
     int nchunks = body_len >= PARALLEL_MIN_BYTES ? ctx->threads : 1;
     chunk *ch = calloc((size_t)nchunks, sizeof *ch);
-    if (!ch) {
-        hs__xform_destroy(xf);
-        return hs__error(ctx, HS_ENOMEM, "out of memory");
-    }
+    if (!ch) return hs__error(ctx, HS_ENOMEM, "out of memory");
     for (int k = 0; k < nchunks; k++) {
         ch[k].pl = &pl;
+        ch[k].slot = k;
         const char *b = body + body_len / (size_t)nchunks * (size_t)k;
         if (k > 0) {
             const char *nlp = memchr(b, '\n', (size_t)(pl.end - b));
@@ -494,7 +484,6 @@ static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk,
         if (k > 0) ch[k - 1].limit = b;
     }
     ch[nchunks - 1].limit = pl.end;
-    ch[0].xf = xf;
 
     pthread_t *tid = calloc((size_t)nchunks, sizeof *tid);
     bool *started = calloc((size_t)nchunks, sizeof *started);
@@ -517,8 +506,7 @@ static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk,
         if (ch[k - 1].status) break;
         if (ch[k].begin != ch[k - 1].stop) {
             ch[k].begin = ch[k - 1].stop;
-            chunk_reset(&ch[k]);
-            ch[k].xf = xf;
+            chunk_reset(&ch[k]); /* slot 0: now on this thread */
             if (ch[k].begin >= ch[k].limit) {
                 ch[k].stop = ch[k].begin;
                 continue;
@@ -597,7 +585,6 @@ out:
     free(ch);
     free(tid);
     free(started);
-    hs__xform_destroy(xf);
     return st;
 }
 
