@@ -85,6 +85,15 @@ int hs__fmt_double(char *buf, size_t size, double v) {
     return 0;
 }
 
+int hs__fmt_real(char *buf, size_t size, double v) {
+    int n = hs__fmt_double(buf, size, v);
+    if (n > 0 && (size_t)n + 2 < size && !strpbrk(buf, ".eEn")) {
+        memcpy(buf + n, ".0", 3);
+        n += 2;
+    }
+    return n;
+}
+
 bool hs__has_ext(const char *path, const char *ext) {
     size_t n = strlen(path), m = strlen(ext);
     if (n < m) return false;

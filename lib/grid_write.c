@@ -15,11 +15,11 @@ const char *hs__grid_crs(const hs_grid *g);
 static void put_props(FILE *f, const hs_grid *g, size_t i, const hs_cell *c, bool json) {
     char id[96], v[6][40];
     hs_grid_cell_id(g, i, id, sizeof id);
-    hs__fmt_double(v[0], sizeof v[0], c->x_min);
-    hs__fmt_double(v[1], sizeof v[1], c->y_min);
-    hs__fmt_double(v[2], sizeof v[2], c->x_max);
-    hs__fmt_double(v[3], sizeof v[3], c->y_max);
-    hs__fmt_double(v[4], sizeof v[4], c->weight);
+    hs__fmt_real(v[0], sizeof v[0], c->x_min);
+    hs__fmt_real(v[1], sizeof v[1], c->y_min);
+    hs__fmt_real(v[2], sizeof v[2], c->x_max);
+    hs__fmt_real(v[3], sizeof v[3], c->y_max);
+    hs__fmt_real(v[4], sizeof v[4], c->weight);
     if (json)
         fprintf(f,
                 "\"id\":\"%s\",\"row\":%" PRId64 ",\"col\":%" PRId64

@@ -189,6 +189,9 @@ hs_status hs__afile_commit(hs_ctx *ctx, hs__afile *af);
 void hs__afile_abort(hs__afile *af);
 /* Shortest text that reads back as the same double ("%.17g" at worst). */
 int hs__fmt_double(char *buf, size_t size, double v);
+/* As hs__fmt_double, always with a decimal point or exponent ("150.0"), so
+ * readers that guess column types (OGR, QGIS) always see a real field. */
+int hs__fmt_real(char *buf, size_t size, double v);
 /* Case-insensitive test of path's extension (ext with the dot). */
 bool hs__has_ext(const char *path, const char *ext);
 
