@@ -187,6 +187,9 @@ typedef struct hs_read_options {
      *  passes when the start of its date lies within [start of from, end of
      *  to]. */
     const char *from, *to;
+    /** A second range also kept ("YYYY-MM" or "YYYY-MM-DD"), for
+     *  comparisons: a record passes when it is in either range. */
+    const char *compare_from, *compare_to;
 } hs_read_options;
 
 HS_API void hs_read_options_init(hs_read_options *opts);
@@ -244,11 +247,14 @@ HS_API hs_status hs_incidents_reject_get(const hs_incidents *inc, size_t i,
                                          hs_reject *out);
 /**
  * Writes every rejected row as CSV (file,line,reason,record) where record
- * is the row's text, re-read from its file ("" for buffers). Written to a
- * temporary name and renamed.
+ * is the row's text, re-read from its file ("" for buffers), in file and
+ * line order. With unit_of (from hs_units_locate; may be NULL) the
+ * incidents outside every unit are listed too, as "outside the units".
+ * Written to a temporary name and renamed.
  */
 HS_API hs_status hs_incidents_write_rejects(hs_ctx *ctx,
                                             const hs_incidents *inc,
+                                            const uint32_t *unit_of,
                                             const char *path);
 
 /* ------------------------------------------------------------------------ */
@@ -321,6 +327,193 @@ HS_API hs_status hs_grid_cell_ring(const hs_grid *grid, size_t i,
  */
 HS_API hs_status hs_grid_write(hs_ctx *ctx, const hs_grid *grid,
                                const char *path);
+
+/* ------------------------------------------------------------------------ */
+/* Units: polygons (wards, LSOAs) or grid cells                             */
+/* ------------------------------------------------------------------------ */
+
+/** Opaque set of units of analysis in the working CRS: each has a code, a
+ *  name, a polygon, an area and (once built) neighbours. */
+typedef struct hs_units hs_units;
+
+typedef struct hs_layer_options {
+    /** DBF fields for the unit's code and name; NULL = detect ONS names
+     *  (WDyyCD/WDyyNM, LSOAyyCD/LSOAyyNM, MSOA.., OA.., LAD..), then
+     *  "code"/"name". */
+    const char *code_field, *name_field;
+} hs_layer_options;
+
+HS_API void hs_layer_options_init(hs_layer_options *opts);
+
+/** One unit, by value; strings borrowed from the set. */
+typedef struct hs_unit {
+    const char *code, *name;
+    uint32_t layer;  /**< index for hs_units_layer_name */
+    uint64_t record; /**< 1-based record in its layer (0 for grid cells) */
+    double area_m2;
+    int empty; /**< no geometry (null shape, or nothing left after repair) */
+} hs_unit;
+
+/** A remark about a layer's record: a repair, a dropped ring, an empty
+ *  shape, a missing .prj (record 0: the layer as a whole). */
+typedef struct hs_unit_note {
+    uint32_t layer;
+    uint64_t record;
+    const char *text;
+} hs_unit_note;
+
+/** out: owned, empty set in ctx's working CRS; hs_units_destroy. */
+HS_API hs_status hs_units_create(hs_ctx *ctx, hs_units **out);
+HS_API void hs_units_destroy(hs_units *units);
+
+/**
+ * Appends the polygons of an ESRI Shapefile (.shp with its .shx and .dbf;
+ * .prj honoured: the layer is reprojected to the working CRS; .cpg
+ * honoured: text converted to UTF-8 from UTF-8, Windows-1252 or Latin-1).
+ * Multipart polygons and holes are kept; invalid polygons are repaired with
+ * GEOS MakeValid and noted (hs_units_note_get). On failure nothing is
+ * appended.
+ */
+HS_API hs_status hs_units_read_shapefile(hs_ctx *ctx, const char *path,
+                                         const hs_layer_options *opts,
+                                         hs_units *units);
+
+/** A shapefile held in memory (e.g. from a database or a zip). Buffers are
+ *  borrowed for the call; prj and cpg are NUL-terminated text or NULL. */
+typedef struct hs_shapefile_buffers {
+    const void *shp, *shx, *dbf;
+    size_t shp_size, shx_size, dbf_size;
+    const char *prj, *cpg;
+} hs_shapefile_buffers;
+
+/** As hs_units_read_shapefile, from memory; name labels messages. */
+HS_API hs_status hs_units_read_shapefile_buffers(hs_ctx *ctx, const char *name,
+                                                 const hs_shapefile_buffers *b,
+                                                 const hs_layer_options *opts,
+                                                 hs_units *units);
+
+/** Appends a layer built into the library. name: "gravesham-wards-2013"
+ *  (the 18 Gravesham wards, ONS 2013, OGL v3.0). */
+HS_API hs_status hs_units_read_builtin(hs_ctx *ctx, const char *name,
+                                       hs_units *units);
+
+/** Units from the cells of a grid (codes are the cell ids).
+ *  out: owned; hs_units_destroy. The grid may be destroyed afterwards. */
+HS_API hs_status hs_units_from_grid(hs_ctx *ctx, const hs_grid *grid,
+                                    hs_units **out);
+
+HS_API size_t hs_units_count(const hs_units *units);
+HS_API hs_status hs_units_get(const hs_units *units, size_t i, hs_unit *out);
+/** Borrowed name of a layer (the path given, or "grid"). */
+HS_API const char *hs_units_layer_name(const hs_units *units, uint32_t layer);
+HS_API const char *hs_units_crs(const hs_units *units);
+HS_API size_t hs_units_note_count(const hs_units *units);
+HS_API hs_status hs_units_note_get(const hs_units *units, size_t i,
+                                   hs_unit_note *out);
+
+/**
+ * Builds queen contiguity: polygons are neighbours when they come within
+ * snap_m metres of each other (0: when they share a point); grid cells when
+ * they share an edge or a corner (snap_m unused).
+ */
+HS_API hs_status hs_units_build_neighbours(hs_ctx *ctx, hs_units *units,
+                                           double snap_m);
+/** Neighbours of unit i, ascending; ids borrowed. HS_EINVAL before
+ *  hs_units_build_neighbours. */
+HS_API hs_status hs_units_neighbours(const hs_units *units, size_t i,
+                                     const uint32_t **ids, size_t *n);
+
+#define HS_NO_UNIT UINT32_MAX
+
+/**
+ * The unit of each incident, into the caller's array unit_of of
+ * hs_incidents_count(incidents) entries (HS_NO_UNIT: outside every unit).
+ * Rule: a point belongs to the first unit (in reading order) whose interior
+ * holds it; else to the first whose boundary holds it. Units and incidents
+ * must share the working CRS.
+ */
+HS_API hs_status hs_units_locate(hs_ctx *ctx, const hs_units *units,
+                                 const hs_incidents *incidents,
+                                 uint32_t *unit_of);
+
+/* ------------------------------------------------------------------------ */
+/* Tallies: the ward table                                                  */
+/* ------------------------------------------------------------------------ */
+
+typedef struct hs_tally_options {
+    /** The period counted ("YYYY-MM" or "YYYY-MM-DD", inclusive); NULL =
+     *  every incident. */
+    const char *from, *to;
+    /** A second period, for count_compare/change; NULL = none. */
+    const char *compare_from, *compare_to;
+    int by_type; /**< also count per crime type */
+} hs_tally_options;
+
+HS_API void hs_tally_options_init(hs_tally_options *opts);
+
+/** Opaque table of counts per unit. Keeps borrowed pointers to the units
+ *  and incidents it was computed from: they must outlive it. */
+typedef struct hs_tally hs_tally;
+
+/** One row; NAN where a value is undefined (no population, no compare
+ *  count, no area). */
+typedef struct hs_tally_row {
+    uint64_t count;
+    double weight;    /**< sum of incident weights */
+    double share_pct; /**< of all incidents in the units, this period */
+    uint32_t rank;    /**< 1 = most incidents; ties share the best rank */
+    double area_km2, per_km2;
+    double population, rate_per_1000;
+    uint64_t count_compare;
+    int64_t change; /**< count - count_compare */
+    double change_pct;
+} hs_tally_row;
+
+typedef struct hs_tally_summary {
+    uint64_t incidents;     /**< incidents tallied */
+    uint64_t in_units;      /**< in a unit, this period */
+    uint64_t outside;       /**< in no unit (either period) */
+    uint64_t in_compare;    /**< in a unit, compare period */
+    uint64_t other_period;  /**< in neither period */
+} hs_tally_summary;
+
+/**
+ * Counts incidents per unit. unit_of: from hs_units_locate (borrowed for
+ * the call). out: owned; hs_tally_destroy.
+ */
+HS_API hs_status hs_tally_compute(hs_ctx *ctx, const hs_units *units,
+                                  const hs_incidents *incidents,
+                                  const uint32_t *unit_of,
+                                  const hs_tally_options *opts,
+                                  hs_tally **out);
+HS_API void hs_tally_destroy(hs_tally *tally);
+
+/**
+ * Reads residents per unit from a CSV "code,population" (header row with
+ * those names, any other columns ignored) and fills population and
+ * rate_per_1000 (incidents per 1,000 residents). Codes of the file that
+ * match no unit, and units with no population, are counted in *unmatched
+ * (may be NULL) and left undefined.
+ */
+HS_API hs_status hs_tally_set_population(hs_ctx *ctx, hs_tally *tally,
+                                         const char *path, size_t *unmatched);
+
+HS_API hs_status hs_tally_row_get(const hs_tally *tally, size_t unit,
+                                  hs_tally_row *out);
+/** Count of unit in category (by_type tallies; else 0). */
+HS_API uint64_t hs_tally_type_count(const hs_tally *tally, size_t unit,
+                                    uint32_t category);
+HS_API hs_status hs_tally_summary_get(const hs_tally *tally,
+                                      hs_tally_summary *out);
+
+/**
+ * Writes the table by extension: ".geojson" (RFC 7946 polygons), ".csv",
+ * or ".shp" (shapelib; .prj of the working CRS, .cpg UTF-8; DBF names are
+ * shortened to 10 characters as listed in docs/cli.md). Written to
+ * temporary names and renamed.
+ */
+HS_API hs_status hs_tally_write(hs_ctx *ctx, const hs_tally *tally,
+                                const char *path);
 
 #ifdef __cplusplus
 }

@@ -195,3 +195,11 @@ hs__xform *hs__xentry_worker(hs__xentry *e, int k, char *err, size_t errsize) {
     if (!e->worker[k]) e->worker[k] = hs__xform_create(NULL, e->src, e->dst, err, errsize);
     return e->worker[k];
 }
+
+char *hs__crs_wkt_esri(hs_ctx *ctx, const char *crs) {
+    PJ *pj = proj_create(ctx->proj, crs);
+    const char *w = pj ? proj_as_wkt(ctx->proj, pj, PJ_WKT1_ESRI, NULL) : NULL;
+    char *out = w ? hs__strdup(w) : NULL;
+    proj_destroy(pj);
+    return out;
+}

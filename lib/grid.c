@@ -261,5 +261,5 @@ hs_status hs_grid_cell_ring(const hs_grid *g, size_t i, double xy[14], size_t *n
     return HS_OK;
 }
 
-/* Internal accessor for writers. */
+
 const char *hs__grid_crs(const hs_grid *g) { return g->crs; }

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *hs__grid_crs(const hs_grid *g);
 
 static void put_props(FILE *f, const hs_grid *g, size_t i, const hs_cell *c, bool json) {
     char id[96], v[6][40];

@@ -56,6 +56,7 @@ bool hs__cols_reserve(hs__cols *c, size_t need) {
     GROW(cat);
     GROW(file);
     GROW(line);
+    GROW(off);
 #undef GROW
     c->cap = cap;
     return true;
@@ -70,6 +71,7 @@ void hs__cols_free(hs__cols *c) {
     free(c->cat);
     free(c->file);
     free(c->line);
+    free(c->off);
     memset(c, 0, sizeof *c);
 }
 
@@ -82,6 +84,7 @@ void hs__cols_move(hs__cols *c, size_t to, size_t from) {
     c->cat[to] = c->cat[from];
     c->file[to] = c->file[from];
     c->line[to] = c->line[from];
+    c->off[to] = c->off[from];
 }
 
 bool hs__incidents_reserve_rejects(hs_incidents *inc, size_t need) {
@@ -193,27 +196,46 @@ static void put_quoted(FILE *f, const char *s, size_t n) {
     fputc('"', f);
 }
 
+/* The record at off in a mapped file, up to its line end. */
+static size_t record_length(const char *map, size_t maplen, uint64_t off) {
+    if (off >= maplen) return 0;
+    const char *rec_end;
+    size_t nf;
+    uint64_t nl;
+    hs__csv_result res;
+    hs__csv_record(map + off, map + maplen, NULL, 0, &nf, &nl, &rec_end, &res);
+    return (size_t)(rec_end - (map + off));
+}
+
 hs_status hs_incidents_write_rejects(hs_ctx *ctx, const hs_incidents *inc,
-                                     const char *path) {
+                                     const uint32_t *unit_of, const char *path) {
     if (!ctx || !inc || !path) return HS_EINVAL;
     hs__afile af;
     hs_status st = hs__afile_open(ctx, path, &af);
     if (st) return st;
     fputs("file,line,reason,record\n", af.f);
-    /* Each file is mapped once, when its first reject comes up; the record
-     * text is taken from the bytes the reader saw. */
+    /* Two streams, each in (file, line) order: the reader's rejects and the
+     * incidents outside every unit; merged. Each file is mapped once, when
+     * its first row comes up; record text is taken from the bytes the
+     * reader saw. */
     uint32_t mapped = UINT32_MAX;
     const char *map = NULL;
-    size_t maplen = 0;
-    for (size_t i = 0; i < inc->nrej; i++) {
-        const hs_reject *r = &inc->rej[i];
-        if (r->file != mapped) {
+    size_t maplen = 0, r = 0, i = 0;
+    const hs__cols *c = &inc->col;
+    for (;;) {
+        while (unit_of && i < c->n && unit_of[i] != HS_NO_UNIT) i++;
+        bool have_r = r < inc->nrej, have_i = unit_of && i < c->n;
+        if (!have_r && !have_i) break;
+        bool take_r = have_r && (!have_i || inc->rej[r].file < c->file[i] ||
+                                 (inc->rej[r].file == c->file[i] && inc->rej[r].line < c->line[i]));
+        uint32_t file = take_r ? inc->rej[r].file : c->file[i];
+        if (file != mapped) {
             if (map) munmap((void *)map, maplen);
             map = NULL;
             maplen = 0;
-            mapped = r->file;
-            if (inc->file_on_disk[r->file]) {
-                int fd = open(inc->files[r->file], O_RDONLY);
+            mapped = file;
+            if (inc->file_on_disk[file]) {
+                int fd = open(inc->files[file], O_RDONLY);
                 struct stat sb;
                 if (fd >= 0 && fstat(fd, &sb) == 0 && sb.st_size > 0) {
                     void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -225,11 +247,24 @@ hs_status hs_incidents_write_rejects(hs_ctx *ctx, const hs_incidents *inc,
                 if (fd >= 0) close(fd);
             }
         }
-        put_quoted(af.f, inc->files[r->file], strlen(inc->files[r->file]));
-        fprintf(af.f, ",%llu,%s,", (unsigned long long)r->line,
-                hs_reject_reason_string(r->reason));
-        if (map && r->offset + r->length <= maplen)
-            put_quoted(af.f, map + r->offset, (size_t)r->length);
+        uint64_t line, off, len;
+        const char *reason;
+        if (take_r) {
+            line = inc->rej[r].line;
+            off = inc->rej[r].offset;
+            len = inc->rej[r].length;
+            reason = hs_reject_reason_string(inc->rej[r].reason);
+            r++;
+        } else {
+            line = c->line[i];
+            off = c->off[i];
+            len = map ? record_length(map, maplen, off) : 0;
+            reason = "outside the units";
+            i++;
+        }
+        put_quoted(af.f, inc->files[file], strlen(inc->files[file]));
+        fprintf(af.f, ",%llu,%s,", (unsigned long long)line, reason);
+        if (map && off + len <= maplen) put_quoted(af.f, map + off, (size_t)len);
         fputc('\n', af.f);
     }
     if (map) munmap((void *)map, maplen);

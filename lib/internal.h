@@ -69,6 +69,8 @@ hs__xentry *hs__ctx_xform(hs_ctx *ctx, const char *src, const char *dst);
  * made on first use by the thread that will use it. */
 hs__xform *hs__xentry_worker(hs__xentry *e, int k, char *err, size_t errsize);
 void hs__ctx_xcache_free(hs_ctx *ctx);
+/* The CRS as ESRI WKT (for .prj files); malloc'd, NULL on failure. */
+char *hs__crs_wkt_esri(hs_ctx *ctx, const char *crs);
 
 /* Checks that crs is a projected CRS with metre axes (message in err). */
 hs_status hs__crs_check_metric(hs_ctx *ctx, const char *crs);
@@ -86,6 +88,99 @@ bool hs__xform_area_in_src(hs__xform *xf, const char *dst, double box[4]);
 /* True when a and b name the same CRS. */
 bool hs__crs_same(void *proj_ctx, const char *a, const char *b);
 
+/* ---- geom.c: the only file that includes geos_c.h ---------------------- */
+
+/* A GEOS geometry (Polygon or MultiPolygon), opaque outside geom.c. */
+typedef struct hs__geom hs__geom;
+typedef struct hs__locator hs__locator;
+
+void *hs__geos_new(void); /* a GEOS handle; one per thread */
+void hs__geos_free(void *geos);
+void hs__geom_free(void *geos, hs__geom *g);
+hs__geom *hs__geom_clone(void *geos, const hs__geom *g);
+double hs__geom_area(void *geos, const hs__geom *g);
+bool hs__geom_bounds(void *geos, const hs__geom *g, double box[4]);
+/* Polygon(s) from shapefile rings (clockwise = outer); repaired with
+ * MakeValid when invalid, the reason in note (empty when none). NULL when
+ * nothing polygonal is left. */
+hs__geom *hs__geom_from_rings(void *geos, const double *x, const double *y,
+                              const size_t *start, const size_t *len, size_t nrings,
+                              char *note, size_t notesize);
+/* A polygon from one closed ring of n interleaved x,y points. */
+hs__geom *hs__geom_from_ring(void *geos, const double *xy, size_t n);
+/* Calls fn for every ring: polygon index, ring index (0 = exterior). A
+ * non-zero return stops the walk and is returned. */
+typedef int (*hs__ring_fn)(void *ud, int poly, int ring, const double *x, const double *y,
+                           size_t n);
+int hs__geom_visit_rings(void *geos, const hs__geom *g, hs__ring_fn fn, void *ud);
+/* Twice the signed area of a closed ring (> 0: counter-clockwise). */
+double hs__ring_area2(const double *x, const double *y, size_t n);
+
+/* A point locator over n geometries (NULL entries allowed), with its own
+ * GEOS handle, clones, prepared geometries and STRtree: one per thread. */
+hs__locator *hs__locator_create(void *geos, hs__geom *const *geoms, size_t n);
+void hs__locator_destroy(hs__locator *L);
+/* The geometry a point belongs to (rule in geom.c), or UINT32_MAX. */
+uint32_t hs__locator_point(hs__locator *L, double x, double y);
+enum { HS__BOX_OUTSIDE = 0, HS__BOX_INSIDE = 1, HS__BOX_MIXED = 2 };
+/* Whether every point of the box gets the same answer: OUTSIDE (none),
+ * INSIDE (*unit), or MIXED (test each point). */
+int hs__locator_box(hs__locator *L, const double box[4], uint32_t *unit);
+/* Pairs (i < j) of geometries within tol of each other (queen contiguity
+ * with snapping); *pairs is malloc'd, 2 entries a pair. */
+hs_status hs__geom_touching(void *geos, hs__geom *const *geoms, size_t n, double tol,
+                            uint32_t **pairs, size_t *npairs);
+
+/* ---- shapefile.c: the only file that includes shapefil.h ---------------- */
+
+typedef struct hs__note {
+    size_t record; /* 0-based record of the layer */
+    char text[160];
+} hs__note;
+
+/* A polygon layer as read: rings (closed) in file coordinates. */
+typedef struct hs__shp_layer {
+    const char *path;     /* borrowed */
+    char *prj;            /* .prj text, NULL when absent */
+    const char *encoding; /* of the DBF text, as found */
+    size_t nrec;
+    char **code, **name;  /* UTF-8, per record */
+    size_t *ring0, *nring; /* per record: first ring, ring count */
+    size_t nrings, *rstart, *rlen;
+    size_t npts;
+    double *x, *y;
+    hs__note *notes;
+    size_t nnotes, notecap;
+} hs__shp_layer;
+
+/* Reads a polygon shapefile; code/name fields given or detected (ONS
+ * WDyyCD/WDyyNM, LSOAyyCD/LSOAyyNM, ...). */
+hs_status hs__shp_read(hs_ctx *ctx, const char *path, const hs_shapefile_buffers *mem,
+                       const char *code_field, const char *name_field, hs__shp_layer *layer);
+void hs__shp_free(hs__shp_layer *layer);
+
+typedef struct hs__dbf_field {
+    const char *name; /* at most 10 characters */
+    char type;        /* 'C' text, 'N' integer, 'F' real */
+    int width, decimals;
+} hs__dbf_field;
+typedef struct hs__dbf_value {
+    const char *s; /* text, or NULL for a number */
+    double d;
+    bool null;
+} hs__dbf_value;
+typedef struct hs__shp_writer hs__shp_writer;
+
+hs_status hs__shpw_open(hs_ctx *ctx, const char *path, const hs__dbf_field *fields,
+                        size_t nfields, hs__shp_writer **w);
+/* One polygon record: parts are rings (any orientation: rewound to the
+ * shapefile convention), with one value per field. */
+hs_status hs__shpw_add(hs_ctx *ctx, hs__shp_writer *w, const double *x, const double *y,
+                       const int *part_start, int nparts, int npts, const hs__dbf_value *v);
+/* Writes .prj (when given) and .cpg (UTF-8) and renames all into place. */
+hs_status hs__shpw_commit(hs_ctx *ctx, hs__shp_writer *w, const char *prj_wkt);
+void hs__shpw_abort(hs__shp_writer *w);
+
 /* ---- parse.c: numbers and dates ---------------------------------------- */
 
 /* Parses a decimal number (surrounding spaces allowed). Rejects empty
@@ -95,6 +190,9 @@ bool hs__parse_double(const char *s, size_t len, double *out);
  * with an optional "Z" or "+HH:MM" (ignored: times are local as written). */
 bool hs__parse_date(const char *s, size_t len, int64_t *t,
                     hs_time_precision *prec);
+/* A period bound "YYYY-MM" or "YYYY-MM-DD": its first second and the
+ * first second after it. */
+bool hs__parse_bound(const char *s, int64_t *start, int64_t *end);
 /* Seconds after *t that the period of precision prec ends (exclusive). */
 int64_t hs__period_end(int64_t t, hs_time_precision prec);
 
@@ -148,6 +246,7 @@ typedef struct hs__cols {
     uint8_t *prec;
     uint32_t *cat, *file;
     uint64_t *line;
+    uint64_t *off; /* byte offset of the record in its file */
 } hs__cols;
 
 /* Grows every column to hold at least need rows (doubling). */
@@ -175,6 +274,28 @@ uint32_t hs__incidents_add_file(hs_incidents *inc, const char *name,
 /* Drops the last file and everything appended since it was added. */
 void hs__incidents_truncate(hs_incidents *inc, size_t n, size_t nrej,
                             size_t nfiles);
+
+/* ---- units.c ------------------------------------------------------------ */
+
+struct hs_units {
+    char *crs;
+    void *geos; /* the set's own GEOS handle */
+    size_t n, cap;
+    hs__geom **g;
+    char **code, **name;
+    uint32_t *layer;
+    uint64_t *record;
+    double *area;
+    int64_t *row, *col; /* grid cells */
+    bool is_grid;
+    char **layers;
+    size_t nlayers;
+    hs_unit_note *notes; /* text owned */
+    size_t nnotes, notecap;
+    uint32_t *nb_start, *nb; /* neighbours (CSR), NULL until built */
+};
+
+const char *hs__grid_crs(const hs_grid *g);
 
 /* ---- afile.c: write to a temporary name, then rename -------------------- */
 

@@ -194,3 +194,10 @@ int64_t hs__period_end(int64_t t, hs_time_precision prec) {
     default: return t + 1;
     }
 }
+
+bool hs__parse_bound(const char *s, int64_t *start, int64_t *end) {
+    hs_time_precision pr;
+    if (!s || !hs__parse_date(s, strlen(s), start, &pr) || pr > HS_TIME_DAY) return false;
+    *end = hs__period_end(*start, pr);
+    return true;
+}

@@ -47,6 +47,8 @@ typedef struct plan {
     double area[4];
     bool have_from, have_to;
     int64_t from, to_end; /* [from, to_end) */
+    bool have_cmp, have_cfrom, have_cto;
+    int64_t cfrom, cto_end;
     const hs_read_options *opts;
 } plan;
 
@@ -55,7 +57,7 @@ typedef struct chunk {
     const char *begin, *limit, *stop;
     uint64_t lines; /* line ends consumed from begin to stop */
     hs__cols col;        /* line: relative to the chunk's first line */
-    uint64_t *off, *len; /* record text, for the rejects of projection */
+    uint64_t *len; /* record length, for the rejects of projection */
     hs__strtab cats;
     uint8_t *cat_pass;
     size_t cat_pass_cap;
@@ -77,7 +79,6 @@ void hs_read_options_init(hs_read_options *opts) {
 
 static void chunk_free(chunk *c) {
     hs__cols_free(&c->col);
-    free(c->off);
     free(c->len);
     hs__strtab_free(&c->cats);
     free(c->cat_pass);
@@ -98,11 +99,9 @@ static void chunk_reset(chunk *c) {
 
 static bool chunk_grow(chunk *c) {
     if (!hs__cols_reserve(&c->col, c->col.cap + 1)) return false;
-    uint64_t *o = realloc(c->off, c->col.cap * sizeof *o);
-    if (o) c->off = o;
     uint64_t *l = realloc(c->len, c->col.cap * sizeof *l);
     if (l) c->len = l;
-    return o && l;
+    return l != NULL;
 }
 
 static bool add_reject_at(chunk *c, uint64_t line, hs_reject_reason r,
@@ -182,7 +181,7 @@ static bool process_row(chunk *c, const hs__field *f, size_t nf, uint64_t line,
     if (pl->cdate >= 0) {
         const hs__field *fd = &f[pl->cdate];
         if (blank(fd)) {
-            if (pl->have_from || pl->have_to)
+            if (pl->have_from || pl->have_to || pl->have_cmp)
                 return add_reject(c, line, HS_REJECT_NO_DATE, rec, rec_end);
         } else if (fd->escaped || !hs__parse_date(fd->s, fd->len, &t, &prec)) {
             return add_reject(c, line, HS_REJECT_BAD_DATE, rec, rec_end);
@@ -200,8 +199,10 @@ static bool process_row(chunk *c, const hs__field *f, size_t nf, uint64_t line,
         if (!c->cat_pass[cat])
             return add_reject(c, line, HS_REJECT_CRIME_TYPE, rec, rec_end);
     }
-    if ((pl->have_from && t < pl->from) || (pl->have_to && t >= pl->to_end))
-        return add_reject(c, line, HS_REJECT_DATE_RANGE, rec, rec_end);
+    bool in_main = !(pl->have_from && t < pl->from) && !(pl->have_to && t >= pl->to_end);
+    bool in_cmp = pl->have_cmp && !(pl->have_cfrom && t < pl->cfrom) &&
+                  !(pl->have_cto && t >= pl->cto_end);
+    if (!in_main && !in_cmp) return add_reject(c, line, HS_REJECT_DATE_RANGE, rec, rec_end);
     if (c->col.n == c->col.cap && !chunk_grow(c)) return false;
     size_t i = c->col.n++;
     c->col.x[i] = x;
@@ -212,7 +213,7 @@ static bool process_row(chunk *c, const hs__field *f, size_t nf, uint64_t line,
     c->col.cat[i] = cat;
     c->col.line[i] = line;
     c->col.file[i] = 0;
-    c->off[i] = (uint64_t)(rec - pl->base);
+    c->col.off[i] = (uint64_t)(rec - pl->base);
     c->len[i] = (uint64_t)(rec_end - rec);
     return true;
 }
@@ -241,12 +242,11 @@ static void chunk_project(chunk *c) {
             fabs(c->col.y[i]) < 1e15) {
             if (k != i) {
                 hs__cols_move(&c->col, k, i);
-                c->off[k] = c->off[i];
                 c->len[k] = c->len[i];
             }
             k++;
         } else {
-            if (!add_reject_at(c, c->col.line[i], HS_REJECT_OUTSIDE_AREA, c->off[i], c->len[i])) {
+            if (!add_reject_at(c, c->col.line[i], HS_REJECT_OUTSIDE_AREA, c->col.off[i], c->len[i])) {
                 c->status = HS_ENOMEM;
                 hs__format(c->err, sizeof c->err, "out of memory");
                 return;
@@ -327,11 +327,9 @@ static hs_status need_col(hs_ctx *ctx, const plan *pl, char **names, size_t n,
 
 static hs_status parse_bound(hs_ctx *ctx, const char *s, const char *opt,
                              int64_t *start, int64_t *end) {
-    hs_time_precision pr;
-    if (!hs__parse_date(s, strlen(s), start, &pr) || pr > HS_TIME_DAY)
+    if (!hs__parse_bound(s, start, end))
         return hs__error(ctx, HS_EINVAL,
                          "%s '%s': expected YYYY-MM or YYYY-MM-DD, a real date", opt, s);
-    *end = hs__period_end(*start, pr);
     return HS_OK;
 }
 
@@ -421,16 +419,23 @@ static hs_status make_plan(hs_ctx *ctx, plan *pl, const char **body,
                        "%s: --crime-type needs a category column (--category-column)", pl->name);
         goto done;
     }
-    if ((o->from || o->to) && pl->cdate < 0) {
+    if ((o->from || o->to || o->compare_from || o->compare_to) && pl->cdate < 0) {
         st = hs__error(ctx, HS_EINVAL, "%s: --from/--to need a date column (--date-column)",
                        pl->name);
         goto done;
     }
     int64_t ignore;
-    if (o->from && (st = parse_bound(ctx, o->from, "--from", &pl->from, &ignore))) goto done;
-    if (o->to && (st = parse_bound(ctx, o->to, "--to", &ignore, &pl->to_end))) goto done;
+    if ((o->from && (st = parse_bound(ctx, o->from, "--from", &pl->from, &ignore))) ||
+        (o->to && (st = parse_bound(ctx, o->to, "--to", &ignore, &pl->to_end))) ||
+        (o->compare_from &&
+         (st = parse_bound(ctx, o->compare_from, "--compare", &pl->cfrom, &ignore))) ||
+        (o->compare_to && (st = parse_bound(ctx, o->compare_to, "--compare", &ignore, &pl->cto_end))))
+        goto done;
     pl->have_from = o->from != NULL;
     pl->have_to = o->to != NULL;
+    pl->have_cfrom = o->compare_from != NULL;
+    pl->have_cto = o->compare_to != NULL;
+    pl->have_cmp = pl->have_cfrom || pl->have_cto;
     pl->nfields = nf;
     *body = next;
     *body_line = 1 + nl;
@@ -554,6 +559,7 @@ static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk,
             memcpy(inc->col.w + at, c->col.w, c->col.n * sizeof *c->col.w);
             memcpy(inc->col.t + at, c->col.t, c->col.n * sizeof *c->col.t);
             memcpy(inc->col.prec + at, c->col.prec, c->col.n * sizeof *c->col.prec);
+            memcpy(inc->col.off + at, c->col.off, c->col.n * sizeof *c->col.off);
         }
         for (size_t i = 0; i < c->col.n && !st; i++) {
             uint32_t lc = c->col.cat[i];

@@ -102,7 +102,7 @@ static void kent_accounting(void) {
     char rpath[] = "/tmp/hs_rejects_XXXXXX.csv";
     int fd = mkstemps(rpath, 4);
     close(fd);
-    CHECK(hs_incidents_write_rejects(ctx, inc, rpath) == HS_OK);
+    CHECK(hs_incidents_write_rejects(ctx, inc, NULL, rpath) == HS_OK);
     size_t len;
     char *txt = hs_test_slurp(rpath, &len);
     CHECK(txt && strncmp(txt, "file,line,reason,record\n", 24) == 0);

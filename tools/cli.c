@@ -10,12 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
+
+enum cmd { C_GRID = 1, C_WARDS = 2, C_ALL = 3 };
 
 enum opt_id {
     O_HELP = 1, O_OUTPUT, O_CELL, O_SHAPE, O_ORIGIN, O_CRS, O_XCOL, O_YCOL, O_INCRS,
     O_LONCOL, O_LATCOL, O_DATECOL, O_CATCOL, O_WCOL, O_TYPE, O_FROM, O_TO, O_REJECTS,
-    O_THREADS, O_QUIET
+    O_THREADS, O_QUIET, O_WARDS, O_CODEF, O_NAMEF, O_POP, O_COMPARE, O_BYTYPE
 };
 
 typedef struct opt_def {
@@ -23,44 +24,59 @@ typedef struct opt_def {
     char short_name;
     const char *arg; /* NULL: a flag */
     int id;
+    int cmds;
     const char *help;
 } opt_def;
 
-static const opt_def grid_opts[] = {
-    {"output", 'o', "FILE", O_OUTPUT, "output layer: .geojson (WGS84) or .csv (working CRS)"},
-    {"cell-size", 0, "M", O_CELL, "cell size in metres (default 150; hex: width across flats)"},
-    {"shape", 0, "square|hex", O_SHAPE, "cell shape (default square)"},
-    {"origin", 0, "X,Y", O_ORIGIN, "grid origin in the working CRS (default 0,0: edges at "
-                                   "multiples of the cell size)"},
-    {"crs", 0, "CRS", O_CRS, "working CRS, projected in metres (default EPSG:27700)"},
-    {"x-column", 0, "NAME", O_XCOL, "easting column (with --y-column)"},
-    {"y-column", 0, "NAME", O_YCOL, "northing column"},
-    {"input-crs", 0, "CRS", O_INCRS, "CRS of --x-column/--y-column (default: the working CRS)"},
-    {"lon-column", 0, "NAME", O_LONCOL, "longitude column, WGS84 (with --lat-column)"},
-    {"lat-column", 0, "NAME", O_LATCOL, "latitude column, WGS84"},
-    {"date-column", 0, "NAME", O_DATECOL, "date column, ISO 8601 (police.uk: Month)"},
-    {"category-column", 0, "NAME", O_CATCOL, "crime type column (police.uk: Crime type)"},
-    {"weight-column", 0, "NAME", O_WCOL, "weight (e.g. harm) column; default weight 1"},
-    {"crime-type", 0, "LIST", O_TYPE, "keep only these crime types (comma list)"},
-    {"from", 0, "DATE", O_FROM, "keep dates from YYYY-MM or YYYY-MM-DD (inclusive)"},
-    {"to", 0, "DATE", O_TO, "keep dates to YYYY-MM or YYYY-MM-DD (inclusive)"},
-    {"rejects", 0, "FILE", O_REJECTS, "write every rejected row (file,line,reason,record)"},
-    {"threads", 0, "N", O_THREADS, "worker threads (default: all cores)"},
-    {"quiet", 'q', NULL, O_QUIET, "no summary on stderr"},
-    {"help", 'h', NULL, O_HELP, "this help"},
-    {NULL, 0, NULL, 0, NULL}};
+static const opt_def opts[] = {
+    {"output", 'o', "FILE", O_OUTPUT, C_GRID, "output layer: .geojson (WGS84) or .csv (working CRS)"},
+    {"output", 'o', "FILE", O_OUTPUT, C_WARDS, "output table: .geojson, .csv or .shp"},
+    {"wards", 0, "FILE.shp", O_WARDS, C_WARDS,
+     "polygon layer (wards, LSOAs); repeat for more layers (default: the built-in Gravesham "
+     "wards 2013)"},
+    {"code-field", 0, "NAME", O_CODEF, C_WARDS, "DBF field of the codes (default: WDyyCD, LSOAyyCD, ...)"},
+    {"name-field", 0, "NAME", O_NAMEF, C_WARDS, "DBF field of the names (default: WDyyNM, LSOAyyNM, ...)"},
+    {"population", 0, "FILE", O_POP, C_WARDS, "CSV code,population: adds rate_per_1000"},
+    {"compare", 0, "FROM..TO", O_COMPARE, C_WARDS,
+     "a second period (e.g. last year): adds count_compare, change, change_pct"},
+    {"by-type", 0, NULL, O_BYTYPE, C_WARDS, "adds a count per crime type"},
+    {"cell-size", 0, "M", O_CELL, C_GRID, "cell size in metres (default 150; hex: width across flats)"},
+    {"shape", 0, "square|hex", O_SHAPE, C_GRID, "cell shape (default square)"},
+    {"origin", 0, "X,Y", O_ORIGIN, C_GRID,
+     "grid origin in the working CRS (default 0,0: edges at multiples of the cell size)"},
+    {"crs", 0, "CRS", O_CRS, C_ALL, "working CRS, projected in metres (default EPSG:27700)"},
+    {"x-column", 0, "NAME", O_XCOL, C_ALL, "easting column (with --y-column)"},
+    {"y-column", 0, "NAME", O_YCOL, C_ALL, "northing column"},
+    {"input-crs", 0, "CRS", O_INCRS, C_ALL, "CRS of --x-column/--y-column (default: the working CRS)"},
+    {"lon-column", 0, "NAME", O_LONCOL, C_ALL, "longitude column, WGS84 (with --lat-column)"},
+    {"lat-column", 0, "NAME", O_LATCOL, C_ALL, "latitude column, WGS84"},
+    {"date-column", 0, "NAME", O_DATECOL, C_ALL, "date column, ISO 8601 (police.uk: Month)"},
+    {"category-column", 0, "NAME", O_CATCOL, C_ALL, "crime type column (police.uk: Crime type)"},
+    {"weight-column", 0, "NAME", O_WCOL, C_ALL, "weight (e.g. harm) column; default weight 1"},
+    {"crime-type", 0, "LIST", O_TYPE, C_ALL, "keep only these crime types (comma list)"},
+    {"from", 0, "DATE", O_FROM, C_ALL, "keep dates from YYYY-MM or YYYY-MM-DD (inclusive)"},
+    {"to", 0, "DATE", O_TO, C_ALL, "keep dates to YYYY-MM or YYYY-MM-DD (inclusive)"},
+    {"rejects", 0, "FILE", O_REJECTS, C_ALL,
+     "write every rejected row (file,line,reason,record)"},
+    {"threads", 0, "N", O_THREADS, C_ALL, "worker threads (default: all cores)"},
+    {"quiet", 'q', NULL, O_QUIET, C_ALL, "no summary on stderr"},
+    {"help", 'h', NULL, O_HELP, C_ALL, "this help"},
+    {NULL, 0, NULL, 0, 0, NULL}};
 
-typedef struct grid_args {
-    const char *output, *crs, *rejects;
+typedef struct args {
+    int cmd;
+    const char *output, *crs, *rejects, *population;
     hs_read_options ro;
     hs_grid_options go;
-    char **types;
-    size_t ntypes;
+    hs_layer_options lo;
+    hs_tally_options to;
+    char **types, **layers;
+    size_t ntypes, nlayers;
     int threads;
     bool quiet, help;
     char **inputs;
     int ninputs;
-} grid_args;
+} args;
 
 static const char *prog = "hotspot";
 
@@ -70,20 +86,26 @@ static void usage_main(FILE *f) {
             "       hotspot --version | --help\n"
             "\n"
             "Turns geocoded crime incidents (data.police.uk street-level CSVs, or any\n"
-            "CSV with named columns) into hotspot layers.\n"
+            "CSV with named columns) into hotspot layers and ward tables.\n"
             "\n"
             "commands:\n"
             "  grid     count incidents on a square or hexagonal grid\n"
+            "  wards    the ward table: counts, share, rank, density, rate, change per polygon\n"
             "\n"
             "'hotspot COMMAND --help' lists a command's options.\n"
             "exit codes: 0 success, 1 bad data or files, 2 bad command line, 3 out of memory\n");
 }
 
-static void usage_grid(FILE *f) {
-    fprintf(f, "usage: hotspot grid [options] INPUT... -o OUT\n\n"
-               "Counts incidents per grid cell (only non-empty cells are written).\n\n"
-               "options:\n");
-    for (const opt_def *o = grid_opts; o->name; o++) {
+static void usage_cmd(FILE *f, int cmd) {
+    if (cmd == C_GRID)
+        fprintf(f, "usage: hotspot grid [options] INPUT... -o OUT\n\n"
+                   "Counts incidents per grid cell (only non-empty cells are written).\n\n");
+    else
+        fprintf(f, "usage: hotspot wards [options] INPUT... -o OUT\n\n"
+                   "Counts incidents per ward (or any polygon: LSOAs, beats), one row per polygon.\n\n");
+    fprintf(f, "options:\n");
+    for (const opt_def *o = opts; o->name; o++) {
+        if (!(o->cmds & cmd)) continue;
         char lhs[64];
         snprintf(lhs, sizeof lhs, "%s%c%s--%s%s%s", o->short_name ? "-" : "",
                  o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name,
@@ -102,26 +124,113 @@ static bool parse_number(const char *s, double *out) {
     return true;
 }
 
-/* Splits a comma list in place into *list (owned array of borrowed
- * pointers into s). */
+static bool push(char ***list, size_t *n, char *s) {
+    char **l = realloc(*list, (*n + 1) * sizeof *l);
+    if (!l) return false;
+    *list = l;
+    l[(*n)++] = s;
+    return true;
+}
+
+/* Splits a comma list in place into *list (pointers into s). */
 static bool split_list(char *s, char ***list, size_t *n) {
     char *save = NULL;
     for (char *tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         while (*tok == ' ') tok++;
         size_t len = strlen(tok);
         while (len && tok[len - 1] == ' ') tok[--len] = 0;
-        if (!*tok) continue;
-        char **l = realloc(*list, (*n + 1) * sizeof *l);
-        if (!l) return false;
-        *list = l;
-        l[(*n)++] = tok;
+        if (*tok && !push(list, n, tok)) return false;
     }
     return true;
 }
 
-static int parse_grid_args(int argc, char **argv, grid_args *a, FILE *err) {
+static int usage_error(FILE *err, const char *fmt, const char *a, const char *b) {
+    fprintf(err, "%s: ", prog);
+    fprintf(err, fmt, a, b);
+    fputc('\n', err);
+    return HS_EXIT_USAGE;
+}
+
+/* Applies one option; returns an exit code (0 = fine). */
+static int apply(args *a, const opt_def *o, char *val, FILE *err) {
+    double d;
+    switch (o->id) {
+    case O_HELP: a->help = true; break;
+    case O_QUIET: a->quiet = true; break;
+    case O_OUTPUT: a->output = val; break;
+    case O_CRS: a->crs = val; break;
+    case O_REJECTS: a->rejects = val; break;
+    case O_XCOL: a->ro.x_column = val; break;
+    case O_YCOL: a->ro.y_column = val; break;
+    case O_INCRS: a->ro.input_crs = val; break;
+    case O_LONCOL: a->ro.lon_column = val; break;
+    case O_LATCOL: a->ro.lat_column = val; break;
+    case O_DATECOL: a->ro.date_column = val; break;
+    case O_CATCOL: a->ro.category_column = val; break;
+    case O_WCOL: a->ro.weight_column = val; break;
+    case O_FROM: a->ro.from = a->to.from = val; break;
+    case O_TO: a->ro.to = a->to.to = val; break;
+    case O_CODEF: a->lo.code_field = val; break;
+    case O_NAMEF: a->lo.name_field = val; break;
+    case O_POP: a->population = val; break;
+    case O_BYTYPE: a->to.by_type = 1; break;
+    case O_WARDS:
+        if (!push(&a->layers, &a->nlayers, val)) return HS_EXIT_NOMEM;
+        break;
+    case O_TYPE:
+        if (!split_list(val, &a->types, &a->ntypes)) return HS_EXIT_NOMEM;
+        break;
+    case O_COMPARE: {
+        char *dots = strstr(val, "..");
+        if (!dots || dots == val || !dots[2])
+            return usage_error(err, "--compare must be FROM..TO (e.g. 2023-01..2023-04), not '%s'%s",
+                               val, "");
+        *dots = 0;
+        a->ro.compare_from = a->to.compare_from = val;
+        a->ro.compare_to = a->to.compare_to = dots + 2;
+        break;
+    }
+    case O_CELL:
+        if (!parse_number(val, &d) || d <= 0)
+            return usage_error(err, "--cell-size must be a positive number of metres, not '%s'%s",
+                               val, "");
+        a->go.cell_size_m = d;
+        break;
+    case O_SHAPE:
+        if (strcmp(val, "square") == 0) a->go.shape = HS_GRID_SQUARE;
+        else if (strcmp(val, "hex") == 0) a->go.shape = HS_GRID_HEX;
+        else return usage_error(err, "--shape must be square or hex, not '%s'%s", val, "");
+        break;
+    case O_ORIGIN: {
+        char *comma = strchr(val, ',');
+        double ox, oy;
+        if (comma) *comma = 0;
+        bool ok = comma && parse_number(val, &ox) && parse_number(comma + 1, &oy);
+        if (comma) *comma = ',';
+        if (!ok) return usage_error(err, "--origin must be X,Y in metres, not '%s'%s", val, "");
+        a->go.origin_x = ox;
+        a->go.origin_y = oy;
+        break;
+    }
+    case O_THREADS: {
+        char *end;
+        long t = strtol(val, &end, 10);
+        if (*end || end == val || t < 1 || t > 64)
+            return usage_error(err, "--threads must be 1..64, not '%s'%s", val, "");
+        a->threads = (int)t;
+        break;
+    }
+    default: break;
+    }
+    return HS_EXIT_OK;
+}
+
+static int parse_args(int argc, char **argv, args *a, FILE *err) {
     hs_read_options_init(&a->ro);
     hs_grid_options_init(&a->go);
+    hs_layer_options_init(&a->lo);
+    hs_tally_options_init(&a->to);
+    const char *cmdname = a->cmd == C_GRID ? "grid" : "wards";
     a->inputs = calloc((size_t)argc + 1, sizeof *a->inputs);
     if (!a->inputs) return HS_EXIT_NOMEM;
     bool only_inputs = false;
@@ -140,8 +249,9 @@ static int parse_grid_args(int argc, char **argv, grid_args *a, FILE *err) {
         if (s[1] == '-') {
             char *eq = strchr(s + 2, '=');
             size_t len = eq ? (size_t)(eq - s - 2) : strlen(s + 2);
-            for (const opt_def *d = grid_opts; d->name && !o; d++)
-                if (strlen(d->name) == len && strncmp(d->name, s + 2, len) == 0) o = d;
+            for (const opt_def *d = opts; d->name && !o; d++)
+                if ((d->cmds & a->cmd) && strlen(d->name) == len && strncmp(d->name, s + 2, len) == 0)
+                    o = d;
             if (o && eq) {
                 if (!o->arg) {
                     fprintf(err, "%s: option --%s takes no value\n", prog, o->name);
@@ -150,11 +260,11 @@ static int parse_grid_args(int argc, char **argv, grid_args *a, FILE *err) {
                 val = eq + 1;
             }
         } else if (s[2] == 0) {
-            for (const opt_def *d = grid_opts; d->name && !o; d++)
-                if (d->short_name == s[1]) o = d;
+            for (const opt_def *d = opts; d->name && !o; d++)
+                if ((d->cmds & a->cmd) && d->short_name == s[1]) o = d;
         }
         if (!o) {
-            fprintf(err, "%s: unknown option '%s' (see 'hotspot grid --help')\n", prog, s);
+            fprintf(err, "%s: unknown option '%s' (see 'hotspot %s --help')\n", prog, s, cmdname);
             return HS_EXIT_USAGE;
         }
         if (o->arg && !val) {
@@ -164,78 +274,23 @@ static int parse_grid_args(int argc, char **argv, grid_args *a, FILE *err) {
             }
             val = argv[++i];
         }
-        double d;
-        switch (o->id) {
-        case O_HELP: a->help = true; break;
-        case O_QUIET: a->quiet = true; break;
-        case O_OUTPUT: a->output = val; break;
-        case O_CRS: a->crs = val; break;
-        case O_REJECTS: a->rejects = val; break;
-        case O_XCOL: a->ro.x_column = val; break;
-        case O_YCOL: a->ro.y_column = val; break;
-        case O_INCRS: a->ro.input_crs = val; break;
-        case O_LONCOL: a->ro.lon_column = val; break;
-        case O_LATCOL: a->ro.lat_column = val; break;
-        case O_DATECOL: a->ro.date_column = val; break;
-        case O_CATCOL: a->ro.category_column = val; break;
-        case O_WCOL: a->ro.weight_column = val; break;
-        case O_FROM: a->ro.from = val; break;
-        case O_TO: a->ro.to = val; break;
-        case O_TYPE:
-            if (!split_list(val, &a->types, &a->ntypes)) return HS_EXIT_NOMEM;
-            break;
-        case O_CELL:
-            if (!parse_number(val, &d) || d <= 0) {
-                fprintf(err, "%s: --cell-size must be a positive number of metres, not '%s'\n",
-                        prog, val);
-                return HS_EXIT_USAGE;
-            }
-            a->go.cell_size_m = d;
-            break;
-        case O_SHAPE:
-            if (strcmp(val, "square") == 0) a->go.shape = HS_GRID_SQUARE;
-            else if (strcmp(val, "hex") == 0) a->go.shape = HS_GRID_HEX;
-            else {
-                fprintf(err, "%s: --shape must be square or hex, not '%s'\n", prog, val);
-                return HS_EXIT_USAGE;
-            }
-            break;
-        case O_ORIGIN: {
-            char *comma = strchr(val, ',');
-            double ox, oy;
-            if (comma) *comma = 0;
-            bool ok = comma && parse_number(val, &ox) && parse_number(comma + 1, &oy);
-            if (comma) *comma = ',';
-            if (!ok) {
-                fprintf(err, "%s: --origin must be X,Y in metres, not '%s'\n", prog, val);
-                return HS_EXIT_USAGE;
-            }
-            a->go.origin_x = ox;
-            a->go.origin_y = oy;
-            break;
-        }
-        case O_THREADS: {
-            char *end;
-            long t = strtol(val, &end, 10);
-            if (*end || end == val || t < 1 || t > 64) {
-                fprintf(err, "%s: --threads must be 1..64, not '%s'\n", prog, val);
-                return HS_EXIT_USAGE;
-            }
-            a->threads = (int)t;
-            break;
-        }
-        default: break;
-        }
+        int rc = apply(a, o, val, err);
+        if (rc) return rc;
     }
     a->ro.crime_types = (const char *const *)a->types;
     a->ro.crime_type_count = a->ntypes;
     if (a->help) return HS_EXIT_OK;
     if (a->ninputs == 0) {
-        fprintf(err, "%s: grid: no input files (see 'hotspot grid --help')\n", prog);
+        fprintf(err, "%s: %s: no input files (see 'hotspot %s --help')\n", prog, cmdname, cmdname);
         return HS_EXIT_USAGE;
     }
     if (!a->output) {
-        fprintf(err, "%s: grid: no output: give -o FILE.geojson or -o FILE.csv\n", prog);
+        fprintf(err, "%s: %s: no output: give -o FILE (%s)\n", prog, cmdname,
+                a->cmd == C_GRID ? ".geojson or .csv" : ".geojson, .csv or .shp");
+        return HS_EXIT_USAGE;
+    }
+    if (a->to.compare_from && !a->to.from && !a->to.to) {
+        fprintf(err, "%s: --compare needs --from/--to for the period it is compared with\n", prog);
         return HS_EXIT_USAGE;
     }
     return HS_EXIT_OK;
@@ -265,7 +320,6 @@ static void print_summary(FILE *err, const hs_incidents *inc) {
     hs_read_summary all;
     hs_incidents_summary(inc, UINT32_MAX, &all);
     size_t nf = hs_incidents_file_count(inc);
-    uint64_t rej = all.rows_read - all.rows_used;
     if (nf > 1) {
         for (uint32_t f = 0; f < nf; f++) {
             hs_read_summary s;
@@ -278,67 +332,143 @@ static void print_summary(FILE *err, const hs_incidents *inc) {
         }
     }
     fprintf(err, "%s: %zu file%s, %" PRIu64 " rows read: %" PRIu64 " used, %" PRIu64 " rejected",
-            prog, nf, nf == 1 ? "" : "s", all.rows_read, all.rows_used, rej);
+            prog, nf, nf == 1 ? "" : "s", all.rows_read, all.rows_used,
+            all.rows_read - all.rows_used);
     print_reasons(err, &all);
     fputc('\n', err);
 }
 
-static int cmd_grid(int argc, char **argv, FILE *out, FILE *err) {
-    grid_args a;
-    memset(&a, 0, sizeof a);
-    int rc = parse_grid_args(argc, argv, &a, err);
-    if (rc || a.help) {
-        if (a.help) usage_grid(out);
-        free(a.inputs);
-        free(a.types);
-        return rc;
+/* Reads every input into a new table; warns of crime types never seen. */
+static hs_status read_inputs(hs_ctx *ctx, const args *a, hs_incidents **inc, FILE *err) {
+    hs_status st = hs_incidents_create(ctx, inc);
+    for (int i = 0; i < a->ninputs && !st; i++)
+        st = hs_incidents_read_csv(ctx, a->inputs[i], &a->ro, *inc);
+    if (st) return st;
+    if (!a->quiet) print_summary(err, *inc);
+    for (size_t t = 0; t < a->ntypes; t++) {
+        bool seen = false;
+        for (uint32_t c = 0; c < hs_incidents_category_count(*inc) && !seen; c++)
+            seen = strcasecmp(hs_incidents_category_name(*inc, c), a->types[t]) == 0;
+        if (!seen)
+            fprintf(err, "%s: warning: --crime-type '%s' matched no row\n", prog, a->types[t]);
     }
-    hs_ctx *ctx = NULL;
+    return HS_OK;
+}
+
+static hs_status run_grid(hs_ctx *ctx, const args *a, FILE *err) {
     hs_incidents *inc = NULL;
     hs_grid *grid = NULL;
+    hs_status st = read_inputs(ctx, a, &inc, err);
+    if (!st && a->rejects) st = hs_incidents_write_rejects(ctx, inc, NULL, a->rejects);
+    if (!st) st = hs_grid_count(ctx, inc, &a->go, &grid);
+    if (!st) st = hs_grid_write(ctx, grid, a->output);
+    if (!st && !a->quiet) {
+        if (hs_incidents_count(inc) == 0)
+            fprintf(err, "%s: warning: no incidents were used: the grid is empty\n", prog);
+        fprintf(err, "%s: wrote %zu cells (%zu incidents) to %s\n", prog, hs_grid_cell_count(grid),
+                hs_incidents_count(inc), a->output);
+        if (a->rejects)
+            fprintf(err, "%s: wrote %zu rejected rows to %s\n", prog,
+                    hs_incidents_reject_count(inc), a->rejects);
+    }
+    hs_grid_destroy(grid);
+    hs_incidents_destroy(inc);
+    return st;
+}
+
+static void print_notes(FILE *err, const hs_units *u) {
+    for (size_t i = 0; i < hs_units_note_count(u); i++) {
+        hs_unit_note n;
+        hs_units_note_get(u, i, &n);
+        if (n.record)
+            fprintf(err, "%s: %s: record %" PRIu64 ": %s\n", prog, hs_units_layer_name(u, n.layer),
+                    n.record, n.text);
+        else
+            fprintf(err, "%s: %s: %s\n", prog, hs_units_layer_name(u, n.layer), n.text);
+    }
+}
+
+static hs_status run_wards(hs_ctx *ctx, const args *a, FILE *err) {
+    hs_units *u = NULL;
+    hs_incidents *inc = NULL;
+    hs_tally *t = NULL;
+    uint32_t *unit_of = NULL;
+    hs_status st = hs_units_create(ctx, &u);
+    for (size_t i = 0; i < a->nlayers && !st; i++)
+        st = hs_units_read_shapefile(ctx, a->layers[i], &a->lo, u);
+    if (!st && a->nlayers == 0) st = hs_units_read_builtin(ctx, "gravesham-wards-2013", u);
+    if (!st && !a->quiet) print_notes(err, u);
+    if (!st) st = read_inputs(ctx, a, &inc, err);
+    if (!st) {
+        unit_of = malloc((hs_incidents_count(inc) + 1) * sizeof *unit_of);
+        if (!unit_of) st = HS_ENOMEM;
+    }
+    if (!st) st = hs_units_locate(ctx, u, inc, unit_of);
+    if (!st) st = hs_tally_compute(ctx, u, inc, unit_of, &a->to, &t);
+    size_t unmatched = 0;
+    if (!st && a->population) st = hs_tally_set_population(ctx, t, a->population, &unmatched);
+    if (!st && a->rejects) st = hs_incidents_write_rejects(ctx, inc, unit_of, a->rejects);
+    if (!st) st = hs_tally_write(ctx, t, a->output);
+    if (!st && !a->quiet) {
+        hs_tally_summary s;
+        hs_tally_summary_get(t, &s);
+        fprintf(err, "%s: %" PRIu64 " incidents in %zu polygons, %" PRIu64 " outside them", prog,
+                s.in_units, hs_units_count(u), s.outside);
+        if (a->to.compare_from) fprintf(err, "; %" PRIu64 " in the compare period", s.in_compare);
+        if (s.other_period) fprintf(err, "; %" PRIu64 " in neither period", s.other_period);
+        fputc('\n', err);
+        for (size_t i = 0; i < hs_units_count(u); i++) {
+            hs_tally_row r;
+            hs_unit un;
+            hs_tally_row_get(t, i, &r);
+            hs_units_get(u, i, &un);
+            if (r.rank == 1 && r.count > 0)
+                fprintf(err, "%s: first: %s %s with %" PRIu64 " (%.1f%%)\n", prog, un.code,
+                        un.name, r.count, r.share_pct);
+        }
+        if (a->population && unmatched)
+            fprintf(err, "%s: warning: %zu codes of %s and the polygons did not match: their "
+                         "rate is left empty\n",
+                    prog, unmatched, a->population);
+        fprintf(err, "%s: wrote %zu rows to %s\n", prog, hs_units_count(u), a->output);
+        if (a->rejects) fprintf(err, "%s: wrote the rejected and outside rows to %s\n", prog, a->rejects);
+    }
+    hs_tally_destroy(t);
+    free(unit_of);
+    hs_incidents_destroy(inc);
+    hs_units_destroy(u);
+    return st;
+}
+
+static int run(int cmd, int argc, char **argv, FILE *out, FILE *err) {
+    args a;
+    memset(&a, 0, sizeof a);
+    a.cmd = cmd;
+    int rc = parse_args(argc, argv, &a, err);
+    if (rc || a.help) {
+        if (a.help) usage_cmd(out, cmd);
+        goto done;
+    }
+    hs_ctx *ctx = NULL;
     hs_status st = hs_ctx_create(&ctx);
     if (st) {
         fprintf(err, "%s: %s\n", prog, hs_status_string(st));
         rc = status_exit(st);
         goto done;
     }
-    if ((a.crs && (st = hs_ctx_set_crs(ctx, a.crs))) ||
-        (a.threads && (st = hs_ctx_set_threads(ctx, a.threads))) ||
-        (st = hs_incidents_create(ctx, &inc)))
-        goto fail;
-    for (int i = 0; i < a.ninputs; i++)
-        if ((st = hs_incidents_read_csv(ctx, a.inputs[i], &a.ro, inc))) goto fail;
-    if (!a.quiet) print_summary(err, inc);
-    for (size_t t = 0; t < a.ntypes; t++) {
-        bool seen = false;
-        for (uint32_t c = 0; c < hs_incidents_category_count(inc) && !seen; c++)
-            seen = strcasecmp(hs_incidents_category_name(inc, c), a.types[t]) == 0;
-        if (!seen)
-            fprintf(err, "%s: warning: --crime-type '%s' matched no row\n", prog, a.types[t]);
+    if (a.crs) st = hs_ctx_set_crs(ctx, a.crs);
+    if (!st && a.threads) st = hs_ctx_set_threads(ctx, a.threads);
+    if (!st) st = cmd == C_GRID ? run_grid(ctx, &a, err) : run_wards(ctx, &a, err);
+    if (st) {
+        const char *m = hs_ctx_last_error(ctx);
+        fprintf(err, "%s: %s\n", prog, *m ? m : hs_status_string(st));
+        rc = status_exit(st);
     }
-    if (a.rejects && (st = hs_incidents_write_rejects(ctx, inc, a.rejects))) goto fail;
-    if ((st = hs_grid_count(ctx, inc, &a.go, &grid))) goto fail;
-    if ((st = hs_grid_write(ctx, grid, a.output))) goto fail;
-    if (!a.quiet) {
-        if (hs_incidents_count(inc) == 0)
-            fprintf(err, "%s: warning: no incidents were used: the grid is empty\n", prog);
-        fprintf(err, "%s: wrote %zu cells (%zu incidents) to %s\n", prog,
-                hs_grid_cell_count(grid), hs_incidents_count(inc), a.output);
-        if (a.rejects)
-            fprintf(err, "%s: wrote %zu rejected rows to %s\n", prog,
-                    hs_incidents_reject_count(inc), a.rejects);
-    }
-    rc = HS_EXIT_OK;
-    goto done;
-fail:
-    fprintf(err, "%s: %s\n", prog, hs_ctx_last_error(ctx));
-    rc = status_exit(st);
-done:
-    hs_grid_destroy(grid);
-    hs_incidents_destroy(inc);
     hs_ctx_destroy(ctx);
+done:
     free(a.inputs);
     free(a.types);
+    free(a.layers);
     return rc;
 }
 
@@ -356,7 +486,8 @@ int hs_cli_run(int argc, char **argv, FILE *out, FILE *err) {
         usage_main(out);
         return HS_EXIT_OK;
     }
-    if (strcmp(cmd, "grid") == 0) return cmd_grid(argc - 2, argv + 2, out, err);
+    if (strcmp(cmd, "grid") == 0) return run(C_GRID, argc - 2, argv + 2, out, err);
+    if (strcmp(cmd, "wards") == 0) return run(C_WARDS, argc - 2, argv + 2, out, err);
     fprintf(err, "%s: unknown command '%s' (see 'hotspot --help')\n", prog, cmd);
     return HS_EXIT_USAGE;
 }
