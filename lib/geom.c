@@ -273,7 +273,7 @@ static int cmp_u32(const void *a, const void *b) {
 static void query(hs__locator *L, const GEOSGeometry *q) {
     L->nhits = 0;
     GEOSSTRtree_query_r(L->hd->h, L->tree, q, collect, L);
-    qsort(L->hits, L->nhits, sizeof *L->hits, cmp_u32);
+    if (L->nhits > 1) qsort(L->hits, L->nhits, sizeof *L->hits, cmp_u32);
 }
 
 hs__locator *hs__locator_create(void *geos, hs__geom *const *geoms, size_t n) {

@@ -34,7 +34,9 @@ void test_csv(void);
 void test_reader(void);
 void test_grid(void);
 void test_cli(void);
+void test_units(void);
 int test_cs2cs(const char *cs2cs);
+int test_units_ogr(const char *ogr2ogr);
 
 #include "hotspot.h"
 /* Read options for a generic CSV with columns x and y (working CRS) and

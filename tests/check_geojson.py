@@ -47,5 +47,33 @@ for shape in ("square", "hex"):
     check(sum(int(r["count"]) for r in rows) == used, "csv counts")
     print(f"{shape}: {len(rows)} cells, {total} incidents, RFC 7946 checks passed")
 
+# The ward table as GeoJSON: polygons with holes and parts, RFC 7946
+# orientation (exterior counter-clockwise, holes clockwise), and the
+# violence counts of the peer (geopandas) file.
+shared = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "peer")
+wj = os.path.join(out, "wards.geojson")
+r = subprocess.run([exe, "wards", *inputs, "--crime-type", "Violence and sexual offences",
+                    "--by-type", "-o", wj], capture_output=True, text=True)
+check(r.returncode == 0, f"wards: exit {r.returncode} {r.stderr}")
+doc = json.load(open(wj))
+peer = {row["code"]: int(row["n"]) for row in csv.DictReader(open(os.path.join(shared, "gravesham_violence_wards_geopandas.csv")))}
+check(doc["type"] == "FeatureCollection" and "crs" not in doc and len(doc["features"]) == 18, "wards collection")
+def area2(ring):
+    return sum(ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1] for i in range(len(ring) - 1))
+for ft in doc["features"]:
+    p, g = ft["properties"], ft["geometry"]
+    check(p["count"] == peer[p["code"]], f"{p['code']}: {p['count']} vs geopandas {peer[p['code']]}")
+    check(p["Violence and sexual offences"] == p["count"], "by-type column")
+    polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+    check(g["type"] in ("Polygon", "MultiPolygon"), "polygonal")
+    for poly in polys:
+        check(area2(poly[0]) > 0, f"{p['code']}: exterior counter-clockwise")
+        for hole in poly[1:]:
+            check(area2(hole) < 0, f"{p['code']}: hole clockwise")
+        for ring in poly:
+            check(ring[0] == ring[-1] and len(ring) >= 4, "closed ring")
+            check(all(0.2 < lon < 0.6 and 51.3 < lat < 51.5 for lon, lat in ring), "Gravesham lon/lat")
+print(f"wards: 18 polygons, counts equal to geopandas, RFC 7946 checks passed")
+
 print("1 passed, 0 failed" if not fails else f"0 passed, 1 failed")
 sys.exit(1 if fails else 0)

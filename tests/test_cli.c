@@ -100,7 +100,38 @@ void test_cli(void) {
     CHECK(run("grid", k1, "-o", "x.shp", NULL) == HS_EXIT_DATA &&
           strstr(errbuf, "unknown output format"));
     unlink(bad);
-    /* Only the good output is left: no temporaries, no partial files. */
+
+    /* wards: the built-in Gravesham wards by default. */
+    char w1[600], wshp[600], wbase[600], pop[600];
+    snprintf(w1, sizeof w1, "%s/w.csv", dir);
+    snprintf(wbase, sizeof wbase, "%s/w", dir);
+    snprintf(wshp, sizeof wshp, "%s/w.shp", dir);
+    snprintf(pop, sizeof pop, "%s/nopop.csv", dir);
+    CHECK(run("wards", k1, "-o", w1, "--crime-type", "Violence and sexual offences", NULL) ==
+          HS_EXIT_OK);
+    CHECK_MSG(strstr(errbuf, "incidents in 18 polygons") && strstr(errbuf, "first: E05004974 Pelham"),
+              "%s", errbuf);
+    CHECK(run("wards", k1, "-o", wshp, "--by-type", "--from", "2024-01", "--to", "2024-01",
+              "--compare", "2023-01..2023-12", "-q", NULL) == HS_EXIT_OK);
+    CHECK(run("wards", k1, "-o", w1, "--compare", "2023-01", NULL) == HS_EXIT_USAGE &&
+          strstr(errbuf, "--compare must be FROM..TO"));
+    CHECK(run("wards", k1, "-o", w1, "--compare", "2023-01..2023-02", NULL) == HS_EXIT_USAGE &&
+          strstr(errbuf, "--compare needs --from/--to"));
+    CHECK(run("wards", k1, "-o", w1, "--wards", "no-such.shp", NULL) == HS_EXIT_DATA &&
+          strstr(errbuf, "hotspot: no-such.shp: No such file or directory"));
+    CHECK(run("wards", k1, "-o", w1, "--population", pop, NULL) == HS_EXIT_DATA &&
+          strstr(errbuf, "nopop.csv: No such file or directory"));
+    CHECK(run("wards", k1, "-o", "w.kml", NULL) == HS_EXIT_DATA && strstr(errbuf, "unknown output format"));
+    CHECK(run("wards", k1, "-o", w1, "--cell-size", "5", NULL) == HS_EXIT_USAGE &&
+          strstr(errbuf, "unknown option '--cell-size'"));
+    /* Only the good outputs are left: no temporaries, no partial files. */
+    const char *exts[] = {".csv", ".shp", ".shx", ".dbf", ".prj", ".cpg"};
+    for (int i = 0; i < 6; i++) {
+        char p[700];
+        snprintf(p, sizeof p, "%s%s", wbase, exts[i]);
+        CHECK_MSG(access(p, F_OK) == 0, "%s missing", p);
+        unlink(p);
+    }
     CHECK(only_file_is(dir, "a.geojson"));
     unlink(out1);
     rmdir(dir);

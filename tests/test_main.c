@@ -35,7 +35,7 @@ hs_read_options hs_test_xy(const char *category, const char *weight) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: hs_tests parse|csv|reader|grid|cli|cs2cs PATH\n");
+        fprintf(stderr, "usage: hs_tests parse|csv|reader|grid|units|cli|cs2cs PATH\n");
         return 2;
     }
     const char *s = argv[1];
@@ -44,7 +44,9 @@ int main(int argc, char **argv) {
     else if (!strcmp(s, "reader")) test_reader();
     else if (!strcmp(s, "grid")) test_grid();
     else if (!strcmp(s, "cli")) test_cli();
+    else if (!strcmp(s, "units")) test_units();
     else if (!strcmp(s, "cs2cs") && argc > 2) return test_cs2cs(argv[2]);
+    else if (!strcmp(s, "units_ogr") && argc > 2) return test_units_ogr(argv[2]);
     else {
         fprintf(stderr, "unknown suite %s\n", s);
         return 2;

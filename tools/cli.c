@@ -70,8 +70,8 @@ typedef struct args {
     hs_grid_options go;
     hs_layer_options lo;
     hs_tally_options to;
-    char **types, **layers;
-    size_t ntypes, nlayers;
+    char **types, **layers, **owned; /* owned: copies of values we cut up */
+    size_t ntypes, nlayers, nowned;
     int threads;
     bool quiet, help;
     char **inputs;
@@ -151,9 +151,23 @@ static int usage_error(FILE *err, const char *fmt, const char *a, const char *b)
     return HS_EXIT_USAGE;
 }
 
+/* A copy of s that lives as long as a (the caller's argv stays as is). */
+static char *keep(args *a, const char *s) {
+    size_t n = strlen(s) + 1;
+    char *c = malloc(n);
+    if (!c) return NULL;
+    memcpy(c, s, n);
+    if (!push(&a->owned, &a->nowned, c)) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
 /* Applies one option; returns an exit code (0 = fine). */
 static int apply(args *a, const opt_def *o, char *val, FILE *err) {
     double d;
+    if ((o->id == O_TYPE || o->id == O_COMPARE) && !(val = keep(a, val))) return HS_EXIT_NOMEM;
     switch (o->id) {
     case O_HELP: a->help = true; break;
     case O_QUIET: a->quiet = true; break;
@@ -202,11 +216,10 @@ static int apply(args *a, const opt_def *o, char *val, FILE *err) {
         else return usage_error(err, "--shape must be square or hex, not '%s'%s", val, "");
         break;
     case O_ORIGIN: {
-        char *comma = strchr(val, ',');
-        double ox, oy;
-        if (comma) *comma = 0;
-        bool ok = comma && parse_number(val, &ox) && parse_number(comma + 1, &oy);
-        if (comma) *comma = ',';
+        char *end, *end2;
+        errno = 0;
+        double ox = strtod(val, &end), oy = end != val && *end == ',' ? strtod(end + 1, &end2) : NAN;
+        bool ok = !errno && !isnan(oy) && end2 != end + 1 && !*end2 && isfinite(ox) && isfinite(oy);
         if (!ok) return usage_error(err, "--origin must be X,Y in metres, not '%s'%s", val, "");
         a->go.origin_x = ox;
         a->go.origin_y = oy;
@@ -469,6 +482,8 @@ done:
     free(a.inputs);
     free(a.types);
     free(a.layers);
+    for (size_t i = 0; i < a.nowned; i++) free(a.owned[i]);
+    free(a.owned);
     return rc;
 }
 
