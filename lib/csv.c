@@ -86,8 +86,9 @@ const char *hs__csv_record(const char *p, const char *end, hs__field *fields,
             continue;
         }
         *rec_end = p;
+        /* CRLF, LF, or a CR that ends the buffer. */
         if (*p == '\r') p++;
-        p++;
+        if (p < end && *p == '\n') p++;
         nl++;
         break;
     }

@@ -77,6 +77,8 @@ void test_csv(void) {
     expect("a\rb,c\n", "a\rb|c;", 1);                      /* bare CR is text */
     expect("\"\",x\n", "|x;", 1);                          /* empty quoted */
     expect("\n", ";", 1);                                  /* blank line */
+    expect("a,b\r", "a|b;", 1); /* CR at the very end (found by fuzzing) */
+    expect("a,b\r\r\n1,2", "a|b\r;1|2;", 1);
     expect_error("\"never closed,x\n1,2\n", HS__CSV_UNTERMINATED);
     expect_error("\"ab\"c,x\n", HS__CSV_AFTER_QUOTE);
     {

@@ -1,0 +1,34 @@
+# common.sh — shared by the benchmark scripts: build, data, timing.
+# Sets: top, out, hs (the hotspot command), data (N police.uk rows).
+set -euo pipefail
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+out=$top/tests/bench/out
+mkdir -p "$out"
+if ! /usr/bin/python3 -c "import pandas, pyproj, numpy" 2>/dev/null || ! command -v bc >/dev/null; then
+  apt-get install -y -qq python3-pandas python3-pyproj python3-numpy bc >/dev/null
+fi
+cmake -S "$top" -B "$top/build-bench" -DCMAKE_BUILD_TYPE=Release -DHS_BUILD_TESTS=OFF >/dev/null
+cmake --build "$top/build-bench" -j2 >/dev/null
+hs=$top/build-bench/hotspot
+cc -O2 -o "$out/gen_policeuk" "$top/tests/bench/gen_policeuk.c"
+
+# bench_prog NAME: builds tests/bench/NAME.c against the library.
+bench_prog() {
+  cc -O2 -I"$top/include" -o "$out/$1" "$top/tests/bench/$1.c" \
+    -L"$top/build-bench" -lhotspot -Wl,-rpath,"$top/build-bench"
+}
+# policeuk N: path of N generated rows (seed 1), made once.
+policeuk() {
+  local f=$out/policeuk_$1.csv
+  [ -s "$f" ] || "$out/gen_policeuk" "$1" 1 > "$f"
+  echo "$f"
+}
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# timeit CMD...: seconds of one run.
+timeit() {
+  local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N)
+  echo "$t1 - $t0" | bc -l; }
+# median_of RUNS CMD...: median seconds over RUNS runs.
+median_of() {
+  local runs=$1; shift
+  for _ in $(seq "$runs"); do timeit "$@"; done | median; }
