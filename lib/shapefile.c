@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <shapefil.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,6 +281,14 @@ static hs_status add_ring(hs__shp_layer *L, size_t rec, const double *x, const d
     while (n > 1 && x[n - 1] == x[n - 2] && y[n - 1] == y[n - 2] &&
            !(x[0] == x[n - 1] && y[0] == y[n - 1]))
         n--;
+    /* No CRS has coordinates near 1e10 (metres or degrees); larger values
+     * are corrupt and would overflow areas. */
+    for (size_t i = 0; i < n; i++)
+        if (!(fabs(x[i]) < 1e10) || !(fabs(y[i]) < 1e10)) {
+            if (!add_note(L, rec, "ring with a coordinate that is not a number below 1e10 dropped"))
+                return HS_ENOMEM;
+            return HS_OK;
+        }
     bool closed = n > 0 && x[0] == x[n - 1] && y[0] == y[n - 1];
     size_t m = n + (closed ? 0 : 1);
     if (m < 4) {

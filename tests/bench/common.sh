@@ -10,7 +10,7 @@ fi
 cmake -S "$top" -B "$top/build-bench" -DCMAKE_BUILD_TYPE=Release -DHS_BUILD_TESTS=OFF >/dev/null
 cmake --build "$top/build-bench" -j2 >/dev/null
 hs=$top/build-bench/hotspot
-cc -O2 -o "$out/gen_policeuk" "$top/tests/bench/gen_policeuk.c"
+cc -O2 -o "$out/gen_policeuk" "$top/tests/bench/gen_policeuk.c" -lm
 
 # bench_prog NAME: builds tests/bench/NAME.c against the library.
 bench_prog() {
