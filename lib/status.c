@@ -51,10 +51,14 @@ void hs__format(char *buf, size_t size, const char *fmt, ...) {
 
 hs_status hs__error(hs_ctx *ctx, hs_status status, const char *fmt, ...) {
     if (ctx) {
+        /* Through a copy: the arguments may include the previous message
+         * (hs_ctx_last_error), which would overlap the destination. */
+        char buf[HS__ERRLEN];
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(ctx->err, sizeof ctx->err, fmt, ap);
+        vsnprintf(buf, sizeof buf, fmt, ap);
         va_end(ap);
+        memcpy(ctx->err, buf, sizeof buf);
     }
     return status;
 }
