@@ -69,7 +69,8 @@ HS_API const char *hs_status_string(hs_status status);
 /* Context                                                                  */
 /* ------------------------------------------------------------------------ */
 
-/** Opaque per-thread context. Owns the PROJ context and the last error. */
+/** Opaque per-thread context. Owns the PROJ context, the GEOS handle, the
+ *  working CRS, the thread count and the last error. */
 typedef struct hs_ctx hs_ctx;
 
 /**

@@ -29,6 +29,7 @@ void hs_ctx_destroy(hs_ctx *ctx) {
     if (!ctx) return;
     hs__ctx_xcache_free(ctx); /* before the PROJ context they use */
     hs__crs_ctx_free(ctx->proj);
+    hs__geos_free(ctx->geos);
     free(ctx->crs);
     free(ctx);
 }
@@ -59,4 +60,9 @@ hs_status hs_ctx_set_threads(hs_ctx *ctx, int threads) {
     }
     ctx->threads = threads;
     return HS_OK;
+}
+
+void *hs__ctx_geos(hs_ctx *ctx) {
+    if (!ctx->geos) ctx->geos = hs__geos_new();
+    return ctx->geos;
 }

@@ -19,6 +19,7 @@ typedef struct hs__xentry hs__xentry;
 
 struct hs_ctx {
     void *proj;  /* PJ_CONTEXT*, owned; only crs.c looks inside */
+    void *geos;  /* GEOS handle, owned, made on first use (hs__ctx_geos) */
     hs__xentry *xcache[HS__XCACHE]; /* recent transformations, owned */
     int xnext;
     char *crs;   /* working CRS, owned */
@@ -95,6 +96,8 @@ typedef struct hs__geom hs__geom;
 typedef struct hs__locator hs__locator;
 
 void *hs__geos_new(void); /* a GEOS handle; one per thread */
+/* The context's GEOS handle (made on first use); NULL when out of memory. */
+void *hs__ctx_geos(hs_ctx *ctx);
 void hs__geos_free(void *geos);
 void hs__geom_free(void *geos, hs__geom *g);
 hs__geom *hs__geom_clone(void *geos, const hs__geom *g);
@@ -279,7 +282,9 @@ void hs__incidents_truncate(hs_incidents *inc, size_t n, size_t nrej,
 
 struct hs_units {
     char *crs;
-    void *geos; /* the set's own GEOS handle */
+    void *geos; /* a handle of the set's own, to free its geometries: any
+                   handle may free GEOS geometries, and the set may outlive
+                   the context that built them */
     size_t n, cap;
     hs__geom **g;
     char **code, **name;

@@ -126,7 +126,8 @@ static hs_status read_layer(hs_ctx *ctx, hs__shp_layer *L, const char *label, hs
         }
     }
     uint32_t lay = add_layer(u, label);
-    if (lay == UINT32_MAX || !reserve(u, u->n + L->nrec))
+    void *geos = hs__ctx_geos(ctx);
+    if (lay == UINT32_MAX || !geos || !reserve(u, u->n + L->nrec))
         return hs__error(ctx, HS_ENOMEM, "out of memory");
     if (!L->prj) {
         char t[200];
@@ -142,7 +143,7 @@ static hs_status read_layer(hs_ctx *ctx, hs__shp_layer *L, const char *label, hs
         note[0] = 0;
         hs__geom *g = NULL;
         if (L->nring[r]) {
-            g = hs__geom_from_rings(u->geos, L->x, L->y, L->rstart + L->ring0[r],
+            g = hs__geom_from_rings(geos, L->x, L->y, L->rstart + L->ring0[r],
                                     L->rlen + L->ring0[r], L->nring[r], note, sizeof note);
             if (!g && !note[0]) hs__format(note, sizeof note, "no polygon could be built");
         }
@@ -153,7 +154,7 @@ static hs_status read_layer(hs_ctx *ctx, hs__shp_layer *L, const char *label, hs
         L->code[r] = L->name[r] = NULL;
         u->layer[i] = lay;
         u->record[i] = r + 1;
-        u->area[i] = g ? hs__geom_area(u->geos, g) : 0;
+        u->area[i] = g ? hs__geom_area(geos, g) : 0;
         u->row[i] = u->col[i] = 0;
         u->n++;
     }
@@ -204,7 +205,8 @@ hs_status hs_units_from_grid(hs_ctx *ctx, const hs_grid *grid, hs_units **out) {
     u->is_grid = true;
     free(u->crs);
     u->crs = hs__strdup(hs__grid_crs(grid));
-    if (!u->crs || add_layer(u, "grid") == UINT32_MAX || !reserve(u, n)) goto nomem;
+    void *geos = hs__ctx_geos(ctx);
+    if (!u->crs || !geos || add_layer(u, "grid") == UINT32_MAX || !reserve(u, n)) goto nomem;
     for (size_t i = 0; i < n; i++) {
         hs_cell c;
         double xy[14];
@@ -213,14 +215,14 @@ hs_status hs_units_from_grid(hs_ctx *ctx, const hs_grid *grid, hs_units **out) {
         hs_grid_cell(grid, i, &c);
         hs_grid_cell_ring(grid, i, xy, &np);
         hs_grid_cell_id(grid, i, id, sizeof id);
-        u->g[i] = hs__geom_from_ring(u->geos, xy, np);
+        u->g[i] = hs__geom_from_ring(geos, xy, np);
         u->code[i] = hs__strdup(id);
         u->name[i] = hs__strdup("");
         u->n = i + 1;
         if (!u->g[i] || !u->code[i] || !u->name[i]) goto nomem;
         u->layer[i] = 0;
         u->record[i] = 0;
-        u->area[i] = hs__geom_area(u->geos, u->g[i]);
+        u->area[i] = hs__geom_area(geos, u->g[i]);
         u->row[i] = c.row;
         u->col[i] = c.col;
     }

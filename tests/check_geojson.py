@@ -75,5 +75,26 @@ for ft in doc["features"]:
             check(all(0.2 < lon < 0.6 and 51.3 < lat < 51.5 for lon, lat in ring), "Gravesham lon/lat")
 print(f"wards: 18 polygons, counts equal to geopandas, RFC 7946 checks passed")
 
+# LSOAs: two of them are MultiPolygons.
+lsoa = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data",
+                    "boundaries", "gravesham-lsoa-2011", "gravesham_lsoa_2011.shp")
+if os.path.exists(lsoa):
+    lj = os.path.join(out, "lsoa.geojson")
+    r = subprocess.run([exe, "wards", *inputs, "--crime-type", "Violence and sexual offences",
+                        "--wards", lsoa, "-o", lj], capture_output=True, text=True)
+    check(r.returncode == 0, f"lsoa: exit {r.returncode} {r.stderr}")
+    doc = json.load(open(lj))
+    peer = {row["code"]: int(row["n"]) for row in csv.DictReader(open(os.path.join(shared, "gravesham_violence_lsoa_geopandas.csv")))}
+    multi = 0
+    for ft in doc["features"]:
+        p, g = ft["properties"], ft["geometry"]
+        check(p["count"] == peer[p["code"]], f"{p['code']}: {p['count']} vs geopandas")
+        polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+        multi += g["type"] == "MultiPolygon"
+        for poly in polys:
+            check(area2(poly[0]) > 0, f"{p['code']}: exterior counter-clockwise")
+    check(len(doc["features"]) == 64 and multi == 2, f"{len(doc['features'])} LSOAs, {multi} multipart")
+    print(f"lsoa: 64 polygons ({multi} MultiPolygons), counts equal to geopandas")
+
 print("1 passed, 0 failed" if not fails else f"0 passed, 1 failed")
 sys.exit(1 if fails else 0)

@@ -284,6 +284,41 @@ static void bad_shapefiles(void) {
     hs_units_get(u, 2, &a);
     CHECK(a.empty && a.area_m2 == 0);
     hs_units_destroy(u);
+
+    /* Multipart: two squares in one record (an island ward); points in
+     * either part belong to it, a point between them to none. */
+    static const double mx[] = {500000, 500000, 500100, 500100, 500000,
+                                500300, 500300, 500400, 500400, 500300};
+    static const double my[] = {200000, 200100, 200100, 200000, 200000,
+                                200000, 200100, 200100, 200000, 200000};
+    static const int mparts[] = {0, 5};
+    shp_rec multi = {2, 10, mparts, mx, my};
+    static const char *vm[] = {"M", "Multi"};
+    shp_write(tpath("multi"), 5, &multi, 1);
+    dbf_write(tpath("multi"), f1, 2, vm, 1, 20, 0);
+    hs_units_create(ctx, &u);
+    CHECK(hs_units_read_shapefile(ctx, tpath("multi.shp"), NULL, u) == HS_OK);
+    hs_units_get(u, 0, &a);
+    CHECK_NEAR(a.area_m2, 20000, 1e-6);
+    hs_incidents *inc;
+    hs_incidents_create(ctx, &inc);
+    const char *pts = "x,y\n500050,200050\n500350,200050\n500200,200050\n";
+    hs_read_options o = hs_test_xy(NULL, NULL);
+    CHECK(hs_incidents_read_csv_buffer(ctx, "m.csv", pts, strlen(pts), &o, inc) == HS_OK);
+    uint32_t of[3];
+    CHECK(hs_units_locate(ctx, u, inc, of) == HS_OK);
+    CHECK(of[0] == 0 && of[1] == 0 && of[2] == HS_NO_UNIT);
+    CHECK(hs_tally_write(ctx, NULL, tpath("x.csv")) == HS_EINVAL);
+    hs_tally *t;
+    CHECK(hs_tally_compute(ctx, u, inc, of, NULL, &t) == HS_OK);
+    CHECK(hs_tally_write(ctx, t, tpath("multi.geojson")) == HS_OK);
+    size_t len;
+    char *txt = hs_test_slurp(tpath("multi.geojson"), &len);
+    CHECK(txt && strstr(txt, "\"count\":2,") && strstr(txt, "{\"type\":\"MultiPolygon\",\"coordinates\":[[[["));
+    free(txt);
+    hs_tally_destroy(t);
+    hs_incidents_destroy(inc);
+    hs_units_destroy(u);
     hs_ctx_destroy(ctx);
 }
 
@@ -317,6 +352,37 @@ static void encodings(void) {
         hs_units_destroy(u);
         hs_ctx_destroy(ctx);
     }
+}
+
+/* Signed areas of the rings of the feature whose code is code, read from
+ * GeoJSON text; returns the number of rings. */
+static int geojson_rings(const char *txt, const char *code, double *area, int max) {
+    char key[64];
+    snprintf(key, sizeof key, "\"code\":\"%s\"", code);
+    const char *p = strstr(txt, key);
+    p = p ? strstr(p, "\"coordinates\":[") : NULL;
+    if (!p) return 0;
+    p += strlen("\"coordinates\":[");
+    int n = 0;
+    while (*p == '[' && n < max) { /* a ring */
+        p++;
+        double a = 0, x0 = 0, y0 = 0, px = 0, py = 0;
+        int k = 0;
+        double x, y;
+        int used;
+        while (sscanf(p, "[%lf,%lf]%n", &x, &y, &used) == 2) {
+            if (k++) a += px * y - x * py;
+            else x0 = x, y0 = y;
+            px = x, py = y;
+            p += used;
+            if (*p == ',') p++;
+        }
+        (void)x0, (void)y0;
+        area[n++] = a;
+        if (*p == ']') p++;
+        if (*p == ',') p++;
+    }
+    return n;
 }
 
 /* The ward table on a layout worked by hand (BNG coordinates shifted to
@@ -450,6 +516,13 @@ static void tally_closed_form(void) {
     CHECK(txt && strstr(txt, "C,Sea,2,2.0,25.00,2,0.0140,142.86,,,0,2,,2,0\n"));
     free(txt);
     CHECK(hs_tally_write(ctx, t, tpath("out.kml")) == HS_EFORMAT);
+    /* GeoJSON, RFC 7946: exterior counter-clockwise, hole clockwise. */
+    CHECK(hs_tally_write(ctx, t, tpath("out.geojson")) == HS_OK);
+    txt = hs_test_slurp(tpath("out.geojson"), &len);
+    double ar[4];
+    CHECK(txt && geojson_rings(txt, "C", ar, 4) == 2 && ar[0] > 0 && ar[1] < 0);
+    CHECK(txt && geojson_rings(txt, "A", ar, 4) == 1 && ar[0] > 0);
+    free(txt);
     /* Rejects list the incidents outside every unit, in line order. */
     CHECK(hs_incidents_write_rejects(ctx, inc, of, tpath("rej.csv")) == HS_OK);
     txt = hs_test_slurp(tpath("rej.csv"), &len);
