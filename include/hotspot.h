@@ -408,6 +408,9 @@ HS_API hs_status hs_units_get(const hs_units *units, size_t i, hs_unit *out);
 /** Borrowed name of a layer (the path given, or "grid"). */
 HS_API const char *hs_units_layer_name(const hs_units *units, uint32_t layer);
 HS_API const char *hs_units_crs(const hs_units *units);
+/** Bounding box of all the units (x_min, y_min, x_max, y_max). HS_ENODATA
+ *  when none has a geometry. */
+HS_API hs_status hs_units_bounds(hs_ctx *ctx, const hs_units *units, double box[4]);
 HS_API size_t hs_units_note_count(const hs_units *units);
 HS_API hs_status hs_units_note_get(const hs_units *units, size_t i,
                                    hs_unit_note *out);
@@ -515,6 +518,170 @@ HS_API hs_status hs_tally_summary_get(const hs_tally *tally,
  */
 HS_API hs_status hs_tally_write(hs_ctx *ctx, const hs_tally *tally,
                                 const char *path);
+
+/* ------------------------------------------------------------------------ */
+/* Kernel density                                                           */
+/* ------------------------------------------------------------------------ */
+
+/** Kernels. For the first five the bandwidth is the support radius h (zero
+ *  beyond it), with u = d/h: quartic (1-u^2)^2, epanechnikov 1-u^2,
+ *  triweight (1-u^2)^3, uniform 1, triangular 1-u. For the gaussian the
+ *  bandwidth is the standard deviation sigma of each axis, and the kernel
+ *  exp(-d^2/(2 sigma^2)) is cut at gaussian_cutoff sigmas (default 4: 0.034%
+ *  of the mass is beyond) and renormalised. */
+typedef enum hs_kernel {
+    HS_KERNEL_QUARTIC = 0,
+    HS_KERNEL_EPANECHNIKOV,
+    HS_KERNEL_TRIWEIGHT,
+    HS_KERNEL_UNIFORM,
+    HS_KERNEL_TRIANGULAR,
+    HS_KERNEL_GAUSSIAN,
+    HS_KERNEL_COUNT_
+} hs_kernel;
+
+/** What a pixel holds. */
+typedef enum hs_kde_units {
+    /** Sum over incidents of weight x the kernel above (unnormalised), as
+     *  QGIS "raw" and sfhotspot report. */
+    HS_KDE_RAW = 0,
+    /** Incidents per km^2: the kernel normalised to integrate to 1, so the
+     *  surface integrates to the (weighted) number of incidents. */
+    HS_KDE_DENSITY,
+    /** Expected incidents per pixel: density x pixel area. */
+    HS_KDE_COUNT
+} hs_kde_units;
+
+/** How the bandwidth is chosen when none is given (docs/methods.md has
+ *  each formula and its source). */
+typedef enum hs_bandwidth_rule {
+    HS_BW_GIVEN = 0,
+    /** sfhotspot's rule of thumb, averaged over the two axes as meant:
+     *  mean over x, y of 4 x 1.06 x min(sd, IQR/1.34) x n^(-1/5). */
+    HS_BW_RULE_OF_THUMB,
+    /** Scott's rule as spatstat bw.scott: sigma = sd x n^(-1/6) per axis,
+     *  geometric mean of the two; then h = sigma x the kernel's factor. */
+    HS_BW_SCOTT,
+    /** ArcGIS Kernel Density's spatial variant of Silverman's rule:
+     *  0.9 x min(SD, sqrt(1/ln 2) x Dm) x n^(-0.2). */
+    HS_BW_SILVERMAN
+} hs_bandwidth_rule;
+
+typedef enum hs_kde_grid {
+    /** Pixel edges at multiples of the pixel size (runs line up). */
+    HS_KDE_GRID_SNAPPED = 0,
+    /** QGIS Heatmap's grid: the points' box grown by h, ceil(w/px)+1
+     *  columns and rows, origin at its top-left corner. */
+    HS_KDE_GRID_QGIS,
+    /** The extent exactly as given: origin at its top-left corner,
+     *  ceil(width/px) columns, ceil(height/px) rows. */
+    HS_KDE_GRID_EXACT
+} hs_kde_grid;
+
+typedef struct hs_kde_options {
+    hs_kernel kernel;
+    double bandwidth_m;     /**< > 0, or 0 to use rule */
+    hs_bandwidth_rule rule; /**< when bandwidth_m is 0; default rule of thumb */
+    double bandwidth_adjust; /**< multiplies the bandwidth; default 1 */
+    double pixel_size_m;    /**< > 0, or 0: shorter side of the extent / 250,
+                                 rounded down to 1, 2 or 5 x 10^k m */
+    hs_kde_units units;
+    hs_kde_grid grid;
+    /** Explicit extent (x_min, y_min, x_max, y_max, working CRS), used when
+     *  has_extent; else the incidents' box grown by the kernel's reach. */
+    double extent[4];
+    int has_extent;
+    /** Study area: pixels whose centre is outside every unit are nodata.
+     *  Borrowed for the call; NULL = none. */
+    const hs_units *mask;
+    /** With a mask: divide each pixel by the share of its kernel's mass
+     *  that lies inside the area (spatstat's uniform correction, on the
+     *  pixel grid). */
+    int edge_correction;
+    double gaussian_cutoff; /**< in sigmas; 0 = 4 */
+} hs_kde_options;
+
+HS_API void hs_kde_options_init(hs_kde_options *opts);
+HS_API const char *hs_kernel_name(hs_kernel kernel);
+HS_API const char *hs_bandwidth_rule_name(hs_bandwidth_rule rule);
+
+/**
+ * Bandwidth of a rule for these incidents and kernel (metres; for the
+ * gaussian, sigma), before bandwidth_adjust.
+ */
+HS_API hs_status hs_kde_bandwidth(hs_ctx *ctx, const hs_incidents *inc,
+                                  hs_bandwidth_rule rule, hs_kernel kernel,
+                                  double *bandwidth_m);
+
+/** Opaque raster: Float32 pixels, rows from the top, nodata where no
+ *  kernel reaches or outside the mask. */
+typedef struct hs_raster hs_raster;
+
+typedef struct hs_raster_info {
+    size_t width, height;
+    double x_min, y_max; /**< top-left corner, working CRS */
+    double pixel_size_m;
+    float nodata;
+    double min, max, sum; /**< over data pixels */
+    size_t data_pixels;
+    hs_kernel kernel;
+    double bandwidth_m;
+    hs_bandwidth_rule rule;
+    hs_kde_units units;
+    uint64_t incidents; /**< incidents that contributed */
+} hs_raster_info;
+
+/**
+ * Exact kernel density: every incident contributes weight x kernel of its
+ * true distance to every pixel centre within reach. Uses the context's
+ * threads; the result is byte-identical for any thread count.
+ * out: owned; hs_raster_destroy.
+ */
+HS_API hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc,
+                                const hs_kde_options *opts, hs_raster **out);
+
+/**
+ * The same sums at n given locations (no grid, no mask), into the caller's
+ * array values, in raw or density units. opts->bandwidth_m must be set.
+ */
+HS_API hs_status hs_kde_at(hs_ctx *ctx, const hs_incidents *inc,
+                           const hs_kde_options *opts, const double *x,
+                           const double *y, size_t n, double *values);
+
+HS_API void hs_raster_destroy(hs_raster *r);
+HS_API hs_status hs_raster_info_get(const hs_raster *r, hs_raster_info *out);
+/** Borrowed pixels, width x height, rows from the top. */
+HS_API const float *hs_raster_values(const hs_raster *r);
+
+typedef enum hs_raster_op {
+    HS_RASTER_RATIO = 0,      /**< a / b; nodata where b is 0 */
+    HS_RASTER_DIFFERENCE,     /**< a - b */
+    HS_RASTER_LOG_RATIO       /**< ln(a / b); nodata where a or b is 0 */
+} hs_raster_op;
+
+/** Pixel by pixel a op b, on the same grid (nodata where either is).
+ *  out: owned; hs_raster_destroy. */
+HS_API hs_status hs_raster_compare(hs_ctx *ctx, const hs_raster *a,
+                                   const hs_raster *b, hs_raster_op op,
+                                   hs_raster **out);
+
+/**
+ * Writes the raster by extension: ".tif" (GeoTIFF, Float32, deflate,
+ * georeferenced by GeoTIFF keys, nodata set, the method in its metadata;
+ * with a QGIS ".qml" style and a ".json" sidecar beside it) or ".asc" (ESRI
+ * ASCII grid with a ".prj"). Written to temporary names and renamed.
+ */
+HS_API hs_status hs_raster_write(hs_ctx *ctx, const hs_raster *r,
+                                 const char *path);
+
+/**
+ * Hotspot outlines: for each p in top_pct (percent of the data area), the
+ * pixels whose value is at or above the level that the top p% of the area
+ * reach, merged into polygons; written as GeoJSON (WGS84) with properties
+ * top_pct, level, area_km2. Atomic.
+ */
+HS_API hs_status hs_raster_contours_write(hs_ctx *ctx, const hs_raster *r,
+                                          const double *top_pct, size_t n,
+                                          const char *path);
 
 #ifdef __cplusplus
 }

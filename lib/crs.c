@@ -203,3 +203,27 @@ char *hs__crs_wkt_esri(hs_ctx *ctx, const char *crs) {
     proj_destroy(pj);
     return out;
 }
+
+int hs__crs_epsg(hs_ctx *ctx, const char *crs) {
+    PJ *pj = proj_create(ctx->proj, crs);
+    int code = 0;
+    if (pj) {
+        const char *auth = proj_get_id_auth_name(pj, 0), *id = proj_get_id_code(pj, 0);
+        if (auth && id && strcmp(auth, "EPSG") == 0) code = atoi(id);
+        if (!code) {
+            /* WKT without an ID: ask PROJ which EPSG CRS it is (certain match only). */
+            int *conf = NULL;
+            PJ_OBJ_LIST *l = proj_identify(ctx->proj, pj, "EPSG", NULL, &conf);
+            if (l && proj_list_get_count(l) > 0 && conf && conf[0] == 100) {
+                PJ *m = proj_list_get(ctx->proj, l, 0);
+                const char *mid = m ? proj_get_id_code(m, 0) : NULL;
+                if (mid) code = atoi(mid);
+                proj_destroy(m);
+            }
+            proj_int_list_destroy(conf);
+            proj_list_destroy(l);
+        }
+        proj_destroy(pj);
+    }
+    return code;
+}

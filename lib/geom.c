@@ -395,3 +395,50 @@ hs_status hs__geom_touching(void *geos, hs__geom *const *geoms, size_t n, double
     hs__locator_destroy(L);
     return st;
 }
+
+/* ---- pixel outlines ------------------------------------------------------ */
+
+hs__geom *hs__geom_union_pixels(void *geos, const uint8_t *on, size_t width, size_t height,
+                                double x_min, double y_max, double px) {
+    GEOSContextHandle_t h = H(geos);
+    /* One rectangle per run of flagged pixels in a row, then GEOS's
+     * cascaded union; the edges lie on the pixel lattice, so the outline
+     * is exact. */
+    size_t cap = 64, n = 0;
+    GEOSGeometry **boxes = malloc(cap * sizeof *boxes);
+    if (!boxes) return NULL;
+    for (size_t r = 0; r < height; r++) {
+        for (size_t c = 0; c < width;) {
+            if (!on[r * width + c]) {
+                c++;
+                continue;
+            }
+            size_t c1 = c;
+            while (c1 < width && on[r * width + c1]) c1++;
+            if (n == cap) {
+                GEOSGeometry **b = realloc(boxes, (cap *= 2) * sizeof *b);
+                if (!b) goto fail;
+                boxes = b;
+            }
+            boxes[n] = GEOSGeom_createRectangle_r(h, x_min + (double)c * px, y_max - (double)(r + 1) * px,
+                                                   x_min + (double)c1 * px, y_max - (double)r * px);
+            if (!boxes[n]) goto fail;
+            n++;
+            c = c1;
+        }
+    }
+    if (n == 0) {
+        free(boxes);
+        return NULL;
+    }
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, boxes, (unsigned)n);
+    free(boxes);
+    if (!coll) return NULL;
+    GEOSGeometry *u = GEOSUnaryUnion_r(h, coll);
+    GEOSGeom_destroy_r(h, coll);
+    return u ? (hs__geom *)polygonal_part(h, u) : NULL;
+fail:
+    for (size_t i = 0; i < n; i++) GEOSGeom_destroy_r(h, boxes[i]);
+    free(boxes);
+    return NULL;
+}

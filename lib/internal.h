@@ -301,6 +301,41 @@ struct hs_units {
 };
 
 const char *hs__grid_crs(const hs_grid *g);
+/* hs_units_locate for bare coordinate arrays. */
+hs_status hs__units_locate_xy(hs_ctx *ctx, const hs_units *u, const double *x, const double *y,
+                              size_t n, uint32_t *unit_of);
+
+/* ---- kde.c / raster.c ------------------------------------------------------ */
+
+struct hs_raster {
+    char *crs;
+    size_t width, height;
+    double x_min, y_max, px;
+    float nodata;
+    float *v; /* width x height, rows from the top */
+    hs_kernel kernel;
+    double bandwidth;
+    hs_bandwidth_rule rule;
+    hs_kde_units units;
+    uint64_t incidents;
+    char *what; /* for comparisons: "ratio", ...; NULL for a density */
+};
+
+double hs__kernel_norm(hs_kernel k, double h, double cutoff);
+double hs__kernel_raw(hs_kernel k, double q, double qmax);
+/* Per-axis standard deviation over the kernel's bandwidth (h = sigma x
+ * factor): quartic 2 sqrt 2, epanechnikov sqrt 6, ... (docs/methods.md). */
+double hs__kernel_sigma_factor(hs_kernel k);
+
+/* geotiff.c: the only file that includes tiffio.h / geotiff.h. */
+hs_status hs__geotiff_write(hs_ctx *ctx, const hs_raster *r, int epsg, const char *metadata_xml,
+                            const char *path);
+/* crs.c: the EPSG code of a CRS, 0 when it has none. */
+int hs__crs_epsg(hs_ctx *ctx, const char *crs);
+/* geom.c: the union of the pixels flagged on (rows from the top), as one
+ * polygonal geometry (NULL when none). */
+hs__geom *hs__geom_union_pixels(void *geos, const uint8_t *on, size_t width, size_t height,
+                                double x_min, double y_max, double px);
 
 /* ---- afile.c: write to a temporary name, then rename -------------------- */
 

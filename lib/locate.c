@@ -21,7 +21,7 @@ enum { UNSEEN = 0xFFFFFFFFu, NEEDED = 0xFFFFFFFEu, MIXED = 0xFFFFFFFDu, NONE = 0
 
 typedef struct job {
     const hs_units *u;
-    const hs_incidents *inc;
+    const double *x, *y;
     uint32_t *unit_of;
     uint32_t *cell;       /* per lookup cell: unit, NONE, MIXED */
     const uint32_t *todo; /* cells to classify */
@@ -61,7 +61,7 @@ static void *run(void *arg) {
             j->cell[c] = r == HS__BOX_INSIDE ? unit : r == HS__BOX_OUTSIDE ? NONE : MIXED;
         }
     } else {
-        const double *x = hs_incidents_x(j->inc), *y = hs_incidents_y(j->inc);
+        const double *x = j->x, *y = j->y;
         for (size_t i = j->pt_lo; i < j->pt_hi; i++) {
             size_t c = cell_of(j, x[i], y[i]);
             uint32_t s = c == SIZE_MAX ? NONE : j->cell[c];
@@ -108,11 +108,17 @@ hs_status hs_units_locate(hs_ctx *ctx, const hs_units *u, const hs_incidents *in
     if (strcmp(u->crs, hs_incidents_crs(inc)) != 0)
         return hs__error(ctx, HS_ECRS, "units are in %s but incidents in %s: use one working CRS",
                          u->crs, hs_incidents_crs(inc));
-    size_t n = hs_incidents_count(inc);
+    return hs__units_locate_xy(ctx, u, hs_incidents_x(inc), hs_incidents_y(inc),
+                               hs_incidents_count(inc), unit_of);
+}
+
+hs_status hs__units_locate_xy(hs_ctx *ctx, const hs_units *u, const double *x, const double *y,
+                              size_t n, uint32_t *unit_of) {
     job j;
     memset(&j, 0, sizeof j);
     j.u = u;
-    j.inc = inc;
+    j.x = x;
+    j.y = y;
     j.unit_of = unit_of;
     bool any = false;
     for (size_t i = 0; i < u->n; i++) {
@@ -139,7 +145,6 @@ hs_status hs_units_locate(hs_ctx *ctx, const hs_units *u, const hs_incidents *in
     uint32_t *todo = NULL;
     if (!j.cell) return hs__error(ctx, HS_ENOMEM, "out of memory");
     for (size_t c = 0; c < j.nx * j.ny; c++) j.cell[c] = UNSEEN;
-    const double *x = hs_incidents_x(inc), *y = hs_incidents_y(inc);
     size_t ntodo = 0;
     for (size_t i = 0; i < n; i++) {
         size_t c = cell_of(&j, x[i], y[i]);

@@ -343,3 +343,16 @@ hs_status hs_units_neighbours(const hs_units *u, size_t i, const uint32_t **ids,
     *n = u->nb_start[i + 1] - u->nb_start[i];
     return HS_OK;
 }
+
+hs_status hs_units_bounds(hs_ctx *ctx, const hs_units *u, double box[4]) {
+    if (!ctx || !u || !box) return HS_EINVAL;
+    bool any = false;
+    for (size_t i = 0; i < u->n; i++) {
+        double b[4];
+        if (!hs__geom_bounds(u->geos, u->g[i], b)) continue;
+        if (!any) memcpy(box, b, sizeof b), any = true;
+        box[0] = fmin(box[0], b[0]), box[1] = fmin(box[1], b[1]);
+        box[2] = fmax(box[2], b[2]), box[3] = fmax(box[3], b[3]);
+    }
+    return any ? HS_OK : hs__error(ctx, HS_ENODATA, "the units have no geometry");
+}

@@ -11,12 +11,14 @@
 #include <string.h>
 #include <strings.h>
 
-enum cmd { C_GRID = 1, C_WARDS = 2, C_ALL = 3 };
+enum cmd { C_GRID = 1, C_WARDS = 2, C_KDE = 4, C_ALL = 7 };
 
 enum opt_id {
     O_HELP = 1, O_OUTPUT, O_CELL, O_SHAPE, O_ORIGIN, O_CRS, O_XCOL, O_YCOL, O_INCRS,
     O_LONCOL, O_LATCOL, O_DATECOL, O_CATCOL, O_WCOL, O_TYPE, O_FROM, O_TO, O_REJECTS,
-    O_THREADS, O_QUIET, O_WARDS, O_CODEF, O_NAMEF, O_POP, O_COMPARE, O_BYTYPE
+    O_THREADS, O_QUIET, O_WARDS, O_CODEF, O_NAMEF, O_POP, O_COMPARE, O_BYTYPE, O_KERNEL,
+    O_BW, O_BWRULE, O_BWADJ, O_PIXEL, O_UNITS, O_GRIDMODE, O_EXTENT, O_MASK, O_EDGE, O_VERSUS,
+    O_CMPOP, O_CONTOURS, O_CONTOUT, O_GCUT
 };
 
 typedef struct opt_def {
@@ -40,6 +42,34 @@ static const opt_def opts[] = {
     {"compare", 0, "FROM..TO", O_COMPARE, C_WARDS,
      "a second period (e.g. last year): adds count_compare, change, change_pct"},
     {"by-type", 0, NULL, O_BYTYPE, C_WARDS, "adds a count per crime type"},
+    {"output", 'o', "FILE", O_OUTPUT, C_KDE,
+     "output raster: .tif (GeoTIFF, with .qml style and .json sidecar) or .asc (with .prj)"},
+    {"kernel", 0, "NAME", O_KERNEL, C_KDE,
+     "quartic (default), epanechnikov, triweight, uniform, triangular, gaussian"},
+    {"bandwidth", 0, "M", O_BW, C_KDE,
+     "kernel radius in metres (gaussian: sigma); default: --bandwidth-rule"},
+    {"bandwidth-rule", 0, "RULE", O_BWRULE, C_KDE,
+     "thumb (sfhotspot, both axes; default), scott (spatstat), silverman (ArcGIS)"},
+    {"bandwidth-adjust", 0, "F", O_BWADJ, C_KDE, "multiply the bandwidth by F"},
+    {"pixel-size", 0, "M", O_PIXEL, C_KDE,
+     "pixel size in metres (default: shorter side of the extent / 250, rounded down)"},
+    {"units", 0, "U", O_UNITS, C_KDE,
+     "raw (kernel sums, default), density (incidents per km2), count (per pixel)"},
+    {"grid", 0, "MODE", O_GRIDMODE, C_KDE,
+     "snapped (edges at multiples of the pixel size, default) or qgis (QGIS Heatmap's grid)"},
+    {"extent", 0, "E", O_EXTENT, C_KDE,
+     "data (points grown by the reach, default), FILE.shp (its box) or XMIN,YMIN,XMAX,YMAX"},
+    {"mask", 0, "FILE.shp", O_MASK, C_KDE, "study area: pixels outside it are nodata"},
+    {"edge-correction", 0, NULL, O_EDGE, C_KDE,
+     "with --mask: divide by the kernel mass inside the area (spatstat's uniform correction)"},
+    {"versus", 0, "FILE", O_VERSUS, C_KDE,
+     "a second set of incidents (repeatable) on the same grid and bandwidth"},
+    {"compare", 0, "OP", O_CMPOP, C_KDE, "with --versus: ratio (default), difference, log-ratio"},
+    {"contours", 0, "LIST", O_CONTOURS, C_KDE,
+     "hotspot outlines: the top P% of the area, e.g. 1,5 (GeoJSON polygons)"},
+    {"contours-output", 0, "FILE", O_CONTOUT, C_KDE,
+     "where the outlines go (default: OUT with _contours.geojson)"},
+    {"gaussian-cutoff", 0, "S", O_GCUT, C_KDE, "truncate the gaussian at S sigmas (default 4)"},
     {"cell-size", 0, "M", O_CELL, C_GRID, "cell size in metres (default 150; hex: width across flats)"},
     {"shape", 0, "square|hex", O_SHAPE, C_GRID, "cell shape (default square)"},
     {"origin", 0, "X,Y", O_ORIGIN, C_GRID,
@@ -72,6 +102,14 @@ typedef struct args {
     hs_tally_options to;
     char **types, **layers, **owned; /* owned: copies of values we cut up */
     size_t ntypes, nlayers, nowned;
+    hs_kde_options ko;
+    const char *extent_layer, *mask, *contours_out;
+    char **versus;
+    size_t nversus;
+    hs_raster_op cmpop;
+    bool have_cmpop;
+    double *contours;
+    size_t ncontours;
     int threads;
     bool quiet, help;
     char **inputs;
@@ -91,6 +129,7 @@ static void usage_main(FILE *f) {
             "commands:\n"
             "  grid     count incidents on a square or hexagonal grid\n"
             "  wards    the ward table: counts, share, rank, density, rate, change per polygon\n"
+            "  kde      kernel density surface (GeoTIFF styled for QGIS), outlines, comparisons\n"
             "\n"
             "'hotspot COMMAND --help' lists a command's options.\n"
             "exit codes: 0 success, 1 bad data or files, 2 bad command line, 3 out of memory\n");
@@ -100,6 +139,10 @@ static void usage_cmd(FILE *f, int cmd) {
     if (cmd == C_GRID)
         fprintf(f, "usage: hotspot grid [options] INPUT... -o OUT\n\n"
                    "Counts incidents per grid cell (only non-empty cells are written).\n\n");
+    else if (cmd == C_KDE)
+        fprintf(f, "usage: hotspot kde [options] INPUT... -o OUT.tif\n\n"
+                   "Exact kernel density: every incident adds its kernel at its true distance to "
+                   "every pixel centre.\n\n");
     else
         fprintf(f, "usage: hotspot wards [options] INPUT... -o OUT\n\n"
                    "Counts incidents per ward (or any polygon: LSOAs, beats), one row per polygon.\n\n");
@@ -167,7 +210,8 @@ static char *keep(args *a, const char *s) {
 /* Applies one option; returns an exit code (0 = fine). */
 static int apply(args *a, const opt_def *o, char *val, FILE *err) {
     double d;
-    if ((o->id == O_TYPE || o->id == O_COMPARE) && !(val = keep(a, val))) return HS_EXIT_NOMEM;
+    if ((o->id == O_TYPE || o->id == O_COMPARE || o->id == O_CONTOURS) && !(val = keep(a, val)))
+        return HS_EXIT_NOMEM;
     switch (o->id) {
     case O_HELP: a->help = true; break;
     case O_QUIET: a->quiet = true; break;
@@ -204,6 +248,90 @@ static int apply(args *a, const opt_def *o, char *val, FILE *err) {
         a->ro.compare_to = a->to.compare_to = dots + 2;
         break;
     }
+    case O_KERNEL: {
+        int k = -1;
+        for (int i = 0; i < HS_KERNEL_COUNT_; i++)
+            if (strcmp(val, hs_kernel_name((hs_kernel)i)) == 0) k = i;
+        if (k < 0)
+            return usage_error(err, "--kernel must be quartic, epanechnikov, triweight, uniform, "
+                                    "triangular or gaussian, not '%s'%s", val, "");
+        a->ko.kernel = (hs_kernel)k;
+        break;
+    }
+    case O_BW:
+    case O_BWADJ:
+    case O_PIXEL:
+    case O_GCUT:
+        if (!parse_number(val, &d) || d <= 0)
+            return usage_error(err, "--%s must be a positive number, not '%s'", o->name, val);
+        if (o->id == O_BW) a->ko.bandwidth_m = d;
+        else if (o->id == O_BWADJ) a->ko.bandwidth_adjust = d;
+        else if (o->id == O_PIXEL) a->ko.pixel_size_m = d;
+        else a->ko.gaussian_cutoff = d;
+        break;
+    case O_BWRULE:
+        if (!strcmp(val, "thumb")) a->ko.rule = HS_BW_RULE_OF_THUMB;
+        else if (!strcmp(val, "scott")) a->ko.rule = HS_BW_SCOTT;
+        else if (!strcmp(val, "silverman")) a->ko.rule = HS_BW_SILVERMAN;
+        else return usage_error(err, "--bandwidth-rule must be thumb, scott or silverman, not '%s'%s", val, "");
+        break;
+    case O_UNITS:
+        if (!strcmp(val, "raw")) a->ko.units = HS_KDE_RAW;
+        else if (!strcmp(val, "density")) a->ko.units = HS_KDE_DENSITY;
+        else if (!strcmp(val, "count")) a->ko.units = HS_KDE_COUNT;
+        else return usage_error(err, "--units must be raw, density or count, not '%s'%s", val, "");
+        break;
+    case O_GRIDMODE:
+        if (!strcmp(val, "snapped")) a->ko.grid = HS_KDE_GRID_SNAPPED;
+        else if (!strcmp(val, "qgis")) a->ko.grid = HS_KDE_GRID_QGIS;
+        else return usage_error(err, "--grid must be snapped or qgis, not '%s'%s", val, "");
+        break;
+    case O_EXTENT: {
+        double e[4];
+        char *end = val;
+        int k = 0;
+        if (!strcmp(val, "data")) break;
+        for (; k < 4; k++) {
+            errno = 0;
+            e[k] = strtod(end, &end);
+            if (errno || !isfinite(e[k]) || (k < 3 && *end++ != ',')) break;
+        }
+        if (k == 4 && !*end) {
+            memcpy(a->ko.extent, e, sizeof e);
+            a->ko.has_extent = 1;
+        } else if (strchr(val, ',') == NULL) {
+            a->extent_layer = val;
+        } else {
+            return usage_error(err, "--extent must be data, a .shp or XMIN,YMIN,XMAX,YMAX, not '%s'%s",
+                               val, "");
+        }
+        break;
+    }
+    case O_MASK: a->mask = val; break;
+    case O_EDGE: a->ko.edge_correction = 1; break;
+    case O_VERSUS:
+        if (!push(&a->versus, &a->nversus, val)) return HS_EXIT_NOMEM;
+        break;
+    case O_CMPOP:
+        a->have_cmpop = true;
+        if (!strcmp(val, "ratio")) a->cmpop = HS_RASTER_RATIO;
+        else if (!strcmp(val, "difference")) a->cmpop = HS_RASTER_DIFFERENCE;
+        else if (!strcmp(val, "log-ratio")) a->cmpop = HS_RASTER_LOG_RATIO;
+        else return usage_error(err, "--compare must be ratio, difference or log-ratio, not '%s'%s", val, "");
+        break;
+    case O_CONTOURS: {
+        char *save = NULL;
+        for (char *tok = strtok_r(val, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            if (!parse_number(tok, &d) || d <= 0 || d > 100)
+                return usage_error(err, "--contours takes percentages of the area in (0, 100], not '%s'%s", tok, "");
+            double *c = realloc(a->contours, (a->ncontours + 1) * sizeof *c);
+            if (!c) return HS_EXIT_NOMEM;
+            a->contours = c;
+            a->contours[a->ncontours++] = d;
+        }
+        break;
+    }
+    case O_CONTOUT: a->contours_out = val; break;
     case O_CELL:
         if (!parse_number(val, &d) || d <= 0)
             return usage_error(err, "--cell-size must be a positive number of metres, not '%s'%s",
@@ -243,7 +371,8 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
     hs_grid_options_init(&a->go);
     hs_layer_options_init(&a->lo);
     hs_tally_options_init(&a->to);
-    const char *cmdname = a->cmd == C_GRID ? "grid" : "wards";
+    hs_kde_options_init(&a->ko);
+    const char *cmdname = a->cmd == C_GRID ? "grid" : a->cmd == C_KDE ? "kde" : "wards";
     a->inputs = calloc((size_t)argc + 1, sizeof *a->inputs);
     if (!a->inputs) return HS_EXIT_NOMEM;
     bool only_inputs = false;
@@ -299,7 +428,20 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
     }
     if (!a->output) {
         fprintf(err, "%s: %s: no output: give -o FILE (%s)\n", prog, cmdname,
-                a->cmd == C_GRID ? ".geojson or .csv" : ".geojson, .csv or .shp");
+                a->cmd == C_GRID ? ".geojson or .csv" : a->cmd == C_KDE ? ".tif or .asc"
+                                                                        : ".geojson, .csv or .shp");
+        return HS_EXIT_USAGE;
+    }
+    if (a->have_cmpop && !a->nversus) {
+        fprintf(err, "%s: --compare needs --versus FILE (the second surface)\n", prog);
+        return HS_EXIT_USAGE;
+    }
+    if (a->ko.edge_correction && !a->mask) {
+        fprintf(err, "%s: --edge-correction needs --mask (the study area)\n", prog);
+        return HS_EXIT_USAGE;
+    }
+    if (a->contours_out && !a->ncontours) {
+        fprintf(err, "%s: --contours-output needs --contours (e.g. --contours 1,5)\n", prog);
         return HS_EXIT_USAGE;
     }
     if (a->to.compare_from && !a->to.from && !a->to.to) {
@@ -453,6 +595,112 @@ static hs_status run_wards(hs_ctx *ctx, const args *a, FILE *err) {
     return st;
 }
 
+/* OUT with its extension replaced by suffix (owned). */
+static char *sibling_name(const char *path, const char *suffix) {
+    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    size_t n = dot && (!slash || dot > slash) ? (size_t)(dot - path) : strlen(path);
+    char *p = malloc(n + strlen(suffix) + 1);
+    if (p) {
+        memcpy(p, path, n);
+        strcpy(p + n, suffix);
+    }
+    return p;
+}
+
+/* The box of a polygon layer (kept in *keep). */
+static hs_status layer_box(hs_ctx *ctx, const char *path, hs_units **keep, double box[4]) {
+    hs_status st = hs_units_create(ctx, keep);
+    if (!st) st = hs_units_read_shapefile(ctx, path, NULL, *keep);
+    if (!st) st = hs_units_bounds(ctx, *keep, box);
+    return st;
+}
+
+static bool is_tif(const char *p) {
+    size_t n = strlen(p);
+    return (n >= 4 && !strcasecmp(p + n - 4, ".tif")) || (n >= 5 && !strcasecmp(p + n - 5, ".tiff"));
+}
+
+static hs_status run_kde(hs_ctx *ctx, args *a, FILE *err) {
+    hs_incidents *inc = NULL, *vs = NULL;
+    hs_units *mask = NULL, *ext = NULL;
+    hs_raster *r = NULL, *rv = NULL, *rc = NULL;
+    char *contours = NULL;
+    hs_status st = HS_OK;
+    if (a->mask) {
+        st = hs_units_create(ctx, &mask);
+        if (!st) st = hs_units_read_shapefile(ctx, a->mask, NULL, mask);
+        if (!st && !a->quiet) print_notes(err, mask);
+        a->ko.mask = mask;
+    }
+    if (!st && a->extent_layer) {
+        st = layer_box(ctx, a->extent_layer, &ext, a->ko.extent);
+        a->ko.has_extent = 1;
+    }
+    if (!st) st = read_inputs(ctx, a, &inc, err);
+    if (!st) st = hs_kde_compute(ctx, inc, &a->ko, &r);
+    hs_raster_info in;
+    if (!st) {
+        hs_raster_info_get(r, &in);
+        if (in.bandwidth_m < in.pixel_size_m)
+            fprintf(err, "%s: warning: the bandwidth (%.4g m) is smaller than a pixel (%.4g m): "
+                         "the surface will be spotty; choose a smaller --pixel-size\n",
+                    prog, in.bandwidth_m, in.pixel_size_m);
+    }
+    for (size_t i = 0; i < a->nversus && !st; i++) {
+        if (!vs) st = hs_incidents_create(ctx, &vs);
+        if (!st) st = hs_incidents_read_csv(ctx, a->versus[i], &a->ro, vs);
+    }
+    if (!st && vs) {
+        /* The second surface on the first one's grid and bandwidth. */
+        hs_kde_options o = a->ko;
+        o.bandwidth_m = in.bandwidth_m;
+        o.bandwidth_adjust = 1;
+        o.pixel_size_m = in.pixel_size_m;
+        o.grid = HS_KDE_GRID_EXACT;
+        o.has_extent = 1;
+        o.extent[0] = in.x_min;
+        o.extent[1] = in.y_max - (double)in.height * in.pixel_size_m;
+        o.extent[2] = in.x_min + (double)in.width * in.pixel_size_m;
+        o.extent[3] = in.y_max;
+        st = hs_kde_compute(ctx, vs, &o, &rv);
+        if (!st) st = hs_raster_compare(ctx, r, rv, a->cmpop, &rc);
+    }
+    const hs_raster *final = rc ? rc : r;
+    if (!st) st = hs_raster_write(ctx, final, a->output);
+    if (!st && a->ncontours) {
+        contours = a->contours_out ? NULL : sibling_name(a->output, "_contours.geojson");
+        st = hs_raster_contours_write(ctx, final, a->contours, a->ncontours,
+                                      a->contours_out ? a->contours_out : contours);
+    }
+    if (!st && a->rejects) st = hs_incidents_write_rejects(ctx, inc, NULL, a->rejects);
+    if (!st && !a->quiet) {
+        hs_raster_info fi;
+        hs_raster_info_get(final, &fi);
+        static const char *units[] = {"raw kernel sums", "incidents per km2", "incidents per pixel"};
+        fprintf(err, "%s: %s kernel, bandwidth %.6g m (%s), %.6g m pixels, %zu x %zu, %s\n", prog,
+                hs_kernel_name(in.kernel), in.bandwidth_m, hs_bandwidth_rule_name(in.rule),
+                in.pixel_size_m, in.width, in.height, units[in.units]);
+        if (rc)
+            fprintf(err, "%s: compared with %llu incidents of --versus\n", prog,
+                    (unsigned long long)hs_incidents_count(vs));
+        fprintf(err, "%s: %zu pixels with data, max %.6g, sum %.6g\n", prog, fi.data_pixels, fi.max,
+                fi.sum);
+        fprintf(err, "%s: wrote %s%s\n", prog, a->output,
+                is_tif(a->output) ? " (+ .qml style, .json sidecar)" : " (+ .prj)");
+        if (a->ncontours)
+            fprintf(err, "%s: wrote outlines to %s\n", prog, a->contours_out ? a->contours_out : contours);
+    }
+    free(contours);
+    hs_raster_destroy(rc);
+    hs_raster_destroy(rv);
+    hs_raster_destroy(r);
+    hs_units_destroy(ext);
+    hs_units_destroy(mask);
+    hs_incidents_destroy(vs);
+    hs_incidents_destroy(inc);
+    return st;
+}
+
 static int run(int cmd, int argc, char **argv, FILE *out, FILE *err) {
     args a;
     memset(&a, 0, sizeof a);
@@ -471,7 +719,9 @@ static int run(int cmd, int argc, char **argv, FILE *out, FILE *err) {
     }
     if (a.crs) st = hs_ctx_set_crs(ctx, a.crs);
     if (!st && a.threads) st = hs_ctx_set_threads(ctx, a.threads);
-    if (!st) st = cmd == C_GRID ? run_grid(ctx, &a, err) : run_wards(ctx, &a, err);
+    if (!st)
+        st = cmd == C_GRID ? run_grid(ctx, &a, err) : cmd == C_KDE ? run_kde(ctx, &a, err)
+                                                                   : run_wards(ctx, &a, err);
     if (st) {
         const char *m = hs_ctx_last_error(ctx);
         fprintf(err, "%s: %s\n", prog, *m ? m : hs_status_string(st));
@@ -482,6 +732,8 @@ done:
     free(a.inputs);
     free(a.types);
     free(a.layers);
+    free(a.versus);
+    free(a.contours);
     for (size_t i = 0; i < a.nowned; i++) free(a.owned[i]);
     free(a.owned);
     return rc;
@@ -503,6 +755,7 @@ int hs_cli_run(int argc, char **argv, FILE *out, FILE *err) {
     }
     if (strcmp(cmd, "grid") == 0) return run(C_GRID, argc - 2, argv + 2, out, err);
     if (strcmp(cmd, "wards") == 0) return run(C_WARDS, argc - 2, argv + 2, out, err);
+    if (strcmp(cmd, "kde") == 0) return run(C_KDE, argc - 2, argv + 2, out, err);
     fprintf(err, "%s: unknown command '%s' (see 'hotspot --help')\n", prog, cmd);
     return HS_EXIT_USAGE;
 }

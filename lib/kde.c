@@ -1,0 +1,557 @@
+/* kde.c — exact kernel density on a pixel grid.
+ *
+ * Every incident adds weight x K(d) to every pixel whose centre lies within
+ * the kernel's reach, d being the true distance from the incident to the
+ * centre (no binning). The work is organised for memory traffic:
+ *  - incidents are merged where they share a location (police.uk snaps
+ *    crimes to map points) and sorted by pixel row, then column, so that
+ *    consecutive incidents touch the same few hundred kilobytes of rows;
+ *  - the grid is cut into horizontal bands, one per thread; a thread visits
+ *    only the incidents whose reach meets its band (a contiguous run of the
+ *    sorted list) and writes only its own rows, so no two threads touch the
+ *    same pixel and every pixel sums its incidents in the same order
+ *    whatever the number of threads (byte-identical output);
+ *  - within a row the column range is solved from the circle, and the inner
+ *    loop is a branch-free polynomial in q = d^2/h^2 that the compiler
+ *    vectorises.
+ * Sums are kept in double and stored as Float32. */
+#include "internal.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KDE_PI 3.14159265358979323846
+
+void hs_kde_options_init(hs_kde_options *o) {
+    if (!o) return;
+    memset(o, 0, sizeof *o);
+    o->kernel = HS_KERNEL_QUARTIC;
+    o->rule = HS_BW_RULE_OF_THUMB;
+    o->bandwidth_adjust = 1;
+    o->units = HS_KDE_RAW;
+}
+
+const char *hs_kernel_name(hs_kernel k) {
+    static const char *const names[HS_KERNEL_COUNT_] = {
+        "quartic", "epanechnikov", "triweight", "uniform", "triangular", "gaussian"};
+    return (unsigned)k < HS_KERNEL_COUNT_ ? names[k] : "unknown";
+}
+
+/* Reach in units of the bandwidth: 1 for the compact kernels, the cutoff
+ * (in sigmas) for the gaussian. */
+static double reach_factor(const hs_kde_options *o) {
+    if (o->kernel != HS_KERNEL_GAUSSIAN) return 1;
+    return o->gaussian_cutoff > 0 ? o->gaussian_cutoff : 4;
+}
+
+/* Normalising constant so the kernel integrates to 1 over the plane, per
+ * unit area (h in metres: per m^2). Polynomial kernels (1-u^2)^p on the
+ * disc integrate to pi h^2 / (p + 1); the cone 1-u to pi h^2 / 3. */
+double hs__kernel_norm(hs_kernel k, double h, double cutoff) {
+    double a = KDE_PI * h * h;
+    switch (k) {
+    case HS_KERNEL_QUARTIC: return 3 / a;
+    case HS_KERNEL_EPANECHNIKOV: return 2 / a;
+    case HS_KERNEL_TRIWEIGHT: return 4 / a;
+    case HS_KERNEL_UNIFORM: return 1 / a;
+    case HS_KERNEL_TRIANGULAR: return 3 / a;
+    default: return 1 / (2 * a * (1 - exp(-cutoff * cutoff / 2)));
+    }
+}
+
+/* Raw kernel of q = d^2 / h^2 (0 beyond the reach). */
+double hs__kernel_raw(hs_kernel k, double q, double qmax) {
+    if (q > qmax) return 0;
+    switch (k) {
+    case HS_KERNEL_QUARTIC: return (1 - q) * (1 - q);
+    case HS_KERNEL_EPANECHNIKOV: return 1 - q;
+    case HS_KERNEL_TRIWEIGHT: return (1 - q) * (1 - q) * (1 - q);
+    case HS_KERNEL_UNIFORM: return 1;
+    case HS_KERNEL_TRIANGULAR: return 1 - sqrt(q);
+    default: return exp(-q / 2);
+    }
+}
+
+/* ---- incidents prepared for the sums ------------------------------------ */
+
+typedef struct pts {
+    size_t n;
+    double *x, *y, *w;
+    int64_t *row; /* sorted key */
+} pts;
+
+static void pts_free(pts *p) {
+    free(p->x);
+    free(p->y);
+    free(p->w);
+    free(p->row);
+    memset(p, 0, sizeof *p);
+}
+
+typedef struct idx_key {
+    int64_t row, col;
+    double x, y;
+    size_t i;
+} idx_key;
+
+static int cmp_key(const void *a, const void *b) {
+    const idx_key *p = a, *q = b;
+    if (p->row != q->row) return p->row < q->row ? -1 : 1;
+    if (p->col != q->col) return p->col < q->col ? -1 : 1;
+    if (p->x != q->x) return p->x < q->x ? -1 : 1;
+    if (p->y != q->y) return p->y < q->y ? -1 : 1;
+    return (p->i > q->i) - (p->i < q->i);
+}
+
+/* Incidents in order of (row, col, x, y, file order) of a grid of cell
+ * size cs anchored at (x0, y_top) (rows downward), merged where they share a
+ * location (weights summed in file order). Weights of 0 are dropped. */
+static hs_status prepare(const hs_incidents *inc, double x0, double ytop, double cs, pts *P) {
+    size_t n = inc->col.n;
+    memset(P, 0, sizeof *P);
+    idx_key *k = malloc((n ? n : 1) * sizeof *k);
+    if (!k) return HS_ENOMEM;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (inc->col.w[i] == 0) continue;
+        k[m].x = inc->col.x[i];
+        k[m].y = inc->col.y[i];
+        k[m].row = (int64_t)floor((ytop - k[m].y) / cs);
+        k[m].col = (int64_t)floor((k[m].x - x0) / cs);
+        k[m].i = i;
+        m++;
+    }
+    qsort(k, m, sizeof *k, cmp_key);
+    P->x = malloc((m ? m : 1) * sizeof *P->x);
+    P->y = malloc((m ? m : 1) * sizeof *P->y);
+    P->w = malloc((m ? m : 1) * sizeof *P->w);
+    P->row = malloc((m ? m : 1) * sizeof *P->row);
+    if (!P->x || !P->y || !P->w || !P->row) {
+        free(k);
+        pts_free(P);
+        return HS_ENOMEM;
+    }
+    size_t u = 0;
+    for (size_t j = 0; j < m; j++) {
+        if (u && P->x[u - 1] == k[j].x && P->y[u - 1] == k[j].y) {
+            P->w[u - 1] += inc->col.w[k[j].i];
+            continue;
+        }
+        P->x[u] = k[j].x;
+        P->y[u] = k[j].y;
+        P->w[u] = inc->col.w[k[j].i];
+        P->row[u] = k[j].row;
+        u++;
+    }
+    P->n = u;
+    free(k);
+    return HS_OK;
+}
+
+/* ---- the grid ------------------------------------------------------------ */
+
+static double nice_floor(double v) {
+    double e = pow(10, floor(log10(v)));
+    double m = v / e;
+    return (m >= 5 ? 5 : m >= 2 ? 2 : 1) * e;
+}
+
+typedef struct band_job {
+    const pts *P;
+    const hs_kde_options *o;
+    double x_min, y_max, px, h, inv_h2, qmax, reach;
+    size_t width, height, r0, r1;
+    double *acc;
+    uint8_t *touched;
+    const double *xc;
+} band_job;
+
+/* First sorted incident whose row is >= row. */
+static size_t lower_row(const pts *P, int64_t row) {
+    size_t lo = 0, hi = P->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (P->row[mid] < row) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+static void *band_run(void *arg) {
+    band_job *J = arg;
+    const pts *P = J->P;
+    int64_t span = (int64_t)ceil(J->reach / J->px) + 1;
+    size_t a = lower_row(P, (int64_t)J->r0 - span), b = lower_row(P, (int64_t)J->r1 + span);
+    hs_kernel k = J->o->kernel;
+    for (size_t i = a; i < b; i++) {
+        double x = P->x[i], y = P->y[i], w = P->w[i];
+        /* Rows whose centre is within reach: y_max - (r + 0.5) px in
+         * [y - reach, y + reach]. */
+        double rlo = ceil((J->y_max - (y + J->reach)) / J->px - 0.5);
+        double rhi = floor((J->y_max - (y - J->reach)) / J->px - 0.5);
+        if (rlo < (double)J->r0) rlo = (double)J->r0;
+        if (rhi > (double)J->r1 - 1) rhi = (double)J->r1 - 1;
+        for (double rr = rlo; rr <= rhi; rr++) {
+            size_t r = (size_t)rr;
+            double dy = J->y_max - (rr + 0.5) * J->px - y;
+            double rem = J->reach * J->reach - dy * dy;
+            if (rem < 0) continue;
+            double hw = sqrt(rem);
+            double clo = ceil((x - hw - J->x_min) / J->px - 0.5) - 1;
+            double chi = floor((x + hw - J->x_min) / J->px - 0.5) + 1;
+            if (clo < 0) clo = 0;
+            if (chi > (double)J->width - 1) chi = (double)J->width - 1;
+            if (clo > chi) continue;
+            size_t c0 = (size_t)clo, c1 = (size_t)chi;
+            double *row = J->acc + r * J->width;
+            uint8_t *t = J->touched + r * J->width;
+            const double *xc = J->xc;
+            double qy = dy * dy * J->inv_h2, qmax = J->qmax, ih = J->inv_h2;
+            /* One loop per kernel, branch-free, so each vectorises. The
+             * column range is widened by one either side; the q <= qmax test
+             * decides membership (d <= reach, inclusive, as QGIS). */
+            switch (k) {
+            case HS_KERNEL_QUARTIC:
+                for (size_t c = c0; c <= c1; c++) {
+                    double dx = xc[c] - x, q = dx * dx * ih + qy, s = 1 - q;
+                    double in = q <= qmax;
+                    row[c] += in * w * s * s;
+                    t[c] |= (uint8_t)(q <= qmax);
+                }
+                break;
+            case HS_KERNEL_EPANECHNIKOV:
+                for (size_t c = c0; c <= c1; c++) {
+                    double dx = xc[c] - x, q = dx * dx * ih + qy;
+                    double in = q <= qmax;
+                    row[c] += in * w * (1 - q);
+                    t[c] |= (uint8_t)(q <= qmax);
+                }
+                break;
+            case HS_KERNEL_TRIWEIGHT:
+                for (size_t c = c0; c <= c1; c++) {
+                    double dx = xc[c] - x, q = dx * dx * ih + qy, s = 1 - q;
+                    double in = q <= qmax;
+                    row[c] += in * w * s * s * s;
+                    t[c] |= (uint8_t)(q <= qmax);
+                }
+                break;
+            case HS_KERNEL_UNIFORM:
+                for (size_t c = c0; c <= c1; c++) {
+                    double dx = xc[c] - x, q = dx * dx * ih + qy;
+                    double in = q <= qmax;
+                    row[c] += in * w;
+                    t[c] |= (uint8_t)(q <= qmax);
+                }
+                break;
+            case HS_KERNEL_TRIANGULAR:
+                for (size_t c = c0; c <= c1; c++) {
+                    double dx = xc[c] - x, q = dx * dx * ih + qy;
+                    double in = q <= qmax;
+                    row[c] += in * w * (1 - sqrt(q));
+                    t[c] |= (uint8_t)(q <= qmax);
+                }
+                break;
+            default:
+                for (size_t c = c0; c <= c1; c++) {
+                    double dx = xc[c] - x, q = dx * dx * ih + qy;
+                    if (q <= qmax) {
+                        row[c] += w * exp(-q / 2);
+                        t[c] = 1;
+                    }
+                }
+                break;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Extent and pixel size from the options (see hs_kde_options). */
+static hs_status lay_grid(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_options *o,
+                          double reach, hs_raster *R) {
+    double box[4];
+    bool have = false;
+    if (o->has_extent) {
+        memcpy(box, o->extent, sizeof box);
+        have = box[2] > box[0] && box[3] > box[1];
+        if (!have) return hs__error(ctx, HS_EINVAL, "extent must have x_max > x_min and y_max > y_min");
+    } else {
+        for (size_t i = 0; i < inc->col.n; i++) {
+            double x = inc->col.x[i], y = inc->col.y[i];
+            if (!have) box[0] = box[2] = x, box[1] = box[3] = y, have = true;
+            box[0] = fmin(box[0], x), box[1] = fmin(box[1], y);
+            box[2] = fmax(box[2], x), box[3] = fmax(box[3], y);
+        }
+        if (!have) return hs__error(ctx, HS_ENODATA, "no incidents: nothing to estimate");
+        box[0] -= reach, box[1] -= reach, box[2] += reach, box[3] += reach;
+    }
+    double px = o->pixel_size_m;
+    if (px <= 0) px = nice_floor(fmin(box[2] - box[0], box[3] - box[1]) / 250);
+    if (!(px > 0) || !isfinite(px)) return hs__error(ctx, HS_EINVAL, "pixel size must be > 0 m");
+    R->px = px;
+    double w, h;
+    if (o->grid == HS_KDE_GRID_QGIS || o->grid == HS_KDE_GRID_EXACT) {
+        /* QGIS: cols = ceil(width / px) + 1 from the top-left corner. */
+        double extra = o->grid == HS_KDE_GRID_QGIS ? 1 : 0;
+        R->x_min = box[0];
+        R->y_max = box[3];
+        w = fmax(1, ceil((box[2] - box[0]) / px - 1e-9) + extra);
+        h = fmax(1, ceil((box[3] - box[1]) / px - 1e-9) + extra);
+    } else {
+        R->x_min = floor(box[0] / px) * px;
+        R->y_max = ceil(box[3] / px) * px;
+        w = ceil((box[2] - R->x_min) / px);
+        h = ceil((R->y_max - box[1]) / px);
+        if (w < 1) w = 1;
+        if (h < 1) h = 1;
+    }
+    double pixels = w * h;
+    if (!(pixels <= 4e8))
+        return hs__error(ctx, HS_ERANGE,
+                         "a %.0f x %.0f grid of %g m pixels would need %.1f GB: choose a larger "
+                         "--pixel-size or a smaller extent",
+                         w, h, px, pixels * 13 / 1e9);
+    R->width = (size_t)w;
+    R->height = (size_t)h;
+    return HS_OK;
+}
+
+/* Marks pixels whose centre is in the mask; returns malloc'd flags. */
+static uint8_t *mask_flags(hs_ctx *ctx, const hs_raster *R, const hs_units *mask, hs_status *st) {
+    size_t n = R->width * R->height;
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    uint32_t *of = malloc(n * sizeof *of);
+    uint8_t *m = malloc(n);
+    if (!x || !y || !of || !m) {
+        *st = hs__error(ctx, HS_ENOMEM, "out of memory for the mask");
+        free(m);
+        m = NULL;
+        goto done;
+    }
+    for (size_t r = 0, i = 0; r < R->height; r++)
+        for (size_t c = 0; c < R->width; c++, i++) {
+            x[i] = R->x_min + ((double)c + 0.5) * R->px;
+            y[i] = R->y_max - ((double)r + 0.5) * R->px;
+        }
+    *st = hs__units_locate_xy(ctx, mask, x, y, n, of);
+    if (*st) {
+        free(m);
+        m = NULL;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) m[i] = of[i] != HS_NO_UNIT;
+done:
+    free(x);
+    free(y);
+    free(of);
+    return m;
+}
+
+/* spatstat's uniform edge correction on the pixel grid: each pixel is
+ * divided by the share of its kernel's (discrete) mass whose pixels are in
+ * the area. Pixels whose whole window is inside (found with a summed-area
+ * table of outside pixels) keep their value. */
+static hs_status edge_correct(hs_ctx *ctx, hs_raster *R, double *acc, const uint8_t *in,
+                              hs_kernel k, double h, double qmax, double reach) {
+    size_t W = R->width, H = R->height;
+    int64_t s = (int64_t)floor(reach / R->px);
+    /* sat[(r)(W+1) + c]: outside pixels in rows < r, cols < c. */
+    uint32_t *sat = calloc((W + 1) * (H + 1), sizeof *sat);
+    double *kw = malloc((size_t)(2 * s + 1) * (size_t)(2 * s + 1) * sizeof *kw);
+    if (!sat || !kw) {
+        free(sat);
+        free(kw);
+        return hs__error(ctx, HS_ENOMEM, "out of memory for the edge correction");
+    }
+    for (size_t r = 0; r < H; r++)
+        for (size_t c = 0; c < W; c++)
+            sat[(r + 1) * (W + 1) + c + 1] = sat[r * (W + 1) + c + 1] + sat[(r + 1) * (W + 1) + c] -
+                                             sat[r * (W + 1) + c] + !in[r * W + c];
+    double total = 0;
+    for (int64_t dr = -s; dr <= s; dr++)
+        for (int64_t dc = -s; dc <= s; dc++) {
+            double q = ((double)(dr * dr + dc * dc)) * R->px * R->px / (h * h);
+            double v = hs__kernel_raw(k, q, qmax);
+            kw[(dr + s) * (2 * s + 1) + dc + s] = v;
+            total += v;
+        }
+    for (int64_t r = 0; r < (int64_t)H; r++)
+        for (int64_t c = 0; c < (int64_t)W; c++) {
+            size_t i = (size_t)r * W + (size_t)c;
+            if (!in[i] || acc[i] == 0) continue;
+            int64_t r0 = r - s, r1 = r + s + 1, c0 = c - s, c1 = c + s + 1;
+            bool clipped = r0 < 0 || c0 < 0 || r1 > (int64_t)H || c1 > (int64_t)W;
+            if (!clipped) {
+                uint32_t out = sat[r1 * (int64_t)(W + 1) + c1] - sat[r0 * (int64_t)(W + 1) + c1] -
+                               sat[r1 * (int64_t)(W + 1) + c0] + sat[r0 * (int64_t)(W + 1) + c0];
+                if (out == 0) continue;
+            }
+            double inside = 0;
+            for (int64_t dr = -s; dr <= s; dr++) {
+                int64_t rr = r + dr;
+                if (rr < 0 || rr >= (int64_t)H) continue;
+                for (int64_t dc = -s; dc <= s; dc++) {
+                    int64_t cc = c + dc;
+                    if (cc < 0 || cc >= (int64_t)W || !in[(size_t)rr * W + (size_t)cc]) continue;
+                    inside += kw[(dr + s) * (2 * s + 1) + dc + s];
+                }
+            }
+            if (inside > 0) acc[i] *= total / inside;
+        }
+    free(sat);
+    free(kw);
+    return HS_OK;
+}
+
+static double resolve_bandwidth(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_options *o,
+                                hs_bandwidth_rule *rule, hs_status *st) {
+    double h = o->bandwidth_m;
+    *rule = HS_BW_GIVEN;
+    *st = HS_OK;
+    if (!(h > 0)) {
+        *rule = o->rule == HS_BW_GIVEN ? HS_BW_RULE_OF_THUMB : o->rule;
+        *st = hs_kde_bandwidth(ctx, inc, *rule, o->kernel, &h);
+        if (*st) return 0;
+    }
+    double adj = o->bandwidth_adjust > 0 ? o->bandwidth_adjust : 1;
+    return h * adj;
+}
+
+hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_options *opts,
+                         hs_raster **out) {
+    if (!ctx || !inc || !out) return HS_EINVAL;
+    *out = NULL;
+    hs_kde_options o;
+    if (opts) o = *opts;
+    else hs_kde_options_init(&o);
+    if ((unsigned)o.kernel >= HS_KERNEL_COUNT_)
+        return hs__error(ctx, HS_EINVAL, "unknown kernel %d", (int)o.kernel);
+    if (o.edge_correction && !o.mask)
+        return hs__error(ctx, HS_EINVAL, "edge correction needs a study area (--mask)");
+    hs_status st;
+    hs_bandwidth_rule rule;
+    double h = resolve_bandwidth(ctx, inc, &o, &rule, &st);
+    if (st) return st;
+    if (!(h > 0) || !isfinite(h))
+        return hs__error(ctx, HS_EINVAL, "bandwidth must be a positive number of metres");
+    double rf = reach_factor(&o), reach = h * rf, qmax = rf * rf;
+    if (o.mask && !o.has_extent) {
+        /* The grid covers the study area. */
+        if ((st = hs_units_bounds(ctx, o.mask, o.extent))) return st;
+        o.has_extent = 1;
+    }
+    hs_raster *R = calloc(1, sizeof *R);
+    if (!R) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    R->crs = hs__strdup(inc->crs);
+    R->kernel = o.kernel;
+    R->bandwidth = h;
+    R->rule = rule;
+    R->units = o.units;
+    R->nodata = -9999.0f;
+    if (!R->crs) {
+        hs_raster_destroy(R);
+        return hs__error(ctx, HS_ENOMEM, "out of memory");
+    }
+    if ((st = lay_grid(ctx, inc, &o, reach, R))) {
+        hs_raster_destroy(R);
+        return st;
+    }
+    size_t W = R->width, Hh = R->height, N = W * Hh;
+    double *acc = calloc(N, sizeof *acc);
+    uint8_t *touched = calloc(N, 1);
+    double *xc = malloc(W * sizeof *xc);
+    R->v = malloc(N * sizeof *R->v);
+    pts P;
+    memset(&P, 0, sizeof P);
+    uint8_t *in = NULL;
+    if (!acc || !touched || !xc || !R->v ||
+        prepare(inc, R->x_min, R->y_max, R->px, &P) != HS_OK) {
+        st = hs__error(ctx, HS_ENOMEM, "out of memory for a %zu x %zu grid", W, Hh);
+        goto done;
+    }
+    for (size_t c = 0; c < W; c++) xc[c] = R->x_min + ((double)c + 0.5) * R->px;
+    for (size_t i = 0; i < inc->col.n; i++) R->incidents += inc->col.w[i] != 0;
+    /* Bands: one per thread when the work is large. */
+    int nt = P.n * (size_t)(reach / R->px + 1) > 200000 ? ctx->threads : 1;
+    if ((size_t)nt > Hh) nt = (int)Hh;
+    band_job J[HS__MAX_THREADS];
+    pthread_t tid[HS__MAX_THREADS];
+    bool started[HS__MAX_THREADS] = {false};
+    for (int t = 0; t < nt; t++) {
+        J[t] = (band_job){&P, &o, R->x_min, R->y_max, R->px, h, 1 / (h * h), qmax, reach,
+                          W, Hh, Hh * (size_t)t / (size_t)nt, Hh * (size_t)(t + 1) / (size_t)nt,
+                          acc, touched, xc};
+        if (o.kernel == HS_KERNEL_GAUSSIAN) J[t].inv_h2 = 1 / (h * h); /* q = d^2 / sigma^2 */
+    }
+    for (int t = 1; t < nt; t++) started[t] = pthread_create(&tid[t], NULL, band_run, &J[t]) == 0;
+    band_run(&J[0]);
+    for (int t = 1; t < nt; t++) {
+        if (started[t]) pthread_join(tid[t], NULL);
+        else band_run(&J[t]);
+    }
+    if (o.mask) {
+        in = mask_flags(ctx, R, o.mask, &st);
+        if (!in) goto done;
+        if (o.edge_correction &&
+            (st = edge_correct(ctx, R, acc, in, o.kernel, h, qmax, reach)))
+            goto done;
+    }
+    double scale = o.units == HS_KDE_RAW ? 1
+                 : o.units == HS_KDE_DENSITY ? hs__kernel_norm(o.kernel, h, rf) * 1e6
+                                             : hs__kernel_norm(o.kernel, h, rf) * R->px * R->px;
+    for (size_t i = 0; i < N; i++)
+        R->v[i] = touched[i] && (!in || in[i]) ? (float)(acc[i] * scale) : R->nodata;
+done:
+    free(acc);
+    free(touched);
+    free(xc);
+    free(in);
+    pts_free(&P);
+    if (st) {
+        hs_raster_destroy(R);
+        return st;
+    }
+    *out = R;
+    return HS_OK;
+}
+
+hs_status hs_kde_at(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_options *opts,
+                    const double *x, const double *y, size_t n, double *values) {
+    if (!ctx || !inc || !opts || (n && (!x || !y || !values))) return HS_EINVAL;
+    hs_kde_options o = *opts;
+    if ((unsigned)o.kernel >= HS_KERNEL_COUNT_ || !(o.bandwidth_m > 0))
+        return hs__error(ctx, HS_EINVAL, "hs_kde_at needs a kernel and a bandwidth > 0");
+    if (o.units == HS_KDE_COUNT)
+        return hs__error(ctx, HS_EINVAL, "incidents per pixel need pixels: use raw or density");
+    double h = o.bandwidth_m * (o.bandwidth_adjust > 0 ? o.bandwidth_adjust : 1);
+    double rf = reach_factor(&o), reach = h * rf, qmax = rf * rf;
+    /* Incidents bucketed on cells of the reach: each location looks at the
+     * 3 x 3 cells around it. */
+    pts P;
+    if (prepare(inc, 0, 0, reach, &P)) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    int64_t *col = malloc((P.n ? P.n : 1) * sizeof *col);
+    if (!col) {
+        pts_free(&P);
+        return hs__error(ctx, HS_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < P.n; i++) col[i] = (int64_t)floor(P.x[i] / reach);
+    double scale = o.units == HS_KDE_RAW ? 1 : hs__kernel_norm(o.kernel, h, rf) * 1e6;
+    for (size_t j = 0; j < n; j++) {
+        int64_t r = (int64_t)floor((0 - y[j]) / reach), c = (int64_t)floor(x[j] / reach);
+        double sum = 0;
+        for (int64_t rr = r - 1; rr <= r + 1; rr++) {
+            size_t a = lower_row(&P, rr), b = lower_row(&P, rr + 1);
+            for (size_t i = a; i < b; i++) {
+                if (col[i] < c - 1 || col[i] > c + 1) continue;
+                double dx = P.x[i] - x[j], dy = P.y[i] - y[j];
+                sum += P.w[i] * hs__kernel_raw(o.kernel, (dx * dx + dy * dy) / (h * h), qmax);
+            }
+        }
+        values[j] = sum * scale;
+    }
+    free(col);
+    pts_free(&P);
+    return HS_OK;
+}
