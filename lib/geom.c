@@ -356,6 +356,47 @@ uint32_t hs__locator_point(hs__locator *L, double x, double y) {
     return found;
 }
 
+/* Area of the box covered by the geometries (assumed not to overlap), and
+ * the centroid of that part (cx, cy; the box's centre when all of it). */
+double hs__locator_box_area(hs__locator *L, const double box[4], double *cx, double *cy) {
+    GEOSContextHandle_t h = L->hd->h;
+    *cx = 0.5 * (box[0] + box[2]);
+    *cy = 0.5 * (box[1] + box[3]);
+    GEOSGeometry *q = GEOSGeom_createRectangle_r(h, box[0], box[1], box[2], box[3]);
+    if (!q) return 0;
+    query(L, q);
+    double area = 0, sx = 0, sy = 0;
+    for (size_t k = 0; k < L->nhits; k++) {
+        uint32_t i = L->hits[k];
+        if (GEOSPreparedContains_r(h, L->pg[i], q) == 1) {
+            area = (box[2] - box[0]) * (box[3] - box[1]);
+            sx = *cx * area;
+            sy = *cy * area;
+            break;
+        }
+        if (GEOSPreparedIntersects_r(h, L->pg[i], q) != 1) continue;
+        GEOSGeometry *x = GEOSIntersection_r(h, q, L->g[i]);
+        double a = 0;
+        if (x && GEOSArea_r(h, x, &a) && a > 0) {
+            GEOSGeometry *c = GEOSGetCentroid_r(h, x);
+            double px = 0, py = 0;
+            if (c && GEOSGeomGetX_r(h, c, &px) && GEOSGeomGetY_r(h, c, &py)) {
+                area += a;
+                sx += a * px;
+                sy += a * py;
+            }
+            GEOSGeom_destroy_r(h, c);
+        }
+        GEOSGeom_destroy_r(h, x);
+    }
+    GEOSGeom_destroy_r(h, q);
+    if (area > 0) {
+        *cx = sx / area;
+        *cy = sy / area;
+    }
+    return area;
+}
+
 /* ---- contiguity ---------------------------------------------------------- */
 
 /* Queen contiguity with a snapping tolerance: i and j are neighbours when

@@ -126,6 +126,9 @@ void hs__locator_destroy(hs__locator *L);
 /* The geometry a point belongs to (rule in geom.c), or UINT32_MAX. */
 uint32_t hs__locator_point(hs__locator *L, double x, double y);
 enum { HS__BOX_OUTSIDE = 0, HS__BOX_INSIDE = 1, HS__BOX_MIXED = 2 };
+/* Area of the box covered by the geometries (which must not overlap), and
+ * the centroid of the covered part. */
+double hs__locator_box_area(hs__locator *L, const double box[4], double *cx, double *cy);
 /* Whether every point of the box gets the same answer: OUTSIDE (none),
  * INSIDE (*unit), or MIXED (test each point). */
 int hs__locator_box(hs__locator *L, const double box[4], uint32_t *unit);

@@ -349,15 +349,72 @@ done:
     return m;
 }
 
+/* A pixel cut by the study area's boundary: the share of its area inside
+ * and the centroid of that part (offset from the pixel's centre). */
+typedef struct cut {
+    size_t i;
+    float frac, dx, dy;
+} cut;
+
+/* Share of each pixel's area inside the mask: 1 or 0 from its centre,
+ * except along the boundary (a 4-neighbour on the other side), where GEOS
+ * intersects the pixel with the polygons; those pixels are also listed in
+ * *cuts with the centroid of their inside part. */
+static float *mask_fractions(hs_ctx *ctx, const hs_raster *R, const hs_units *mask,
+                             const uint8_t *in, cut **cuts, size_t *ncuts, hs_status *st) {
+    size_t W = R->width, H = R->height, cap = 0;
+    float *f = malloc(W * H * sizeof *f);
+    hs__locator *L = f ? hs__locator_create(mask->geos, mask->g, mask->n) : NULL;
+    *cuts = NULL;
+    *ncuts = 0;
+    if (!f || !L) {
+        free(f);
+        hs__locator_destroy(L);
+        *st = hs__error(ctx, HS_ENOMEM, "out of memory for the edge correction");
+        return NULL;
+    }
+    for (size_t r = 0; r < H; r++)
+        for (size_t c = 0; c < W; c++) {
+            size_t i = r * W + c;
+            /* Beyond the grid counts as outside. */
+            bool edge = (c > 0 ? in[i - 1] != in[i] : in[i]) || (c + 1 < W ? in[i + 1] != in[i] : in[i]) ||
+                        (r > 0 ? in[i - W] != in[i] : in[i]) || (r + 1 < H ? in[i + W] != in[i] : in[i]);
+            f[i] = in[i];
+            if (edge) {
+                double b[4] = {R->x_min + (double)c * R->px, R->y_max - (double)(r + 1) * R->px,
+                               R->x_min + (double)(c + 1) * R->px, R->y_max - (double)r * R->px};
+                double cx, cy;
+                f[i] = (float)(hs__locator_box_area(L, b, &cx, &cy) / (R->px * R->px));
+                if (f[i] > 0 && f[i] < 1) {
+                    if (!hs__grow((void **)cuts, &cap, *ncuts + 1, sizeof **cuts)) {
+                        free(f);
+                        free(*cuts);
+                        hs__locator_destroy(L);
+                        *st = hs__error(ctx, HS_ENOMEM, "out of memory for the edge correction");
+                        return NULL;
+                    }
+                    (*cuts)[(*ncuts)++] = (cut){i, f[i], (float)(cx - 0.5 * (b[0] + b[2])),
+                                                (float)(cy - 0.5 * (b[1] + b[3]))};
+                }
+            }
+        }
+    hs__locator_destroy(L);
+    return f;
+}
+
 /* spatstat's uniform edge correction on the pixel grid: each pixel is
- * divided by the share of its kernel's (discrete) mass whose pixels are in
- * the area. Pixels whose whole window is inside (found with a summed-area
- * table of outside pixels) keep their value. */
+ * divided by the share of its kernel's mass that lies in the area. The
+ * kernel is integrated over the pixels by the midpoint rule; a pixel cut by
+ * the boundary counts with its share of area inside, its kernel taken at
+ * the centroid of that part (second order, as the rule elsewhere). Pixels
+ * whose whole window lies inside (found with a summed-area table) keep
+ * their value. */
 static hs_status edge_correct(hs_ctx *ctx, hs_raster *R, double *acc, const uint8_t *in,
-                              hs_kernel k, double h, double qmax, double reach) {
+                              const float *frac, const cut *cuts, size_t ncuts, hs_kernel k,
+                              double h, double qmax, double reach) {
     size_t W = R->width, H = R->height;
     int64_t s = (int64_t)floor(reach / R->px);
-    /* sat[(r)(W+1) + c]: outside pixels in rows < r, cols < c. */
+    /* sat[(r)(W+1) + c]: pixels not wholly inside in rows < r, cols < c. */
     uint32_t *sat = calloc((W + 1) * (H + 1), sizeof *sat);
     double *kw = malloc((size_t)(2 * s + 1) * (size_t)(2 * s + 1) * sizeof *kw);
     if (!sat || !kw) {
@@ -368,7 +425,7 @@ static hs_status edge_correct(hs_ctx *ctx, hs_raster *R, double *acc, const uint
     for (size_t r = 0; r < H; r++)
         for (size_t c = 0; c < W; c++)
             sat[(r + 1) * (W + 1) + c + 1] = sat[r * (W + 1) + c + 1] + sat[(r + 1) * (W + 1) + c] -
-                                             sat[r * (W + 1) + c] + !in[r * W + c];
+                                             sat[r * (W + 1) + c] + (frac[r * W + c] < 1);
     double total = 0;
     for (int64_t dr = -s; dr <= s; dr++)
         for (int64_t dc = -s; dc <= s; dc++) {
@@ -392,11 +449,20 @@ static hs_status edge_correct(hs_ctx *ctx, hs_raster *R, double *acc, const uint
             for (int64_t dr = -s; dr <= s; dr++) {
                 int64_t rr = r + dr;
                 if (rr < 0 || rr >= (int64_t)H) continue;
-                for (int64_t dc = -s; dc <= s; dc++) {
-                    int64_t cc = c + dc;
-                    if (cc < 0 || cc >= (int64_t)W || !in[(size_t)rr * W + (size_t)cc]) continue;
-                    inside += kw[(dr + s) * (2 * s + 1) + dc + s];
-                }
+                const float *fr = frac + (size_t)rr * W;
+                const double *kr = kw + (dr + s) * (2 * s + 1) + s;
+                int64_t a = c - s < 0 ? -c : -s, b = c + s >= (int64_t)W ? (int64_t)W - 1 - c : s;
+                for (int64_t dc = a; dc <= b; dc++) inside += kr[dc] * fr[c + dc];
+            }
+            /* Cut pixels in the window: move their kernel weight from the
+             * pixel's centre to the centroid of the part inside. */
+            for (size_t j = 0; j < ncuts; j++) {
+                int64_t cr = (int64_t)(cuts[j].i / W), cc = (int64_t)(cuts[j].i % W);
+                if (cr < r - s || cr > r + s || cc < c - s || cc > c + s) continue;
+                double dx = (double)(cc - c) * R->px + cuts[j].dx;
+                double dy = (double)(r - cr) * R->px + cuts[j].dy;
+                double kc = hs__kernel_raw(k, (dx * dx + dy * dy) / (h * h), qmax);
+                inside += cuts[j].frac * (kc - kw[(cr - r + s) * (2 * s + 1) + (cc - c + s)]);
             }
             if (inside > 0) acc[i] *= total / inside;
         }
@@ -494,9 +560,16 @@ hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_opti
     if (o.mask) {
         in = mask_flags(ctx, R, o.mask, &st);
         if (!in) goto done;
-        if (o.edge_correction &&
-            (st = edge_correct(ctx, R, acc, in, o.kernel, h, qmax, reach)))
-            goto done;
+        if (o.edge_correction) {
+            cut *cuts;
+            size_t ncuts;
+            float *frac = mask_fractions(ctx, R, o.mask, in, &cuts, &ncuts, &st);
+            if (!frac) goto done;
+            st = edge_correct(ctx, R, acc, in, frac, cuts, ncuts, o.kernel, h, qmax, reach);
+            free(frac);
+            free(cuts);
+            if (st) goto done;
+        }
     }
     double scale = o.units == HS_KDE_RAW ? 1
                  : o.units == HS_KDE_DENSITY ? hs__kernel_norm(o.kernel, h, rf) * 1e6

@@ -35,6 +35,7 @@ void test_reader(void);
 void test_grid(void);
 void test_cli(void);
 void test_units(void);
+void test_kde(void);
 int test_cs2cs(const char *cs2cs);
 int test_units_ogr(const char *ogr2ogr);
 
