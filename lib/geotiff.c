@@ -78,6 +78,9 @@ hs_status hs__geotiff_write(hs_ctx *ctx, const hs_raster *r, int epsg, const cha
     TIFFSetField(t, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
     TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
     TIFFSetField(t, TIFFTAG_PREDICTOR, PREDICTOR_FLOATINGPOINT);
+    /* Level 1: a third of the time of the default for a few % more bytes
+     * (density surfaces are mostly smooth or nodata). */
+    TIFFSetField(t, TIFFTAG_ZIPQUALITY, 1);
     TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, rows_per_strip);
     double scale[3] = {r->px, r->px, 0}, tie[6] = {0, 0, 0, r->x_min, r->y_max, 0};
     TIFFSetField(t, TIFFTAG_GEOPIXELSCALE, 3, scale);
