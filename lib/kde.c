@@ -92,103 +92,110 @@ static void pts_free(pts *p) {
     memset(p, 0, sizeof *p);
 }
 
-typedef struct idx_key {
-    int64_t row, col;
+/* A location inside one pixel cell, for the sort within the cell. */
+typedef struct loc {
     double x, y;
     size_t i;
-} idx_key;
+} loc;
 
-static int cmp_key(const void *a, const void *b) {
-    const idx_key *p = a, *q = b;
-    if (p->row != q->row) return p->row < q->row ? -1 : 1;
-    if (p->col != q->col) return p->col < q->col ? -1 : 1;
+static int cmp_loc(const void *a, const void *b) {
+    const loc *p = a, *q = b;
     if (p->x != q->x) return p->x < q->x ? -1 : 1;
     if (p->y != q->y) return p->y < q->y ? -1 : 1;
     return (p->i > q->i) - (p->i < q->i);
 }
 
+/* 16 bytes a point: the (row, col) key and the incident's index. */
+typedef struct rkey {
+    uint64_t key;
+    uint64_t i;
+} rkey;
+
 /* Incidents in order of (row, col, x, y, file order) of a grid of cell
  * size cs anchored at (x0, y_top) (rows downward), merged where they share a
  * location (weights summed in file order). Weights of 0 are dropped. The
- * order comes from a stable radix sort on the (row, col) key, then a small
- * sort inside each cell. */
+ * order comes from a stable radix sort on the packed (row, col) key
+ * (16-bit digits, constant digits skipped), then a sort inside each cell. */
 static hs_status prepare(const hs_incidents *inc, double x0, double ytop, double cs, pts *P) {
     size_t n = inc->col.n;
+    const double *X = inc->col.x, *Y = inc->col.y, *Wt = inc->col.w;
     memset(P, 0, sizeof *P);
-    idx_key *k = malloc((n ? n : 1) * sizeof *k), *tmp = malloc((n ? n : 1) * sizeof *tmp);
-    if (!k || !tmp) {
-        free(k);
-        free(tmp);
-        return HS_ENOMEM;
-    }
-    size_t m = 0;
+    rkey *k = malloc((n ? n : 1) * sizeof *k), *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    int64_t *rows = malloc((n ? n : 1) * sizeof *rows);
+    loc *cell = NULL;
+    size_t cellcap = 0;
+    if (!k || !tmp || !rows) goto nomem;
     int64_t rmin = INT64_MAX, cmin = INT64_MAX;
     for (size_t i = 0; i < n; i++) {
-        if (inc->col.w[i] == 0) continue;
-        k[m].x = inc->col.x[i];
-        k[m].y = inc->col.y[i];
-        k[m].row = (int64_t)floor((ytop - k[m].y) / cs);
-        k[m].col = (int64_t)floor((k[m].x - x0) / cs);
+        rows[i] = (int64_t)floor((ytop - Y[i]) / cs);
+        int64_t c = (int64_t)floor((X[i] - x0) / cs);
+        if (rows[i] < rmin) rmin = rows[i];
+        if (c < cmin) cmin = c;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (Wt[i] == 0) continue;
+        uint64_t c = (uint64_t)((int64_t)floor((X[i] - x0) / cs) - cmin);
+        k[m].key = (uint64_t)(rows[i] - rmin) << 32 | (c & 0xffffffffu);
         k[m].i = i;
-        if (k[m].row < rmin) rmin = k[m].row;
-        if (k[m].col < cmin) cmin = k[m].col;
         m++;
     }
-    /* LSD radix on (col, then row), 16 bits a pass, skipping constant digits. */
-    for (int field = 0; field < 2 && m > 1; field++) {
-        for (int shift = 0; shift < 64; shift += 16) {
-            size_t count[65537] = {0};
-            bool same = true;
-            uint64_t first = 0;
-            for (size_t j = 0; j < m; j++) {
-                uint64_t v = (uint64_t)(field == 0 ? k[j].col - cmin : k[j].row - rmin);
-                uint64_t d = (v >> shift) & 0xffff;
-                if (j == 0) first = d;
-                same = same && d == first;
-                count[d + 1]++;
-            }
-            if (same) continue;
-            for (int d = 0; d < 65536; d++) count[d + 1] += count[d];
-            for (size_t j = 0; j < m; j++) {
-                uint64_t v = (uint64_t)(field == 0 ? k[j].col - cmin : k[j].row - rmin);
-                tmp[count[(v >> shift) & 0xffff]++] = k[j];
-            }
-            idx_key *t = k;
-            k = tmp;
-            tmp = t;
+    for (int shift = 0; shift < 64 && m > 1; shift += 16) {
+        static _Thread_local size_t count[65537];
+        memset(count, 0, sizeof count);
+        uint64_t first = (k[0].key >> shift) & 0xffff;
+        bool same = true;
+        for (size_t j = 0; j < m; j++) {
+            uint64_t d = (k[j].key >> shift) & 0xffff;
+            same = same && d == first;
+            count[d + 1]++;
         }
-    }
-    for (size_t a = 0; a < m;) {
-        size_t b = a + 1;
-        while (b < m && k[b].row == k[a].row && k[b].col == k[a].col) b++;
-        if (b - a > 1) qsort(k + a, b - a, sizeof *k, cmp_key);
-        a = b;
+        if (same) continue;
+        for (int d = 0; d < 65536; d++) count[d + 1] += count[d];
+        for (size_t j = 0; j < m; j++) tmp[count[(k[j].key >> shift) & 0xffff]++] = k[j];
+        rkey *t = k;
+        k = tmp;
+        tmp = t;
     }
     free(tmp);
+    tmp = NULL;
     P->x = malloc((m ? m : 1) * sizeof *P->x);
     P->y = malloc((m ? m : 1) * sizeof *P->y);
     P->w = malloc((m ? m : 1) * sizeof *P->w);
     P->row = malloc((m ? m : 1) * sizeof *P->row);
-    if (!P->x || !P->y || !P->w || !P->row) {
-        free(k);
-        pts_free(P);
-        return HS_ENOMEM;
-    }
+    if (!P->x || !P->y || !P->w || !P->row) goto nomem;
     size_t u = 0;
-    for (size_t j = 0; j < m; j++) {
-        if (u && P->x[u - 1] == k[j].x && P->y[u - 1] == k[j].y) {
-            P->w[u - 1] += inc->col.w[k[j].i];
-            continue;
+    for (size_t a = 0; a < m;) {
+        size_t b = a + 1;
+        while (b < m && k[b].key == k[a].key) b++;
+        if (!hs__grow((void **)&cell, &cellcap, b - a, sizeof *cell)) goto nomem;
+        for (size_t j = a; j < b; j++) cell[j - a] = (loc){X[k[j].i], Y[k[j].i], k[j].i};
+        if (b - a > 1) qsort(cell, b - a, sizeof *cell, cmp_loc);
+        for (size_t j = 0; j < b - a; j++) {
+            if (j && cell[j].x == cell[j - 1].x && cell[j].y == cell[j - 1].y) {
+                P->w[u - 1] += Wt[cell[j].i];
+                continue;
+            }
+            P->x[u] = cell[j].x;
+            P->y[u] = cell[j].y;
+            P->w[u] = Wt[cell[j].i];
+            P->row[u] = rows[cell[j].i];
+            u++;
         }
-        P->x[u] = k[j].x;
-        P->y[u] = k[j].y;
-        P->w[u] = inc->col.w[k[j].i];
-        P->row[u] = k[j].row;
-        u++;
+        a = b;
     }
     P->n = u;
     free(k);
+    free(rows);
+    free(cell);
     return HS_OK;
+nomem:
+    free(k);
+    free(tmp);
+    free(rows);
+    free(cell);
+    pts_free(P);
+    return HS_ENOMEM;
 }
 
 /* ---- the grid ------------------------------------------------------------ */

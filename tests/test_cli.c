@@ -124,6 +124,40 @@ void test_cli(void) {
     CHECK(run("wards", k1, "-o", "w.kml", NULL) == HS_EXIT_DATA && strstr(errbuf, "unknown output format"));
     CHECK(run("wards", k1, "-o", w1, "--cell-size", "5", NULL) == HS_EXIT_USAGE &&
           strstr(errbuf, "unknown option '--cell-size'"));
+    /* kde: GeoTIFF with its style and sidecar, outlines, comparisons. */
+    char kt[600], kbase[600], kout[700];
+    snprintf(kt, sizeof kt, "%s/k.tif", dir);
+    snprintf(kbase, sizeof kbase, "%s/k", dir);
+    CHECK(run("kde", k1, "-o", kt, "--bandwidth", "300", "--pixel-size", "50", "--units", "density",
+              "--contours", "1,5", "--versus", k1, "--compare", "difference", NULL) == HS_EXIT_OK);
+    CHECK_MSG(strstr(errbuf, "quartic kernel, bandwidth 300 m (given), 50 m pixels") &&
+                  strstr(errbuf, "compared with 14330 incidents of --versus") &&
+                  strstr(errbuf, "max 0,"),
+              "%s", errbuf);
+    const char *kexts[] = {".tif", ".qml", ".json", "_contours.geojson"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(kout, sizeof kout, "%s%s", kbase, kexts[i]);
+        CHECK_MSG(access(kout, F_OK) == 0, "%s missing", kout);
+        unlink(kout);
+    }
+    CHECK(run("kde", k1, "-o", kt, "--bandwidth", "100", "--pixel-size", "200", NULL) == HS_EXIT_OK &&
+          strstr(errbuf, "warning: the bandwidth (100 m) is smaller than a pixel (200 m)"));
+    unlink(kt);
+    snprintf(kout, sizeof kout, "%s.qml", kbase);
+    unlink(kout);
+    snprintf(kout, sizeof kout, "%s.json", kbase);
+    unlink(kout);
+    CHECK(run("kde", k1, "-o", kt, "--kernel", "cosine", NULL) == HS_EXIT_USAGE &&
+          strstr(errbuf, "--kernel must be quartic"));
+    CHECK(run("kde", k1, "-o", kt, "--edge-correction", NULL) == HS_EXIT_USAGE &&
+          strstr(errbuf, "--edge-correction needs --mask"));
+    CHECK(run("kde", k1, "-o", kt, "--compare", "ratio", NULL) == HS_EXIT_USAGE &&
+          strstr(errbuf, "--compare needs --versus"));
+    CHECK(run("kde", k1, "-o", kt, "--pixel-size", "0.01", "--bandwidth", "100", NULL) == HS_EXIT_DATA &&
+          strstr(errbuf, "GB: choose a larger --pixel-size"));
+    CHECK(run("kde", k1, "-o", "k.png", "--bandwidth", "100", NULL) == HS_EXIT_DATA &&
+          strstr(errbuf, "unknown raster format"));
+    CHECK(run("kde", k1, "-o", kt, "--extent", "1,2,3", NULL) == HS_EXIT_USAGE);
     /* Only the good outputs are left: no temporaries, no partial files. */
     const char *exts[] = {".csv", ".shp", ".shx", ".dbf", ".prj", ".cpg"};
     for (int i = 0; i < 6; i++) {
