@@ -321,6 +321,7 @@ struct hs_raster {
     hs_bandwidth_rule rule;
     hs_kde_units units;
     uint64_t incidents;
+    bool binned; /* incidents moved to pixel centres (hs_kde_options.binned) */
     char *what; /* for comparisons: "ratio", ...; NULL for a density */
 };
 

@@ -116,7 +116,8 @@ typedef struct rkey {
  * location (weights summed in file order). Weights of 0 are dropped. The
  * order comes from a stable radix sort on the packed (row, col) key
  * (16-bit digits, constant digits skipped), then a sort inside each cell. */
-static hs_status prepare(const hs_incidents *inc, double x0, double ytop, double cs, pts *P) {
+static hs_status prepare(const hs_incidents *inc, double x0, double ytop, double cs, bool binned,
+                         pts *P) {
     size_t n = inc->col.n;
     const double *X = inc->col.x, *Y = inc->col.y, *Wt = inc->col.w;
     memset(P, 0, sizeof *P);
@@ -169,7 +170,14 @@ static hs_status prepare(const hs_incidents *inc, double x0, double ytop, double
         size_t b = a + 1;
         while (b < m && k[b].key == k[a].key) b++;
         if (!hs__grow((void **)&cell, &cellcap, b - a, sizeof *cell)) goto nomem;
-        for (size_t j = a; j < b; j++) cell[j - a] = (loc){X[k[j].i], Y[k[j].i], k[j].i};
+        for (size_t j = a; j < b; j++) {
+            cell[j - a] = (loc){X[k[j].i], Y[k[j].i], k[j].i};
+            if (binned) { /* the pixel's centre: one location for the whole cell */
+                int64_t col = (int64_t)floor((X[k[j].i] - x0) / cs);
+                cell[j - a].x = x0 + ((double)col + 0.5) * cs;
+                cell[j - a].y = ytop - ((double)rows[k[j].i] + 0.5) * cs;
+            }
+        }
         if (b - a > 1) qsort(cell, b - a, sizeof *cell, cmp_loc);
         for (size_t j = 0; j < b - a; j++) {
             if (j && cell[j].x == cell[j - 1].x && cell[j].y == cell[j - 1].y) {
@@ -742,6 +750,7 @@ hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_opti
     R->bandwidth = h;
     R->rule = rule;
     R->units = o.units;
+    R->binned = o.binned != 0;
     R->nodata = -9999.0f;
     if (!R->crs) {
         hs_raster_destroy(R);
@@ -760,7 +769,7 @@ hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_opti
     memset(&P, 0, sizeof P);
     uint8_t *in = NULL;
     if (!acc || !touched || !xc || !R->v ||
-        prepare(inc, R->x_min, R->y_max, R->px, &P) != HS_OK) {
+        prepare(inc, R->x_min, R->y_max, R->px, o.binned != 0, &P) != HS_OK) {
         st = hs__error(ctx, HS_ENOMEM, "out of memory for a %zu x %zu grid", W, Hh);
         goto done;
     }
@@ -840,7 +849,7 @@ hs_status hs_kde_at(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_options *
     /* Incidents bucketed on cells of the reach: each location looks at the
      * 3 x 3 cells around it. */
     pts P;
-    if (prepare(inc, 0, 0, reach, &P)) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    if (prepare(inc, 0, 0, reach, false, &P)) return hs__error(ctx, HS_ENOMEM, "out of memory");
     int64_t *col = malloc((P.n ? P.n : 1) * sizeof *col);
     if (!col) {
         pts_free(&P);

@@ -73,6 +73,7 @@ hs_status hs_raster_compare(hs_ctx *ctx, const hs_raster *a, const hs_raster *b,
     r->rule = a->rule;
     r->units = a->units;
     r->incidents = a->incidents;
+    r->binned = a->binned || b->binned;
     for (size_t i = 0; i < n; i++) {
         /* A pixel no kernel reached is 0 for a difference, undefined for
          * ratios. */
@@ -97,10 +98,11 @@ static const char *units_name(hs_kde_units u) {
 static void describe(const hs_raster *r, char *buf, size_t size) {
     char bw[40];
     hs__fmt_double(bw, sizeof bw, r->bandwidth);
-    hs__format(buf, size, "%s%s%s kernel, bandwidth %s m (%s), %s, pixel %g m, %llu incidents",
+    hs__format(buf, size, "%s%s%s kernel, bandwidth %s m (%s), %s, pixel %g m, %llu incidents%s",
                r->what ? r->what : "", r->what ? " of two surfaces: " : "", hs_kernel_name(r->kernel),
                bw, hs_bandwidth_rule_name(r->rule), units_name(r->units), r->px,
-               (unsigned long long)r->incidents);
+               (unsigned long long)r->incidents,
+               r->binned ? ", BINNED: incidents moved to pixel centres (approximate)" : "");
 }
 
 static hs_status write_asc(hs_ctx *ctx, const hs_raster *r, const char *path) {
@@ -207,11 +209,12 @@ static hs_status write_json(hs_ctx *ctx, const hs_raster *r, const char *path) {
     snprintf(buf, sizeof buf,
              "{\n  \"description\": \"%s\",\n  \"surface\": \"%s\",\n  \"kernel\": \"%s\",\n"
              "  \"bandwidth_m\": %s,\n  \"bandwidth_rule\": \"%s\",\n  \"units\": \"%s\",\n"
-             "  \"pixel_size_m\": %s,\n  \"width\": %zu,\n  \"height\": %zu,\n  \"x_min\": %s,\n"
+             "  \"method\": \"%s\",\n  \"pixel_size_m\": %s,\n  \"width\": %zu,\n  \"height\": %zu,\n  \"x_min\": %s,\n"
              "  \"y_max\": %s,\n  \"crs\": \"%s\",\n  \"nodata\": %.9g,\n  \"incidents\": %llu,\n"
              "  \"data_pixels\": %zu,\n  \"min\": %.9g,\n  \"max\": %.9g,\n  \"sum\": %.17g\n}\n",
              desc, r->what ? r->what : "density", hs_kernel_name(r->kernel), bw,
-             hs_bandwidth_rule_name(r->rule), units_name(r->units), px, r->width, r->height, x0, y1,
+             hs_bandwidth_rule_name(r->rule), units_name(r->units),
+             r->binned ? "binned: incidents moved to pixel centres" : "exact", px, r->width, r->height, x0, y1,
              r->crs, (double)r->nodata, (unsigned long long)r->incidents, in.data_pixels, in.min,
              in.max, in.sum);
     return write_text_file(ctx, path, buf);

@@ -62,8 +62,12 @@ print(f"same grid {a.shape == b.shape}; max |hotspot - QGIS| = {np.abs(a - b).ma
       f"on a maximum of {a.max():.6g} ({np.abs(a - b).max() / a.max():.2%})")
 PY
 "$out/bench_kde" "$pts" x y 250 10 560000,160000,580000,180000 "$out/hs_kde_snapped.tif" "$RUNS"
+hb=$(median_of "$RUNS" "$hs" "${hs_args[@]}" -o "$out/hs_kde_binned.tif" --threads 2 --binned)
+echo "hotspot kde --binned (approximate), 2 threads: median $hb s"
 N10=$((N * 10))
 pts10=$(points "$N10" "$out/kde_$N10.csv")
 t10=$(median_of 1 "$hs" kde "$pts10" --x-column x --y-column y --bandwidth 250 --pixel-size 10 -q -o "$out/hs_kde10.tif")
 mem10=$( { /usr/bin/time -f "%M" "$hs" kde "$pts10" --x-column x --y-column y --bandwidth 250 --pixel-size 10 -q -o "$out/hs_kde10.tif"; } 2>&1 | tail -1)
 echo "hotspot kde end to end, $N10 incidents, 2 threads: $t10 s, peak $((mem10 / 1024)) MB"
+t10b=$(median_of 1 "$hs" kde "$pts10" --x-column x --y-column y --bandwidth 250 --pixel-size 10 -q --binned -o "$out/hs_kde10b.tif")
+echo "hotspot kde --binned (approximate), $N10 incidents, 2 threads: $t10b s"
