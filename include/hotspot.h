@@ -689,6 +689,44 @@ HS_API hs_status hs_raster_contours_write(hs_ctx *ctx, const hs_raster *r,
                                           const double *top_pct, size_t n,
                                           const char *path);
 
+/* ------------------------------------------------------------------------ */
+/* Hotspot statistics: Getis-Ord local G                                    */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Getis-Ord local statistics with binary weights (Getis & Ord 1992; Ord &
+ * Getis 1995), as analytical z-scores, for n units with values x and
+ * neighbour lists in compressed form (unit i's neighbours are
+ * nb[nb_start[i] .. nb_start[i+1]-1], not including i). self = 1 gives
+ * Gi* (i counts as its own neighbour; mean and variance over all n units);
+ * self = 0 gives Gi (mean and variance over the n - 1 others). Formulas in
+ * docs/methods.md. z[i] is NAN where undefined (no neighbours; constant
+ * values). Caller-sized arrays; pure function.
+ */
+HS_API hs_status hs_getis_ord(const double *x, size_t n, const uint32_t *nb_start,
+                              const uint32_t *nb, int self, double *z);
+
+/** Two-sided normal p-values 2 Phi(-|z|) (NAN stays NAN). */
+HS_API void hs_p_two_sided(const double *z, size_t n, double *p);
+
+/** Benjamini-Hochberg adjusted p-values (as R's p.adjust(method = "BH")),
+ *  over the defined (non-NAN) p; q may be p. */
+HS_API hs_status hs_fdr_bh(const double *p, size_t n, double *q);
+
+/** ArcGIS's Gi_Bin: 3, 2, 1 for hot spots at 99, 95, 90% confidence
+ *  (p < 0.01, 0.05, 0.10 and z > 0), -3..-1 for cold spots, 0 otherwise. */
+HS_API int hs_gi_bin(double z, double p);
+
+/**
+ * Gi* (or Gi) over units with their neighbours built
+ * (hs_units_build_neighbours). values: one per unit (counts or harm sums).
+ * p: two-sided, Benjamini-Hochberg adjusted when fdr. bin: hs_gi_bin of z
+ * and that p. Caller-sized arrays of hs_units_count entries.
+ */
+HS_API hs_status hs_units_getis_ord(hs_ctx *ctx, const hs_units *units,
+                                    const double *values, int self, int fdr,
+                                    double *z, double *p, int *bin);
+
 #ifdef __cplusplus
 }
 #endif

@@ -36,6 +36,7 @@ void test_grid(void);
 void test_cli(void);
 void test_units(void);
 void test_kde(void);
+void test_getisord(void);
 int test_cs2cs(const char *cs2cs);
 int test_units_ogr(const char *ogr2ogr);
 
