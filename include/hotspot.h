@@ -275,6 +275,9 @@ typedef struct hs_grid_options {
     /** Grid origin; by default (0, 0) of the working CRS, so cells of
      *  different runs and areas line up (edges at multiples of the size). */
     double origin_x, origin_y;
+    /** Also list the empty cells of the incidents' bounding box (hotspot
+     *  statistics need the zeros); refused above 50 million cells. */
+    int include_empty;
 } hs_grid_options;
 
 HS_API void hs_grid_options_init(hs_grid_options *opts);
@@ -352,6 +355,7 @@ typedef struct hs_unit {
     uint32_t layer;  /**< index for hs_units_layer_name */
     uint64_t record; /**< 1-based record in its layer (0 for grid cells) */
     double area_m2;
+    double cx, cy; /**< centroid (working CRS); 0, 0 when empty */
     int empty; /**< no geometry (null shape, or nothing left after repair) */
 } hs_unit;
 
@@ -422,6 +426,10 @@ HS_API hs_status hs_units_note_get(const hs_units *units, size_t i,
  */
 HS_API hs_status hs_units_build_neighbours(hs_ctx *ctx, hs_units *units,
                                            double snap_m);
+/** Distance-band neighbours: units whose centroids are at most
+ *  distance_m apart (inclusive). */
+HS_API hs_status hs_units_build_neighbours_distance(hs_ctx *ctx, hs_units *units,
+                                                    double distance_m);
 /** Neighbours of unit i, ascending; ids borrowed. HS_EINVAL before
  *  hs_units_build_neighbours. */
 HS_API hs_status hs_units_neighbours(const hs_units *units, size_t i,
@@ -726,6 +734,144 @@ HS_API int hs_gi_bin(double z, double p);
 HS_API hs_status hs_units_getis_ord(hs_ctx *ctx, const hs_units *units,
                                     const double *values, int self, int fdr,
                                     double *z, double *p, int *bin);
+
+/* ------------------------------------------------------------------------ */
+/* Concentration and hotspot ranking                                        */
+/* ------------------------------------------------------------------------ */
+
+/** How concentrated values (counts or harm) are over units. */
+typedef struct hs_concentration {
+    size_t units;
+    double total;
+    double top_share_pct[3]; /**< share in the top 1%, 5%, 10% of units
+                                  (ceil of the share of units, at least 1) */
+    double gini;             /**< standard Gini (Lorenz curve), biased form */
+    /** Bernasco & Steenbeek (2017), for counts when events < units:
+     *  max(1, n/N) (G - 1) + 1, i.e. against maximal equality given the
+     *  data; equal to gini when N >= n. */
+    double gini_generalised;
+} hs_concentration;
+
+/**
+ * Concentration of n values; events = the number of incidents behind them
+ * (for the generalised Gini; pass the sum for counts). lorenz_x/lorenz_y:
+ * NULL, or caller-sized arrays of n + 1 points of the concentration curve
+ * (units sorted from most to least: share of units, cumulative share of
+ * the total), from (0, 0) to (1, 1).
+ */
+HS_API hs_status hs_concentration_compute(const double *values, size_t n, double events,
+                                          hs_concentration *out, double *lorenz_x,
+                                          double *lorenz_y);
+
+typedef struct hs_hotspot_options {
+    size_t top;         /**< how many hotspots (default 20); 0 with all */
+    int all;            /**< every unit, in rank order */
+    int significant;    /**< only units hot at 95% (Gi* bin >= 2) */
+    double min_separation_m; /**< between chosen centroids; 0 = none */
+    int self;           /**< 1: Gi* (default), 0: Gi */
+    int fdr;            /**< Benjamini-Hochberg on p (default 1) */
+} hs_hotspot_options;
+
+HS_API void hs_hotspot_options_init(hs_hotspot_options *opts);
+
+/** Opaque ranked hotspots; keeps borrowed pointers to the units,
+ *  incidents and wards it was computed from. */
+typedef struct hs_hotspots hs_hotspots;
+
+typedef struct hs_hotspot {
+    uint32_t unit, rank;
+    uint64_t count;
+    double harm;          /**< sum of incident weights (harm) */
+    double share_pct;     /**< of the ranking value (harm) over all units */
+    double cum_share_pct; /**< of this and every higher-ranked hotspot */
+    double area_share_pct;
+    double pai;           /**< share_pct / area_share_pct */
+    double gistar_z, gistar_p;
+    int gistar_bin;
+    double x, y, lon, lat; /**< centroid */
+    const char *ward;      /**< code of the ward holding the centroid, or "" */
+} hs_hotspot;
+
+/**
+ * Ranks units (neighbours built) by harm (the incidents' weights: counts
+ * when every weight is 1), ties by code; Gi* on the same values. unit_of:
+ * from hs_units_locate. wards: NULL, or polygons to name each hotspot's
+ * ward. out: owned; hs_hotspots_destroy.
+ */
+HS_API hs_status hs_hotspots_compute(hs_ctx *ctx, const hs_units *units,
+                                     const hs_incidents *inc, const uint32_t *unit_of,
+                                     const hs_units *wards, const hs_hotspot_options *opts,
+                                     hs_hotspots **out);
+HS_API void hs_hotspots_destroy(hs_hotspots *h);
+HS_API size_t hs_hotspots_count(const hs_hotspots *h);
+HS_API hs_status hs_hotspots_get(const hs_hotspots *h, size_t i, hs_hotspot *out);
+/** Concentration of counts and of harm over all units. */
+HS_API hs_status hs_hotspots_concentration(const hs_hotspots *h, hs_concentration *counts,
+                                           hs_concentration *harm);
+/**
+ * Writes the hotspots by extension: ".geojson" (polygons, WGS84, with a
+ * QGIS ".qml" style beside it) or ".csv"; with each hotspot's top crime
+ * types and time profile (hour of day and day of week when every incident
+ * has a time, else month). Atomic.
+ */
+HS_API hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path);
+
+/** Writes the concentration of counts and harm over all units as JSON:
+ *  top 1/5/10% shares, Gini, generalised Gini, and the concentration curve
+ *  at every 1% of units (101 points). Atomic. */
+HS_API hs_status hs_hotspots_write_summary(hs_ctx *ctx, const hs_hotspots *h, const char *path);
+
+/**
+ * Sets every incident's weight from a harm table: CSV with a header naming
+ * "category" and "weight" (e.g. Cambridge Crime Harm Index days). Incidents
+ * of categories not in the table get weight 0 and are counted in
+ * *unmatched (may be NULL).
+ */
+HS_API hs_status hs_incidents_apply_harm(hs_ctx *ctx, hs_incidents *inc, const char *path,
+                                         uint64_t *unmatched);
+
+/* ------------------------------------------------------------------------ */
+/* Patrol plans                                                             */
+/* ------------------------------------------------------------------------ */
+
+/** A hotspot to patrol, as read from a hotspots CSV. */
+typedef struct hs_patrol_site {
+    uint32_t rank;
+    char *id; /**< owned by the array (hs_patrol_sites_free) */
+    double lon, lat;
+    uint64_t hours[24]; /**< incidents by hour of day, when known */
+    int has_hours;
+} hs_patrol_site;
+
+typedef struct hs_patrol_options {
+    int days;           /**< default 28 */
+    int visits_per_day; /**< per patrolled hotspot; default 2 */
+    int minutes;        /**< per visit; default 15 (Koper curve) */
+    int half;           /**< a random half patrolled each day, balanced */
+    uint64_t seed;      /**< same seed, same plan; default 1 */
+    const char *start_date; /**< "YYYY-MM-DD" for dates; NULL: day numbers */
+    int window_start_h, window_end_h; /**< when no hours: default 12-24 */
+} hs_patrol_options;
+
+HS_API void hs_patrol_options_init(hs_patrol_options *opts);
+/** Reads the CSV written by hs_hotspots_write (rank, id, lon, lat, and
+ *  hours when present). out: owned; hs_patrol_sites_free. */
+HS_API hs_status hs_patrol_sites_read(hs_ctx *ctx, const char *path, hs_patrol_site **out,
+                                      size_t *n);
+HS_API void hs_patrol_sites_free(hs_patrol_site *sites, size_t n);
+/**
+ * Writes the schedule as CSV: day, date, weekday, rank, id, lon, lat, arm
+ * (patrol or control), visit, start, end, minutes. Visit times are drawn
+ * from the site's busiest hours (weighted by its incidents per hour) when
+ * known, else uniformly in the window. Atomic; deterministic for a seed.
+ */
+HS_API hs_status hs_patrol_plan_write(hs_ctx *ctx, const hs_patrol_site *sites, size_t n,
+                                      const hs_patrol_options *opts, const char *path);
+/** Writes the sites' outlines as GeoJSON (for GPS geofencing): grid cells
+ *  rebuilt from their ids (default origin), other ids looked up among
+ *  units (may be NULL). Atomic. */
+HS_API hs_status hs_patrol_geofences_write(hs_ctx *ctx, const hs_patrol_site *sites, size_t n,
+                                           const hs_units *units, const char *path);
 
 #ifdef __cplusplus
 }

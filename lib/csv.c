@@ -8,7 +8,10 @@
  * table-driven byte loop, about one byte per cycle. */
 #include "internal.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Bytes that end an unquoted field (or need a look). */
 static const uint8_t plain_stop[256] = {[','] = 1, ['\n'] = 1, ['\r'] = 1, [0] = 1};
@@ -115,4 +118,68 @@ size_t hs__csv_unescape(const hs__field *f, char *buf) {
     }
     buf[n] = 0;
     return n;
+}
+
+hs_status hs__csv_pairs(hs_ctx *ctx, const char *path, const char *kcol, const char *vcol,
+                        hs__pair_fn fn, void *ud) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return hs__error(ctx, HS_EIO, "%s: %s", path, strerror(errno));
+    fseek(f, 0, SEEK_END);
+    long sz = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *data = malloc(sz > 0 ? (size_t)sz : 1);
+    size_t len = data && sz > 0 ? fread(data, 1, (size_t)sz, f) : 0;
+    fclose(f);
+    if (!data) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    const char *p = data, *end = data + len;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
+    uint64_t line = 1;
+    int ck = -1, cv = -1;
+    size_t nfields = 0;
+    hs_status st = HS_OK;
+    while (p < end && !st) {
+        hs__field fl[64];
+        size_t nf;
+        uint64_t nl;
+        const char *rec_end;
+        hs__csv_result res;
+        p = hs__csv_record(p, end, fl, 64, &nf, &nl, &rec_end, &res);
+        if (res) {
+            st = hs__error(ctx, HS_EPARSE, "%s:%llu: malformed CSV", path, (unsigned long long)line);
+            break;
+        }
+        char key[256], num[64];
+        if (ck < 0) {
+            for (size_t k = 0; k < nf && k < 64; k++) {
+                if (fl[k].len >= sizeof key) continue;
+                hs__csv_unescape(&fl[k], key);
+                if (!strcasecmp(key, kcol)) ck = (int)k;
+                if (!strcasecmp(key, vcol)) cv = (int)k;
+            }
+            if (ck < 0 || cv < 0) {
+                st = hs__error(ctx, HS_EPARSE, "%s:1: the header must name the columns %s and %s",
+                               path, kcol, vcol);
+                break;
+            }
+            nfields = nf;
+        } else if (!(nf == 1 && fl[0].len == 0)) {
+            if (nf != nfields || fl[ck].len >= sizeof key || fl[cv].len >= sizeof num) {
+                st = hs__error(ctx, HS_EPARSE, "%s:%llu: expected %zu fields", path,
+                               (unsigned long long)line, nfields);
+                break;
+            }
+            size_t kl = hs__csv_unescape(&fl[ck], key);
+            hs__csv_unescape(&fl[cv], num);
+            double v;
+            if (!hs__parse_double(num, strlen(num), &v) || v < 0) {
+                st = hs__error(ctx, HS_EPARSE, "%s:%llu: %s '%s' is not a number >= 0", path,
+                               (unsigned long long)line, vcol, num);
+                break;
+            }
+            st = fn(ud, key, kl, v, line);
+        }
+        line += nl;
+    }
+    free(data);
+    return st;
 }

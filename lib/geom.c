@@ -53,6 +53,14 @@ void hs__geom_free(void *geos, hs__geom *g) {
     if (g) GEOSGeom_destroy_r(H(geos), (GEOSGeometry *)g);
 }
 
+bool hs__geom_centroid(void *geos, const hs__geom *g, double *x, double *y) {
+    if (!g) return false;
+    GEOSGeometry *c = GEOSGetCentroid_r(H(geos), (const GEOSGeometry *)g);
+    bool ok = c && GEOSGeomGetX_r(H(geos), c, x) && GEOSGeomGetY_r(H(geos), c, y);
+    if (c) GEOSGeom_destroy_r(H(geos), c);
+    return ok;
+}
+
 hs__geom *hs__geom_clone(void *geos, const hs__geom *g) {
     return g ? (hs__geom *)GEOSGeom_clone_r(H(geos), (const GEOSGeometry *)g) : NULL;
 }

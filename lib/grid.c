@@ -117,6 +117,48 @@ static uint64_t make_key(int64_t row, int64_t col) {
     return ((uint64_t)(row + 2147483648LL) << 32) | (uint64_t)(col + 2147483648LL);
 }
 
+/* Adds the empty cells of the incidents' bounding box: every (row, col)
+ * from the lowest to the highest of the counted cells, merged in order. */
+static hs_status add_empty_cells(hs_ctx *ctx, hs_grid *g, const hs_incidents *inc) {
+    (void)inc;
+    int64_t r0 = g->row[0], r1 = g->row[0], c0 = g->col[0], c1 = g->col[0];
+    for (size_t i = 0; i < g->n; i++) {
+        if (g->row[i] < r0) r0 = g->row[i];
+        if (g->row[i] > r1) r1 = g->row[i];
+        if (g->col[i] < c0) c0 = g->col[i];
+        if (g->col[i] > c1) c1 = g->col[i];
+    }
+    double total = (double)(r1 - r0 + 1) * (double)(c1 - c0 + 1);
+    if (total > 5e7)
+        return hs__error(ctx, HS_ERANGE,
+                         "the incidents' box holds %.0f cells of %g m: more than 50 million; "
+                         "choose a larger cell size",
+                         total, g->cs);
+    size_t m = (size_t)total;
+    int64_t *row = malloc(m * sizeof *row), *col = malloc(m * sizeof *col);
+    uint64_t *count = calloc(m, sizeof *count);
+    double *weight = calloc(m, sizeof *weight);
+    if (!row || !col || !count || !weight) {
+        free(row), free(col), free(count), free(weight);
+        return hs__error(ctx, HS_ENOMEM, "out of memory for %zu cells", m);
+    }
+    size_t k = 0, j = 0;
+    for (int64_t r = r0; r <= r1; r++)
+        for (int64_t c = c0; c <= c1; c++, k++) {
+            row[k] = r;
+            col[k] = c;
+            if (j < g->n && g->row[j] == r && g->col[j] == c) {
+                count[k] = g->count[j];
+                weight[k] = g->weight[j];
+                j++;
+            }
+        }
+    free(g->row), free(g->col), free(g->count), free(g->weight);
+    g->row = row, g->col = col, g->count = count, g->weight = weight;
+    g->n = m;
+    return HS_OK;
+}
+
 hs_status hs_grid_count(hs_ctx *ctx, const hs_incidents *inc,
                         const hs_grid_options *opts, hs_grid **out) {
     if (!ctx || !inc || !out) return HS_EINVAL;
@@ -186,6 +228,7 @@ hs_status hs_grid_count(hs_ctx *ctx, const hs_incidents *inc,
         g->weight[k - 1] += a[i].w;
     }
     g->n = cells;
+    if (opts->include_empty && n > 0 && (st = add_empty_cells(ctx, g, inc))) goto fail;
     free(a);
     free(tmp);
     *out = g;

@@ -4,6 +4,8 @@
 #include "internal.h"
 
 #include <fcntl.h>
+#include <math.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -269,4 +271,51 @@ hs_status hs_incidents_write_rejects(hs_ctx *ctx, const hs_incidents *inc,
     }
     if (map) munmap((void *)map, maplen);
     return hs__afile_commit(ctx, &af);
+}
+
+typedef struct harm_ctx {
+    hs_ctx *ctx;
+    const hs_incidents *inc;
+    double *w; /* per category, NAN = not in the table */
+    const char *path;
+} harm_ctx;
+
+static hs_status harm_row(void *ud, const char *key, size_t klen, double v, uint64_t line) {
+    harm_ctx *h = ud;
+    for (size_t c = 0; c < h->inc->cats.count; c++) {
+        const char *name = h->inc->cats.names[c];
+        if (strlen(name) == klen && strncasecmp(name, key, klen) == 0) {
+            if (!isnan(h->w[c]))
+                return hs__error(h->ctx, HS_EPARSE, "%s:%llu: category '%s' given twice", h->path,
+                                 (unsigned long long)line, name);
+            h->w[c] = v;
+        }
+    }
+    return HS_OK;
+}
+
+hs_status hs_incidents_apply_harm(hs_ctx *ctx, hs_incidents *inc, const char *path,
+                                  uint64_t *unmatched) {
+    if (!ctx || !inc || !path) return HS_EINVAL;
+    size_t nc = inc->cats.count;
+    double *w = malloc((nc ? nc : 1) * sizeof *w);
+    if (!w) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    for (size_t c = 0; c < nc; c++) w[c] = NAN;
+    harm_ctx h = {ctx, inc, w, path};
+    hs_status st = hs__csv_pairs(ctx, path, "category", "weight", harm_row, &h);
+    if (!st) {
+        uint64_t miss = 0;
+        for (size_t i = 0; i < inc->col.n; i++) {
+            uint32_t c = inc->col.cat[i];
+            double v = c < nc ? w[c] : NAN;
+            if (isnan(v)) {
+                miss++;
+                v = 0;
+            }
+            inc->col.w[i] = v;
+        }
+        if (unmatched) *unmatched = miss;
+    }
+    free(w);
+    return st;
 }

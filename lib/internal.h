@@ -102,6 +102,7 @@ void hs__geos_free(void *geos);
 void hs__geom_free(void *geos, hs__geom *g);
 hs__geom *hs__geom_clone(void *geos, const hs__geom *g);
 double hs__geom_area(void *geos, const hs__geom *g);
+bool hs__geom_centroid(void *geos, const hs__geom *g, double *x, double *y);
 bool hs__geom_bounds(void *geos, const hs__geom *g, double box[4]);
 /* Polygon(s) from shapefile rings (clockwise = outer); repaired with
  * MakeValid when invalid, the reason in note (empty when none). NULL when
@@ -294,6 +295,7 @@ struct hs_units {
     uint32_t *layer;
     uint64_t *record;
     double *area;
+    double *cx, *cy; /* centroids */
     int64_t *row, *col; /* grid cells */
     bool is_grid;
     char **layers;
@@ -340,6 +342,17 @@ int hs__crs_epsg(hs_ctx *ctx, const char *crs);
  * polygonal geometry (NULL when none). */
 hs__geom *hs__geom_union_pixels(void *geos, const uint8_t *on, size_t width, size_t height,
                                 double x_min, double y_max, double px);
+
+/* csv.c: reads a two-column table (header naming kcol and vcol, other
+ * columns ignored); calls fn for each row with the key and the number.
+ * Messages name the file and line. */
+typedef hs_status (*hs__pair_fn)(void *ud, const char *key, size_t klen, double value,
+                                 uint64_t line);
+hs_status hs__csv_pairs(hs_ctx *ctx, const char *path, const char *kcol, const char *vcol,
+                        hs__pair_fn fn, void *ud);
+
+/* geojson.c: g as an RFC 7946 geometry (false when out of memory). */
+bool hs__geojson_geometry(FILE *f, void *geos, const hs__geom *g, hs__xform *to_wgs84);
 
 /* ---- afile.c: write to a temporary name, then rename -------------------- */
 

@@ -264,41 +264,6 @@ static int cmp_float_desc(const void *a, const void *b) {
     return (x < y) - (x > y);
 }
 
-typedef struct ring_out {
-    FILE *f;
-    hs__xform *xf;
-    int last_poly;
-    bool nomem;
-} ring_out;
-
-static int put_ring(void *ud, int poly, int ring, const double *x, const double *y, size_t n) {
-    ring_out *o = ud;
-    double *lx = malloc(n * sizeof *lx), *ly = malloc(n * sizeof *ly);
-    if (!lx || !ly) {
-        free(lx);
-        free(ly);
-        o->nomem = true;
-        return -1;
-    }
-    memcpy(lx, x, n * sizeof *lx);
-    memcpy(ly, y, n * sizeof *ly);
-    hs__xform_run(o->xf, lx, ly, n);
-    /* RFC 7946: exteriors counter-clockwise, holes clockwise. */
-    bool ccw = hs__ring_area2(lx, ly, n) > 0, reverse = ring == 0 ? !ccw : ccw;
-    if (ring == 0) fputs(poly == 0 ? "[" : "],[", o->f);
-    else fputc(',', o->f);
-    fputc('[', o->f);
-    for (size_t k = 0; k < n; k++) {
-        size_t p = reverse ? n - 1 - k : k;
-        fprintf(o->f, "%s[%.7f,%.7f]", k ? "," : "", lx[p], ly[p]);
-    }
-    fputc(']', o->f);
-    o->last_poly = poly;
-    free(lx);
-    free(ly);
-    return 0;
-}
-
 hs_status hs_raster_contours_write(hs_ctx *ctx, const hs_raster *r, const double *top_pct,
                                    size_t n, const char *path) {
     if (!ctx || !r || !path || (n && !top_pct)) return HS_EINVAL;
@@ -345,16 +310,9 @@ hs_status hs_raster_contours_write(hs_ctx *ctx, const hs_raster *r, const double
         fprintf(af.f, "%s\n{\"type\":\"Feature\",\"properties\":{\"top_pct\":%g,\"level\":%s,"
                       "\"pixels\":%zu,\"area_km2\":%.6f},\"geometry\":",
                 k ? "," : "", p, lv, count, (double)count * r->px * r->px / 1e6);
-        if (g) {
-            fputs("{\"type\":\"MultiPolygon\",\"coordinates\":[", af.f);
-            ring_out o = {af.f, xe->main, -1, false};
-            hs__geom_visit_rings(geos, g, put_ring, &o);
-            fputs(o.last_poly >= 0 ? "]]}" : "]}", af.f);
-            if (o.nomem) st = hs__error(ctx, HS_ENOMEM, "out of memory");
-            hs__geom_free(geos, g);
-        } else {
-            fputs("null", af.f);
-        }
+        if (!hs__geojson_geometry(af.f, geos, g, xe->main))
+            st = hs__error(ctx, HS_ENOMEM, "out of memory");
+        hs__geom_free(geos, g);
         fputc('}', af.f);
     }
     fputs("\n]}\n", af.f);

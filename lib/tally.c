@@ -176,96 +176,44 @@ hs_status hs_tally_summary_get(const hs_tally *t, hs_tally_summary *out) {
     return HS_OK;
 }
 
+typedef struct pop_ctx {
+    hs_ctx *ctx;
+    const char *path;
+    hs__strtab *codes;
+    size_t nunits, extra;
+    double *pop;
+} pop_ctx;
+
+static hs_status pop_row(void *ud, const char *key, size_t klen, double v, uint64_t line) {
+    pop_ctx *c = ud;
+    bool added;
+    uint32_t id = hs__strtab_intern(c->codes, key, klen, &added);
+    if (id == UINT32_MAX) return hs__error(c->ctx, HS_ENOMEM, "out of memory");
+    if (id >= c->nunits) {
+        c->extra += added; /* a code no unit has */
+        return HS_OK;
+    }
+    if (!isnan(c->pop[id]))
+        return hs__error(c->ctx, HS_EPARSE, "%s:%llu: code '%s' given twice", c->path,
+                         (unsigned long long)line, key);
+    c->pop[id] = v;
+    return HS_OK;
+}
+
 hs_status hs_tally_set_population(hs_ctx *ctx, hs_tally *t, const char *path, size_t *unmatched) {
     if (!ctx || !t || !path) return HS_EINVAL;
-    size_t len;
-    char *data = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) return hs__error(ctx, HS_EIO, "%s: %s", path, strerror(errno));
-    fseek(f, 0, SEEK_END);
-    long sz = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    data = malloc(sz > 0 ? (size_t)sz + 1 : 1);
-    len = data && sz > 0 ? fread(data, 1, (size_t)sz, f) : 0;
-    fclose(f);
-    if (!data) return hs__error(ctx, HS_ENOMEM, "out of memory");
     hs__strtab codes = {0};
     double *pop = malloc((t->n ? t->n : 1) * sizeof *pop);
     hs_status st = HS_OK;
-    size_t extra = 0;
-    if (!pop) {
-        st = hs__error(ctx, HS_ENOMEM, "out of memory");
-        goto done;
-    }
-    for (size_t i = 0; i < t->n; i++) {
+    if (!pop) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < t->n && !st; i++) {
         pop[i] = NAN;
-        if (hs__strtab_intern(&codes, t->u->code[i], strlen(t->u->code[i]), NULL) == UINT32_MAX) {
+        if (hs__strtab_intern(&codes, t->u->code[i], strlen(t->u->code[i]), NULL) == UINT32_MAX)
             st = hs__error(ctx, HS_ENOMEM, "out of memory");
-            goto done;
-        }
     }
     /* Ids below nunits are unit codes; codes only in the file come after. */
-    const size_t nunits = codes.count;
-    const char *p = data, *end = data + len;
-    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
-    uint64_t line = 1;
-    int ccode = -1, cpop = -1;
-    size_t nfields = 0;
-    while (p < end && !st) {
-        hs__field fl[64];
-        size_t nf;
-        uint64_t nl;
-        const char *rec_end;
-        hs__csv_result res;
-        p = hs__csv_record(p, end, fl, 64, &nf, &nl, &rec_end, &res);
-        if (res) {
-            st = hs__error(ctx, HS_EPARSE, "%s:%llu: malformed CSV", path, (unsigned long long)line);
-            break;
-        }
-        char buf[256], num[64];
-        if (ccode < 0) {
-            for (size_t k = 0; k < nf && k < 64; k++) {
-                if (fl[k].len >= sizeof buf) continue;
-                hs__csv_unescape(&fl[k], buf);
-                if (!strcasecmp(buf, "code")) ccode = (int)k;
-                if (!strcasecmp(buf, "population")) cpop = (int)k;
-            }
-            if (ccode < 0 || cpop < 0) {
-                st = hs__error(ctx, HS_EPARSE,
-                               "%s:1: the header must name the columns code and population",
-                               path);
-                break;
-            }
-            nfields = nf;
-        } else if (!(nf == 1 && fl[0].len == 0)) {
-            if (nf != nfields || fl[ccode].len >= sizeof buf || fl[cpop].len >= sizeof num) {
-                st = hs__error(ctx, HS_EPARSE, "%s:%llu: expected %zu fields", path,
-                               (unsigned long long)line, nfields);
-                break;
-            }
-            size_t cl = hs__csv_unescape(&fl[ccode], buf);
-            hs__csv_unescape(&fl[cpop], num);
-            double v;
-            if (!hs__parse_double(num, strlen(num), &v) || v < 0) {
-                st = hs__error(ctx, HS_EPARSE, "%s:%llu: population '%s' is not a number >= 0",
-                               path, (unsigned long long)line, num);
-                break;
-            }
-            bool added;
-            uint32_t id = hs__strtab_intern(&codes, buf, cl, &added);
-            if (id == UINT32_MAX) {
-                st = hs__error(ctx, HS_ENOMEM, "out of memory");
-            } else if (id >= nunits) {
-                extra += added;
-            } else if (!isnan(pop[id])) {
-                st = hs__error(ctx, HS_EPARSE, "%s:%llu: code '%s' given twice", path,
-                               (unsigned long long)line, buf);
-            } else {
-                pop[id] = v;
-            }
-        }
-        line += nl;
-    }
+    pop_ctx pc = {ctx, path, &codes, codes.count, 0, pop};
+    if (!st) st = hs__csv_pairs(ctx, path, "code", "population", pop_row, &pc);
     if (!st) {
         /* Units sharing a code (unlikely) take the same population. */
         size_t missing = 0;
@@ -275,12 +223,10 @@ hs_status hs_tally_set_population(hs_ctx *ctx, hs_tally *t, const char *path, si
             missing += isnan(pop[id]);
         }
         t->has_pop = true;
-        if (unmatched) *unmatched = missing + extra;
+        if (unmatched) *unmatched = missing + pc.extra;
     }
-done:
     hs__strtab_free(&codes);
     free(pop);
-    free(data);
     return st;
 }
 
@@ -416,6 +362,40 @@ static hs_status write_csv(const hs_tally *t, FILE *f) {
     return HS_OK;
 }
 
+static hs_status write_geojson(hs_ctx *ctx, const hs_tally *t, FILE *f) {
+    col c[16];
+    size_t nc = columns(t, c);
+    hs__xentry *xe = hs__ctx_xform(ctx, t->u->crs, "EPSG:4326");
+    if (!xe) return HS_ECRS;
+    hs_status st = HS_OK;
+    fputs("{\"type\":\"FeatureCollection\",\"features\":[", f);
+    for (size_t i = 0; i < t->n && !st; i++) {
+        hs_tally_row r;
+        hs_tally_row_get(t, i, &r);
+        fputs(i ? ",\n{\"type\":\"Feature\",\"properties\":{" : "\n{\"type\":\"Feature\",\"properties\":{", f);
+        fputs("\"code\":", f);
+        put_json_text(f, t->u->code[i]);
+        fputs(",\"name\":", f);
+        put_json_text(f, t->u->name[i]);
+        for (size_t k = 2; k < nc; k++) {
+            char v[64];
+            bool def = value(t, &r, &c[k], v, sizeof v);
+            fprintf(f, ",\"%s\":%s", c[k].name, def ? v : "null");
+        }
+        for (size_t k = 0; t->by_type && k < t->ncat; k++) {
+            fputc(',', f);
+            put_json_text(f, t->inc->cats.names[k]);
+            fprintf(f, ":%" PRIu64, t->types[i * t->ncat + k]);
+        }
+        fputs("},\"geometry\":", f);
+        if (!hs__geojson_geometry(f, t->u->geos, t->u->g[i], xe->main))
+            st = hs__error(ctx, HS_ENOMEM, "out of memory");
+        fputc('}', f);
+    }
+    fputs("\n]}\n", f);
+    return st;
+}
+
 /* Rings of one unit, collected for the writers. */
 typedef struct rings {
     double *x, *y;
@@ -447,70 +427,6 @@ static int collect_ring(void *ud, int poly, int ring, const double *x, const dou
 nomem:
     R->nomem = true;
     return -1;
-}
-
-static hs_status write_geojson(hs_ctx *ctx, const hs_tally *t, FILE *f) {
-    col c[16];
-    size_t nc = columns(t, c);
-    hs__xentry *xe = hs__ctx_xform(ctx, t->u->crs, "EPSG:4326");
-    if (!xe) return HS_ECRS;
-    rings R = {0};
-    hs_status st = HS_OK;
-    fputs("{\"type\":\"FeatureCollection\",\"features\":[", f);
-    for (size_t i = 0; i < t->n && !st; i++) {
-        hs_tally_row r;
-        hs_tally_row_get(t, i, &r);
-        fputs(i ? ",\n{\"type\":\"Feature\",\"properties\":{" : "\n{\"type\":\"Feature\",\"properties\":{", f);
-        fputs("\"code\":", f);
-        put_json_text(f, t->u->code[i]);
-        fputs(",\"name\":", f);
-        put_json_text(f, t->u->name[i]);
-        for (size_t k = 2; k < nc; k++) {
-            char v[64];
-            bool def = value(t, &r, &c[k], v, sizeof v);
-            fprintf(f, ",\"%s\":%s", c[k].name, def ? v : "null");
-        }
-        for (size_t k = 0; t->by_type && k < t->ncat; k++) {
-            fputc(',', f);
-            put_json_text(f, t->inc->cats.names[k]);
-            fprintf(f, ":%" PRIu64, t->types[i * t->ncat + k]);
-        }
-        fputs("},\"geometry\":", f);
-        R.n = R.nr = 0;
-        if (t->u->g[i] && hs__geom_visit_rings(t->u->geos, t->u->g[i], collect_ring, &R) == 0 && R.nr) {
-            hs__xform_run(xe->main, R.x, R.y, R.n);
-            int npoly = R.poly[R.nr - 1] + 1;
-            fputs(npoly > 1 ? "{\"type\":\"MultiPolygon\",\"coordinates\":["
-                            : "{\"type\":\"Polygon\",\"coordinates\":",
-                  f);
-            for (size_t k = 0; k < R.nr; k++) {
-                bool first_of_poly = k == 0 || R.poly[k] != R.poly[k - 1];
-                if (first_of_poly) fputs(k ? "],[" : "[", f);
-                else fputc(',', f);
-                /* RFC 7946: exterior rings counter-clockwise, holes clockwise. */
-                size_t a = (size_t)R.start[k], m = (size_t)(R.start[k + 1] - R.start[k]);
-                bool ccw = hs__ring_area2(R.x + a, R.y + a, m) > 0;
-                bool reverse = first_of_poly ? !ccw : ccw;
-                fputc('[', f);
-                for (size_t q = 0; q < m; q++) {
-                    size_t p = reverse ? a + m - 1 - q : a + q;
-                    fprintf(f, "%s[%.7f,%.7f]", q ? "," : "", R.x[p], R.y[p]);
-                }
-                fputc(']', f);
-            }
-            fputs(npoly > 1 ? "]]}" : "]}", f);
-        } else {
-            if (R.nomem) st = hs__error(ctx, HS_ENOMEM, "out of memory");
-            fputs("null", f);
-        }
-        fputc('}', f);
-    }
-    fputs("\n]}\n", f);
-    free(R.x);
-    free(R.y);
-    free(R.start);
-    free(R.poly);
-    return st;
 }
 
 static hs_status write_shp(hs_ctx *ctx, const hs_tally *t, const char *path) {

@@ -43,6 +43,8 @@ void hs_units_destroy(hs_units *u) {
     free(u->layer);
     free(u->record);
     free(u->area);
+    free(u->cx);
+    free(u->cy);
     free(u->row);
     free(u->col);
     for (size_t i = 0; i < u->nlayers; i++) free(u->layers[i]);
@@ -72,6 +74,8 @@ static bool reserve(hs_units *u, size_t need) {
     GROW(layer);
     GROW(record);
     GROW(area);
+    GROW(cx);
+    GROW(cy);
     GROW(row);
     GROW(col);
 #undef GROW
@@ -155,6 +159,8 @@ static hs_status read_layer(hs_ctx *ctx, hs__shp_layer *L, const char *label, hs
         u->layer[i] = lay;
         u->record[i] = r + 1;
         u->area[i] = g ? hs__geom_area(geos, g) : 0;
+        u->cx[i] = u->cy[i] = 0;
+        if (g) hs__geom_centroid(geos, g, &u->cx[i], &u->cy[i]);
         u->row[i] = u->col[i] = 0;
         u->n++;
     }
@@ -223,6 +229,8 @@ hs_status hs_units_from_grid(hs_ctx *ctx, const hs_grid *grid, hs_units **out) {
         u->layer[i] = 0;
         u->record[i] = 0;
         u->area[i] = hs__geom_area(geos, u->g[i]);
+        u->cx[i] = c.cx;
+        u->cy[i] = c.cy;
         u->row[i] = c.row;
         u->col[i] = c.col;
     }
@@ -242,6 +250,8 @@ hs_status hs_units_get(const hs_units *u, size_t i, hs_unit *out) {
     out->layer = u->layer[i];
     out->record = u->record[i];
     out->area_m2 = u->area[i];
+    out->cx = u->cx[i];
+    out->cy = u->cy[i];
     out->empty = u->g[i] == NULL;
     return HS_OK;
 }
@@ -355,4 +365,60 @@ hs_status hs_units_bounds(hs_ctx *ctx, const hs_units *u, double box[4]) {
         box[2] = fmax(box[2], b[2]), box[3] = fmax(box[3], b[3]);
     }
     return any ? HS_OK : hs__error(ctx, HS_ENODATA, "the units have no geometry");
+}
+
+typedef struct bucket {
+    int64_t by, bx;
+    uint32_t i;
+} bucket;
+
+static int cmp_bucket(const void *a, const void *b) {
+    const bucket *p = a, *q = b;
+    if (p->by != q->by) return p->by < q->by ? -1 : 1;
+    if (p->bx != q->bx) return p->bx < q->bx ? -1 : 1;
+    return (p->i > q->i) - (p->i < q->i);
+}
+
+hs_status hs_units_build_neighbours_distance(hs_ctx *ctx, hs_units *u, double d) {
+    if (!ctx || !u) return HS_EINVAL;
+    if (!(d > 0) || !isfinite(d)) return hs__error(ctx, HS_EINVAL, "distance band must be > 0 m");
+    /* Centroids in buckets of side d: neighbours are in the 3 x 3 around. */
+    bucket *b = malloc((u->n ? u->n : 1) * sizeof *b);
+    uint32_t *pairs = NULL;
+    size_t np = 0, cap = 0;
+    if (!b) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < u->n; i++)
+        b[i] = (bucket){(int64_t)floor(u->cy[i] / d), (int64_t)floor(u->cx[i] / d), (uint32_t)i};
+    qsort(b, u->n, sizeof *b, cmp_bucket);
+    hs_status st = HS_OK;
+    for (size_t k = 0; k < u->n && !st; k++) {
+        uint32_t i = b[k].i;
+        if (!u->g[i]) continue;
+        for (int64_t dy = -1; dy <= 1 && !st; dy++) {
+            bucket key = {b[k].by + dy, b[k].bx - 1, 0};
+            size_t lo = 0, hi = u->n;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (cmp_bucket(&b[mid], &key) < 0) lo = mid + 1;
+                else hi = mid;
+            }
+            for (size_t m = lo; m < u->n && b[m].by == key.by && b[m].bx <= b[k].bx + 1; m++) {
+                uint32_t j = b[m].i;
+                if (j <= i || !u->g[j]) continue;
+                double ex = u->cx[i] - u->cx[j], ey = u->cy[i] - u->cy[j];
+                if (ex * ex + ey * ey > d * d) continue;
+                if (!hs__grow((void **)&pairs, &cap, 2 * (np + 1), sizeof *pairs)) {
+                    st = hs__error(ctx, HS_ENOMEM, "out of memory");
+                    break;
+                }
+                pairs[2 * np] = i;
+                pairs[2 * np + 1] = j;
+                np++;
+            }
+        }
+    }
+    free(b);
+    if (!st) st = set_neighbours(ctx, u, pairs, np);
+    free(pairs);
+    return st;
 }

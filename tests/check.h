@@ -37,6 +37,7 @@ void test_cli(void);
 void test_units(void);
 void test_kde(void);
 void test_getisord(void);
+void test_hotspots(void);
 int test_cs2cs(const char *cs2cs);
 int test_units_ogr(const char *ogr2ogr);
 

@@ -158,6 +158,39 @@ void test_cli(void) {
     CHECK(run("kde", k1, "-o", "k.png", "--bandwidth", "100", NULL) == HS_EXIT_DATA &&
           strstr(errbuf, "unknown raster format"));
     CHECK(run("kde", k1, "-o", kt, "--extent", "1,2,3", NULL) == HS_EXIT_USAGE);
+    /* hotspots: top cells by count with Gi*, GeoJSON + style, summary. */
+    char hj[600], hq[600], hs[600];
+    snprintf(hj, sizeof hj, "%s/h.geojson", dir);
+    snprintf(hq, sizeof hq, "%s/h.qml", dir);
+    snprintf(hs, sizeof hs, "%s/h.json", dir);
+    CHECK(run("hotspots", k1, "-o", hj, "--top", "5", "--summary", hs, "--crime-type",
+              "Violence and sexual offences", NULL) == HS_EXIT_OK);
+    CHECK_MSG(strstr(errbuf, "5 hotspots") && strstr(errbuf, "Gini") && strstr(errbuf, "first: sq150_"),
+              "%s", errbuf);
+    CHECK(access(hj, F_OK) == 0 && access(hq, F_OK) == 0 && access(hs, F_OK) == 0);
+    size_t hl;
+    char *ht = hs_test_slurp(hj, &hl);
+    CHECK(ht && strstr(ht, "\"rank\":5,") && !strstr(ht, "\"rank\":6,") && strstr(ht, "\"months\":"));
+    free(ht);
+    unlink(hj), unlink(hq), unlink(hs);
+    /* The CSV of hotspots feeds the patrol plan. */
+    char hc[600], plan[600], geo[600];
+    snprintf(hc, sizeof hc, "%s/h.csv", dir);
+    snprintf(plan, sizeof plan, "%s/plan.csv", dir);
+    snprintf(geo, sizeof geo, "%s/geo.geojson", dir);
+    CHECK(run("hotspots", k1, "-o", hc, "--top", "4", "-q", NULL) == HS_EXIT_OK);
+    CHECK(run("patrol", hc, "-o", plan, "--half", "--days", "2", "--geofences", geo, NULL) == HS_EXIT_OK);
+    CHECK_MSG(strstr(errbuf, "4 hotspots, 2 days, 2 visits of 15 minutes"), "%s", errbuf);
+    CHECK(access(plan, F_OK) == 0 && access(geo, F_OK) == 0);
+    CHECK(run("patrol", hc, k1, "-o", plan, NULL) == HS_EXIT_USAGE);
+    CHECK(run("patrol", k1, "-o", plan, NULL) == HS_EXIT_DATA && strstr(errbuf, "not a hotspots CSV"));
+    CHECK(run("patrol", hc, "-o", plan, "--window", "20-4", NULL) == HS_EXIT_USAGE);
+    unlink(hc), unlink(plan), unlink(geo);
+    CHECK(run("hotspots", k1, "-o", hj, "--fdr", "maybe", NULL) == HS_EXIT_USAGE &&
+          strstr(errbuf, "--fdr must be on or off"));
+    CHECK(run("hotspots", k1, "-o", hj, "--top", "0", NULL) == HS_EXIT_USAGE);
+    CHECK(run("hotspots", k1, "-o", hj, "--harm", "no-such.csv", NULL) == HS_EXIT_DATA &&
+          strstr(errbuf, "no-such.csv: No such file"));
     /* Only the good outputs are left: no temporaries, no partial files. */
     const char *exts[] = {".csv", ".shp", ".shx", ".dbf", ".prj", ".cpg"};
     for (int i = 0; i < 6; i++) {

@@ -11,14 +11,16 @@
 #include <string.h>
 #include <strings.h>
 
-enum cmd { C_GRID = 1, C_WARDS = 2, C_KDE = 4, C_ALL = 7 };
+enum cmd { C_GRID = 1, C_WARDS = 2, C_KDE = 4, C_HOT = 8, C_PATROL = 16, C_ALL = 15 };
 
 enum opt_id {
     O_HELP = 1, O_OUTPUT, O_CELL, O_SHAPE, O_ORIGIN, O_CRS, O_XCOL, O_YCOL, O_INCRS,
     O_LONCOL, O_LATCOL, O_DATECOL, O_CATCOL, O_WCOL, O_TYPE, O_FROM, O_TO, O_REJECTS,
     O_THREADS, O_QUIET, O_WARDS, O_CODEF, O_NAMEF, O_POP, O_COMPARE, O_BYTYPE, O_KERNEL,
     O_BW, O_BWRULE, O_BWADJ, O_PIXEL, O_UNITS, O_GRIDMODE, O_EXTENT, O_MASK, O_EDGE, O_VERSUS,
-    O_CMPOP, O_CONTOURS, O_CONTOUT, O_GCUT, O_BINNED
+    O_CMPOP, O_CONTOURS, O_CONTOUT, O_GCUT, O_BINNED, O_UNITS_SHP, O_HARM, O_TOP, O_SIGNIF,
+    O_MINSEP, O_NOSELF, O_FDR, O_ALL, O_SNAP, O_NBDIST, O_SUMMARY, O_DAYS, O_VISITS, O_MINUTES,
+    O_HALF, O_SEED, O_START, O_WINDOW, O_GEOFENCES
 };
 
 typedef struct opt_def {
@@ -36,8 +38,10 @@ static const opt_def opts[] = {
     {"wards", 0, "FILE.shp", O_WARDS, C_WARDS,
      "polygon layer (wards, LSOAs); repeat for more layers (default: the built-in Gravesham "
      "wards 2013)"},
-    {"code-field", 0, "NAME", O_CODEF, C_WARDS, "DBF field of the codes (default: WDyyCD, LSOAyyCD, ...)"},
-    {"name-field", 0, "NAME", O_NAMEF, C_WARDS, "DBF field of the names (default: WDyyNM, LSOAyyNM, ...)"},
+    {"code-field", 0, "NAME", O_CODEF, C_WARDS | C_HOT,
+     "DBF field of the codes (default: WDyyCD, LSOAyyCD, ...)"},
+    {"name-field", 0, "NAME", O_NAMEF, C_WARDS | C_HOT,
+     "DBF field of the names (default: WDyyNM, LSOAyyNM, ...)"},
     {"population", 0, "FILE", O_POP, C_WARDS, "CSV code,population: adds rate_per_1000"},
     {"compare", 0, "FROM..TO", O_COMPARE, C_WARDS,
      "a second period (e.g. last year): adds count_compare, change, change_pct"},
@@ -72,11 +76,28 @@ static const opt_def opts[] = {
     {"gaussian-cutoff", 0, "S", O_GCUT, C_KDE, "truncate the gaussian at S sigmas (default 4)"},
     {"binned", 0, NULL, O_BINNED, C_KDE,
      "APPROXIMATE: move incidents to their pixel's centre first (faster for many incidents)"},
-    {"cell-size", 0, "M", O_CELL, C_GRID, "cell size in metres (default 150; hex: width across flats)"},
-    {"shape", 0, "square|hex", O_SHAPE, C_GRID, "cell shape (default square)"},
+    {"output", 'o', "FILE", O_OUTPUT, C_HOT,
+     "the hotspots: .geojson (polygons, with a .qml style) or .csv"},
+    {"units", 0, "FILE.shp", O_UNITS_SHP, C_HOT,
+     "rank these polygons (e.g. LSOAs) instead of grid cells"},
+    {"harm", 0, "FILE", O_HARM, C_HOT, "CSV category,weight: rank by harm instead of counts"},
+    {"top", 0, "N", O_TOP, C_HOT, "how many hotspots (default 20)"},
+    {"significant", 0, NULL, O_SIGNIF, C_HOT, "only units hot at 95% (Gi* class 2 or 3)"},
+    {"min-separation", 0, "M", O_MINSEP, C_HOT, "at least M metres between chosen centroids"},
+    {"no-self", 0, NULL, O_NOSELF, C_HOT, "Gi instead of Gi* (a unit is not its own neighbour)"},
+    {"fdr", 0, "on|off", O_FDR, C_HOT, "Benjamini-Hochberg correction of the p-values (default on)"},
+    {"all", 0, NULL, O_ALL, C_HOT, "write every unit in rank order"},
+    {"snap", 0, "M", O_SNAP, C_HOT, "polygon neighbours within M metres (default 1)"},
+    {"neighbour-distance", 0, "M", O_NBDIST, C_HOT, "neighbours: centroids within M metres"},
+    {"summary", 0, "FILE.json", O_SUMMARY, C_HOT,
+     "concentration: top 1/5/10% shares, Gini, generalised Gini, curve"},
+    {"wards", 0, "FILE.shp", O_WARDS, C_HOT, "name the ward of each hotspot"},
+    {"cell-size", 0, "M", O_CELL, C_GRID | C_HOT,
+     "cell size in metres (default 150; hex: width across flats)"},
+    {"shape", 0, "square|hex", O_SHAPE, C_GRID | C_HOT, "cell shape (default square)"},
     {"origin", 0, "X,Y", O_ORIGIN, C_GRID,
      "grid origin in the working CRS (default 0,0: edges at multiples of the cell size)"},
-    {"crs", 0, "CRS", O_CRS, C_ALL, "working CRS, projected in metres (default EPSG:27700)"},
+    {"crs", 0, "CRS", O_CRS, C_ALL | C_PATROL, "working CRS, projected in metres (default EPSG:27700)"},
     {"x-column", 0, "NAME", O_XCOL, C_ALL, "easting column (with --y-column)"},
     {"y-column", 0, "NAME", O_YCOL, C_ALL, "northing column"},
     {"input-crs", 0, "CRS", O_INCRS, C_ALL, "CRS of --x-column/--y-column (default: the working CRS)"},
@@ -91,8 +112,20 @@ static const opt_def opts[] = {
     {"rejects", 0, "FILE", O_REJECTS, C_ALL,
      "write every rejected row (file,line,reason,record)"},
     {"threads", 0, "N", O_THREADS, C_ALL, "worker threads (default: all cores)"},
-    {"quiet", 'q', NULL, O_QUIET, C_ALL, "no summary on stderr"},
-    {"help", 'h', NULL, O_HELP, C_ALL, "this help"},
+    {"output", 'o', "FILE", O_OUTPUT, C_PATROL, "the schedule, CSV"},
+    {"days", 0, "D", O_DAYS, C_PATROL, "days in the plan (default 28)"},
+    {"visits", 0, "V", O_VISITS, C_PATROL, "visits a day to each patrolled hotspot (default 2)"},
+    {"minutes", 0, "M", O_MINUTES, C_PATROL, "minutes a visit (default 15, the Koper curve)"},
+    {"half", 0, NULL, O_HALF, C_PATROL,
+     "patrol a random half each day, the rest are control days (balanced)"},
+    {"seed", 0, "S", O_SEED, C_PATROL, "random seed: the same seed gives the same plan (default 1)"},
+    {"start", 0, "DATE", O_START, C_PATROL, "first day, YYYY-MM-DD (default: day numbers only)"},
+    {"window", 0, "H1-H2", O_WINDOW, C_PATROL,
+     "hours for visits when the data have no times (default 12-24)"},
+    {"geofences", 0, "FILE", O_GEOFENCES, C_PATROL, "the hotspots' outlines as GeoJSON, for GPS"},
+    {"units", 0, "FILE.shp", O_UNITS_SHP, C_PATROL, "polygons whose codes are the hotspot ids"},
+    {"quiet", 'q', NULL, O_QUIET, C_ALL | C_PATROL, "no summary on stderr"},
+    {"help", 'h', NULL, O_HELP, C_ALL | C_PATROL, "this help"},
     {NULL, 0, NULL, 0, 0, NULL}};
 
 typedef struct args {
@@ -112,6 +145,10 @@ typedef struct args {
     bool have_cmpop;
     double *contours;
     size_t ncontours;
+    const char *units_shp, *harm, *summary, *geofences;
+    hs_hotspot_options ho;
+    hs_patrol_options po;
+    double snap, nbdist;
     int threads;
     bool quiet, help;
     char **inputs;
@@ -132,6 +169,8 @@ static void usage_main(FILE *f) {
             "  grid     count incidents on a square or hexagonal grid\n"
             "  wards    the ward table: counts, share, rank, density, rate, change per polygon\n"
             "  kde      kernel density surface (GeoTIFF styled for QGIS), outlines, comparisons\n"
+            "  hotspots rank places by harm with Getis-Ord Gi*: the top N for patrols\n"
+            "  patrol   a randomised, reproducible patrol plan for those hotspots\n"
             "\n"
             "'hotspot COMMAND --help' lists a command's options.\n"
             "exit codes: 0 success, 1 bad data or files, 2 bad command line, 3 out of memory\n");
@@ -141,6 +180,14 @@ static void usage_cmd(FILE *f, int cmd) {
     if (cmd == C_GRID)
         fprintf(f, "usage: hotspot grid [options] INPUT... -o OUT\n\n"
                    "Counts incidents per grid cell (only non-empty cells are written).\n\n");
+    else if (cmd == C_HOT)
+        fprintf(f, "usage: hotspot hotspots [options] INPUT... -o OUT\n\n"
+                   "Ranks equal-sized places (grid cells, or polygons) by harm or count, with "
+                   "Getis-Ord Gi*,\nfor hotspot patrols.\n\n");
+    else if (cmd == C_PATROL)
+        fprintf(f, "usage: hotspot patrol [options] HOTSPOTS.csv -o PLAN.csv\n\n"
+                   "A reproducible randomised patrol schedule for the hotspots of 'hotspot "
+                   "hotspots'.\n\n");
     else if (cmd == C_KDE)
         fprintf(f, "usage: hotspot kde [options] INPUT... -o OUT.tif\n\n"
                    "Exact kernel density: every incident adds its kernel at its true distance to "
@@ -312,6 +359,62 @@ static int apply(args *a, const opt_def *o, char *val, FILE *err) {
     case O_MASK: a->mask = val; break;
     case O_EDGE: a->ko.edge_correction = 1; break;
     case O_BINNED: a->ko.binned = 1; break;
+    case O_UNITS_SHP: a->units_shp = val; break;
+    case O_GEOFENCES: a->geofences = val; break;
+    case O_HALF: a->po.half = 1; break;
+    case O_START: a->po.start_date = val; break;
+    case O_DAYS:
+    case O_VISITS:
+    case O_MINUTES:
+    case O_SEED: {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(val, &end, 10);
+        if (*end || end == val || errno || val[0] == '-' || (o->id != O_SEED && (v < 1 || v > 100000)))
+            return usage_error(err, "--%s must be a whole number >= 1, not '%s'", o->name, val);
+        if (o->id == O_DAYS) a->po.days = (int)v;
+        else if (o->id == O_VISITS) a->po.visits_per_day = (int)v;
+        else if (o->id == O_MINUTES) a->po.minutes = (int)v;
+        else a->po.seed = v;
+        break;
+    }
+    case O_WINDOW: {
+        int h1, h2;
+        char tail;
+        if (sscanf(val, "%d-%d%c", &h1, &h2, &tail) != 2 || h1 < 0 || h2 > 24 || h2 <= h1)
+            return usage_error(err, "--window must be H1-H2 within 0-24 (e.g. 18-24), not '%s'%s",
+                               val, "");
+        a->po.window_start_h = h1;
+        a->po.window_end_h = h2;
+        break;
+    }
+    case O_HARM: a->harm = val; break;
+    case O_SUMMARY: a->summary = val; break;
+    case O_SIGNIF: a->ho.significant = 1; break;
+    case O_NOSELF: a->ho.self = 0; break;
+    case O_ALL: a->ho.all = 1; break;
+    case O_FDR:
+        if (!strcmp(val, "on")) a->ho.fdr = 1;
+        else if (!strcmp(val, "off")) a->ho.fdr = 0;
+        else return usage_error(err, "--fdr must be on or off, not '%s'%s", val, "");
+        break;
+    case O_TOP: {
+        char *end;
+        long t = strtol(val, &end, 10);
+        if (*end || end == val || t < 1 || t > 1000000)
+            return usage_error(err, "--top must be a whole number >= 1, not '%s'%s", val, "");
+        a->ho.top = (size_t)t;
+        break;
+    }
+    case O_MINSEP:
+    case O_SNAP:
+    case O_NBDIST:
+        if (!parse_number(val, &d) || d < 0 || (o->id == O_NBDIST && d == 0))
+            return usage_error(err, "--%s must be a number of metres, not '%s'", o->name, val);
+        if (o->id == O_MINSEP) a->ho.min_separation_m = d;
+        else if (o->id == O_SNAP) a->snap = d;
+        else a->nbdist = d;
+        break;
     case O_VERSUS:
         if (!push(&a->versus, &a->nversus, val)) return HS_EXIT_NOMEM;
         break;
@@ -375,7 +478,11 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
     hs_layer_options_init(&a->lo);
     hs_tally_options_init(&a->to);
     hs_kde_options_init(&a->ko);
-    const char *cmdname = a->cmd == C_GRID ? "grid" : a->cmd == C_KDE ? "kde" : "wards";
+    hs_hotspot_options_init(&a->ho);
+    hs_patrol_options_init(&a->po);
+    a->snap = 1;
+    const char *cmdname = a->cmd == C_GRID ? "grid" : a->cmd == C_KDE ? "kde"
+                        : a->cmd == C_HOT ? "hotspots" : a->cmd == C_PATROL ? "patrol" : "wards";
     a->inputs = calloc((size_t)argc + 1, sizeof *a->inputs);
     if (!a->inputs) return HS_EXIT_NOMEM;
     bool only_inputs = false;
@@ -431,8 +538,14 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
     }
     if (!a->output) {
         fprintf(err, "%s: %s: no output: give -o FILE (%s)\n", prog, cmdname,
-                a->cmd == C_GRID ? ".geojson or .csv" : a->cmd == C_KDE ? ".tif or .asc"
-                                                                        : ".geojson, .csv or .shp");
+                a->cmd == C_GRID || a->cmd == C_HOT ? ".geojson or .csv"
+                : a->cmd == C_KDE                   ? ".tif or .asc"
+                : a->cmd == C_PATROL                ? ".csv"
+                                                    : ".geojson, .csv or .shp");
+        return HS_EXIT_USAGE;
+    }
+    if (a->cmd == C_PATROL && a->ninputs != 1) {
+        fprintf(err, "%s: patrol: give one hotspots CSV (from 'hotspot hotspots -o FILE.csv')\n", prog);
         return HS_EXIT_USAGE;
     }
     if (a->have_cmpop && !a->nversus) {
@@ -705,6 +818,103 @@ static hs_status run_kde(hs_ctx *ctx, args *a, FILE *err) {
     return st;
 }
 
+static void print_concentration(FILE *err, const char *what, const hs_concentration *c) {
+    fprintf(err, "%s: %s: top 1%% of units hold %.1f%%, top 5%% %.1f%%, top 10%% %.1f%%; Gini %.3f",
+            prog, what, c->top_share_pct[0], c->top_share_pct[1], c->top_share_pct[2], c->gini);
+    if (c->gini_generalised != c->gini) fprintf(err, " (generalised %.3f)", c->gini_generalised);
+    fputc('\n', err);
+}
+
+static hs_status run_hotspots(hs_ctx *ctx, args *a, FILE *err) {
+    hs_incidents *inc = NULL;
+    hs_units *u = NULL, *wards = NULL;
+    hs_grid *grid = NULL;
+    hs_hotspots *h = NULL;
+    uint32_t *unit_of = NULL;
+    hs_status st = read_inputs(ctx, a, &inc, err);
+    if (!st && a->harm) {
+        uint64_t miss = 0;
+        st = hs_incidents_apply_harm(ctx, inc, a->harm, &miss);
+        if (!st && miss && !a->quiet)
+            fprintf(err, "%s: warning: %" PRIu64 " incidents are of crime types not in %s: harm 0\n",
+                    prog, miss, a->harm);
+    }
+    if (!st && a->units_shp) {
+        st = hs_units_create(ctx, &u);
+        if (!st) st = hs_units_read_shapefile(ctx, a->units_shp, &a->lo, u);
+        if (!st && !a->quiet) print_notes(err, u);
+        if (!st) st = a->nbdist > 0 ? hs_units_build_neighbours_distance(ctx, u, a->nbdist)
+                                    : hs_units_build_neighbours(ctx, u, a->snap);
+    } else if (!st) {
+        a->go.include_empty = 1;
+        st = hs_grid_count(ctx, inc, &a->go, &grid);
+        if (!st) st = hs_units_from_grid(ctx, grid, &u);
+        if (!st) st = a->nbdist > 0 ? hs_units_build_neighbours_distance(ctx, u, a->nbdist)
+                                    : hs_units_build_neighbours(ctx, u, 0);
+    }
+    for (size_t i = 0; i < a->nlayers && !st; i++) {
+        if (!wards) st = hs_units_create(ctx, &wards);
+        if (!st) st = hs_units_read_shapefile(ctx, a->layers[i], NULL, wards);
+    }
+    if (!st) {
+        unit_of = malloc((hs_incidents_count(inc) + 1) * sizeof *unit_of);
+        st = unit_of ? hs_units_locate(ctx, u, inc, unit_of) : HS_ENOMEM;
+    }
+    if (!st) st = hs_hotspots_compute(ctx, u, inc, unit_of, wards, &a->ho, &h);
+    if (!st) st = hs_hotspots_write(ctx, h, a->output);
+    if (!st && a->summary) st = hs_hotspots_write_summary(ctx, h, a->summary);
+    if (!st && a->rejects) st = hs_incidents_write_rejects(ctx, inc, unit_of, a->rejects);
+    if (!st && !a->quiet) {
+        hs_concentration cc, chm;
+        hs_hotspots_concentration(h, &cc, &chm);
+        fprintf(err, "%s: %zu units (%s), %zu hotspots%s\n", prog, hs_units_count(u),
+                a->units_shp ? a->units_shp : "grid cells", hs_hotspots_count(h),
+                a->ho.significant ? " significantly hot at 95%" : "");
+        print_concentration(err, "incidents", &cc);
+        if (a->harm) print_concentration(err, "harm", &chm);
+        hs_hotspot top;
+        hs_unit un;
+        if (hs_hotspots_get(h, 0, &top) == HS_OK && hs_units_get(u, top.unit, &un) == HS_OK)
+            fprintf(err, "%s: first: %s with %" PRIu64 " incidents (%.1f%% of the %s, PAI %.1f, "
+                         "Gi* z %.2f)\n",
+                    prog, un.code, top.count, top.share_pct, a->harm ? "harm" : "incidents",
+                    top.pai, top.gistar_z);
+        fprintf(err, "%s: wrote %s%s\n", prog, a->output,
+                a->summary ? " and the concentration summary" : "");
+    }
+    hs_hotspots_destroy(h);
+    free(unit_of);
+    hs_units_destroy(wards);
+    hs_units_destroy(u);
+    hs_grid_destroy(grid);
+    hs_incidents_destroy(inc);
+    return st;
+}
+
+static hs_status run_patrol(hs_ctx *ctx, args *a, FILE *err) {
+    hs_patrol_site *sites = NULL;
+    size_t n = 0;
+    hs_units *u = NULL;
+    hs_status st = hs_patrol_sites_read(ctx, a->inputs[0], &sites, &n);
+    if (!st) st = hs_patrol_plan_write(ctx, sites, n, &a->po, a->output);
+    if (!st && a->geofences && a->units_shp) {
+        st = hs_units_create(ctx, &u);
+        if (!st) st = hs_units_read_shapefile(ctx, a->units_shp, NULL, u);
+    }
+    if (!st && a->geofences) st = hs_patrol_geofences_write(ctx, sites, n, u, a->geofences);
+    if (!st && !a->quiet) {
+        fprintf(err, "%s: %zu hotspots, %d days, %d visits of %d minutes a patrolled day%s; seed %llu\n",
+                prog, n, a->po.days, a->po.visits_per_day, a->po.minutes,
+                a->po.half ? ", half patrolled each day (balanced control days)" : "",
+                (unsigned long long)a->po.seed);
+        fprintf(err, "%s: wrote %s%s%s\n", prog, a->output, a->geofences ? " and " : "",
+                a->geofences ? a->geofences : "");
+    }
+    hs_units_destroy(u);
+    hs_patrol_sites_free(sites, n);
+    return st;
+}
+
 static int run(int cmd, int argc, char **argv, FILE *out, FILE *err) {
     args a;
     memset(&a, 0, sizeof a);
@@ -724,8 +934,11 @@ static int run(int cmd, int argc, char **argv, FILE *out, FILE *err) {
     if (a.crs) st = hs_ctx_set_crs(ctx, a.crs);
     if (!st && a.threads) st = hs_ctx_set_threads(ctx, a.threads);
     if (!st)
-        st = cmd == C_GRID ? run_grid(ctx, &a, err) : cmd == C_KDE ? run_kde(ctx, &a, err)
-                                                                   : run_wards(ctx, &a, err);
+        st = cmd == C_GRID ? run_grid(ctx, &a, err)
+           : cmd == C_KDE  ? run_kde(ctx, &a, err)
+           : cmd == C_HOT  ? run_hotspots(ctx, &a, err)
+           : cmd == C_PATROL ? run_patrol(ctx, &a, err)
+                           : run_wards(ctx, &a, err);
     if (st) {
         const char *m = hs_ctx_last_error(ctx);
         fprintf(err, "%s: %s\n", prog, *m ? m : hs_status_string(st));
@@ -760,6 +973,8 @@ int hs_cli_run(int argc, char **argv, FILE *out, FILE *err) {
     if (strcmp(cmd, "grid") == 0) return run(C_GRID, argc - 2, argv + 2, out, err);
     if (strcmp(cmd, "wards") == 0) return run(C_WARDS, argc - 2, argv + 2, out, err);
     if (strcmp(cmd, "kde") == 0) return run(C_KDE, argc - 2, argv + 2, out, err);
+    if (strcmp(cmd, "hotspots") == 0) return run(C_HOT, argc - 2, argv + 2, out, err);
+    if (strcmp(cmd, "patrol") == 0) return run(C_PATROL, argc - 2, argv + 2, out, err);
     fprintf(err, "%s: unknown command '%s' (see 'hotspot --help')\n", prog, cmd);
     return HS_EXIT_USAGE;
 }

@@ -1,0 +1,475 @@
+/* hotspots.c — ranking equal-sized places for hotspot patrols (the Home
+ * Office "Grip" approach): units ranked by harm (or count), ties by code,
+ * with Getis-Ord Gi* on the same values, optionally only the significantly
+ * hot ones and at least a given distance apart (greedy, in rank order);
+ * each with its share, cumulative share, share of area and PAI
+ * (Chainey 2008: share of incidents / share of area), ward, top crime types
+ * and time profile; and the concentration of counts and harm over all
+ * units. */
+#include "internal.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct hs_hotspots {
+    const hs_units *u;
+    const hs_incidents *inc;
+    const uint32_t *unit_of_copy; /* owned copy */
+    size_t n;                     /* units */
+    uint64_t *count;
+    double *harm, *z, *p;
+    int *bin;
+    size_t nsel;
+    hs_hotspot *sel; /* chosen, in rank order */
+    char **ward;     /* per chosen, owned */
+    double total_count, total_harm, total_area;
+};
+
+void hs_hotspot_options_init(hs_hotspot_options *o) {
+    if (!o) return;
+    memset(o, 0, sizeof *o);
+    o->top = 20;
+    o->self = 1;
+    o->fdr = 1;
+}
+
+void hs_hotspots_destroy(hs_hotspots *h) {
+    if (!h) return;
+    free((void *)h->unit_of_copy);
+    free(h->count);
+    free(h->harm);
+    free(h->z);
+    free(h->p);
+    free(h->bin);
+    for (size_t i = 0; i < h->nsel; i++) free(h->ward[i]);
+    free(h->ward);
+    free(h->sel);
+    free(h);
+}
+
+/* qsort has no context argument: the comparator's, one per thread. */
+static _Thread_local const hs_units *sort_units;
+static _Thread_local const double *sort_harm;
+
+static int cmp_rank(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    if (sort_harm[x] != sort_harm[y]) return sort_harm[x] > sort_harm[y] ? -1 : 1;
+    int c = strcmp(sort_units->code[x], sort_units->code[y]);
+    return c ? c : (x > y) - (x < y);
+}
+
+hs_status hs_hotspots_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents *inc,
+                              const uint32_t *unit_of, const hs_units *wards,
+                              const hs_hotspot_options *opts, hs_hotspots **out) {
+    if (!ctx || !u || !inc || !out || (!unit_of && inc->col.n)) return HS_EINVAL;
+    *out = NULL;
+    hs_hotspot_options o;
+    if (opts) o = *opts;
+    else hs_hotspot_options_init(&o);
+    if (!u->nb_start)
+        return hs__error(ctx, HS_EINVAL, "build the units' neighbours first (hs_units_build_neighbours)");
+    hs_hotspots *h = calloc(1, sizeof *h);
+    size_t n = u->n, ni = inc->col.n;
+    uint32_t *order = NULL;
+    hs_status st = HS_OK;
+    if (!h) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    h->u = u;
+    h->inc = inc;
+    h->n = n;
+    uint32_t *uo = malloc((ni ? ni : 1) * sizeof *uo);
+    h->unit_of_copy = uo;
+    h->count = calloc(n ? n : 1, sizeof *h->count);
+    h->harm = calloc(n ? n : 1, sizeof *h->harm);
+    h->z = malloc((n ? n : 1) * sizeof *h->z);
+    h->p = malloc((n ? n : 1) * sizeof *h->p);
+    h->bin = malloc((n ? n : 1) * sizeof *h->bin);
+    order = malloc((n ? n : 1) * sizeof *order);
+    h->sel = calloc(n ? n : 1, sizeof *h->sel);
+    h->ward = calloc(n ? n : 1, sizeof *h->ward);
+    if (!uo || !h->count || !h->harm || !h->z || !h->p || !h->bin || !order || !h->sel || !h->ward) {
+        st = hs__error(ctx, HS_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (ni) memcpy(uo, unit_of, ni * sizeof *uo);
+    for (size_t i = 0; i < ni; i++) {
+        if (uo[i] >= n) continue;
+        h->count[uo[i]]++;
+        h->harm[uo[i]] += inc->col.w[i];
+    }
+    for (size_t k = 0; k < n; k++) {
+        h->total_count += (double)h->count[k];
+        h->total_harm += h->harm[k];
+        h->total_area += u->area[k];
+    }
+    if ((st = hs_units_getis_ord(ctx, u, h->harm, o.self, o.fdr, h->z, h->p, h->bin))) goto done;
+    for (size_t k = 0; k < n; k++) order[k] = (uint32_t)k;
+    sort_units = u;
+    sort_harm = h->harm;
+    qsort(order, n, sizeof *order, cmp_rank);
+    size_t want = o.all ? n : o.top;
+    double cum = 0;
+    hs__xentry *xe = hs__ctx_xform(ctx, u->crs, "EPSG:4326");
+    if (!xe) {
+        st = HS_ECRS;
+        goto done;
+    }
+    for (size_t r = 0; r < n && h->nsel < want; r++) {
+        uint32_t k = order[r];
+        if (o.significant && h->bin[k] < 2) continue;
+        if (o.min_separation_m > 0) {
+            bool far = true;
+            for (size_t j = 0; j < h->nsel && far; j++) {
+                double dx = u->cx[k] - h->sel[j].x, dy = u->cy[k] - h->sel[j].y;
+                far = sqrt(dx * dx + dy * dy) >= o.min_separation_m;
+            }
+            if (!far) continue;
+        }
+        hs_hotspot *s = &h->sel[h->nsel];
+        s->unit = k;
+        s->rank = (uint32_t)(h->nsel + 1);
+        s->count = h->count[k];
+        s->harm = h->harm[k];
+        s->share_pct = h->total_harm > 0 ? 100 * h->harm[k] / h->total_harm : 0;
+        cum += s->share_pct;
+        s->cum_share_pct = cum;
+        s->area_share_pct = h->total_area > 0 ? 100 * u->area[k] / h->total_area : 0;
+        s->pai = s->area_share_pct > 0 ? s->share_pct / s->area_share_pct : NAN;
+        s->gistar_z = h->z[k];
+        s->gistar_p = h->p[k];
+        s->gistar_bin = h->bin[k];
+        s->x = s->lon = u->cx[k];
+        s->y = s->lat = u->cy[k];
+        hs__xform_run(xe->main, &s->lon, &s->lat, 1);
+        h->nsel++;
+    }
+    /* The ward of each chosen hotspot's centroid. */
+    if (wards && h->nsel) {
+        double *x = malloc(h->nsel * sizeof *x), *y = malloc(h->nsel * sizeof *y);
+        uint32_t *w = malloc(h->nsel * sizeof *w);
+        if (!x || !y || !w) st = hs__error(ctx, HS_ENOMEM, "out of memory");
+        for (size_t j = 0; !st && j < h->nsel; j++) x[j] = h->sel[j].x, y[j] = h->sel[j].y;
+        if (!st) st = hs__units_locate_xy(ctx, wards, x, y, h->nsel, w);
+        for (size_t j = 0; !st && j < h->nsel; j++)
+            if (!(h->ward[j] = hs__strdup(w[j] != HS_NO_UNIT ? wards->code[w[j]] : "")))
+                st = hs__error(ctx, HS_ENOMEM, "out of memory");
+        free(x), free(y), free(w);
+    }
+done:
+    free(order);
+    if (st) {
+        hs_hotspots_destroy(h);
+        return st;
+    }
+    *out = h;
+    return HS_OK;
+}
+
+size_t hs_hotspots_count(const hs_hotspots *h) { return h ? h->nsel : 0; }
+
+hs_status hs_hotspots_get(const hs_hotspots *h, size_t i, hs_hotspot *out) {
+    if (!h || !out || i >= h->nsel) return HS_EINVAL;
+    *out = h->sel[i];
+    out->ward = h->ward[i] ? h->ward[i] : "";
+    return HS_OK;
+}
+
+hs_status hs_hotspots_concentration(const hs_hotspots *h, hs_concentration *counts,
+                                    hs_concentration *harm) {
+    if (!h) return HS_EINVAL;
+    double *v = malloc((h->n ? h->n : 1) * sizeof *v);
+    if (!v) return HS_ENOMEM;
+    for (size_t k = 0; k < h->n; k++) v[k] = (double)h->count[k];
+    hs_status st = counts ? hs_concentration_compute(v, h->n, h->total_count, counts, NULL, NULL)
+                          : HS_OK;
+    if (!st && harm) st = hs_concentration_compute(h->harm, h->n, h->total_count, harm, NULL, NULL);
+    free(v);
+    return st;
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+typedef struct profile {
+    bool timed; /* every incident has a time of day */
+    uint64_t hour[24], wday[7];
+    char months[512];
+    char types[512];
+} profile;
+
+static int cmp_u64_desc_idx(const void *a, const void *b) {
+    const uint64_t *x = a, *y = b; /* {count, id} */
+    if (x[0] != y[0]) return x[0] < y[0] ? 1 : -1;
+    return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* Profile of the incidents of unit k: hours and weekdays when timed, else
+ * months; and its three most frequent crime types. */
+static void make_profile(const hs_hotspots *h, const size_t *list, size_t nlist, bool timed,
+                         profile *pr) {
+    const hs__cols *c = &h->inc->col;
+    size_t nc = h->inc->cats.count;
+    memset(pr, 0, sizeof *pr);
+    pr->timed = timed;
+    uint64_t (*cat)[2] = calloc(nc + 1, sizeof *cat);
+    /* Months as (year*12+month) in a small table. */
+    int64_t mkey[64];
+    uint64_t mcnt[64];
+    size_t nm = 0;
+    for (size_t li = 0; li < nlist; li++) {
+        size_t i = list[li];
+        if (cat && c->cat[i] < nc) cat[c->cat[i]][0]++;
+        if (timed) {
+            int64_t secs = c->t[i], day = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+            pr->hour[(secs - day * 86400) / 3600]++;
+            pr->wday[((day % 7) + 7 + 3) % 7]++; /* 1970-01-01 was a Thursday; Monday = 0 */
+        } else if (c->prec[i] != HS_TIME_NONE) {
+            int64_t day = c->t[i] >= 0 ? c->t[i] / 86400 : (c->t[i] - 86399) / 86400;
+            /* civil month from days (Hinnant) */
+            int64_t z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+            unsigned doe = (unsigned)(z - era * 146097);
+            unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+            int64_t y = (int64_t)yoe + era * 400;
+            unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+            unsigned m = mp < 10 ? mp + 3 : mp - 9;
+            y += m <= 2;
+            int64_t key = y * 12 + (int64_t)m - 1;
+            size_t j = 0;
+            while (j < nm && mkey[j] != key) j++;
+            if (j == nm && nm < 64) mkey[nm] = key, mcnt[nm++] = 0;
+            if (j < nm) mcnt[j]++;
+        }
+    }
+    /* Months in order. */
+    for (size_t a = 1; a < nm; a++)
+        for (size_t b = a; b > 0 && mkey[b - 1] > mkey[b]; b--) {
+            int64_t t = mkey[b];
+            mkey[b] = mkey[b - 1], mkey[b - 1] = t;
+            uint64_t u = mcnt[b];
+            mcnt[b] = mcnt[b - 1], mcnt[b - 1] = u;
+        }
+    size_t o = 0;
+    for (size_t j = 0; j < nm && o + 32 < sizeof pr->months; j++)
+        o += (size_t)snprintf(pr->months + o, sizeof pr->months - o, "%s%04lld-%02lld:%" PRIu64,
+                              j ? ";" : "", (long long)(mkey[j] / 12), (long long)(mkey[j] % 12 + 1),
+                              mcnt[j]);
+    if (cat) {
+        for (size_t j = 0; j < nc; j++) cat[j][1] = j;
+        qsort(cat, nc, sizeof *cat, cmp_u64_desc_idx);
+        o = 0;
+        for (size_t j = 0; j < nc && j < 3 && cat[j][0] > 0 && o + 100 < sizeof pr->types; j++)
+            o += (size_t)snprintf(pr->types + o, sizeof pr->types - o, "%s%s (%" PRIu64 ")",
+                                  j ? "; " : "", h->inc->cats.names[cat[j][1]], cat[j][0]);
+        free(cat);
+    }
+}
+
+static void put_counts(FILE *f, const uint64_t *v, int n, bool json) {
+    for (int i = 0; i < n; i++) fprintf(f, "%s%" PRIu64, i ? (json ? "," : ";") : "", v[i]);
+}
+
+static void put_text(FILE *f, const char *s, bool json) {
+    bool q = json || strpbrk(s, ",\"\r\n");
+    if (q) fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputs(json ? "\\\"" : "\"\"", f);
+        else if (json && *s == '\\') fputs("\\\\", f);
+        else fputc(*s, f);
+    }
+    if (q) fputc('"', f);
+}
+
+static const char hotspot_qml[] =
+    "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+    "<qgis version=\"3.22\" styleCategories=\"Symbology|Labeling\">\n"
+    " <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">\n"
+    "  <symbols>\n"
+    "   <symbol type=\"fill\" name=\"0\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\n"
+    "    <layer class=\"SimpleFill\" enabled=\"1\" locked=\"0\" pass=\"0\">\n"
+    "     <Option type=\"Map\">\n"
+    "      <Option name=\"color\" value=\"227,26,28,90\" type=\"QString\"/>\n"
+    "      <Option name=\"outline_color\" value=\"189,0,38,255\" type=\"QString\"/>\n"
+    "      <Option name=\"outline_style\" value=\"solid\" type=\"QString\"/>\n"
+    "      <Option name=\"outline_width\" value=\"0.6\" type=\"QString\"/>\n"
+    "      <Option name=\"outline_width_unit\" value=\"MM\" type=\"QString\"/>\n"
+    "      <Option name=\"style\" value=\"solid\" type=\"QString\"/>\n"
+    "     </Option>\n"
+    "    </layer>\n"
+    "   </symbol>\n"
+    "  </symbols>\n"
+    " </renderer-v2>\n"
+    " <labeling type=\"simple\">\n"
+    "  <settings calloutType=\"simple\">\n"
+    "   <text-style fieldName=\"rank\" fontSize=\"9\" textColor=\"0,0,0,255\" fontWeight=\"75\">\n"
+    "    <text-buffer bufferDraw=\"1\" bufferSize=\"1\" bufferColor=\"255,255,255,255\"/>\n"
+    "   </text-style>\n"
+    "   <placement placement=\"1\"/>\n"
+    "  </settings>\n"
+    " </labeling>\n"
+    "</qgis>\n";
+
+hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path) {
+    if (!ctx || !h || !path) return HS_EINVAL;
+    bool json = hs__has_ext(path, ".geojson") || hs__has_ext(path, ".json");
+    if (!json && !hs__has_ext(path, ".csv"))
+        return hs__error(ctx, HS_EFORMAT, "%s: unknown output format: use .geojson or .csv", path);
+    bool timed = h->inc->col.n > 0;
+    for (size_t i = 0; i < h->inc->col.n && timed; i++) timed = h->inc->col.prec[i] >= HS_TIME_MINUTE;
+    hs__xentry *xe = json ? hs__ctx_xform(ctx, h->u->crs, "EPSG:4326") : NULL;
+    if (json && !xe) return HS_ECRS;
+    hs__afile af;
+    hs_status st = hs__afile_open(ctx, path, &af);
+    if (st) return st;
+    FILE *f = af.f;
+    /* The incidents of each unit, in file order (counting sort). */
+    size_t ni = h->inc->col.n;
+    size_t *first = calloc(h->n + 1, sizeof *first), *list = malloc((ni ? ni : 1) * sizeof *list);
+    if (!first || !list) {
+        free(first);
+        free(list);
+        hs__afile_abort(&af);
+        return hs__error(ctx, HS_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < ni; i++)
+        if (h->unit_of_copy[i] < h->n) first[h->unit_of_copy[i] + 1]++;
+    for (size_t k = 0; k < h->n; k++) first[k + 1] += first[k];
+    {
+        size_t *fill = calloc(h->n + 1, sizeof *fill);
+        if (!fill) st = hs__error(ctx, HS_ENOMEM, "out of memory");
+        for (size_t i = 0; fill && i < ni; i++) {
+            uint32_t k = h->unit_of_copy[i];
+            if (k < h->n) list[first[k] + fill[k]++] = i;
+        }
+        free(fill);
+    }
+    if (json) fputs("{\"type\":\"FeatureCollection\",\"features\":[", f);
+    else
+        fprintf(f, "rank,id,lon,lat,x,y,count,harm,share_pct,cum_share_pct,area_share_pct,pai,"
+                   "gistar_z,gistar_p,gistar_class,ward,top_types,%s\n",
+                timed ? "hours,weekdays" : "months");
+    for (size_t j = 0; j < h->nsel && !st; j++) {
+        const hs_hotspot *s = &h->sel[j];
+        profile pr;
+        make_profile(h, list + first[s->unit], first[s->unit + 1] - first[s->unit], timed, &pr);
+        char v[12][40];
+        hs__fmt_real(v[0], sizeof v[0], s->harm);
+        snprintf(v[1], sizeof v[1], "%.4f", s->share_pct);
+        snprintf(v[2], sizeof v[2], "%.4f", s->cum_share_pct);
+        snprintf(v[3], sizeof v[3], "%.6f", s->area_share_pct);
+        snprintf(v[4], sizeof v[4], "%.4f", s->pai);
+        snprintf(v[5], sizeof v[5], "%.6f", s->gistar_z);
+        snprintf(v[6], sizeof v[6], "%.6g", s->gistar_p);
+        if (json) {
+            fputs(j ? ",\n{\"type\":\"Feature\",\"properties\":{" : "\n{\"type\":\"Feature\",\"properties\":{", f);
+            fprintf(f, "\"rank\":%u,\"id\":", s->rank);
+            put_text(f, h->u->code[s->unit], true);
+            fprintf(f, ",\"lon\":%.7f,\"lat\":%.7f,\"x\":%.3f,\"y\":%.3f,\"count\":%" PRIu64
+                       ",\"harm\":%s,\"share_pct\":%s,\"cum_share_pct\":%s,\"area_share_pct\":%s,"
+                       "\"pai\":%s,\"gistar_z\":%s,\"gistar_p\":%s,\"gistar_class\":%d,\"ward\":",
+                    s->lon, s->lat, s->x, s->y, s->count, v[0], v[1], v[2], v[3],
+                    isnan(s->pai) ? "null" : v[4], isnan(s->gistar_z) ? "null" : v[5],
+                    isnan(s->gistar_p) ? "null" : v[6], s->gistar_bin);
+            put_text(f, h->ward[j] ? h->ward[j] : "", true);
+            fputs(",\"top_types\":", f);
+            put_text(f, pr.types, true);
+            if (timed) {
+                fputs(",\"hours\":[", f);
+                put_counts(f, pr.hour, 24, true);
+                fputs("],\"weekdays\":[", f);
+                put_counts(f, pr.wday, 7, true);
+                fputc(']', f);
+            } else {
+                fputs(",\"months\":", f);
+                put_text(f, pr.months, true);
+            }
+            fputs("},\"geometry\":", f);
+            if (!hs__geojson_geometry(f, h->u->geos, h->u->g[s->unit], xe->main))
+                st = hs__error(ctx, HS_ENOMEM, "out of memory");
+            fputc('}', f);
+        } else {
+            fprintf(f, "%u,", s->rank);
+            put_text(f, h->u->code[s->unit], false);
+            fprintf(f, ",%.7f,%.7f,%.3f,%.3f,%" PRIu64 ",%s,%s,%s,%s,%s,%s,%s,%d,", s->lon, s->lat,
+                    s->x, s->y, s->count, v[0], v[1], v[2], v[3], isnan(s->pai) ? "" : v[4],
+                    isnan(s->gistar_z) ? "" : v[5], isnan(s->gistar_p) ? "" : v[6], s->gistar_bin);
+            put_text(f, h->ward[j] ? h->ward[j] : "", false);
+            fputc(',', f);
+            put_text(f, pr.types, false);
+            fputc(',', f);
+            if (timed) {
+                put_counts(f, pr.hour, 24, false);
+                fputc(',', f);
+                put_counts(f, pr.wday, 7, false);
+            } else {
+                put_text(f, pr.months, false);
+            }
+            fputc('\n', f);
+        }
+    }
+    if (json) fputs("\n]}\n", f);
+    free(first);
+    free(list);
+    if (st) {
+        hs__afile_abort(&af);
+        return st;
+    }
+    st = hs__afile_commit(ctx, &af);
+    if (!st && json) {
+        /* The QGIS style beside it: red outlines labelled by rank. */
+        const char *dot = strrchr(path, '.');
+        size_t n = (size_t)(dot - path);
+        char *qml = malloc(n + 5);
+        if (!qml) return hs__error(ctx, HS_ENOMEM, "out of memory");
+        memcpy(qml, path, n);
+        strcpy(qml + n, ".qml");
+        hs__afile q;
+        st = hs__afile_open(ctx, qml, &q);
+        if (!st) {
+            fputs(hotspot_qml, q.f);
+            st = hs__afile_commit(ctx, &q);
+        }
+        free(qml);
+    }
+    return st;
+}
+
+hs_status hs_hotspots_write_summary(hs_ctx *ctx, const hs_hotspots *h, const char *path) {
+    if (!ctx || !h || !path) return HS_EINVAL;
+    size_t n = h->n;
+    double *v = malloc((n ? n : 1) * sizeof *v), *lx = malloc((n + 1) * sizeof *lx),
+           *ly = malloc((n + 1) * sizeof *ly), *hx = malloc((n + 1) * sizeof *hx),
+           *hy = malloc((n + 1) * sizeof *hy);
+    hs_concentration cc, ch;
+    hs_status st = !v || !lx || !ly || !hx || !hy ? hs__error(ctx, HS_ENOMEM, "out of memory") : HS_OK;
+    for (size_t k = 0; !st && k < n; k++) v[k] = (double)h->count[k];
+    if (!st) st = hs_concentration_compute(v, n, h->total_count, &cc, lx, ly);
+    if (!st) st = hs_concentration_compute(h->harm, n, h->total_count, &ch, hx, hy);
+    hs__afile af;
+    if (!st) st = hs__afile_open(ctx, path, &af);
+    if (!st) {
+        FILE *f = af.f;
+        fprintf(f, "{\n  \"units\": %zu,\n  \"incidents\": %.0f,\n  \"harm\": %.17g,\n", n,
+                h->total_count, h->total_harm);
+        const hs_concentration *c[2] = {&cc, &ch};
+        const double *cy[2] = {ly, hy};
+        const char *name[2] = {"count", "harm"};
+        for (int k = 0; k < 2; k++) {
+            fprintf(f, "  \"%s\": {\"top1_pct_share\": %.4f, \"top5_pct_share\": %.4f, "
+                       "\"top10_pct_share\": %.4f, \"gini\": %.6f, \"gini_generalised\": %.6f,\n"
+                       "    \"curve_share_of_units\": [",
+                    name[k], c[k]->top_share_pct[0], c[k]->top_share_pct[1], c[k]->top_share_pct[2],
+                    c[k]->gini, c[k]->gini_generalised);
+            for (int q = 0; q <= 100; q++) fprintf(f, "%s%.2f", q ? "," : "", q / 100.0);
+            fputs("],\n    \"curve_share_of_total\": [", f);
+            for (int q = 0; q <= 100; q++) {
+                size_t idx = (size_t)llround((double)n * q / 100.0);
+                fprintf(f, "%s%.6f", q ? "," : "", n ? cy[k][idx] : 0.0);
+            }
+            fprintf(f, "]}%s\n", k ? "" : ",");
+        }
+        fputs("}\n", f);
+        st = hs__afile_commit(ctx, &af);
+    }
+    free(v), free(lx), free(ly), free(hx), free(hy);
+    return st;
+}
