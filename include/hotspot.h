@@ -324,6 +324,14 @@ HS_API hs_status hs_grid_cell_ring(const hs_grid *grid, size_t i,
                                    double xy[14], size_t *n);
 
 /**
+ * The cell of each incident, into the caller's array unit_of of
+ * hs_incidents_count entries (HS_NO_UNIT when its cell is not in the grid):
+ * the same index as hs_units_from_grid's units, without any geometry test.
+ */
+HS_API hs_status hs_grid_locate(hs_ctx *ctx, const hs_grid *grid, const hs_incidents *inc,
+                                uint32_t *unit_of);
+
+/**
  * Writes the grid by extension: ".geojson"/".json" (RFC 7946, WGS84 lon/lat,
  * counter-clockwise rings, no "crs" member) or ".csv" (working CRS). Each
  * cell has id,row,col,x_min,y_min,x_max,y_max,count,weight. Written to a
@@ -441,8 +449,9 @@ HS_API hs_status hs_units_neighbours(const hs_units *units, size_t i,
  * The unit of each incident, into the caller's array unit_of of
  * hs_incidents_count(incidents) entries (HS_NO_UNIT: outside every unit).
  * Rule: a point belongs to the first unit (in reading order) whose interior
- * holds it; else to the first whose boundary holds it. Units and incidents
- * must share the working CRS.
+ * holds it; else to the first whose boundary holds it. Units made from a
+ * grid follow the grid's own rule instead (hs_grid_count: half-open cells),
+ * so both locators agree. Units and incidents must share the working CRS.
  */
 HS_API hs_status hs_units_locate(hs_ctx *ctx, const hs_units *units,
                                  const hs_incidents *incidents,

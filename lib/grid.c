@@ -23,6 +23,8 @@ struct hs_grid {
     char *crs;
 };
 
+static bool locate(const hs_grid *g, double x, double y, int64_t *row, int64_t *col);
+
 typedef struct kw {
     uint64_t key;
     double w;
@@ -44,6 +46,16 @@ static void hex_centre(const hs_grid *g, int64_t row, int64_t col, double *cx,
     double s = g->cs / HEX_SQRT3;
     *cx = g->ox + ((double)col + ((row & 1) ? 0.5 : 0.0)) * g->cs;
     *cy = g->oy + (double)row * 1.5 * s;
+}
+
+bool hs__grid_cell_of(int shape, double cs, double ox, double oy, double x, double y, int64_t *row,
+                      int64_t *col) {
+    hs_grid g = {0};
+    g.shape = (hs_grid_shape)shape;
+    g.cs = cs;
+    g.ox = ox;
+    g.oy = oy;
+    return locate(&g, x, y, row, col);
 }
 
 static bool locate(const hs_grid *g, double x, double y, int64_t *row, int64_t *col) {
@@ -306,3 +318,28 @@ hs_status hs_grid_cell_ring(const hs_grid *g, size_t i, double xy[14], size_t *n
 
 
 const char *hs__grid_crs(const hs_grid *g) { return g->crs; }
+
+hs_status hs_grid_locate(hs_ctx *ctx, const hs_grid *g, const hs_incidents *inc, uint32_t *unit_of) {
+    if (!ctx || !g || !inc || (!unit_of && inc->col.n)) return HS_EINVAL;
+    if (g->n >= UINT32_MAX) return hs__error(ctx, HS_ERANGE, "too many cells");
+    for (size_t i = 0; i < inc->col.n; i++) {
+        int64_t r = 0, c = 0;
+        unit_of[i] = HS_NO_UNIT;
+        if (!locate(g, inc->col.x[i], inc->col.y[i], &r, &c)) continue;
+        size_t lo = 0, hi = g->n;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (g->row[mid] < r || (g->row[mid] == r && g->col[mid] < c)) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo < g->n && g->row[lo] == r && g->col[lo] == c) unit_of[i] = (uint32_t)lo;
+    }
+    return HS_OK;
+}
+
+void hs__grid_params(const hs_grid *g, int *shape, double *cs, double *ox, double *oy) {
+    *shape = (int)g->shape;
+    *cs = g->cs;
+    *ox = g->ox;
+    *oy = g->oy;
+}

@@ -298,6 +298,8 @@ struct hs_units {
     double *cx, *cy; /* centroids */
     int64_t *row, *col; /* grid cells */
     bool is_grid;
+    int grid_shape; /* of the grid the cells came from */
+    double grid_cs, grid_ox, grid_oy;
     char **layers;
     size_t nlayers;
     hs_unit_note *notes; /* text owned */
@@ -306,6 +308,10 @@ struct hs_units {
 };
 
 const char *hs__grid_crs(const hs_grid *g);
+void hs__grid_params(const hs_grid *g, int *shape, double *cs, double *ox, double *oy);
+/* The cell (row, col) of a point, by the grid's rule (grid.c). */
+bool hs__grid_cell_of(int shape, double cs, double ox, double oy, double x, double y, int64_t *row,
+                      int64_t *col);
 /* hs_units_locate for bare coordinate arrays. */
 hs_status hs__units_locate_xy(hs_ctx *ctx, const hs_units *u, const double *x, const double *y,
                               size_t n, uint32_t *unit_of);

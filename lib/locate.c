@@ -112,8 +112,31 @@ hs_status hs_units_locate(hs_ctx *ctx, const hs_units *u, const hs_incidents *in
                                hs_incidents_count(inc), unit_of);
 }
 
+/* Grid cells: the grid's own rule (half-open squares, nearest hexagon
+ * centre), by arithmetic and a binary search on the sorted (row, col). */
+static void locate_cells(const hs_units *u, const double *x, const double *y, size_t n,
+                         uint32_t *unit_of) {
+    for (size_t i = 0; i < n; i++) {
+        int64_t r = 0, c = 0;
+        unit_of[i] = HS_NO_UNIT;
+        if (!hs__grid_cell_of(u->grid_shape, u->grid_cs, u->grid_ox, u->grid_oy, x[i], y[i], &r, &c))
+            continue;
+        size_t lo = 0, hi = u->n;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (u->row[mid] < r || (u->row[mid] == r && u->col[mid] < c)) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo < u->n && u->row[lo] == r && u->col[lo] == c) unit_of[i] = (uint32_t)lo;
+    }
+}
+
 hs_status hs__units_locate_xy(hs_ctx *ctx, const hs_units *u, const double *x, const double *y,
                               size_t n, uint32_t *unit_of) {
+    if (u->is_grid) {
+        locate_cells(u, x, y, n, unit_of);
+        return HS_OK;
+    }
     job j;
     memset(&j, 0, sizeof j);
     j.u = u;

@@ -209,6 +209,7 @@ hs_status hs_units_from_grid(hs_ctx *ctx, const hs_grid *grid, hs_units **out) {
     hs_units *u = *out;
     size_t n = hs_grid_cell_count(grid);
     u->is_grid = true;
+    hs__grid_params(grid, &u->grid_shape, &u->grid_cs, &u->grid_ox, &u->grid_oy);
     free(u->crs);
     u->crs = hs__strdup(hs__grid_crs(grid));
     void *geos = hs__ctx_geos(ctx);

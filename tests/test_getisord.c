@@ -1,7 +1,7 @@
 /* test_getisord.c — Getis-Ord Gi and Gi* against R spdep (Columbus, queen
  * and distance band), PySAL esda (its published example), and sfhotspot
  * (Memphis cells, 8 neighbours + self); Benjamini-Hochberg against
- * statsmodels' multipletests(method="fdr_bh") (= R's p.adjust "BH"). */
+ * R's p.adjust(method = "BH") (tests/data/peer/bh_reference.csv). */
 #include "check.h"
 
 #include "hotspot.h"
@@ -138,7 +138,7 @@ static void sfhotspot(void) {
 }
 
 static void fdr_and_bins(void) {
-    /* Reference: tests/data/peer/bh_reference.csv (statsmodels, see README). */
+    /* Reference: tests/data/peer/bh_reference.csv (R p.adjust "BH", see README). */
     FILE *f = fopen(HS_TEST_DATA "/peer/bh_reference.csv", "r");
     char line[256];
     double p[32], q[32], got[32];

@@ -56,8 +56,10 @@ static void ranking(void) {
     CHECK(hs_grid_count(ctx, inc, &go, &g) == HS_OK && hs_grid_cell_count(g) == 4);
     CHECK(hs_units_from_grid(ctx, g, &u) == HS_OK);
     CHECK(hs_units_build_neighbours(ctx, u, 0) == HS_OK);
-    uint32_t of[10];
+    uint32_t of[10], of_grid[10];
     CHECK(hs_units_locate(ctx, u, inc, of) == HS_OK);
+    CHECK(hs_grid_locate(ctx, g, inc, of_grid) == HS_OK);
+    CHECK(memcmp(of, of_grid, sizeof of) == 0); /* GEOS and the grid agree */
     hs_hotspot_options ho;
     hs_hotspot_options_init(&ho);
     ho.all = 1;
@@ -187,6 +189,14 @@ static void distance_band(void) {
     }
     printf("distance band 600 m over %zu cells: %zu links, as brute force\n", n, links);
     CHECK(hs_units_build_neighbours_distance(ctx, u, 0) == HS_EINVAL);
+    /* The grid's own locator and GEOS agree on every real point (none lies
+     * exactly on a cell edge, where their tie rules differ). */
+    size_t ni = hs_incidents_count(inc);
+    uint32_t *a = malloc(ni * sizeof *a), *b = malloc(ni * sizeof *b);
+    CHECK(hs_grid_locate(ctx, g, inc, a) == HS_OK && hs_units_locate(ctx, u, inc, b) == HS_OK);
+    CHECK(memcmp(a, b, ni * sizeof *a) == 0);
+    free(a);
+    free(b);
     hs_units_destroy(u);
     hs_grid_destroy(g);
     hs_incidents_destroy(inc);

@@ -858,7 +858,9 @@ static hs_status run_hotspots(hs_ctx *ctx, args *a, FILE *err) {
     }
     if (!st) {
         unit_of = malloc((hs_incidents_count(inc) + 1) * sizeof *unit_of);
-        st = unit_of ? hs_units_locate(ctx, u, inc, unit_of) : HS_ENOMEM;
+        st = !unit_of ? HS_ENOMEM
+           : grid    ? hs_grid_locate(ctx, grid, inc, unit_of)
+                     : hs_units_locate(ctx, u, inc, unit_of);
     }
     if (!st) st = hs_hotspots_compute(ctx, u, inc, unit_of, wards, &a->ho, &h);
     if (!st) st = hs_hotspots_write(ctx, h, a->output);
