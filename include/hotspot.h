@@ -430,7 +430,7 @@ HS_API hs_status hs_units_note_get(const hs_units *units, size_t i,
 /**
  * Builds queen contiguity: polygons are neighbours when they come within
  * snap_m metres of each other (0: when they share a point); grid cells when
- * they share an edge or a corner (snap_m unused).
+ * they share an edge or a corner (8 squares, 6 hexagons; snap_m unused).
  */
 HS_API hs_status hs_units_build_neighbours(hs_ctx *ctx, hs_units *units,
                                            double snap_m);

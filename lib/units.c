@@ -314,13 +314,18 @@ hs_status hs_units_build_neighbours(hs_ctx *ctx, hs_units *u, double snap_m) {
     size_t np = 0;
     hs_status st;
     if (u->is_grid) {
-        /* Cells are sorted by (row, col): find each cell's 8 surroundings by
-         * binary search. */
+        /* Cells are sorted by (row, col): find each cell's surroundings (8
+         * squares, 6 hexagons) by binary search. */
         size_t cap = 0;
+        bool hex = u->grid_shape == HS_GRID_HEX;
         for (size_t i = 0; i < u->n; i++) {
             for (int dr = 0; dr <= 1; dr++)
                 for (int dc = -1; dc <= 1; dc++) {
                     if (dr == 0 && dc <= 0) continue;
+                    /* Hexagons touch 6: in the next row, the two whose
+                     * centres are half a cell east and west (odd rows are
+                     * shifted east). */
+                    if (hex && dr == 1 && dc == ((u->row[i] & 1) ? -1 : 1)) continue;
                     int64_t r = u->row[i] + dr, c = u->col[i] + dc;
                     size_t lo = 0, hi = u->n;
                     while (lo < hi) {

@@ -290,7 +290,52 @@ static void patrol(void) {
     hs_ctx_destroy(ctx);
 }
 
+/* Hexagonal cells touch 6 neighbours: centres one cell width apart. */
+static void hex_neighbours(void) {
+    hs_ctx *ctx;
+    hs_ctx_create(&ctx);
+    hs_incidents *inc;
+    hs_incidents_create(ctx, &inc);
+    hs_read_options o;
+    hs_read_options_init(&o);
+    o.x_column = "x_bng";
+    o.y_column = "y_bng";
+    CHECK(hs_incidents_read_csv(ctx, HS_SHARED_DATA "/fixtures/gravesham_violence_2024-01_to_04_bng.csv",
+                                &o, inc) == HS_OK);
+    hs_grid_options go;
+    hs_grid_options_init(&go);
+    go.shape = HS_GRID_HEX;
+    go.cell_size_m = 400;
+    go.include_empty = 1;
+    hs_grid *g;
+    hs_units *u;
+    CHECK(hs_grid_count(ctx, inc, &go, &g) == HS_OK && hs_units_from_grid(ctx, g, &u) == HS_OK);
+    CHECK(hs_units_build_neighbours(ctx, u, 0) == HS_OK);
+    size_t n = hs_units_count(u), six = 0;
+    for (size_t i = 0; i < n; i++) {
+        hs_unit a;
+        hs_units_get(u, i, &a);
+        const uint32_t *ids;
+        size_t nn;
+        hs_units_neighbours(u, i, &ids, &nn);
+        size_t want = 0;
+        for (size_t j = 0; j < n; j++) {
+            hs_unit b;
+            hs_units_get(u, j, &b);
+            if (i != j && fabs(hypot(a.cx - b.cx, a.cy - b.cy) - 400) < 1e-6) want++;
+        }
+        CHECK_MSG(nn == want, "hex %zu: %zu neighbours, %zu by distance", i, nn, want);
+        six += nn == 6;
+    }
+    CHECK(six > 0);
+    hs_units_destroy(u);
+    hs_grid_destroy(g);
+    hs_incidents_destroy(inc);
+    hs_ctx_destroy(ctx);
+}
+
 void test_hotspots(void) {
+    hex_neighbours();
     patrol();
     concentration();
     ranking();
