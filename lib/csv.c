@@ -120,23 +120,34 @@ size_t hs__csv_unescape(const hs__field *f, char *buf) {
     return n;
 }
 
-hs_status hs__csv_pairs(hs_ctx *ctx, const char *path, const char *kcol, const char *vcol,
-                        hs__pair_fn fn, void *ud) {
+hs_status hs__slurp(hs_ctx *ctx, const char *path, char **data, size_t *len) {
     FILE *f = fopen(path, "rb");
     if (!f) return hs__error(ctx, HS_EIO, "%s: %s", path, strerror(errno));
     fseek(f, 0, SEEK_END);
     long sz = ftell(f);
     fseek(f, 0, SEEK_SET);
-    char *data = malloc(sz > 0 ? (size_t)sz : 1);
-    size_t len = data && sz > 0 ? fread(data, 1, (size_t)sz, f) : 0;
+    *data = malloc(sz > 0 ? (size_t)sz : 1);
+    *len = *data && sz > 0 ? fread(*data, 1, (size_t)sz, f) : 0;
     fclose(f);
-    if (!data) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    if (!*data) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    /* A UTF-8 byte-order mark is not part of the text. */
+    if (*len >= 3 && memcmp(*data, "\xEF\xBB\xBF", 3) == 0) {
+        memmove(*data, *data + 3, *len - 3);
+        *len -= 3;
+    }
+    return HS_OK;
+}
+
+hs_status hs__csv_pairs(hs_ctx *ctx, const char *path, const char *kcol, const char *vcol,
+                        hs__pair_fn fn, void *ud) {
+    char *data;
+    size_t len;
+    hs_status st = hs__slurp(ctx, path, &data, &len);
+    if (st) return st;
     const char *p = data, *end = data + len;
-    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
     uint64_t line = 1;
     int ck = -1, cv = -1;
     size_t nfields = 0;
-    hs_status st = HS_OK;
     while (p < end && !st) {
         hs__field fl[64];
         size_t nf;

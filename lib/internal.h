@@ -349,6 +349,8 @@ int hs__crs_epsg(hs_ctx *ctx, const char *crs);
 hs__geom *hs__geom_union_pixels(void *geos, const uint8_t *on, size_t width, size_t height,
                                 double x_min, double y_max, double px);
 
+/* csv.c: a whole (small) file, without its UTF-8 BOM; *data malloc'd. */
+hs_status hs__slurp(hs_ctx *ctx, const char *path, char **data, size_t *len);
 /* csv.c: reads a two-column table (header naming kcol and vcol, other
  * columns ignored); calls fn for each row with the key and the number.
  * Messages name the file and line. */

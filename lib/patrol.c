@@ -52,31 +52,18 @@ void hs_patrol_sites_free(hs_patrol_site *sites, size_t n) {
     free(sites);
 }
 
-typedef struct site_reader {
-    hs_ctx *ctx;
-    const char *path;
-    int col[6]; /* rank, id, lon, lat, hours, x? */
-} site_reader;
-
 hs_status hs_patrol_sites_read(hs_ctx *ctx, const char *path, hs_patrol_site **out, size_t *n) {
     if (!ctx || !path || !out || !n) return HS_EINVAL;
     *out = NULL;
     *n = 0;
+    char *data;
     size_t len;
-    FILE *f = fopen(path, "rb");
-    if (!f) return hs__error(ctx, HS_EIO, "%s: %s", path, strerror(errno));
-    fseek(f, 0, SEEK_END);
-    long sz = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *data = malloc(sz > 0 ? (size_t)sz : 1);
-    len = data && sz > 0 ? fread(data, 1, (size_t)sz, f) : 0;
-    fclose(f);
-    if (!data) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    hs_status st = hs__slurp(ctx, path, &data, &len);
+    if (st) return st;
     const char *p = data, *end = data + len;
     int crank = -1, cid = -1, clon = -1, clat = -1, chours = -1;
     size_t nfields = 0, cap = 0;
     uint64_t line = 1;
-    hs_status st = HS_OK;
     hs_patrol_site *s = NULL;
     char buf[1024];
     while (p < end && !st) {

@@ -46,6 +46,10 @@ int test_units_ogr(const char *ogr2ogr);
  * the given category and weight columns (NULL: none). */
 hs_read_options hs_test_xy(const char *category, const char *weight);
 
+/* The shared fixture's 1,428 Gravesham violent incidents, by their BNG
+ * columns (x_bng, y_bng): owned by the caller. */
+hs_incidents *hs_test_fixture_bng(hs_ctx *ctx);
+
 /* Reads a whole file (malloc'd, NUL-terminated) or NULL. */
 char *hs_test_slurp(const char *path, size_t *len);
 

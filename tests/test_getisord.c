@@ -165,14 +165,7 @@ static void fdr_and_bins(void) {
 static void on_units(void) {
     hs_ctx *ctx;
     hs_ctx_create(&ctx);
-    hs_incidents *inc;
-    hs_incidents_create(ctx, &inc);
-    hs_read_options o;
-    hs_read_options_init(&o);
-    o.x_column = "x_bng";
-    o.y_column = "y_bng";
-    CHECK(hs_incidents_read_csv(ctx, HS_SHARED_DATA "/fixtures/gravesham_violence_2024-01_to_04_bng.csv",
-                                &o, inc) == HS_OK);
+    hs_incidents *inc = hs_test_fixture_bng(ctx);
     hs_grid *g;
     hs_units *u;
     CHECK(hs_grid_count(ctx, inc, NULL, &g) == HS_OK);

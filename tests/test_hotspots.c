@@ -155,14 +155,7 @@ static void ranking(void) {
 static void distance_band(void) {
     hs_ctx *ctx;
     hs_ctx_create(&ctx);
-    hs_incidents *inc;
-    hs_incidents_create(ctx, &inc);
-    hs_read_options o;
-    hs_read_options_init(&o);
-    o.x_column = "x_bng";
-    o.y_column = "y_bng";
-    CHECK(hs_incidents_read_csv(ctx, HS_SHARED_DATA "/fixtures/gravesham_violence_2024-01_to_04_bng.csv",
-                                &o, inc) == HS_OK);
+    hs_incidents *inc = hs_test_fixture_bng(ctx);
     hs_grid *g;
     hs_units *u;
     hs_grid_options go;
@@ -294,14 +287,7 @@ static void patrol(void) {
 static void hex_neighbours(void) {
     hs_ctx *ctx;
     hs_ctx_create(&ctx);
-    hs_incidents *inc;
-    hs_incidents_create(ctx, &inc);
-    hs_read_options o;
-    hs_read_options_init(&o);
-    o.x_column = "x_bng";
-    o.y_column = "y_bng";
-    CHECK(hs_incidents_read_csv(ctx, HS_SHARED_DATA "/fixtures/gravesham_violence_2024-01_to_04_bng.csv",
-                                &o, inc) == HS_OK);
+    hs_incidents *inc = hs_test_fixture_bng(ctx);
     hs_grid_options go;
     hs_grid_options_init(&go);
     go.shape = HS_GRID_HEX;

@@ -33,6 +33,21 @@ hs_read_options hs_test_xy(const char *category, const char *weight) {
     return o;
 }
 
+hs_incidents *hs_test_fixture_bng(hs_ctx *ctx) {
+    hs_incidents *inc = NULL;
+    hs_incidents_create(ctx, &inc);
+    hs_read_options o;
+    hs_read_options_init(&o);
+    o.x_column = "x_bng";
+    o.y_column = "y_bng";
+    if (hs_incidents_read_csv(ctx, HS_SHARED_DATA "/fixtures/gravesham_violence_2024-01_to_04_bng.csv",
+                              &o, inc) != HS_OK || hs_incidents_count(inc) != 1428) {
+        fprintf(stderr, "cannot read the BNG fixture: %s\n", hs_ctx_last_error(ctx));
+        hs_test_failures++;
+    }
+    return inc;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "usage: hs_tests parse|csv|reader|grid|units|cli|cs2cs PATH\n");

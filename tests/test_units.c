@@ -18,16 +18,7 @@
 #define DARTFORD HS_SHARED_DATA "/boundaries/dartford-wards-2013/dartford_wards_2013.shp"
 #define FIXTURE HS_SHARED_DATA "/fixtures/gravesham_violence_2024-01_to_04_bng.csv"
 
-static hs_incidents *fixture_points(hs_ctx *ctx) {
-    hs_incidents *inc;
-    hs_incidents_create(ctx, &inc);
-    hs_read_options o;
-    hs_read_options_init(&o);
-    o.x_column = "x_bng";
-    o.y_column = "y_bng";
-    CHECK(hs_incidents_read_csv(ctx, FIXTURE, &o, inc) == HS_OK);
-    return inc;
-}
+static hs_incidents *fixture_points(hs_ctx *ctx) { return hs_test_fixture_bng(ctx); }
 
 /* Counts per unit: ours, the even-odd oracle, and geopandas. */
 static void vs_oracle_and_peer(const char *shp, const char *peer) {

@@ -4,21 +4,11 @@
  * and the whole ranking (locate, Gi*, top 20). Medians of R runs.
  * usage: bench_hotspots POINTS.csv [RUNS] */
 #include "hotspot.h"
+#include "bench_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv) {
     if (argc < 2) return 2;
@@ -45,12 +35,12 @@ int main(int argc, char **argv) {
         go.include_empty = 1;
         hs_grid *g;
         hs_units *u;
-        double t0 = now();
+        double t0 = bench_now();
         hs_grid_count(ctx, inc, &go, &g);
-        double t1 = now();
+        double t1 = bench_now();
         hs_units_from_grid(ctx, g, &u);
         hs_units_build_neighbours(ctx, u, 0);
-        double t2 = now();
+        double t2 = bench_now();
         size_t n = hs_grid_cell_count(g);
         double *v = malloc(n * sizeof *v), *z = malloc(n * sizeof *z), *p = malloc(n * sizeof *p);
         int *bin = malloc(n * sizeof *bin);
@@ -60,12 +50,12 @@ int main(int argc, char **argv) {
             v[i] = (double)c.count;
         }
         hs_units_getis_ord(ctx, u, v, 1, 1, z, p, bin);
-        double t3 = now();
+        double t3 = bench_now();
         uint32_t *of = malloc(hs_incidents_count(inc) * sizeof *of);
         hs_grid_locate(ctx, g, inc, of);
         hs_hotspots *h;
         hs_hotspots_compute(ctx, u, inc, of, NULL, NULL, &h);
-        double t4 = now();
+        double t4 = bench_now();
         tg[r] = t1 - t0, tu[r] = t2 - t1, tz[r] = t3 - t2, tall[r] = (t3 - t0) + (t4 - t3);
         cells = n;
         hot = 0;
@@ -75,10 +65,10 @@ int main(int argc, char **argv) {
         hs_units_destroy(u);
         hs_grid_destroy(g);
     }
-    qsort(tg, (size_t)runs, sizeof *tg, cmp);
-    qsort(tu, (size_t)runs, sizeof *tu, cmp);
-    qsort(tz, (size_t)runs, sizeof *tz, cmp);
-    qsort(tall, (size_t)runs, sizeof *tall, cmp);
+    qsort(tg, (size_t)runs, sizeof *tg, bench_cmp);
+    qsort(tu, (size_t)runs, sizeof *tu, bench_cmp);
+    qsort(tz, (size_t)runs, sizeof *tz, bench_cmp);
+    qsort(tall, (size_t)runs, sizeof *tall, bench_cmp);
     printf("| %zu incidents, %zu cells of 100 m (%zu hot at 99%% after FDR) | median s |\n|---|---|\n",
            hs_incidents_count(inc), cells, hot);
     printf("| grid counts with empty cells | %.3f |\n", tg[runs / 2]);

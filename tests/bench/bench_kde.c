@@ -2,26 +2,11 @@
  * hs_kde_compute (1 and 2 threads), GeoTIFF writing; medians of R runs.
  * usage: bench_kde POINTS.csv XCOL YCOL BANDWIDTH PIXEL XMIN,YMIN,XMAX,YMAX OUT.tif [RUNS] */
 #include "hotspot.h"
+#include "bench_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *t, int n) {
-    qsort(t, (size_t)n, sizeof *t, cmp);
-    return t[n / 2];
-}
 
 int main(int argc, char **argv) {
     if (argc < 8) return 2;
@@ -44,39 +29,39 @@ int main(int argc, char **argv) {
     for (int r = 0; r < runs; r++) {
         hs_incidents_destroy(inc);
         hs_incidents_create(ctx, &inc);
-        double t0 = now();
+        double t0 = bench_now();
         if (hs_incidents_read_csv(ctx, argv[1], &ro, inc)) {
             fprintf(stderr, "%s\n", hs_ctx_last_error(ctx));
             return 1;
         }
-        tr[r] = now() - t0;
+        tr[r] = bench_now() - t0;
     }
     hs_raster *R = NULL;
     for (int th = 1; th <= 2; th++) {
         hs_ctx_set_threads(ctx, th);
         for (int r = 0; r < runs; r++) {
             hs_raster_destroy(R);
-            double t0 = now();
+            double t0 = bench_now();
             if (hs_kde_compute(ctx, inc, &o, &R)) {
                 fprintf(stderr, "%s\n", hs_ctx_last_error(ctx));
                 return 1;
             }
-            tk[th - 1][r] = now() - t0;
+            tk[th - 1][r] = bench_now() - t0;
         }
     }
     for (int r = 0; r < runs; r++) {
-        double t0 = now();
+        double t0 = bench_now();
         hs_raster_write(ctx, R, argv[7]);
-        tw[r] = now() - t0;
+        tw[r] = bench_now() - t0;
     }
     hs_raster_info in;
     hs_raster_info_get(R, &in);
     printf("| %zu incidents, %zu x %zu pixels, quartic h %s m | median s |\n|---|---|\n",
            hs_incidents_count(inc), in.width, in.height, argv[4]);
-    printf("| read CSV | %.3f |\n", median(tr, runs));
-    printf("| hs_kde_compute, 1 thread | %.3f |\n", median(tk[0], runs));
-    printf("| hs_kde_compute, 2 threads | %.3f |\n", median(tk[1], runs));
-    printf("| write GeoTIFF (+ .qml, .json) | %.3f |\n", median(tw, runs));
+    printf("| read CSV | %.3f |\n", bench_median(tr, runs));
+    printf("| hs_kde_compute, 1 thread | %.3f |\n", bench_median(tk[0], runs));
+    printf("| hs_kde_compute, 2 threads | %.3f |\n", bench_median(tk[1], runs));
+    printf("| write GeoTIFF (+ .qml, .json) | %.3f |\n", bench_median(tw, runs));
     hs_raster_destroy(R);
     hs_incidents_destroy(inc);
     hs_ctx_destroy(ctx);

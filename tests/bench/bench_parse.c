@@ -3,22 +3,12 @@
  * PROJ, on 1 and 2 threads; prints the median of R runs in MB/s.
  * usage: bench_parse FILE [RUNS] */
 #include "hotspot.h"
+#include "bench_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static double run(const char *path, int threads, int project, int runs) {
     double t[32];
@@ -34,16 +24,16 @@ static double run(const char *path, int threads, int project, int runs) {
             o.x_column = "Longitude";
             o.y_column = "Latitude";
         }
-        double t0 = now();
+        double t0 = bench_now();
         if (hs_incidents_read_csv(ctx, path, &o, inc) != HS_OK) {
             fprintf(stderr, "%s\n", hs_ctx_last_error(ctx));
             exit(1);
         }
-        t[r] = now() - t0;
+        t[r] = bench_now() - t0;
         hs_incidents_destroy(inc);
         hs_ctx_destroy(ctx);
     }
-    qsort(t, (size_t)runs, sizeof *t, cmp);
+    qsort(t, (size_t)runs, sizeof *t, bench_cmp);
     return t[runs / 2];
 }
 

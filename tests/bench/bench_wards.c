@@ -2,21 +2,11 @@
  * through the public API, on 1 and 2 threads: median of R runs.
  * usage: bench_wards INCIDENTS.csv POLYGONS.shp [RUNS] */
 #include "hotspot.h"
+#include "bench_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv) {
     if (argc < 3) return 2;
@@ -40,11 +30,11 @@ int main(int argc, char **argv) {
         hs_ctx_set_threads(ctx, th);
         double t[32];
         for (int r = 0; r < runs; r++) {
-            double t0 = now();
+            double t0 = bench_now();
             hs_units_locate(ctx, u, inc, of);
-            t[r] = now() - t0;
+            t[r] = bench_now() - t0;
         }
-        qsort(t, (size_t)runs, sizeof *t, cmp);
+        qsort(t, (size_t)runs, sizeof *t, bench_cmp);
         printf("| %zu points, %zu polygons | %d | %.4f | %.0f |\n", n, hs_units_count(u), th,
                t[runs / 2], (double)n / t[runs / 2]);
     }

@@ -14,7 +14,7 @@ cc -O2 -o "$out/gen_policeuk" "$top/tests/bench/gen_policeuk.c" -lm
 
 # bench_prog NAME: builds tests/bench/NAME.c against the library.
 bench_prog() {
-  cc -O2 -I"$top/include" -o "$out/$1" "$top/tests/bench/$1.c" \
+  cc -O2 -I"$top/include" -I"$top/tests/bench" -o "$out/$1" "$top/tests/bench/$1.c" \
     -L"$top/build-bench" -lhotspot -Wl,-rpath,"$top/build-bench"
 }
 # policeuk N: path of N generated rows (seed 1), made once.

@@ -5,7 +5,6 @@
  *   fuzz_csv DIR...: replay */
 #include "hotspot.h"
 
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,33 +51,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 }
 
 #ifndef HS_LIBFUZZER
-int main(int argc, char **argv) {
-    int files = 0;
-    for (int i = 1; i < argc; i++) {
-        DIR *d = opendir(argv[i]);
-        if (!d) {
-            fprintf(stderr, "fuzz_csv: %s: cannot open folder\n", argv[i]);
-            return 2;
-        }
-        for (struct dirent *e; (e = readdir(d));) {
-            if (e->d_name[0] == '.') continue;
-            char path[4096];
-            snprintf(path, sizeof path, "%s/%s", argv[i], e->d_name);
-            FILE *f = fopen(path, "rb");
-            if (!f) continue;
-            fseek(f, 0, SEEK_END);
-            long n = ftell(f);
-            fseek(f, 0, SEEK_SET);
-            uint8_t *buf = malloc(n > 0 ? (size_t)n : 1);
-            if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n)
-                LLVMFuzzerTestOneInput(buf, (size_t)n);
-            free(buf);
-            fclose(f);
-            files++;
-        }
-        closedir(d);
-    }
-    printf("fuzz_csv: replayed %d inputs, %d passed, 0 failed\n", files, files);
-    return 0;
-}
+#include "replay.h"
+int main(int argc, char **argv) { return replay_main("fuzz_csv", argc, argv); }
 #endif
