@@ -840,6 +840,85 @@ HS_API hs_status hs_incidents_apply_harm(hs_ctx *ctx, hs_incidents *inc, const c
                                          uint64_t *unmatched);
 
 /* ------------------------------------------------------------------------ */
+/* Change, trends and evaluation (pure functions)                           */
+/* ------------------------------------------------------------------------ */
+
+/** Mann-Kendall trend test of a series in time order. */
+typedef struct hs_mann_kendall {
+    double s;     /**< sum over i < j of sign(x_j - x_i) */
+    double var_s; /**< with the tie correction */
+    double tau;   /**< Kendall's tau-b against time */
+    double z;     /**< with continuity correction: (S -/+ 1) / sqrt(var) */
+    double p;     /**< two-sided, normal */
+} hs_mann_kendall;
+
+HS_API hs_status hs_mann_kendall_compute(const double *x, size_t n, hs_mann_kendall *out);
+
+/**
+ * Is the change from before to after more than chance? Under equal rates,
+ * after | before + after ~ Binomial(before + after, share), share = the
+ * after period's share of the time (0.5 for equal periods). Returns the
+ * exact two-sided p-value as R's binom.test (NAN when both are 0).
+ */
+HS_API double hs_change_p(uint64_t before, uint64_t after, double share);
+
+typedef enum hs_emerging {
+    HS_EMERGING_NONE = 0,
+    HS_EMERGING_NEW_HOT, HS_EMERGING_CONSECUTIVE_HOT, HS_EMERGING_INTENSIFYING_HOT,
+    HS_EMERGING_PERSISTENT_HOT, HS_EMERGING_DIMINISHING_HOT, HS_EMERGING_SPORADIC_HOT,
+    HS_EMERGING_OSCILLATING_HOT, HS_EMERGING_HISTORICAL_HOT,
+    HS_EMERGING_NEW_COLD, HS_EMERGING_CONSECUTIVE_COLD, HS_EMERGING_INTENSIFYING_COLD,
+    HS_EMERGING_PERSISTENT_COLD, HS_EMERGING_DIMINISHING_COLD, HS_EMERGING_SPORADIC_COLD,
+    HS_EMERGING_OSCILLATING_COLD, HS_EMERGING_HISTORICAL_COLD,
+    HS_EMERGING_COUNT_
+} hs_emerging;
+
+/** "new hot spot", ..., "no pattern". */
+HS_API const char *hs_emerging_name(hs_emerging e);
+
+/**
+ * ArcGIS Emerging Hot Spot Analysis categories for one unit from its Gi*
+ * z-scores and p-values over t periods (oldest first): a period is hot
+ * (cold) when p < alpha and z > 0 (< 0); trends are Mann-Kendall on z at
+ * 0.05. Rules in docs/methods.md.
+ */
+HS_API hs_emerging hs_emerging_classify(const double *z, const double *p, size_t t, double alpha);
+
+/** How well places chosen on one period capture another's incidents. */
+typedef struct hs_capture {
+    double hit_rate_pct; /**< 100 n / N */
+    double pai;          /**< (n / N) / (a / A) (Chainey et al. 2008) */
+    double pei;          /**< n / n*: n* the most incidents any choice of the
+                              same number of units captures (Hunt 2016) */
+    double rri;          /**< (n_after / n_before) / (N_after / N_before)
+                              (Levine 2008); NAN without a before period */
+} hs_capture;
+
+/**
+ * Units' incidents in the evaluation period (after[i]), optionally in the
+ * period they were chosen on (before[i], may be NULL), their areas, and
+ * which were chosen (chosen[i] != 0). Equal-sized units are assumed for
+ * PEI's best set (the units with the most incidents, as many as chosen).
+ */
+HS_API hs_status hs_capture_compute(const double *after, const double *before,
+                                    const double *area, const int *chosen, size_t n,
+                                    hs_capture *out);
+
+/** Weighted displacement quotient (Bowers & Johnson 2003). */
+typedef struct hs_wdq {
+    double success;      /**< A1/C1 - A0/C0: negative = crime fell in A */
+    double buffer;       /**< B1/C1 - B0/C0 (buffer displacement measure) */
+    double wdq;          /**< buffer / success */
+    double net_effect;   /**< total net effect in incidents:
+                              (A0 C1/C0 - A1) + (B0 C1/C0 - B1) */
+} hs_wdq;
+
+/** Counts of the treated area (a), buffer (b) and control (c), before (0)
+ *  and after (1). */
+HS_API hs_status hs_wdq_compute(double a0, double a1, double b0, double b1, double c0,
+                                double c1, hs_wdq *out);
+
+/* ------------------------------------------------------------------------ */
 /* Patrol plans                                                             */
 /* ------------------------------------------------------------------------ */
 

@@ -38,6 +38,7 @@ void test_units(void);
 void test_kde(void);
 void test_getisord(void);
 void test_hotspots(void);
+void test_evaluate(void);
 int test_cs2cs(const char *cs2cs);
 int test_units_ogr(const char *ogr2ogr);
 

@@ -63,6 +63,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(s, "kde")) test_kde();
     else if (!strcmp(s, "getisord")) test_getisord();
     else if (!strcmp(s, "hotspots")) test_hotspots();
+    else if (!strcmp(s, "evaluate")) test_evaluate();
     else if (!strcmp(s, "cs2cs") && argc > 2) return test_cs2cs(argv[2]);
     else if (!strcmp(s, "units_ogr") && argc > 2) return test_units_ogr(argv[2]);
     else {

@@ -1,0 +1,125 @@
+/* test_evaluate.c — Mann-Kendall and the change test against R 4.2
+ * (cor.test kendall with continuity, binom.test; tests/data/peer), one
+ * constructed series per emerging hot spot category, and capture measures
+ * and the weighted displacement quotient worked by hand. */
+#include "check.h"
+
+#include "hotspot.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void mann_kendall(void) {
+    FILE *f = fopen(HS_TEST_DATA "/peer/mann_kendall_reference.csv", "r");
+    char line[512];
+    int rows = 0;
+    CHECK(f && fgets(line, sizeof line, f));
+    while (f && fgets(line, sizeof line, f)) {
+        char name[32], vals[256];
+        double tau, z, p;
+        if (sscanf(line, "%31[^,],%255[^,],%lf,%lf,%lf", name, vals, &tau, &z, &p) != 5) continue;
+        double x[64];
+        size_t n = 0;
+        for (char *q = vals; *q && n < 64;) {
+            char *e;
+            x[n++] = strtod(q, &e);
+            q = *e == ';' ? e + 1 : e;
+        }
+        hs_mann_kendall mk;
+        CHECK(hs_mann_kendall_compute(x, n, &mk) == HS_OK);
+        CHECK_MSG(fabs(mk.z - z) < 1e-12 && fabs(mk.p - p) < 1e-12 * fmax(1, p) + 1e-15 &&
+                      fabs(mk.tau - tau) < 1e-12,
+                  "%s: z %.15g/%.15g p %.15g/%.15g tau %.15g/%.15g", name, mk.z, z, mk.p, p, mk.tau, tau);
+        rows++;
+    }
+    if (f) fclose(f);
+    CHECK(rows == 4);
+    /* S and its variance by hand for 1, 2, 2, 3: S = 5, ties {2,2}:
+     * var = (4*3*13 - 2*1*9) / 18 = 138/18. */
+    const double t[4] = {1, 2, 2, 3};
+    hs_mann_kendall mk;
+    hs_mann_kendall_compute(t, 4, &mk);
+    CHECK(mk.s == 5);
+    CHECK_NEAR(mk.var_s, 138.0 / 18, 1e-12);
+}
+
+static void change_test(void) {
+    FILE *f = fopen(HS_TEST_DATA "/peer/binom_reference.csv", "r");
+    char line[256];
+    int rows = 0;
+    CHECK(f && fgets(line, sizeof line, f));
+    double b, a, s, p;
+    while (f && fscanf(f, "%lf,%lf,%lf,%lf", &b, &a, &s, &p) == 4) {
+        double got = hs_change_p((uint64_t)b, (uint64_t)a, s);
+        CHECK_MSG(fabs(got - p) < 1e-12 * fmax(p, 1e-300) + 1e-14, "%g %g %g: %.15g vs R %.15g", b, a,
+                  s, got, p);
+        rows++;
+    }
+    if (f) fclose(f);
+    CHECK(rows == 6);
+    CHECK(isnan(hs_change_p(0, 0, 0.5)));
+}
+
+/* Ten periods; S = significant (p 0.01), N = not (p 0.5). */
+static hs_emerging classify(const char *pattern, const double *zs) {
+    double z[16], p[16];
+    size_t t = strlen(pattern);
+    for (size_t i = 0; i < t; i++) {
+        char c = pattern[i];
+        z[i] = zs ? zs[i] : c == 'H' ? 3 : c == 'C' ? -3 : 0.5;
+        p[i] = c == 'H' || c == 'C' ? 0.01 : 0.5;
+    }
+    return hs_emerging_classify(z, p, t, 0.10);
+}
+
+static void emerging(void) {
+    const double up[10] = {2, 2.2, 2.5, 2.9, 3.3, 3.8, 4.2, 4.9, 5.3, 6};
+    const double down[10] = {6, 5.3, 4.9, 4.2, 3.8, 3.3, 2.9, 2.5, 2.2, 2};
+    const double flat[10] = {3, 4, 3, 4, 3, 4, 3, 4, 3, 4};
+    const double cold_up[10] = {-2, -2.2, -2.5, -2.9, -3.3, -3.8, -4.2, -4.9, -5.3, -6};
+    CHECK(classify("NNNNNNNNNH", NULL) == HS_EMERGING_NEW_HOT);
+    CHECK(classify("NNNNNNNHHH", NULL) == HS_EMERGING_CONSECUTIVE_HOT);
+    CHECK(classify("HHHHHHHHHH", up) == HS_EMERGING_INTENSIFYING_HOT);
+    CHECK(classify("HHHHHHHHHH", flat) == HS_EMERGING_PERSISTENT_HOT);
+    CHECK(classify("HHHHHHHHHH", down) == HS_EMERGING_DIMINISHING_HOT);
+    CHECK(classify("NHNNHNNNNH", NULL) == HS_EMERGING_SPORADIC_HOT);
+    CHECK(classify("NNHNNCNNNH", NULL) == HS_EMERGING_OSCILLATING_HOT);
+    CHECK(classify("HHHHHHHHHN", NULL) == HS_EMERGING_HISTORICAL_HOT);
+    CHECK(classify("NNNNNNNNNC", NULL) == HS_EMERGING_NEW_COLD);
+    CHECK(classify("NNNNNNNCCC", NULL) == HS_EMERGING_CONSECUTIVE_COLD);
+    CHECK(classify("CCCCCCCCCC", cold_up) == HS_EMERGING_INTENSIFYING_COLD);
+    CHECK(classify("NCNNCNNNNC", NULL) == HS_EMERGING_SPORADIC_COLD);
+    CHECK(classify("NNNNNNNNNN", NULL) == HS_EMERGING_NONE);
+    CHECK(classify("NNHNNNNNNN", NULL) == HS_EMERGING_NONE);
+    CHECK(!strcmp(hs_emerging_name(HS_EMERGING_OSCILLATING_HOT), "oscillating hot spot"));
+}
+
+static void capture_and_wdq(void) {
+    /* Five equal units; units 0 and 2 chosen. After: 10 5 3 2 0 (N = 20);
+     * before: 8 6 1 1 4 (N0 = 20). n = 13 of 20 on 2/5 of the area. */
+    const double after[5] = {10, 5, 3, 2, 0}, before[5] = {8, 6, 1, 1, 4}, area[5] = {1, 1, 1, 1, 1};
+    const int chosen[5] = {1, 0, 1, 0, 0};
+    hs_capture c;
+    CHECK(hs_capture_compute(after, before, area, chosen, 5, &c) == HS_OK);
+    CHECK_NEAR(c.hit_rate_pct, 65, 1e-12);
+    CHECK_NEAR(c.pai, 0.65 / 0.4, 1e-12);
+    CHECK_NEAR(c.pei, 13.0 / 15, 1e-12); /* the best 2 units hold 15 */
+    CHECK_NEAR(c.rri, (13.0 / 9) / (20.0 / 20), 1e-12);
+    /* Treated 100 -> 60, buffer 50 -> 45, control 1000 -> 1000. */
+    hs_wdq w;
+    CHECK(hs_wdq_compute(100, 60, 50, 45, 1000, 1000, &w) == HS_OK);
+    CHECK_NEAR(w.success, -0.04, 1e-15);
+    CHECK_NEAR(w.buffer, -0.005, 1e-15);
+    CHECK_NEAR(w.wdq, 0.125, 1e-12); /* > 0: diffusion of benefits */
+    CHECK_NEAR(w.net_effect, 45, 1e-12);
+    /* Displacement: the buffer rose. */
+    CHECK(hs_wdq_compute(100, 60, 50, 70, 1000, 1000, &w) == HS_OK && w.wdq < 0);
+    CHECK(hs_wdq_compute(1, 1, 1, 1, 0, 5, &w) == HS_EINVAL);
+}
+
+void test_evaluate(void) {
+    mann_kendall();
+    change_test();
+    emerging();
+    capture_and_wdq();
+}
