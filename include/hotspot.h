@@ -488,6 +488,9 @@ typedef struct hs_tally_row {
     uint64_t count_compare;
     int64_t change; /**< count - count_compare */
     double change_pct;
+    /** Exact two-sided binomial p of the change (hs_change_p, the period's
+     *  share of the two periods' days); NAN without both periods bounded. */
+    double change_p;
 } hs_tally_row;
 
 typedef struct hs_tally_summary {

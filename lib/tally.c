@@ -25,6 +25,7 @@ struct hs_tally {
     double *weight, *pop;
     uint32_t *rank;
     bool compare, by_type, has_pop;
+    double share; /* the period's share of both periods' time; NAN unknown */
     hs_tally_summary sum;
 };
 
@@ -92,6 +93,9 @@ hs_status hs_tally_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents *i
     t->inc = inc;
     t->n = u->n;
     t->compare = cmp.any;
+    t->share = main.from && main.to && cmp.from && cmp.to
+                   ? (double)(main.b - main.a) / (double)((main.b - main.a) + (cmp.b - cmp.a))
+                   : NAN;
     t->by_type = opts->by_type != 0;
     t->ncat = inc->cats.count;
     size_t n1 = t->n ? t->n : 1;
@@ -162,6 +166,7 @@ hs_status hs_tally_row_get(const hs_tally *t, size_t i, hs_tally_row *r) {
     r->count_compare = t->compare ? t->ccount[i] : 0;
     r->change = t->compare ? (int64_t)t->count[i] - (int64_t)t->ccount[i] : 0;
     r->change_pct = t->compare && t->ccount[i] ? 100.0 * (double)r->change / (double)t->ccount[i] : NAN;
+    r->change_p = t->compare && !isnan(t->share) ? hs_change_p(t->ccount[i], t->count[i], t->share) : NAN;
     return HS_OK;
 }
 
@@ -283,6 +288,7 @@ static size_t columns(const hs_tally *t, col *c) {
         c[n++] = (col){"count_compare", "count_cmp", 'I', 0};
         c[n++] = (col){"change", "change", 'I', 0};
         c[n++] = (col){"change_pct", "change_pct", 'R', 1};
+        if (!isnan(t->share)) c[n++] = (col){"change_p", "change_p", 'R', 6};
     }
     return n;
 }
@@ -300,6 +306,7 @@ static bool value(const hs_tally *t, const hs_tally_row *r, const col *c, char *
     else if (!strcmp(c->name, "rate_per_1000")) v = r->rate_per_1000;
     else if (!strcmp(c->name, "count_compare")) v = (double)r->count_compare;
     else if (!strcmp(c->name, "change")) v = (double)r->change;
+    else if (!strcmp(c->name, "change_p")) v = r->change_p;
     else v = r->change_pct;
     (void)t;
     if (isnan(v)) {

@@ -186,6 +186,19 @@ void test_cli(void) {
     CHECK(run("patrol", k1, "-o", plan, NULL) == HS_EXIT_DATA && strstr(errbuf, "not a hotspots CSV"));
     CHECK(run("patrol", hc, "-o", plan, "--window", "20-4", NULL) == HS_EXIT_USAGE);
     unlink(hc), unlink(plan), unlink(geo);
+    /* change: two periods of the January file are one month each way. */
+    char cg[600];
+    snprintf(cg, sizeof cg, "%s/chg.csv", dir);
+    CHECK(run("change", k1, "--before", "2023-12..2023-12", "--after", "2024-01..2024-01", "-o", cg,
+              NULL) == HS_EXIT_OK);
+    CHECK_MSG(strstr(errbuf, "14330 incidents after, 0 before"), "%s", errbuf);
+    size_t cl;
+    char *ct = hs_test_slurp(cg, &cl);
+    CHECK(ct && strstr(ct, ",count_compare,change,change_pct,change_p\n"));
+    free(ct);
+    unlink(cg);
+    CHECK(run("change", k1, "--after", "2024-01..2024-01", "-o", cg, NULL) == HS_EXIT_USAGE &&
+          strstr(errbuf, "change needs --before"));
     CHECK(run("hotspots", k1, "-o", hj, "--fdr", "maybe", NULL) == HS_EXIT_USAGE &&
           strstr(errbuf, "--fdr must be on or off"));
     CHECK(run("hotspots", k1, "-o", hj, "--top", "0", NULL) == HS_EXIT_USAGE);

@@ -502,9 +502,17 @@ static void tally_closed_form(void) {
     size_t len;
     char *txt = hs_test_slurp(tpath("out.csv"), &len);
     CHECK(txt && strstr(txt, "code,name,count,weight,share_pct,rank,area_km2,per_km2,population,"
-                             "rate_per_1000,count_compare,change,change_pct,X,Y\n"));
-    CHECK(txt && strstr(txt, "A,Aye,5,8.0,62.50,1,0.0100,500.00,1000.0,5.00,1,4,400.0,2,3\n"));
-    CHECK(txt && strstr(txt, "C,Sea,2,2.0,25.00,2,0.0140,142.86,,,0,2,,2,0\n"));
+                             "rate_per_1000,count_compare,change,change_pct,change_p,X,Y\n"));
+    /* 2024 has 366 days, 2023 365: A went from 1 to 5. */
+    double share = 366.0 / 731, pa = hs_change_p(1, 5, share), pc = hs_change_p(0, 2, share);
+    hs_tally_row ra;
+    hs_tally_row_get(t, 0, &ra);
+    CHECK_NEAR(ra.change_p, pa, 0);
+    char want_a[128], want_c[128];
+    snprintf(want_a, sizeof want_a, "A,Aye,5,8.0,62.50,1,0.0100,500.00,1000.0,5.00,1,4,400.0,%.6f,2,3\n", pa);
+    snprintf(want_c, sizeof want_c, "C,Sea,2,2.0,25.00,2,0.0140,142.86,,,0,2,,%.6f,2,0\n", pc);
+    CHECK_MSG(txt && strstr(txt, want_a), "%s", want_a);
+    CHECK_MSG(txt && strstr(txt, want_c), "%s", want_c);
     free(txt);
     CHECK(hs_tally_write(ctx, t, tpath("out.kml")) == HS_EFORMAT);
     /* GeoJSON, RFC 7946: exterior counter-clockwise, hole clockwise. */

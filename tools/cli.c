@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-enum cmd { C_GRID = 1, C_WARDS = 2, C_KDE = 4, C_HOT = 8, C_PATROL = 16, C_ALL = 15 };
+enum cmd { C_GRID = 1, C_WARDS = 2, C_KDE = 4, C_HOT = 8, C_PATROL = 16, C_CHANGE = 32, C_ALL = 47 };
 
 enum opt_id {
     O_HELP = 1, O_OUTPUT, O_CELL, O_SHAPE, O_ORIGIN, O_CRS, O_XCOL, O_YCOL, O_INCRS,
@@ -20,7 +20,7 @@ enum opt_id {
     O_BW, O_BWRULE, O_BWADJ, O_PIXEL, O_UNITS, O_GRIDMODE, O_EXTENT, O_MASK, O_EDGE, O_VERSUS,
     O_CMPOP, O_CONTOURS, O_CONTOUT, O_GCUT, O_BINNED, O_UNITS_SHP, O_HARM, O_TOP, O_SIGNIF,
     O_MINSEP, O_NOSELF, O_FDR, O_ALL, O_SNAP, O_NBDIST, O_SUMMARY, O_DAYS, O_VISITS, O_MINUTES,
-    O_HALF, O_SEED, O_START, O_WINDOW, O_GEOFENCES
+    O_HALF, O_SEED, O_START, O_WINDOW, O_GEOFENCES, O_BEFORE, O_AFTER
 };
 
 typedef struct opt_def {
@@ -38,9 +38,9 @@ static const opt_def opts[] = {
     {"wards", 0, "FILE.shp", O_WARDS, C_WARDS,
      "polygon layer (wards, LSOAs); repeat for more layers (default: the built-in Gravesham "
      "wards 2013)"},
-    {"code-field", 0, "NAME", O_CODEF, C_WARDS | C_HOT,
+    {"code-field", 0, "NAME", O_CODEF, C_WARDS | C_HOT | C_CHANGE,
      "DBF field of the codes (default: WDyyCD, LSOAyyCD, ...)"},
-    {"name-field", 0, "NAME", O_NAMEF, C_WARDS | C_HOT,
+    {"name-field", 0, "NAME", O_NAMEF, C_WARDS | C_HOT | C_CHANGE,
      "DBF field of the names (default: WDyyNM, LSOAyyNM, ...)"},
     {"population", 0, "FILE", O_POP, C_WARDS, "CSV code,population: adds rate_per_1000"},
     {"compare", 0, "FROM..TO", O_COMPARE, C_WARDS,
@@ -92,9 +92,9 @@ static const opt_def opts[] = {
     {"summary", 0, "FILE.json", O_SUMMARY, C_HOT,
      "concentration: top 1/5/10% shares, Gini, generalised Gini, curve"},
     {"wards", 0, "FILE.shp", O_WARDS, C_HOT, "name the ward of each hotspot"},
-    {"cell-size", 0, "M", O_CELL, C_GRID | C_HOT,
+    {"cell-size", 0, "M", O_CELL, C_GRID | C_HOT | C_CHANGE,
      "cell size in metres (default 150; hex: width across flats)"},
-    {"shape", 0, "square|hex", O_SHAPE, C_GRID | C_HOT, "cell shape (default square)"},
+    {"shape", 0, "square|hex", O_SHAPE, C_GRID | C_HOT | C_CHANGE, "cell shape (default square)"},
     {"origin", 0, "X,Y", O_ORIGIN, C_GRID,
      "grid origin in the working CRS (default 0,0: edges at multiples of the cell size)"},
     {"crs", 0, "CRS", O_CRS, C_ALL | C_PATROL, "working CRS, projected in metres (default EPSG:27700)"},
@@ -113,6 +113,10 @@ static const opt_def opts[] = {
      "write every rejected row (file,line,reason,record)"},
     {"threads", 0, "N", O_THREADS, C_ALL, "worker threads (default: all cores)"},
     {"output", 'o', "FILE", O_OUTPUT, C_PATROL, "the schedule, CSV"},
+    {"output", 'o', "FILE", O_OUTPUT, C_CHANGE, "per unit: .geojson, .csv or .shp"},
+    {"before", 0, "FROM..TO", O_BEFORE, C_CHANGE, "the earlier period (e.g. 2024-01..2024-02)"},
+    {"after", 0, "FROM..TO", O_AFTER, C_CHANGE, "the later period (e.g. 2024-03..2024-04)"},
+    {"units", 0, "FILE.shp", O_UNITS_SHP, C_CHANGE, "polygons (e.g. LSOAs) instead of grid cells"},
     {"days", 0, "D", O_DAYS, C_PATROL, "days in the plan (default 28)"},
     {"visits", 0, "V", O_VISITS, C_PATROL, "visits a day to each patrolled hotspot (default 2)"},
     {"minutes", 0, "M", O_MINUTES, C_PATROL, "minutes a visit (default 15, the Koper curve)"},
@@ -171,6 +175,7 @@ static void usage_main(FILE *f) {
             "  kde      kernel density surface (GeoTIFF styled for QGIS), outlines, comparisons\n"
             "  hotspots rank places by harm with Getis-Ord Gi*: the top N for patrols\n"
             "  patrol   a randomised, reproducible patrol plan for those hotspots\n"
+            "  change   per place: before, after, difference and an exact test of it\n"
             "\n"
             "'hotspot COMMAND --help' lists a command's options.\n"
             "exit codes: 0 success, 1 bad data or files, 2 bad command line, 3 out of memory\n");
@@ -184,6 +189,10 @@ static void usage_cmd(FILE *f, int cmd) {
         fprintf(f, "usage: hotspot hotspots [options] INPUT... -o OUT\n\n"
                    "Ranks equal-sized places (grid cells, or polygons) by harm or count, with "
                    "Getis-Ord Gi*,\nfor hotspot patrols.\n\n");
+    else if (cmd == C_CHANGE)
+        fprintf(f, "usage: hotspot change [options] INPUT... --before FROM..TO --after FROM..TO -o OUT\n\n"
+                   "Counts per grid cell or polygon in two periods, their difference and an exact "
+                   "test of it.\n\n");
     else if (cmd == C_PATROL)
         fprintf(f, "usage: hotspot patrol [options] HOTSPOTS.csv -o PLAN.csv\n\n"
                    "A reproducible randomised patrol schedule for the hotspots of 'hotspot "
@@ -259,7 +268,8 @@ static char *keep(args *a, const char *s) {
 /* Applies one option; returns an exit code (0 = fine). */
 static int apply(args *a, const opt_def *o, char *val, FILE *err) {
     double d;
-    if ((o->id == O_TYPE || o->id == O_COMPARE || o->id == O_CONTOURS) && !(val = keep(a, val)))
+    if ((o->id == O_TYPE || o->id == O_COMPARE || o->id == O_CONTOURS || o->id == O_BEFORE ||
+         o->id == O_AFTER) && !(val = keep(a, val)))
         return HS_EXIT_NOMEM;
     switch (o->id) {
     case O_HELP: a->help = true; break;
@@ -287,14 +297,21 @@ static int apply(args *a, const opt_def *o, char *val, FILE *err) {
     case O_TYPE:
         if (!split_list(val, &a->types, &a->ntypes)) return HS_EXIT_NOMEM;
         break;
-    case O_COMPARE: {
+    case O_COMPARE:
+    case O_BEFORE:
+    case O_AFTER: {
         char *dots = strstr(val, "..");
         if (!dots || dots == val || !dots[2])
-            return usage_error(err, "--compare must be FROM..TO (e.g. 2023-01..2023-04), not '%s'%s",
-                               val, "");
+            return usage_error(err, "--%s must be FROM..TO (e.g. 2023-01..2023-04), not '%s'",
+                               o->name, val);
         *dots = 0;
-        a->ro.compare_from = a->to.compare_from = val;
-        a->ro.compare_to = a->to.compare_to = dots + 2;
+        if (o->id == O_AFTER) {
+            a->ro.from = a->to.from = val;
+            a->ro.to = a->to.to = dots + 2;
+        } else {
+            a->ro.compare_from = a->to.compare_from = val;
+            a->ro.compare_to = a->to.compare_to = dots + 2;
+        }
         break;
     }
     case O_KERNEL: {
@@ -482,7 +499,8 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
     hs_patrol_options_init(&a->po);
     a->snap = 1;
     const char *cmdname = a->cmd == C_GRID ? "grid" : a->cmd == C_KDE ? "kde"
-                        : a->cmd == C_HOT ? "hotspots" : a->cmd == C_PATROL ? "patrol" : "wards";
+                        : a->cmd == C_HOT ? "hotspots" : a->cmd == C_PATROL ? "patrol"
+                        : a->cmd == C_CHANGE ? "change" : "wards";
     a->inputs = calloc((size_t)argc + 1, sizeof *a->inputs);
     if (!a->inputs) return HS_EXIT_NOMEM;
     bool only_inputs = false;
@@ -542,6 +560,10 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
                 : a->cmd == C_KDE                   ? ".tif or .asc"
                 : a->cmd == C_PATROL                ? ".csv"
                                                     : ".geojson, .csv or .shp");
+        return HS_EXIT_USAGE;
+    }
+    if (a->cmd == C_CHANGE && (!a->to.from || !a->to.compare_from)) {
+        fprintf(err, "%s: change needs --before FROM..TO and --after FROM..TO\n", prog);
         return HS_EXIT_USAGE;
     }
     if (a->cmd == C_PATROL && a->ninputs != 1) {
@@ -893,6 +915,53 @@ static hs_status run_hotspots(hs_ctx *ctx, args *a, FILE *err) {
     return st;
 }
 
+static hs_status run_change(hs_ctx *ctx, args *a, FILE *err) {
+    hs_incidents *inc = NULL;
+    hs_units *u = NULL;
+    hs_grid *grid = NULL;
+    hs_tally *t = NULL;
+    uint32_t *unit_of = NULL;
+    hs_status st = read_inputs(ctx, a, &inc, err);
+    if (!st && a->units_shp) {
+        st = hs_units_create(ctx, &u);
+        if (!st) st = hs_units_read_shapefile(ctx, a->units_shp, &a->lo, u);
+        if (!st && !a->quiet) print_notes(err, u);
+    } else if (!st) {
+        st = hs_grid_count(ctx, inc, &a->go, &grid); /* cells with incidents in either period */
+        if (!st) st = hs_units_from_grid(ctx, grid, &u);
+    }
+    if (!st) {
+        unit_of = malloc((hs_incidents_count(inc) + 1) * sizeof *unit_of);
+        st = !unit_of ? HS_ENOMEM
+           : grid    ? hs_grid_locate(ctx, grid, inc, unit_of)
+                     : hs_units_locate(ctx, u, inc, unit_of);
+    }
+    if (!st) st = hs_tally_compute(ctx, u, inc, unit_of, &a->to, &t);
+    if (!st) st = hs_tally_write(ctx, t, a->output);
+    if (!st && a->rejects) st = hs_incidents_write_rejects(ctx, inc, unit_of, a->rejects);
+    if (!st && !a->quiet) {
+        hs_tally_summary s;
+        hs_tally_summary_get(t, &s);
+        size_t up = 0, down = 0;
+        for (size_t i = 0; i < hs_units_count(u); i++) {
+            hs_tally_row r;
+            hs_tally_row_get(t, i, &r);
+            if (r.change_p < 0.05 && r.change > 0) up++;
+            if (r.change_p < 0.05 && r.change < 0) down++;
+        }
+        fprintf(err, "%s: %zu units: %" PRIu64 " incidents after, %" PRIu64 " before; %zu rose and "
+                     "%zu fell significantly (p < 0.05, exact binomial test)\n",
+                prog, hs_units_count(u), s.in_units, s.in_compare, up, down);
+        fprintf(err, "%s: wrote %s\n", prog, a->output);
+    }
+    hs_tally_destroy(t);
+    free(unit_of);
+    hs_units_destroy(u);
+    hs_grid_destroy(grid);
+    hs_incidents_destroy(inc);
+    return st;
+}
+
 static hs_status run_patrol(hs_ctx *ctx, args *a, FILE *err) {
     hs_patrol_site *sites = NULL;
     size_t n = 0;
@@ -940,6 +1009,7 @@ static int run(int cmd, int argc, char **argv, FILE *out, FILE *err) {
            : cmd == C_KDE  ? run_kde(ctx, &a, err)
            : cmd == C_HOT  ? run_hotspots(ctx, &a, err)
            : cmd == C_PATROL ? run_patrol(ctx, &a, err)
+           : cmd == C_CHANGE ? run_change(ctx, &a, err)
                            : run_wards(ctx, &a, err);
     if (st) {
         const char *m = hs_ctx_last_error(ctx);
@@ -977,6 +1047,7 @@ int hs_cli_run(int argc, char **argv, FILE *out, FILE *err) {
     if (strcmp(cmd, "kde") == 0) return run(C_KDE, argc - 2, argv + 2, out, err);
     if (strcmp(cmd, "hotspots") == 0) return run(C_HOT, argc - 2, argv + 2, out, err);
     if (strcmp(cmd, "patrol") == 0) return run(C_PATROL, argc - 2, argv + 2, out, err);
+    if (strcmp(cmd, "change") == 0) return run(C_CHANGE, argc - 2, argv + 2, out, err);
     fprintf(err, "%s: unknown command '%s' (see 'hotspot --help')\n", prog, cmd);
     return HS_EXIT_USAGE;
 }
