@@ -197,6 +197,21 @@ void test_cli(void) {
     CHECK(ct && strstr(ct, ",count_compare,change,change_pct,change_p\n"));
     free(ct);
     unlink(cg);
+    /* evaluate: hotspots of the January file measured on itself: the best
+     * possible set, so PEI is 1. */
+    char hv[600], ev[600], cv[600];
+    snprintf(hv, sizeof hv, "%s/hv.csv", dir);
+    snprintf(ev, sizeof ev, "%s/ev.csv", dir);
+    snprintf(cv, sizeof cv, "%s/cv.csv", dir);
+    CHECK(run("hotspots", k1, "-o", hv, "--top", "10", "-q", NULL) == HS_EXIT_OK);
+    CHECK(run("evaluate", k1, "--hotspots", hv, "--after", "2024-01..2024-01", "-o", ev, "--curve", cv,
+              NULL) == HS_EXIT_OK);
+    CHECK_MSG(strstr(errbuf, "10 hotspots on") && strstr(errbuf, "PEI 1.00"), "%s", errbuf);
+    char *et = hs_test_slurp(ev, &cl);
+    CHECK(et && strstr(et, "measure,value\nhotspots,10\n") && strstr(et, "pei,1.0000\n"));
+    free(et);
+    unlink(hv), unlink(ev), unlink(cv);
+    CHECK(run("evaluate", k1, "--after", "2024-01..2024-01", "-o", ev, NULL) == HS_EXIT_USAGE);
     CHECK(run("change", k1, "--after", "2024-01..2024-01", "-o", cg, NULL) == HS_EXIT_USAGE &&
           strstr(errbuf, "change needs --before"));
     CHECK(run("hotspots", k1, "-o", hj, "--fdr", "maybe", NULL) == HS_EXIT_USAGE &&

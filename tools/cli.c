@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-enum cmd { C_GRID = 1, C_WARDS = 2, C_KDE = 4, C_HOT = 8, C_PATROL = 16, C_CHANGE = 32, C_ALL = 47 };
+enum cmd { C_GRID = 1, C_WARDS = 2, C_KDE = 4, C_HOT = 8, C_PATROL = 16, C_CHANGE = 32, C_EVAL = 64, C_ALL = 111 };
 
 enum opt_id {
     O_HELP = 1, O_OUTPUT, O_CELL, O_SHAPE, O_ORIGIN, O_CRS, O_XCOL, O_YCOL, O_INCRS,
@@ -20,7 +20,7 @@ enum opt_id {
     O_BW, O_BWRULE, O_BWADJ, O_PIXEL, O_UNITS, O_GRIDMODE, O_EXTENT, O_MASK, O_EDGE, O_VERSUS,
     O_CMPOP, O_CONTOURS, O_CONTOUT, O_GCUT, O_BINNED, O_UNITS_SHP, O_HARM, O_TOP, O_SIGNIF,
     O_MINSEP, O_NOSELF, O_FDR, O_ALL, O_SNAP, O_NBDIST, O_SUMMARY, O_DAYS, O_VISITS, O_MINUTES,
-    O_HALF, O_SEED, O_START, O_WINDOW, O_GEOFENCES, O_BEFORE, O_AFTER
+    O_HALF, O_SEED, O_START, O_WINDOW, O_GEOFENCES, O_BEFORE, O_AFTER, O_HOTSPOTS, O_CURVE
 };
 
 typedef struct opt_def {
@@ -92,9 +92,10 @@ static const opt_def opts[] = {
     {"summary", 0, "FILE.json", O_SUMMARY, C_HOT,
      "concentration: top 1/5/10% shares, Gini, generalised Gini, curve"},
     {"wards", 0, "FILE.shp", O_WARDS, C_HOT, "name the ward of each hotspot"},
-    {"cell-size", 0, "M", O_CELL, C_GRID | C_HOT | C_CHANGE,
+    {"cell-size", 0, "M", O_CELL, C_GRID | C_HOT | C_CHANGE | C_EVAL,
      "cell size in metres (default 150; hex: width across flats)"},
-    {"shape", 0, "square|hex", O_SHAPE, C_GRID | C_HOT | C_CHANGE, "cell shape (default square)"},
+    {"shape", 0, "square|hex", O_SHAPE, C_GRID | C_HOT | C_CHANGE | C_EVAL,
+     "cell shape (default square)"},
     {"origin", 0, "X,Y", O_ORIGIN, C_GRID,
      "grid origin in the working CRS (default 0,0: edges at multiples of the cell size)"},
     {"crs", 0, "CRS", O_CRS, C_ALL | C_PATROL, "working CRS, projected in metres (default EPSG:27700)"},
@@ -114,9 +115,14 @@ static const opt_def opts[] = {
     {"threads", 0, "N", O_THREADS, C_ALL, "worker threads (default: all cores)"},
     {"output", 'o', "FILE", O_OUTPUT, C_PATROL, "the schedule, CSV"},
     {"output", 'o', "FILE", O_OUTPUT, C_CHANGE, "per unit: .geojson, .csv or .shp"},
-    {"before", 0, "FROM..TO", O_BEFORE, C_CHANGE, "the earlier period (e.g. 2024-01..2024-02)"},
-    {"after", 0, "FROM..TO", O_AFTER, C_CHANGE, "the later period (e.g. 2024-03..2024-04)"},
-    {"units", 0, "FILE.shp", O_UNITS_SHP, C_CHANGE, "polygons (e.g. LSOAs) instead of grid cells"},
+    {"output", 'o', "FILE", O_OUTPUT, C_EVAL, "the measures, CSV (measure,value)"},
+    {"hotspots", 0, "FILE.csv", O_HOTSPOTS, C_EVAL, "the places chosen ('hotspot hotspots' CSV)"},
+    {"curve", 0, "FILE.csv", O_CURVE, C_EVAL, "capture curve: share of area against share of incidents"},
+    {"before", 0, "FROM..TO", O_BEFORE, C_CHANGE | C_EVAL,
+     "the earlier period (change: compared; evaluate: the period chosen on, for RRI and the curve)"},
+    {"after", 0, "FROM..TO", O_AFTER, C_CHANGE | C_EVAL,
+     "the later period (evaluate: the period measured)"},
+    {"units", 0, "FILE.shp", O_UNITS_SHP, C_CHANGE | C_EVAL, "polygons (e.g. LSOAs) instead of grid cells"},
     {"days", 0, "D", O_DAYS, C_PATROL, "days in the plan (default 28)"},
     {"visits", 0, "V", O_VISITS, C_PATROL, "visits a day to each patrolled hotspot (default 2)"},
     {"minutes", 0, "M", O_MINUTES, C_PATROL, "minutes a visit (default 15, the Koper curve)"},
@@ -149,7 +155,7 @@ typedef struct args {
     bool have_cmpop;
     double *contours;
     size_t ncontours;
-    const char *units_shp, *harm, *summary, *geofences;
+    const char *units_shp, *harm, *summary, *geofences, *hotspots, *curve;
     hs_hotspot_options ho;
     hs_patrol_options po;
     double snap, nbdist;
@@ -176,6 +182,7 @@ static void usage_main(FILE *f) {
             "  hotspots rank places by harm with Getis-Ord Gi*: the top N for patrols\n"
             "  patrol   a randomised, reproducible patrol plan for those hotspots\n"
             "  change   per place: before, after, difference and an exact test of it\n"
+            "  evaluate hit rate, PAI, PEI and RRI of hotspots on another period\n"
             "\n"
             "'hotspot COMMAND --help' lists a command's options.\n"
             "exit codes: 0 success, 1 bad data or files, 2 bad command line, 3 out of memory\n");
@@ -193,6 +200,10 @@ static void usage_cmd(FILE *f, int cmd) {
         fprintf(f, "usage: hotspot change [options] INPUT... --before FROM..TO --after FROM..TO -o OUT\n\n"
                    "Counts per grid cell or polygon in two periods, their difference and an exact "
                    "test of it.\n\n");
+    else if (cmd == C_EVAL)
+        fprintf(f, "usage: hotspot evaluate [options] INPUT... --hotspots HOTSPOTS.csv --after FROM..TO "
+                   "-o MEASURES.csv\n\nHow well places chosen on one period capture another's "
+                   "incidents: hit rate, PAI, PEI, RRI.\n\n");
     else if (cmd == C_PATROL)
         fprintf(f, "usage: hotspot patrol [options] HOTSPOTS.csv -o PLAN.csv\n\n"
                    "A reproducible randomised patrol schedule for the hotspots of 'hotspot "
@@ -378,6 +389,8 @@ static int apply(args *a, const opt_def *o, char *val, FILE *err) {
     case O_BINNED: a->ko.binned = 1; break;
     case O_UNITS_SHP: a->units_shp = val; break;
     case O_GEOFENCES: a->geofences = val; break;
+    case O_HOTSPOTS: a->hotspots = val; break;
+    case O_CURVE: a->curve = val; break;
     case O_HALF: a->po.half = 1; break;
     case O_START: a->po.start_date = val; break;
     case O_DAYS:
@@ -500,7 +513,7 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
     a->snap = 1;
     const char *cmdname = a->cmd == C_GRID ? "grid" : a->cmd == C_KDE ? "kde"
                         : a->cmd == C_HOT ? "hotspots" : a->cmd == C_PATROL ? "patrol"
-                        : a->cmd == C_CHANGE ? "change" : "wards";
+                        : a->cmd == C_CHANGE ? "change" : a->cmd == C_EVAL ? "evaluate" : "wards";
     a->inputs = calloc((size_t)argc + 1, sizeof *a->inputs);
     if (!a->inputs) return HS_EXIT_NOMEM;
     bool only_inputs = false;
@@ -560,6 +573,10 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
                 : a->cmd == C_KDE                   ? ".tif or .asc"
                 : a->cmd == C_PATROL                ? ".csv"
                                                     : ".geojson, .csv or .shp");
+        return HS_EXIT_USAGE;
+    }
+    if (a->cmd == C_EVAL && (!a->hotspots || !a->to.from)) {
+        fprintf(err, "%s: evaluate needs --hotspots FILE.csv and --after FROM..TO\n", prog);
         return HS_EXIT_USAGE;
     }
     if (a->cmd == C_CHANGE && (!a->to.from || !a->to.compare_from)) {
@@ -962,6 +979,115 @@ static hs_status run_change(hs_ctx *ctx, args *a, FILE *err) {
     return st;
 }
 
+static int cmp_curve(const void *x, const void *y) {
+    const double *a = x, *b = y; /* {prediction, after, area, index} */
+    if (a[0] != b[0]) return a[0] < b[0] ? 1 : -1;
+    return (a[3] > b[3]) - (a[3] < b[3]);
+}
+
+static hs_status run_evaluate(hs_ctx *ctx, args *a, FILE *err) {
+    hs_incidents *inc = NULL;
+    hs_units *u = NULL;
+    hs_grid *grid = NULL;
+    hs_tally *t = NULL;
+    hs_patrol_site *sites = NULL;
+    size_t nsites = 0;
+    uint32_t *unit_of = NULL;
+    double *after = NULL, *before = NULL, *area = NULL, *curve = NULL;
+    int *chosen = NULL;
+    FILE *f = NULL;
+    hs_status st = hs_patrol_sites_read(ctx, a->hotspots, &sites, &nsites);
+    if (!st) st = read_inputs(ctx, a, &inc, err);
+    if (!st && a->units_shp) {
+        st = hs_units_create(ctx, &u);
+        if (!st) st = hs_units_read_shapefile(ctx, a->units_shp, &a->lo, u);
+    } else if (!st) {
+        a->go.include_empty = 1; /* the study area: as hotspot hotspots lays it */
+        st = hs_grid_count(ctx, inc, &a->go, &grid);
+        if (!st) st = hs_units_from_grid(ctx, grid, &u);
+    }
+    size_t n = u ? hs_units_count(u) : 0, found = 0;
+    if (!st) {
+        unit_of = malloc((hs_incidents_count(inc) + 1) * sizeof *unit_of);
+        after = calloc(n + 1, sizeof *after), before = calloc(n + 1, sizeof *before);
+        area = calloc(n + 1, sizeof *area), chosen = calloc(n + 1, sizeof *chosen);
+        curve = calloc(4 * (n + 1), sizeof *curve);
+        st = !unit_of || !after || !before || !area || !chosen || !curve ? HS_ENOMEM
+           : grid ? hs_grid_locate(ctx, grid, inc, unit_of)
+                  : hs_units_locate(ctx, u, inc, unit_of);
+    }
+    if (!st) st = hs_tally_compute(ctx, u, inc, unit_of, &a->to, &t);
+    hs_capture cap;
+    if (!st) {
+        for (size_t i = 0; i < n; i++) {
+            hs_tally_row r;
+            hs_unit un;
+            hs_tally_row_get(t, i, &r);
+            hs_units_get(u, i, &un);
+            after[i] = (double)r.count;
+            before[i] = (double)r.count_compare;
+            area[i] = un.area_m2;
+            for (size_t k = 0; k < nsites && !chosen[i]; k++) chosen[i] = !strcmp(sites[k].id, un.code);
+            found += chosen[i] != 0;
+        }
+        st = hs_capture_compute(after, a->to.compare_from ? before : NULL, area, chosen, n, &cap);
+    }
+    if (!st && found < nsites)
+        fprintf(err, "%s: warning: %zu of the %zu hotspots are not among these units (other cell "
+                     "size or layer?)\n", prog, nsites - found, nsites);
+    if (!st && !(f = fopen(a->output, "w"))) st = HS_EIO;
+    if (!st) {
+        double N = 0, nin = 0, A = 0, ain = 0;
+        for (size_t i = 0; i < n; i++) {
+            N += after[i], A += area[i];
+            if (chosen[i]) nin += after[i], ain += area[i];
+        }
+        fprintf(f, "measure,value\nhotspots,%zu\nincidents_in_hotspots,%.0f\nincidents,%.0f\n"
+                   "hotspot_area_km2,%.6f\nstudy_area_km2,%.6f\nhit_rate_pct,%.4f\npai,%.4f\n"
+                   "pei,%.4f\n",
+                found, nin, N, ain / 1e6, A / 1e6, cap.hit_rate_pct, cap.pai, cap.pei);
+        if (a->to.compare_from) fprintf(f, "rri,%.4f\n", cap.rri);
+        if (fclose(f) != 0) st = HS_EIO;
+        f = NULL;
+    }
+    if (!st && a->curve) {
+        /* Units ranked by the period chosen on (or the measured one when no
+         * --before: the best possible curve). */
+        for (size_t i = 0; i < n; i++) {
+            curve[4 * i] = a->to.compare_from ? before[i] : after[i];
+            curve[4 * i + 1] = after[i];
+            curve[4 * i + 2] = area[i];
+            curve[4 * i + 3] = (double)i;
+        }
+        qsort(curve, n, 4 * sizeof *curve, cmp_curve);
+        double N = 0, A = 0, cn = 0, ca = 0;
+        for (size_t i = 0; i < n; i++) N += after[i], A += area[i];
+        if (!(f = fopen(a->curve, "w"))) st = HS_EIO;
+        if (!st) {
+            fputs("units,share_of_area_pct,share_of_incidents_pct\n0,0,0\n", f);
+            for (size_t i = 0; i < n; i++) {
+                cn += curve[4 * i + 1], ca += curve[4 * i + 2];
+                fprintf(f, "%zu,%.6f,%.6f\n", i + 1, A > 0 ? 100 * ca / A : 0, N > 0 ? 100 * cn / N : 0);
+            }
+            if (fclose(f) != 0) st = HS_EIO;
+        }
+    }
+    if (!st && !a->quiet) {
+        fprintf(err, "%s: %zu hotspots on %zu units: hit rate %.1f%%, PAI %.2f, PEI %.2f", prog, found,
+                n, cap.hit_rate_pct, cap.pai, cap.pei);
+        if (a->to.compare_from) fprintf(err, ", RRI %.2f", cap.rri);
+        fprintf(err, "\n%s: wrote %s%s%s\n", prog, a->output, a->curve ? " and " : "", a->curve ? a->curve : "");
+    }
+    if (st == HS_EIO) fprintf(err, "%s: cannot write %s\n", prog, a->output);
+    free(curve), free(chosen), free(area), free(before), free(after), free(unit_of);
+    hs_tally_destroy(t);
+    hs_units_destroy(u);
+    hs_grid_destroy(grid);
+    hs_patrol_sites_free(sites, nsites);
+    hs_incidents_destroy(inc);
+    return st;
+}
+
 static hs_status run_patrol(hs_ctx *ctx, args *a, FILE *err) {
     hs_patrol_site *sites = NULL;
     size_t n = 0;
@@ -1010,6 +1136,7 @@ static int run(int cmd, int argc, char **argv, FILE *out, FILE *err) {
            : cmd == C_HOT  ? run_hotspots(ctx, &a, err)
            : cmd == C_PATROL ? run_patrol(ctx, &a, err)
            : cmd == C_CHANGE ? run_change(ctx, &a, err)
+           : cmd == C_EVAL ? run_evaluate(ctx, &a, err)
                            : run_wards(ctx, &a, err);
     if (st) {
         const char *m = hs_ctx_last_error(ctx);
@@ -1048,6 +1175,7 @@ int hs_cli_run(int argc, char **argv, FILE *out, FILE *err) {
     if (strcmp(cmd, "hotspots") == 0) return run(C_HOT, argc - 2, argv + 2, out, err);
     if (strcmp(cmd, "patrol") == 0) return run(C_PATROL, argc - 2, argv + 2, out, err);
     if (strcmp(cmd, "change") == 0) return run(C_CHANGE, argc - 2, argv + 2, out, err);
+    if (strcmp(cmd, "evaluate") == 0) return run(C_EVAL, argc - 2, argv + 2, out, err);
     fprintf(err, "%s: unknown command '%s' (see 'hotspot --help')\n", prog, cmd);
     return HS_EXIT_USAGE;
 }
