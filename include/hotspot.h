@@ -921,6 +921,31 @@ typedef struct hs_wdq {
 HS_API hs_status hs_wdq_compute(double a0, double a1, double b0, double b1, double c0,
                                 double c1, hs_wdq *out);
 
+/** Units from grid cell ids ("sq150_3753_1157", as hs_grid_cell_id writes
+ *  them; default origin), e.g. the hotspots of a CSV. out: owned. */
+HS_API hs_status hs_units_from_cell_ids(hs_ctx *ctx, const char *const *ids, size_t n,
+                                        hs_units **out);
+
+/** Incidents in the treated area, its buffer ring and the control area,
+ *  before and after, and the weighted displacement quotient. */
+typedef struct hs_displacement {
+    double a0, a1, b0, b1, c0, c1; /**< counts (weights summed) */
+    double area_km2[3];            /**< treated, buffer ring, control */
+    hs_wdq wdq;
+} hs_displacement;
+
+/**
+ * Treated area = the union of treated; buffer ring = within buffer_m of
+ * it, outside it; control = the union of control minus both (control may
+ * be the whole study area). Incidents are counted in [before_from,
+ * before_to] and [after_from, after_to] (inclusive, YYYY-MM or YYYY-MM-DD).
+ */
+HS_API hs_status hs_displacement_compute(hs_ctx *ctx, const hs_incidents *inc,
+                                         const hs_units *treated, double buffer_m,
+                                         const hs_units *control, const char *before_from,
+                                         const char *before_to, const char *after_from,
+                                         const char *after_to, hs_displacement *out);
+
 /* ------------------------------------------------------------------------ */
 /* Patrol plans                                                             */
 /* ------------------------------------------------------------------------ */

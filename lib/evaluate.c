@@ -162,3 +162,55 @@ hs_status hs_wdq_compute(double a0, double a1, double b0, double b1, double c0, 
     o->net_effect = (a0 * c1 / c0 - a1) + (b0 * c1 / c0 - b1);
     return HS_OK;
 }
+
+hs_status hs_displacement_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_units *treated,
+                                  double buffer_m, const hs_units *control, const char *bf,
+                                  const char *bt, const char *af, const char *at,
+                                  hs_displacement *out) {
+    if (!ctx || !inc || !treated || !control || !out) return HS_EINVAL;
+    if (!(buffer_m > 0)) return hs__error(ctx, HS_EINVAL, "the buffer must be > 0 m");
+    int64_t b0, b1, a0, a1, ignore;
+    if (!hs__parse_bound(bf, &b0, &ignore) || !hs__parse_bound(bt, &ignore, &b1) ||
+        !hs__parse_bound(af, &a0, &ignore) || !hs__parse_bound(at, &ignore, &a1))
+        return hs__error(ctx, HS_EINVAL, "displacement: periods as YYYY-MM or YYYY-MM-DD bounds");
+    void *geos = hs__ctx_geos(ctx);
+    if (!geos) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    hs__geom *A = hs__geom_union(geos, treated->g, treated->n);
+    hs__geom *grown = A ? hs__geom_buffer(geos, A, buffer_m) : NULL;
+    hs__geom *B = grown ? hs__geom_difference(geos, grown, A) : NULL;
+    hs__geom *all = hs__geom_union(geos, control->g, control->n);
+    hs__geom *C = all && grown ? hs__geom_difference(geos, all, grown) : NULL;
+    hs_status st = HS_OK;
+    memset(out, 0, sizeof *out);
+    if (!A || !B || !C) {
+        st = hs__error(ctx, HS_ENODATA, "displacement: the treated area, its buffer or the control "
+                                        "area is empty (does the control area lie beyond the buffer?)");
+        goto done;
+    }
+    hs__geom *three[3] = {A, B, C};
+    for (int k = 0; k < 3; k++) out->area_km2[k] = hs__geom_area(geos, three[k]) / 1e6;
+    hs__locator *L = hs__locator_create(geos, three, 3);
+    if (!L) {
+        st = hs__error(ctx, HS_ENOMEM, "out of memory");
+        goto done;
+    }
+    double *cnt[3][2] = {{&out->a0, &out->a1}, {&out->b0, &out->b1}, {&out->c0, &out->c1}};
+    const hs__cols *c = &inc->col;
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->prec[i] == HS_TIME_NONE) continue;
+        int period = c->t[i] >= b0 && c->t[i] < b1 ? 0 : c->t[i] >= a0 && c->t[i] < a1 ? 1 : -1;
+        if (period < 0) continue;
+        uint32_t k = hs__locator_point(L, c->x[i], c->y[i]);
+        if (k < 3) *cnt[k][period] += c->w[i];
+    }
+    hs__locator_destroy(L);
+    if (hs_wdq_compute(out->a0, out->a1, out->b0, out->b1, out->c0, out->c1, &out->wdq))
+        st = hs__error(ctx, HS_ENODATA, "displacement: no incidents in the control area in one period");
+done:
+    hs__geom_free(geos, A);
+    hs__geom_free(geos, grown);
+    hs__geom_free(geos, B);
+    hs__geom_free(geos, all);
+    hs__geom_free(geos, C);
+    return st;
+}

@@ -491,3 +491,36 @@ fail:
     free(boxes);
     return NULL;
 }
+
+/* ---- areas for displacement ---------------------------------------------- */
+
+hs__geom *hs__geom_union(void *geos, hs__geom *const *g, size_t n) {
+    GEOSContextHandle_t h = H(geos);
+    GEOSGeometry **parts = malloc((n ? n : 1) * sizeof *parts);
+    size_t k = 0;
+    if (!parts) return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (g[i]) {
+            parts[k] = GEOSGeom_clone_r(h, (const GEOSGeometry *)g[i]);
+            if (!parts[k]) break;
+            k++;
+        }
+    GEOSGeometry *coll = k ? GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)k) : NULL;
+    free(parts);
+    if (!coll) return NULL;
+    GEOSGeometry *u = GEOSUnaryUnion_r(h, coll);
+    GEOSGeom_destroy_r(h, coll);
+    return u ? (hs__geom *)polygonal_part(h, u) : NULL;
+}
+
+hs__geom *hs__geom_buffer(void *geos, const hs__geom *g, double d) {
+    GEOSGeometry *b = g ? GEOSBuffer_r(H(geos), (const GEOSGeometry *)g, d, 16) : NULL;
+    return b ? (hs__geom *)polygonal_part(H(geos), b) : NULL;
+}
+
+hs__geom *hs__geom_difference(void *geos, const hs__geom *a, const hs__geom *b) {
+    if (!a) return NULL;
+    if (!b) return hs__geom_clone(geos, a);
+    GEOSGeometry *d = GEOSDifference_r(H(geos), (const GEOSGeometry *)a, (const GEOSGeometry *)b);
+    return d ? (hs__geom *)polygonal_part(H(geos), d) : NULL;
+}

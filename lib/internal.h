@@ -133,6 +133,13 @@ double hs__locator_box_area(hs__locator *L, const double box[4], double *cx, dou
 /* Whether every point of the box gets the same answer: OUTSIDE (none),
  * INSIDE (*unit), or MIXED (test each point). */
 int hs__locator_box(hs__locator *L, const double box[4], uint32_t *unit);
+/* Union of the geometries; buffer; difference a - b (NULL when empty). */
+hs__geom *hs__geom_union(void *geos, hs__geom *const *g, size_t n);
+hs__geom *hs__geom_buffer(void *geos, const hs__geom *g, double d);
+hs__geom *hs__geom_difference(void *geos, const hs__geom *a, const hs__geom *b);
+/* The ring of a grid cell from its id ("sq150_C_R", "hex250_C_R"; default
+ * origin); false when id is not a cell id. xy holds 14 doubles. */
+bool hs__cell_ring_from_id(const char *id, double xy[14], size_t *np);
 /* Pairs (i < j) of geometries within tol of each other (queen contiguity
  * with snapping); *pairs is malloc'd, 2 entries a pair. */
 hs_status hs__geom_touching(void *geos, hs__geom *const *geoms, size_t n, double tol,

@@ -428,3 +428,36 @@ hs_status hs_units_build_neighbours_distance(hs_ctx *ctx, hs_units *u, double d)
     free(pairs);
     return st;
 }
+
+hs_status hs_units_from_cell_ids(hs_ctx *ctx, const char *const *ids, size_t n, hs_units **out) {
+    if (!ctx || (!ids && n) || !out) return HS_EINVAL;
+    hs_status st = hs_units_create(ctx, out);
+    if (st) return st;
+    hs_units *u = *out;
+    void *geos = hs__ctx_geos(ctx);
+    if (!geos || add_layer(u, "cells") == UINT32_MAX || !reserve(u, n)) goto nomem;
+    for (size_t i = 0; i < n; i++) {
+        double xy[14];
+        size_t np;
+        if (!hs__cell_ring_from_id(ids[i], xy, &np)) {
+            hs_units_destroy(u);
+            *out = NULL;
+            return hs__error(ctx, HS_EINVAL, "'%s' is not a grid cell id (like sq150_3753_1157)", ids[i]);
+        }
+        u->g[i] = hs__geom_from_ring(geos, xy, np);
+        u->code[i] = hs__strdup(ids[i]);
+        u->name[i] = hs__strdup("");
+        u->n = i + 1;
+        if (!u->g[i] || !u->code[i] || !u->name[i]) goto nomem;
+        u->layer[i] = 0;
+        u->record[i] = i + 1;
+        u->area[i] = hs__geom_area(geos, u->g[i]);
+        hs__geom_centroid(geos, u->g[i], &u->cx[i], &u->cy[i]);
+        u->row[i] = u->col[i] = 0;
+    }
+    return HS_OK;
+nomem:
+    hs_units_destroy(u);
+    *out = NULL;
+    return hs__error(ctx, HS_ENOMEM, "out of memory");
+}

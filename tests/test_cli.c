@@ -210,6 +210,45 @@ void test_cli(void) {
     char *et = hs_test_slurp(ev, &cl);
     CHECK(et && strstr(et, "measure,value\nhotspots,10\n") && strstr(et, "pei,1.0000\n"));
     free(et);
+    /* displacement: the 10 hotspot cells treated, a 300 m ring, the
+     * shipped wards as control. The treated count must equal the hotspot
+     * file's own January counts (grid tally vs GEOS point-in-polygon on
+     * the unioned cells), and the quotient must follow from the counts
+     * (Bowers & Johnson 2003). */
+    char k2[512], dq[600], gshp[600];
+    snprintf(k2, sizeof k2, "%s/police-uk-kent/2024-02-kent-street.csv", HS_TEST_DATA);
+    snprintf(dq, sizeof dq, "%s/dq.csv", dir);
+    snprintf(gshp, sizeof gshp, "%s/../../shapefiles/gravesham_wards_2013.shp", HS_TEST_DATA);
+    CHECK(run("displacement", k1, k2, "--treated", hv, "--buffer", "300", "--control", gshp,
+              "--before", "2024-01..2024-01", "--after", "2024-02..2024-02", "-o", dq, NULL) ==
+          HS_EXIT_OK);
+    CHECK_MSG(strstr(errbuf, "WDQ"), "%s", errbuf);
+    {
+        char *hf = hs_test_slurp(hv, &cl), *dt = hs_test_slurp(dq, &cl);
+        double hot = 0, v[8] = {0};
+        const char *names[8] = {"treated_before,", "treated_after,", "buffer_before,", "buffer_after,",
+                                "control_before,", "control_after,", "wdq,", "success_measure,"};
+        /* count is the 7th column of the hotspots file */
+        for (char *line = hf ? strchr(hf, '\n') : NULL; line && line[1]; line = strchr(line + 1, '\n')) {
+            char *c = line + 1;
+            for (int col = 0; col < 6 && c; col++) c = strchr(c, ',') ? strchr(c, ',') + 1 : NULL;
+            if (c) hot += strtod(c, NULL);
+        }
+        for (int i = 0; i < 8 && dt; i++) {
+            char *p = strstr(dt, names[i]);
+            CHECK_MSG(p, "%s missing", names[i]);
+            if (p) v[i] = strtod(p + strlen(names[i]), NULL);
+        }
+        CHECK_MSG(hot > 0 && v[0] == hot, "treated %g, hotspot cells %g", v[0], hot);
+        double succ = v[1] / v[5] - v[0] / v[4], buf = v[3] / v[5] - v[2] / v[4];
+        CHECK_NEAR(v[7], succ, 1e-5 * fabs(succ));
+        CHECK_NEAR(v[6], buf / succ, 1e-5 * fabs(buf / succ));
+        free(hf), free(dt);
+    }
+    unlink(dq);
+    CHECK(run("displacement", k1, "--treated", hv, "--control", gshp, "-o", dq, NULL) ==
+              HS_EXIT_USAGE && strstr(errbuf, "displacement needs"));
+    CHECK(access(dq, F_OK) != 0);
     unlink(hv), unlink(ev), unlink(cv);
     CHECK(run("evaluate", k1, "--after", "2024-01..2024-01", "-o", ev, NULL) == HS_EXIT_USAGE);
     CHECK(run("change", k1, "--after", "2024-01..2024-01", "-o", cg, NULL) == HS_EXIT_USAGE &&

@@ -117,7 +117,57 @@ static void capture_and_wdq(void) {
     CHECK(hs_wdq_compute(1, 1, 1, 1, 0, 5, &w) == HS_EINVAL);
 }
 
+/* A treated 100 m cell, its 100 m ring, a 10 km control square:
+ * before 10 / 5 / 100, after 4 / 6 / 100. */
+static void displacement(void) {
+    hs_ctx *ctx;
+    hs_ctx_create(&ctx);
+    const char *tid[] = {"sq100_5000_2000"}, *cid[] = {"sq10000_50_20"};
+    hs_units *t, *c;
+    CHECK(hs_units_from_cell_ids(ctx, tid, 1, &t) == HS_OK);
+    CHECK(hs_units_from_cell_ids(ctx, cid, 1, &c) == HS_OK);
+    char csv[8192];
+    size_t k = (size_t)snprintf(csv, sizeof csv, "x,y,date\n");
+    struct {
+        double x, y;
+        const char *d;
+        int n;
+    } rows[] = {{500050, 200050, "2024-01", 10}, {500150, 200050, "2024-01", 5},
+                {505000, 205000, "2024-01", 100}, {500050, 200050, "2024-02", 4},
+                {500150, 200050, "2024-02", 6},  {505000, 205000, "2024-02", 100},
+                {500050, 200050, "2024-03", 50}};
+    for (size_t r = 0; r < sizeof rows / sizeof *rows; r++)
+        for (int i = 0; i < rows[r].n; i++)
+            k += (size_t)snprintf(csv + k, sizeof csv - k, "%.0f,%.0f,%s\n", rows[r].x, rows[r].y, rows[r].d);
+    hs_incidents *inc;
+    hs_incidents_create(ctx, &inc);
+    hs_read_options o = hs_test_xy(NULL, NULL);
+    o.date_column = "date";
+    CHECK(hs_incidents_read_csv_buffer(ctx, "d.csv", csv, k, &o, inc) == HS_OK);
+    hs_displacement d;
+    CHECK_MSG(hs_displacement_compute(ctx, inc, t, 100, c, "2024-01", "2024-01", "2024-02", "2024-02",
+                                      &d) == HS_OK, "%s", hs_ctx_last_error(ctx));
+    CHECK(d.a0 == 10 && d.a1 == 4 && d.b0 == 5 && d.b1 == 6 && d.c0 == 100 && d.c1 == 100);
+    CHECK_NEAR(d.area_km2[0], 0.01, 1e-12);
+    CHECK_NEAR(d.wdq.success, -0.06, 1e-15);
+    CHECK_NEAR(d.wdq.buffer, 0.01, 1e-15);
+    CHECK_NEAR(d.wdq.wdq, -1.0 / 6, 1e-12);
+    CHECK_NEAR(d.wdq.net_effect, 5, 1e-12);
+    /* The ring: a 300 m square with rounded corners (GEOS buffer, 16
+     * segments a quarter circle) less the 100 m cell. */
+    double ring = (300.0 * 300 - 4 * 100.0 * 100 + 3.14159265358979 * 100 * 100 - 100 * 100) / 1e6;
+    CHECK_NEAR(d.area_km2[1], ring, 2e-4);
+    const char *bad[] = {"not-a-cell"};
+    hs_units *x;
+    CHECK(hs_units_from_cell_ids(ctx, bad, 1, &x) == HS_EINVAL);
+    hs_incidents_destroy(inc);
+    hs_units_destroy(t);
+    hs_units_destroy(c);
+    hs_ctx_destroy(ctx);
+}
+
 void test_evaluate(void) {
+    displacement();
     mann_kendall();
     change_test();
     emerging();

@@ -10,8 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-enum cmd { C_GRID = 1, C_WARDS = 2, C_KDE = 4, C_HOT = 8, C_PATROL = 16, C_CHANGE = 32, C_EVAL = 64, C_ALL = 111 };
+enum cmd {
+    C_GRID = 1, C_WARDS = 2, C_KDE = 4, C_HOT = 8, C_PATROL = 16, C_CHANGE = 32, C_EVAL = 64,
+    C_DISP = 128, C_ALL = 239
+};
 
 enum opt_id {
     O_HELP = 1, O_OUTPUT, O_CELL, O_SHAPE, O_ORIGIN, O_CRS, O_XCOL, O_YCOL, O_INCRS,
@@ -20,7 +25,8 @@ enum opt_id {
     O_BW, O_BWRULE, O_BWADJ, O_PIXEL, O_UNITS, O_GRIDMODE, O_EXTENT, O_MASK, O_EDGE, O_VERSUS,
     O_CMPOP, O_CONTOURS, O_CONTOUT, O_GCUT, O_BINNED, O_UNITS_SHP, O_HARM, O_TOP, O_SIGNIF,
     O_MINSEP, O_NOSELF, O_FDR, O_ALL, O_SNAP, O_NBDIST, O_SUMMARY, O_DAYS, O_VISITS, O_MINUTES,
-    O_HALF, O_SEED, O_START, O_WINDOW, O_GEOFENCES, O_BEFORE, O_AFTER, O_HOTSPOTS, O_CURVE
+    O_HALF, O_SEED, O_START, O_WINDOW, O_GEOFENCES, O_BEFORE, O_AFTER, O_HOTSPOTS, O_CURVE,
+    O_TREATED, O_BUFFER, O_CONTROL
 };
 
 typedef struct opt_def {
@@ -115,12 +121,17 @@ static const opt_def opts[] = {
     {"threads", 0, "N", O_THREADS, C_ALL, "worker threads (default: all cores)"},
     {"output", 'o', "FILE", O_OUTPUT, C_PATROL, "the schedule, CSV"},
     {"output", 'o', "FILE", O_OUTPUT, C_CHANGE, "per unit: .geojson, .csv or .shp"},
-    {"output", 'o', "FILE", O_OUTPUT, C_EVAL, "the measures, CSV (measure,value)"},
+    {"output", 'o', "FILE", O_OUTPUT, C_EVAL | C_DISP, "the measures, CSV (measure,value)"},
+    {"treated", 0, "FILE", O_TREATED, C_DISP,
+     "the treated places: a hotspots CSV (grid cells) or a polygon .shp"},
+    {"buffer", 0, "M", O_BUFFER, C_DISP, "width of the buffer ring around them (metres)"},
+    {"control", 0, "FILE.shp", O_CONTROL, C_DISP,
+     "the control area (e.g. the borough: what lies beyond the buffer counts)"},
     {"hotspots", 0, "FILE.csv", O_HOTSPOTS, C_EVAL, "the places chosen ('hotspot hotspots' CSV)"},
     {"curve", 0, "FILE.csv", O_CURVE, C_EVAL, "capture curve: share of area against share of incidents"},
-    {"before", 0, "FROM..TO", O_BEFORE, C_CHANGE | C_EVAL,
+    {"before", 0, "FROM..TO", O_BEFORE, C_CHANGE | C_EVAL | C_DISP,
      "the earlier period (change: compared; evaluate: the period chosen on, for RRI and the curve)"},
-    {"after", 0, "FROM..TO", O_AFTER, C_CHANGE | C_EVAL,
+    {"after", 0, "FROM..TO", O_AFTER, C_CHANGE | C_EVAL | C_DISP,
      "the later period (evaluate: the period measured)"},
     {"units", 0, "FILE.shp", O_UNITS_SHP, C_CHANGE | C_EVAL, "polygons (e.g. LSOAs) instead of grid cells"},
     {"days", 0, "D", O_DAYS, C_PATROL, "days in the plan (default 28)"},
@@ -155,7 +166,8 @@ typedef struct args {
     bool have_cmpop;
     double *contours;
     size_t ncontours;
-    const char *units_shp, *harm, *summary, *geofences, *hotspots, *curve;
+    const char *units_shp, *harm, *summary, *geofences, *hotspots, *curve, *treated, *control;
+    double buffer_m;
     hs_hotspot_options ho;
     hs_patrol_options po;
     double snap, nbdist;
@@ -183,6 +195,7 @@ static void usage_main(FILE *f) {
             "  patrol   a randomised, reproducible patrol plan for those hotspots\n"
             "  change   per place: before, after, difference and an exact test of it\n"
             "  evaluate hit rate, PAI, PEI and RRI of hotspots on another period\n"
+            "  displacement  the weighted displacement quotient of a patrolled area\n"
             "\n"
             "'hotspot COMMAND --help' lists a command's options.\n"
             "exit codes: 0 success, 1 bad data or files, 2 bad command line, 3 out of memory\n");
@@ -200,6 +213,10 @@ static void usage_cmd(FILE *f, int cmd) {
         fprintf(f, "usage: hotspot change [options] INPUT... --before FROM..TO --after FROM..TO -o OUT\n\n"
                    "Counts per grid cell or polygon in two periods, their difference and an exact "
                    "test of it.\n\n");
+    else if (cmd == C_DISP)
+        fprintf(f, "usage: hotspot displacement [options] INPUT... --treated FILE --buffer M --control "
+                   "FILE.shp --before FROM..TO --after FROM..TO -o WDQ.csv\n\nDid crime fall in the "
+                   "treated places, and did it move next door? Weighted displacement quotient.\n\n");
     else if (cmd == C_EVAL)
         fprintf(f, "usage: hotspot evaluate [options] INPUT... --hotspots HOTSPOTS.csv --after FROM..TO "
                    "-o MEASURES.csv\n\nHow well places chosen on one period capture another's "
@@ -390,6 +407,13 @@ static int apply(args *a, const opt_def *o, char *val, FILE *err) {
     case O_UNITS_SHP: a->units_shp = val; break;
     case O_GEOFENCES: a->geofences = val; break;
     case O_HOTSPOTS: a->hotspots = val; break;
+    case O_TREATED: a->treated = val; break;
+    case O_CONTROL: a->control = val; break;
+    case O_BUFFER:
+        if (!parse_number(val, &d) || d <= 0)
+            return usage_error(err, "--buffer must be a positive number of metres, not '%s'%s", val, "");
+        a->buffer_m = d;
+        break;
     case O_CURVE: a->curve = val; break;
     case O_HALF: a->po.half = 1; break;
     case O_START: a->po.start_date = val; break;
@@ -513,7 +537,8 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
     a->snap = 1;
     const char *cmdname = a->cmd == C_GRID ? "grid" : a->cmd == C_KDE ? "kde"
                         : a->cmd == C_HOT ? "hotspots" : a->cmd == C_PATROL ? "patrol"
-                        : a->cmd == C_CHANGE ? "change" : a->cmd == C_EVAL ? "evaluate" : "wards";
+                        : a->cmd == C_CHANGE ? "change" : a->cmd == C_EVAL ? "evaluate"
+                        : a->cmd == C_DISP ? "displacement" : "wards";
     a->inputs = calloc((size_t)argc + 1, sizeof *a->inputs);
     if (!a->inputs) return HS_EXIT_NOMEM;
     bool only_inputs = false;
@@ -573,6 +598,12 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
                 : a->cmd == C_KDE                   ? ".tif or .asc"
                 : a->cmd == C_PATROL                ? ".csv"
                                                     : ".geojson, .csv or .shp");
+        return HS_EXIT_USAGE;
+    }
+    if (a->cmd == C_DISP && (!a->treated || !a->control || !(a->buffer_m > 0) || !a->to.from ||
+                             !a->to.to || !a->to.compare_from || !a->to.compare_to)) {
+        fprintf(err, "%s: displacement needs --treated, --buffer M, --control FILE.shp, --before "
+                     "FROM..TO and --after FROM..TO\n", prog);
         return HS_EXIT_USAGE;
     }
     if (a->cmd == C_EVAL && (!a->hotspots || !a->to.from)) {
@@ -979,6 +1010,51 @@ static hs_status run_change(hs_ctx *ctx, args *a, FILE *err) {
     return st;
 }
 
+/* Small CSV reports the tool writes itself go the same way as the library's
+ * layers: to a temporary name in the target's folder, renamed over the
+ * target only once complete, so a failed run leaves no partial file. */
+typedef struct out_file {
+    FILE *f;
+    char *tmp;
+    const char *path;
+} out_file;
+
+static bool out_open(out_file *o, const char *path) {
+    size_t n = strlen(path);
+    o->path = path;
+    o->f = NULL;
+    o->tmp = malloc(n + 12);
+    if (!o->tmp) return false;
+    memcpy(o->tmp, path, n);
+    memcpy(o->tmp + n, ".tmp.XXXXXX", 12);
+    int fd = mkstemp(o->tmp);
+    if (fd >= 0) {
+        mode_t um = umask(0);
+        umask(um);
+        fchmod(fd, 0666 & ~um);
+        if (!(o->f = fdopen(fd, "w"))) close(fd);
+    }
+    if (!o->f) {
+        if (fd >= 0) unlink(o->tmp);
+        free(o->tmp);
+        o->tmp = NULL;
+    }
+    return o->f != NULL;
+}
+
+/* ok false: abandon the file. Returns whether the target now holds it. */
+static bool out_close(out_file *o, bool ok) {
+    if (!o->tmp) return false;
+    bool werr = ferror(o->f) != 0;
+    ok = (fclose(o->f) == 0) && !werr && ok;
+    ok = ok && rename(o->tmp, o->path) == 0;
+    if (!ok) unlink(o->tmp);
+    free(o->tmp);
+    o->tmp = NULL;
+    o->f = NULL;
+    return ok;
+}
+
 static int cmp_curve(const void *x, const void *y) {
     const double *a = x, *b = y; /* {prediction, after, area, index} */
     if (a[0] != b[0]) return a[0] < b[0] ? 1 : -1;
@@ -995,7 +1071,7 @@ static hs_status run_evaluate(hs_ctx *ctx, args *a, FILE *err) {
     uint32_t *unit_of = NULL;
     double *after = NULL, *before = NULL, *area = NULL, *curve = NULL;
     int *chosen = NULL;
-    FILE *f = NULL;
+    out_file of = {0}, oc = {0};
     hs_status st = hs_patrol_sites_read(ctx, a->hotspots, &sites, &nsites);
     if (!st) st = read_inputs(ctx, a, &inc, err);
     if (!st && a->units_shp) {
@@ -1035,7 +1111,8 @@ static hs_status run_evaluate(hs_ctx *ctx, args *a, FILE *err) {
     if (!st && found < nsites)
         fprintf(err, "%s: warning: %zu of the %zu hotspots are not among these units (other cell "
                      "size or layer?)\n", prog, nsites - found, nsites);
-    if (!st && !(f = fopen(a->output, "w"))) st = HS_EIO;
+    if (!st && !out_open(&of, a->output)) st = HS_EIO;
+    FILE *f = of.f;
     if (!st) {
         double N = 0, nin = 0, A = 0, ain = 0;
         for (size_t i = 0; i < n; i++) {
@@ -1047,8 +1124,6 @@ static hs_status run_evaluate(hs_ctx *ctx, args *a, FILE *err) {
                    "pei,%.4f\n",
                 found, nin, N, ain / 1e6, A / 1e6, cap.hit_rate_pct, cap.pai, cap.pei);
         if (a->to.compare_from) fprintf(f, "rri,%.4f\n", cap.rri);
-        if (fclose(f) != 0) st = HS_EIO;
-        f = NULL;
     }
     if (!st && a->curve) {
         /* Units ranked by the period chosen on (or the measured one when no
@@ -1062,16 +1137,19 @@ static hs_status run_evaluate(hs_ctx *ctx, args *a, FILE *err) {
         qsort(curve, n, 4 * sizeof *curve, cmp_curve);
         double N = 0, A = 0, cn = 0, ca = 0;
         for (size_t i = 0; i < n; i++) N += after[i], A += area[i];
-        if (!(f = fopen(a->curve, "w"))) st = HS_EIO;
+        if (!out_open(&oc, a->curve)) st = HS_EIO;
         if (!st) {
+            f = oc.f;
             fputs("units,share_of_area_pct,share_of_incidents_pct\n0,0,0\n", f);
             for (size_t i = 0; i < n; i++) {
                 cn += curve[4 * i + 1], ca += curve[4 * i + 2];
                 fprintf(f, "%zu,%.6f,%.6f\n", i + 1, A > 0 ? 100 * ca / A : 0, N > 0 ? 100 * cn / N : 0);
             }
-            if (fclose(f) != 0) st = HS_EIO;
         }
     }
+    /* Both reports complete before either replaces its target. */
+    if (of.tmp && !out_close(&of, !st)) st = st ? st : HS_EIO;
+    if (oc.tmp && !out_close(&oc, !st)) st = st ? st : HS_EIO;
     if (!st && !a->quiet) {
         fprintf(err, "%s: %zu hotspots on %zu units: hit rate %.1f%%, PAI %.2f, PEI %.2f", prog, found,
                 n, cap.hit_rate_pct, cap.pai, cap.pei);
@@ -1083,6 +1161,75 @@ static hs_status run_evaluate(hs_ctx *ctx, args *a, FILE *err) {
     hs_tally_destroy(t);
     hs_units_destroy(u);
     hs_grid_destroy(grid);
+    hs_patrol_sites_free(sites, nsites);
+    hs_incidents_destroy(inc);
+    return st;
+}
+
+static bool ends_with_csv(const char *p) {
+    size_t n = strlen(p);
+    return n >= 4 && !strcasecmp(p + n - 4, ".csv");
+}
+
+static hs_status run_displacement(hs_ctx *ctx, args *a, FILE *err) {
+    hs_incidents *inc = NULL;
+    hs_units *treated = NULL, *control = NULL;
+    hs_patrol_site *sites = NULL;
+    size_t nsites = 0;
+    hs_displacement dq;
+    hs_status st = read_inputs(ctx, a, &inc, err);
+    if (!st && ends_with_csv(a->treated)) {
+        st = hs_patrol_sites_read(ctx, a->treated, &sites, &nsites);
+        const char **ids = st ? NULL : malloc((nsites + 1) * sizeof *ids);
+        if (!st && !ids) st = HS_ENOMEM;
+        for (size_t i = 0; !st && i < nsites; i++) ids[i] = sites[i].id;
+        if (!st) st = hs_units_from_cell_ids(ctx, ids, nsites, &treated);
+        free(ids);
+    } else if (!st) {
+        st = hs_units_create(ctx, &treated);
+        if (!st) st = hs_units_read_shapefile(ctx, a->treated, NULL, treated);
+    }
+    if (!st) st = hs_units_create(ctx, &control);
+    if (!st) st = hs_units_read_shapefile(ctx, a->control, NULL, control);
+    if (!st)
+        st = hs_displacement_compute(ctx, inc, treated, a->buffer_m, control, a->to.compare_from,
+                                     a->to.compare_to, a->to.from, a->to.to, &dq);
+    out_file of = {0};
+    if (!st && !out_open(&of, a->output)) {
+        fprintf(err, "%s: %s: cannot write\n", prog, a->output);
+        st = HS_EIO;
+    }
+    FILE *f = of.f;
+    const char *reading = "";
+    if (!st) {
+        double w = dq.wdq.wdq;
+        reading = !(dq.wdq.success < 0) ? "no success in the treated area: WDQ not interpreted"
+                : w > 1 ? "diffusion of benefits larger than the direct effect"
+                : w > 0 ? "diffusion of benefits into the buffer"
+                : w == 0 ? "no displacement, no diffusion"
+                : w >= -1 ? "some displacement, smaller than the direct effect"
+                          : "displacement larger than the direct effect";
+        fprintf(f, "measure,value\ntreated_before,%.6g\ntreated_after,%.6g\nbuffer_before,%.6g\n"
+                   "buffer_after,%.6g\ncontrol_before,%.6g\ncontrol_after,%.6g\ntreated_km2,%.6f\n"
+                   "buffer_km2,%.6f\ncontrol_km2,%.6f\nsuccess_measure,%.6g\n"
+                   "buffer_displacement_measure,%.6g\nwdq,%.6g\ntotal_net_effect,%.6g\n"
+                   "reading,\"%s\"\n",
+                dq.a0, dq.a1, dq.b0, dq.b1, dq.c0, dq.c1, dq.area_km2[0], dq.area_km2[1],
+                dq.area_km2[2], dq.wdq.success, dq.wdq.buffer, dq.wdq.wdq, dq.wdq.net_effect, reading);
+        if (!out_close(&of, true)) {
+            fprintf(err, "%s: %s: cannot write\n", prog, a->output);
+            st = HS_EIO;
+        }
+    }
+    if (!st && !a->quiet) {
+        fprintf(err, "%s: treated %.0f -> %.0f, buffer %.0f -> %.0f, control %.0f -> %.0f\n", prog,
+                dq.a0, dq.a1, dq.b0, dq.b1, dq.c0, dq.c1);
+        fprintf(err, "%s: success measure %.4g, WDQ %.4g: %s; net effect %.1f incidents\n", prog,
+                dq.wdq.success, dq.wdq.wdq, reading, dq.wdq.net_effect);
+        fprintf(err, "%s: wrote %s\n", prog, a->output);
+    }
+    hs_units_destroy(control);
+    hs_units_destroy(treated);
     hs_patrol_sites_free(sites, nsites);
     hs_incidents_destroy(inc);
     return st;
@@ -1137,6 +1284,7 @@ static int run(int cmd, int argc, char **argv, FILE *out, FILE *err) {
            : cmd == C_PATROL ? run_patrol(ctx, &a, err)
            : cmd == C_CHANGE ? run_change(ctx, &a, err)
            : cmd == C_EVAL ? run_evaluate(ctx, &a, err)
+           : cmd == C_DISP ? run_displacement(ctx, &a, err)
                            : run_wards(ctx, &a, err);
     if (st) {
         const char *m = hs_ctx_last_error(ctx);
@@ -1176,6 +1324,7 @@ int hs_cli_run(int argc, char **argv, FILE *out, FILE *err) {
     if (strcmp(cmd, "patrol") == 0) return run(C_PATROL, argc - 2, argv + 2, out, err);
     if (strcmp(cmd, "change") == 0) return run(C_CHANGE, argc - 2, argv + 2, out, err);
     if (strcmp(cmd, "evaluate") == 0) return run(C_EVAL, argc - 2, argv + 2, out, err);
+    if (strcmp(cmd, "displacement") == 0) return run(C_DISP, argc - 2, argv + 2, out, err);
     fprintf(err, "%s: unknown command '%s' (see 'hotspot --help')\n", prog, cmd);
     return HS_EXIT_USAGE;
 }
