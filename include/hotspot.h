@@ -207,22 +207,19 @@ HS_API void hs_incidents_destroy(hs_incidents *inc);
  * ones to the rejects list). On HS_EPARSE/HS_EIO nothing of that file is
  * appended and the message is "FILE:LINE: problem".
  */
-HS_API hs_status hs_incidents_read_csv(hs_ctx *ctx, const char *path,
-                                       const hs_read_options *opts,
+HS_API hs_status hs_incidents_read_csv(hs_ctx *ctx, const char *path, const hs_read_options *opts,
                                        hs_incidents *inc);
 /**
  * As hs_incidents_read_csv, from memory; name is used in messages and as
  * the file name. data is borrowed for the call only.
  */
-HS_API hs_status hs_incidents_read_csv_buffer(hs_ctx *ctx, const char *name,
-                                              const char *data, size_t size,
-                                              const hs_read_options *opts,
+HS_API hs_status hs_incidents_read_csv_buffer(hs_ctx *ctx, const char *name, const char *data,
+                                              size_t size, const hs_read_options *opts,
                                               hs_incidents *inc);
 
 HS_API size_t hs_incidents_count(const hs_incidents *inc);
 /** Copies incident i (i < count) into *out. */
-HS_API hs_status hs_incidents_get(const hs_incidents *inc, size_t i,
-                                  hs_incident *out);
+HS_API hs_status hs_incidents_get(const hs_incidents *inc, size_t i, hs_incident *out);
 /** Borrowed coordinate arrays of length hs_incidents_count (working CRS). */
 HS_API const double *hs_incidents_x(const hs_incidents *inc);
 HS_API const double *hs_incidents_y(const hs_incidents *inc);
@@ -232,20 +229,16 @@ HS_API const char *hs_incidents_crs(const hs_incidents *inc);
 
 HS_API size_t hs_incidents_category_count(const hs_incidents *inc);
 /** Borrowed name of a category; NULL when out of range. */
-HS_API const char *hs_incidents_category_name(const hs_incidents *inc,
-                                              uint32_t category);
+HS_API const char *hs_incidents_category_name(const hs_incidents *inc, uint32_t category);
 HS_API size_t hs_incidents_file_count(const hs_incidents *inc);
 /** Borrowed name of a file as given to the reader; NULL when out of range. */
-HS_API const char *hs_incidents_file_name(const hs_incidents *inc,
-                                          uint32_t file);
+HS_API const char *hs_incidents_file_name(const hs_incidents *inc, uint32_t file);
 
 /** Accounting of one file (file < file_count) or, with file = UINT32_MAX,
  *  of all files. */
-HS_API hs_status hs_incidents_summary(const hs_incidents *inc, uint32_t file,
-                                      hs_read_summary *out);
+HS_API hs_status hs_incidents_summary(const hs_incidents *inc, uint32_t file, hs_read_summary *out);
 HS_API size_t hs_incidents_reject_count(const hs_incidents *inc);
-HS_API hs_status hs_incidents_reject_get(const hs_incidents *inc, size_t i,
-                                         hs_reject *out);
+HS_API hs_status hs_incidents_reject_get(const hs_incidents *inc, size_t i, hs_reject *out);
 /**
  * Writes every rejected row as CSV (file,line,reason,record) where record
  * is the row's text, re-read from its file ("" for buffers), in file and
@@ -253,10 +246,8 @@ HS_API hs_status hs_incidents_reject_get(const hs_incidents *inc, size_t i,
  * incidents outside every unit are listed too, as "outside the units".
  * Written to a temporary name and renamed.
  */
-HS_API hs_status hs_incidents_write_rejects(hs_ctx *ctx,
-                                            const hs_incidents *inc,
-                                            const uint32_t *unit_of,
-                                            const char *path);
+HS_API hs_status hs_incidents_write_rejects(hs_ctx *ctx, const hs_incidents *inc,
+                                            const uint32_t *unit_of, const char *path);
 
 /* ------------------------------------------------------------------------ */
 /* Grids                                                                    */
@@ -302,8 +293,8 @@ typedef struct hs_cell {
  * from two centres goes to the one with the smaller (row, col).
  * out: owned; hs_grid_destroy.
  */
-HS_API hs_status hs_grid_count(hs_ctx *ctx, const hs_incidents *inc,
-                               const hs_grid_options *opts, hs_grid **out);
+HS_API hs_status hs_grid_count(hs_ctx *ctx, const hs_incidents *inc, const hs_grid_options *opts,
+                               hs_grid **out);
 HS_API void hs_grid_destroy(hs_grid *grid);
 
 HS_API size_t hs_grid_cell_count(const hs_grid *grid);
@@ -313,15 +304,13 @@ HS_API hs_status hs_grid_cell(const hs_grid *grid, size_t i, hs_cell *out);
  * (shape, size, col, row). Writes at most size bytes including the NUL and
  * returns the full length (as snprintf).
  */
-HS_API int hs_grid_cell_id(const hs_grid *grid, size_t i, char *buf,
-                           size_t size);
+HS_API int hs_grid_cell_id(const hs_grid *grid, size_t i, char *buf, size_t size);
 /**
  * Ring of cell i in the working CRS, counter-clockwise, closed:
  * 5 points for squares, 7 for hexagons. xy must hold 14 doubles;
  * *n receives the number of points.
  */
-HS_API hs_status hs_grid_cell_ring(const hs_grid *grid, size_t i,
-                                   double xy[14], size_t *n);
+HS_API hs_status hs_grid_cell_ring(const hs_grid *grid, size_t i, double xy[14], size_t *n);
 
 /**
  * The cell of each incident, into the caller's array unit_of of
@@ -337,8 +326,7 @@ HS_API hs_status hs_grid_locate(hs_ctx *ctx, const hs_grid *grid, const hs_incid
  * cell has id,row,col,x_min,y_min,x_max,y_max,count,weight. Written to a
  * temporary name and renamed: a failed run leaves no file.
  */
-HS_API hs_status hs_grid_write(hs_ctx *ctx, const hs_grid *grid,
-                               const char *path);
+HS_API hs_status hs_grid_write(hs_ctx *ctx, const hs_grid *grid, const char *path);
 
 /* ------------------------------------------------------------------------ */
 /* Units: polygons (wards, LSOAs) or grid cells                             */
@@ -364,7 +352,7 @@ typedef struct hs_unit {
     uint64_t record; /**< 1-based record in its layer (0 for grid cells) */
     double area_m2;
     double cx, cy; /**< centroid (working CRS); 0, 0 when empty */
-    int empty; /**< no geometry (null shape, or nothing left after repair) */
+    int empty;     /**< no geometry (null shape, or nothing left after repair) */
 } hs_unit;
 
 /** A remark about a layer's record: a repair, a dropped ring, an empty
@@ -388,8 +376,7 @@ HS_API void hs_units_destroy(hs_units *units);
  * appended.
  */
 HS_API hs_status hs_units_read_shapefile(hs_ctx *ctx, const char *path,
-                                         const hs_layer_options *opts,
-                                         hs_units *units);
+                                         const hs_layer_options *opts, hs_units *units);
 
 /** A shapefile held in memory (e.g. from a database or a zip). Buffers are
  *  borrowed for the call; prj and cpg are NUL-terminated text or NULL. */
@@ -402,18 +389,15 @@ typedef struct hs_shapefile_buffers {
 /** As hs_units_read_shapefile, from memory; name labels messages. */
 HS_API hs_status hs_units_read_shapefile_buffers(hs_ctx *ctx, const char *name,
                                                  const hs_shapefile_buffers *b,
-                                                 const hs_layer_options *opts,
-                                                 hs_units *units);
+                                                 const hs_layer_options *opts, hs_units *units);
 
 /** Appends a layer built into the library. name: "gravesham-wards-2013"
  *  (the 18 Gravesham wards, ONS 2013, OGL v3.0). */
-HS_API hs_status hs_units_read_builtin(hs_ctx *ctx, const char *name,
-                                       hs_units *units);
+HS_API hs_status hs_units_read_builtin(hs_ctx *ctx, const char *name, hs_units *units);
 
 /** Units from the cells of a grid (codes are the cell ids).
  *  out: owned; hs_units_destroy. The grid may be destroyed afterwards. */
-HS_API hs_status hs_units_from_grid(hs_ctx *ctx, const hs_grid *grid,
-                                    hs_units **out);
+HS_API hs_status hs_units_from_grid(hs_ctx *ctx, const hs_grid *grid, hs_units **out);
 
 HS_API size_t hs_units_count(const hs_units *units);
 HS_API hs_status hs_units_get(const hs_units *units, size_t i, hs_unit *out);
@@ -424,24 +408,22 @@ HS_API const char *hs_units_crs(const hs_units *units);
  *  when none has a geometry. */
 HS_API hs_status hs_units_bounds(hs_ctx *ctx, const hs_units *units, double box[4]);
 HS_API size_t hs_units_note_count(const hs_units *units);
-HS_API hs_status hs_units_note_get(const hs_units *units, size_t i,
-                                   hs_unit_note *out);
+HS_API hs_status hs_units_note_get(const hs_units *units, size_t i, hs_unit_note *out);
 
 /**
  * Builds queen contiguity: polygons are neighbours when they come within
  * snap_m metres of each other (0: when they share a point); grid cells when
  * they share an edge or a corner (8 squares, 6 hexagons; snap_m unused).
  */
-HS_API hs_status hs_units_build_neighbours(hs_ctx *ctx, hs_units *units,
-                                           double snap_m);
+HS_API hs_status hs_units_build_neighbours(hs_ctx *ctx, hs_units *units, double snap_m);
 /** Distance-band neighbours: units whose centroids are at most
  *  distance_m apart (inclusive). */
 HS_API hs_status hs_units_build_neighbours_distance(hs_ctx *ctx, hs_units *units,
                                                     double distance_m);
 /** Neighbours of unit i, ascending; ids borrowed. HS_EINVAL before
  *  hs_units_build_neighbours. */
-HS_API hs_status hs_units_neighbours(const hs_units *units, size_t i,
-                                     const uint32_t **ids, size_t *n);
+HS_API hs_status hs_units_neighbours(const hs_units *units, size_t i, const uint32_t **ids,
+                                     size_t *n);
 
 #define HS_NO_UNIT UINT32_MAX
 
@@ -453,8 +435,7 @@ HS_API hs_status hs_units_neighbours(const hs_units *units, size_t i,
  * grid follow the grid's own rule instead (hs_grid_count: half-open cells),
  * so both locators agree. Units and incidents must share the working CRS.
  */
-HS_API hs_status hs_units_locate(hs_ctx *ctx, const hs_units *units,
-                                 const hs_incidents *incidents,
+HS_API hs_status hs_units_locate(hs_ctx *ctx, const hs_units *units, const hs_incidents *incidents,
                                  uint32_t *unit_of);
 
 /* ------------------------------------------------------------------------ */
@@ -494,21 +475,19 @@ typedef struct hs_tally_row {
 } hs_tally_row;
 
 typedef struct hs_tally_summary {
-    uint64_t incidents;     /**< incidents tallied */
-    uint64_t in_units;      /**< in a unit, this period */
-    uint64_t outside;       /**< in no unit (either period) */
-    uint64_t in_compare;    /**< in a unit, compare period */
-    uint64_t other_period;  /**< in neither period */
+    uint64_t incidents;    /**< incidents tallied */
+    uint64_t in_units;     /**< in a unit, this period */
+    uint64_t outside;      /**< in no unit (either period) */
+    uint64_t in_compare;   /**< in a unit, compare period */
+    uint64_t other_period; /**< in neither period */
 } hs_tally_summary;
 
 /**
  * Counts incidents per unit. unit_of: from hs_units_locate (borrowed for
  * the call). out: owned; hs_tally_destroy.
  */
-HS_API hs_status hs_tally_compute(hs_ctx *ctx, const hs_units *units,
-                                  const hs_incidents *incidents,
-                                  const uint32_t *unit_of,
-                                  const hs_tally_options *opts,
+HS_API hs_status hs_tally_compute(hs_ctx *ctx, const hs_units *units, const hs_incidents *incidents,
+                                  const uint32_t *unit_of, const hs_tally_options *opts,
                                   hs_tally **out);
 HS_API void hs_tally_destroy(hs_tally *tally);
 
@@ -519,16 +498,13 @@ HS_API void hs_tally_destroy(hs_tally *tally);
  * match no unit, and units with no population, are counted in *unmatched
  * (may be NULL) and left undefined.
  */
-HS_API hs_status hs_tally_set_population(hs_ctx *ctx, hs_tally *tally,
-                                         const char *path, size_t *unmatched);
+HS_API hs_status hs_tally_set_population(hs_ctx *ctx, hs_tally *tally, const char *path,
+                                         size_t *unmatched);
 
-HS_API hs_status hs_tally_row_get(const hs_tally *tally, size_t unit,
-                                  hs_tally_row *out);
+HS_API hs_status hs_tally_row_get(const hs_tally *tally, size_t unit, hs_tally_row *out);
 /** Count of unit in category (by_type tallies; else 0). */
-HS_API uint64_t hs_tally_type_count(const hs_tally *tally, size_t unit,
-                                    uint32_t category);
-HS_API hs_status hs_tally_summary_get(const hs_tally *tally,
-                                      hs_tally_summary *out);
+HS_API uint64_t hs_tally_type_count(const hs_tally *tally, size_t unit, uint32_t category);
+HS_API hs_status hs_tally_summary_get(const hs_tally *tally, hs_tally_summary *out);
 
 /**
  * Writes the table by extension: ".geojson" (RFC 7946 polygons), ".csv",
@@ -536,8 +512,7 @@ HS_API hs_status hs_tally_summary_get(const hs_tally *tally,
  * shortened to 10 characters as listed in docs/cli.md). Written to
  * temporary names and renamed.
  */
-HS_API hs_status hs_tally_write(hs_ctx *ctx, const hs_tally *tally,
-                                const char *path);
+HS_API hs_status hs_tally_write(hs_ctx *ctx, const hs_tally *tally, const char *path);
 
 /* ------------------------------------------------------------------------ */
 /* Kernel density                                                           */
@@ -599,11 +574,11 @@ typedef enum hs_kde_grid {
 
 typedef struct hs_kde_options {
     hs_kernel kernel;
-    double bandwidth_m;     /**< > 0, or 0 to use rule */
-    hs_bandwidth_rule rule; /**< when bandwidth_m is 0; default rule of thumb */
+    double bandwidth_m;      /**< > 0, or 0 to use rule */
+    hs_bandwidth_rule rule;  /**< when bandwidth_m is 0; default rule of thumb */
     double bandwidth_adjust; /**< multiplies the bandwidth; default 1 */
-    double pixel_size_m;    /**< > 0, or 0: shorter side of the extent / 250,
-                                 rounded down to 1, 2 or 5 x 10^k m */
+    double pixel_size_m;     /**< > 0, or 0: shorter side of the extent / 250,
+                                  rounded down to 1, 2 or 5 x 10^k m */
     hs_kde_units units;
     hs_kde_grid grid;
     /** Explicit extent (x_min, y_min, x_max, y_max, working CRS), used when
@@ -634,9 +609,8 @@ HS_API const char *hs_bandwidth_rule_name(hs_bandwidth_rule rule);
  * Bandwidth of a rule for these incidents and kernel (metres; for the
  * gaussian, sigma), before bandwidth_adjust.
  */
-HS_API hs_status hs_kde_bandwidth(hs_ctx *ctx, const hs_incidents *inc,
-                                  hs_bandwidth_rule rule, hs_kernel kernel,
-                                  double *bandwidth_m);
+HS_API hs_status hs_kde_bandwidth(hs_ctx *ctx, const hs_incidents *inc, hs_bandwidth_rule rule,
+                                  hs_kernel kernel, double *bandwidth_m);
 
 /** Opaque raster: Float32 pixels, rows from the top, nodata where no
  *  kernel reaches or outside the mask. */
@@ -662,16 +636,15 @@ typedef struct hs_raster_info {
  * threads; the result is byte-identical for any thread count.
  * out: owned; hs_raster_destroy.
  */
-HS_API hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc,
-                                const hs_kde_options *opts, hs_raster **out);
+HS_API hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_options *opts,
+                                hs_raster **out);
 
 /**
  * The same sums at n given locations (no grid, no mask), into the caller's
  * array values, in raw or density units. opts->bandwidth_m must be set.
  */
-HS_API hs_status hs_kde_at(hs_ctx *ctx, const hs_incidents *inc,
-                           const hs_kde_options *opts, const double *x,
-                           const double *y, size_t n, double *values);
+HS_API hs_status hs_kde_at(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_options *opts,
+                           const double *x, const double *y, size_t n, double *values);
 
 HS_API void hs_raster_destroy(hs_raster *r);
 HS_API hs_status hs_raster_info_get(const hs_raster *r, hs_raster_info *out);
@@ -679,16 +652,15 @@ HS_API hs_status hs_raster_info_get(const hs_raster *r, hs_raster_info *out);
 HS_API const float *hs_raster_values(const hs_raster *r);
 
 typedef enum hs_raster_op {
-    HS_RASTER_RATIO = 0,      /**< a / b; nodata where b is 0 */
-    HS_RASTER_DIFFERENCE,     /**< a - b */
-    HS_RASTER_LOG_RATIO       /**< ln(a / b); nodata where a or b is 0 */
+    HS_RASTER_RATIO = 0,  /**< a / b; nodata where b is 0 */
+    HS_RASTER_DIFFERENCE, /**< a - b */
+    HS_RASTER_LOG_RATIO   /**< ln(a / b); nodata where a or b is 0 */
 } hs_raster_op;
 
 /** Pixel by pixel a op b, on the same grid (nodata where either is).
  *  out: owned; hs_raster_destroy. */
-HS_API hs_status hs_raster_compare(hs_ctx *ctx, const hs_raster *a,
-                                   const hs_raster *b, hs_raster_op op,
-                                   hs_raster **out);
+HS_API hs_status hs_raster_compare(hs_ctx *ctx, const hs_raster *a, const hs_raster *b,
+                                   hs_raster_op op, hs_raster **out);
 
 /**
  * Writes the raster by extension: ".tif" (GeoTIFF, Float32, deflate,
@@ -696,8 +668,7 @@ HS_API hs_status hs_raster_compare(hs_ctx *ctx, const hs_raster *a,
  * with a QGIS ".qml" style and a ".json" sidecar beside it) or ".asc" (ESRI
  * ASCII grid with a ".prj"). Written to temporary names and renamed.
  */
-HS_API hs_status hs_raster_write(hs_ctx *ctx, const hs_raster *r,
-                                 const char *path);
+HS_API hs_status hs_raster_write(hs_ctx *ctx, const hs_raster *r, const char *path);
 
 /**
  * Hotspot outlines: for each p in top_pct (percent of the data area), the
@@ -705,9 +676,8 @@ HS_API hs_status hs_raster_write(hs_ctx *ctx, const hs_raster *r,
  * reach, merged into polygons; written as GeoJSON (WGS84) with properties
  * top_pct, level, area_km2. Atomic.
  */
-HS_API hs_status hs_raster_contours_write(hs_ctx *ctx, const hs_raster *r,
-                                          const double *top_pct, size_t n,
-                                          const char *path);
+HS_API hs_status hs_raster_contours_write(hs_ctx *ctx, const hs_raster *r, const double *top_pct,
+                                          size_t n, const char *path);
 
 /* ------------------------------------------------------------------------ */
 /* Hotspot statistics: Getis-Ord local G                                    */
@@ -743,9 +713,8 @@ HS_API int hs_gi_bin(double z, double p);
  * p: two-sided, Benjamini-Hochberg adjusted when fdr. bin: hs_gi_bin of z
  * and that p. Caller-sized arrays of hs_units_count entries.
  */
-HS_API hs_status hs_units_getis_ord(hs_ctx *ctx, const hs_units *units,
-                                    const double *values, int self, int fdr,
-                                    double *z, double *p, int *bin);
+HS_API hs_status hs_units_getis_ord(hs_ctx *ctx, const hs_units *units, const double *values,
+                                    int self, int fdr, double *z, double *p, int *bin);
 
 /* ------------------------------------------------------------------------ */
 /* Concentration and hotspot ranking                                        */
@@ -776,12 +745,12 @@ HS_API hs_status hs_concentration_compute(const double *values, size_t n, double
                                           double *lorenz_y);
 
 typedef struct hs_hotspot_options {
-    size_t top;         /**< how many hotspots (default 20); 0 with all */
-    int all;            /**< every unit, in rank order */
-    int significant;    /**< only units hot at 95% (Gi* bin >= 2) */
+    size_t top;              /**< how many hotspots (default 20); 0 with all */
+    int all;                 /**< every unit, in rank order */
+    int significant;         /**< only units hot at 95% (Gi* bin >= 2) */
     double min_separation_m; /**< between chosen centroids; 0 = none */
-    int self;           /**< 1: Gi* (default), 0: Gi */
-    int fdr;            /**< Benjamini-Hochberg on p (default 1) */
+    int self;                /**< 1: Gi* (default), 0: Gi */
+    int fdr;                 /**< Benjamini-Hochberg on p (default 1) */
 } hs_hotspot_options;
 
 HS_API void hs_hotspot_options_init(hs_hotspot_options *opts);
@@ -797,7 +766,7 @@ typedef struct hs_hotspot {
     double share_pct;     /**< of the ranking value (harm) over all units */
     double cum_share_pct; /**< of this and every higher-ranked hotspot */
     double area_share_pct;
-    double pai;           /**< share_pct / area_share_pct */
+    double pai; /**< share_pct / area_share_pct */
     double gistar_z, gistar_p;
     int gistar_bin;
     double x, y, lon, lat; /**< centroid */
@@ -810,10 +779,9 @@ typedef struct hs_hotspot {
  * from hs_units_locate. wards: NULL, or polygons to name each hotspot's
  * ward. out: owned; hs_hotspots_destroy.
  */
-HS_API hs_status hs_hotspots_compute(hs_ctx *ctx, const hs_units *units,
-                                     const hs_incidents *inc, const uint32_t *unit_of,
-                                     const hs_units *wards, const hs_hotspot_options *opts,
-                                     hs_hotspots **out);
+HS_API hs_status hs_hotspots_compute(hs_ctx *ctx, const hs_units *units, const hs_incidents *inc,
+                                     const uint32_t *unit_of, const hs_units *wards,
+                                     const hs_hotspot_options *opts, hs_hotspots **out);
 HS_API void hs_hotspots_destroy(hs_hotspots *h);
 HS_API size_t hs_hotspots_count(const hs_hotspots *h);
 HS_API hs_status hs_hotspots_get(const hs_hotspots *h, size_t i, hs_hotspot *out);
@@ -867,12 +835,22 @@ HS_API double hs_change_p(uint64_t before, uint64_t after, double share);
 
 typedef enum hs_emerging {
     HS_EMERGING_NONE = 0,
-    HS_EMERGING_NEW_HOT, HS_EMERGING_CONSECUTIVE_HOT, HS_EMERGING_INTENSIFYING_HOT,
-    HS_EMERGING_PERSISTENT_HOT, HS_EMERGING_DIMINISHING_HOT, HS_EMERGING_SPORADIC_HOT,
-    HS_EMERGING_OSCILLATING_HOT, HS_EMERGING_HISTORICAL_HOT,
-    HS_EMERGING_NEW_COLD, HS_EMERGING_CONSECUTIVE_COLD, HS_EMERGING_INTENSIFYING_COLD,
-    HS_EMERGING_PERSISTENT_COLD, HS_EMERGING_DIMINISHING_COLD, HS_EMERGING_SPORADIC_COLD,
-    HS_EMERGING_OSCILLATING_COLD, HS_EMERGING_HISTORICAL_COLD,
+    HS_EMERGING_NEW_HOT,
+    HS_EMERGING_CONSECUTIVE_HOT,
+    HS_EMERGING_INTENSIFYING_HOT,
+    HS_EMERGING_PERSISTENT_HOT,
+    HS_EMERGING_DIMINISHING_HOT,
+    HS_EMERGING_SPORADIC_HOT,
+    HS_EMERGING_OSCILLATING_HOT,
+    HS_EMERGING_HISTORICAL_HOT,
+    HS_EMERGING_NEW_COLD,
+    HS_EMERGING_CONSECUTIVE_COLD,
+    HS_EMERGING_INTENSIFYING_COLD,
+    HS_EMERGING_PERSISTENT_COLD,
+    HS_EMERGING_DIMINISHING_COLD,
+    HS_EMERGING_SPORADIC_COLD,
+    HS_EMERGING_OSCILLATING_COLD,
+    HS_EMERGING_HISTORICAL_COLD,
     HS_EMERGING_COUNT_
 } hs_emerging;
 
@@ -903,23 +881,22 @@ typedef struct hs_capture {
  * which were chosen (chosen[i] != 0). Equal-sized units are assumed for
  * PEI's best set (the units with the most incidents, as many as chosen).
  */
-HS_API hs_status hs_capture_compute(const double *after, const double *before,
-                                    const double *area, const int *chosen, size_t n,
-                                    hs_capture *out);
+HS_API hs_status hs_capture_compute(const double *after, const double *before, const double *area,
+                                    const int *chosen, size_t n, hs_capture *out);
 
 /** Weighted displacement quotient (Bowers & Johnson 2003). */
 typedef struct hs_wdq {
-    double success;      /**< A1/C1 - A0/C0: negative = crime fell in A */
-    double buffer;       /**< B1/C1 - B0/C0 (buffer displacement measure) */
-    double wdq;          /**< buffer / success */
-    double net_effect;   /**< total net effect in incidents:
-                              (A0 C1/C0 - A1) + (B0 C1/C0 - B1) */
+    double success;    /**< A1/C1 - A0/C0: negative = crime fell in A */
+    double buffer;     /**< B1/C1 - B0/C0 (buffer displacement measure) */
+    double wdq;        /**< buffer / success */
+    double net_effect; /**< total net effect in incidents:
+                            (A0 C1/C0 - A1) + (B0 C1/C0 - B1) */
 } hs_wdq;
 
 /** Counts of the treated area (a), buffer (b) and control (c), before (0)
  *  and after (1). */
-HS_API hs_status hs_wdq_compute(double a0, double a1, double b0, double b1, double c0,
-                                double c1, hs_wdq *out);
+HS_API hs_status hs_wdq_compute(double a0, double a1, double b0, double b1, double c0, double c1,
+                                hs_wdq *out);
 
 /** Units from grid cell ids ("sq150_3753_1157", as hs_grid_cell_id writes
  *  them; default origin), e.g. the hotspots of a CSV. out: owned. */
@@ -960,12 +937,12 @@ typedef struct hs_patrol_site {
 } hs_patrol_site;
 
 typedef struct hs_patrol_options {
-    int days;           /**< default 28 */
-    int visits_per_day; /**< per patrolled hotspot; default 2 */
-    int minutes;        /**< per visit; default 15 (Koper curve) */
-    int half;           /**< a random half patrolled each day, balanced */
-    uint64_t seed;      /**< same seed, same plan; default 1 */
-    const char *start_date; /**< "YYYY-MM-DD" for dates; NULL: day numbers */
+    int days;                         /**< default 28 */
+    int visits_per_day;               /**< per patrolled hotspot; default 2 */
+    int minutes;                      /**< per visit; default 15 (Koper curve) */
+    int half;                         /**< a random half patrolled each day, balanced */
+    uint64_t seed;                    /**< same seed, same plan; default 1 */
+    const char *start_date;           /**< "YYYY-MM-DD" for dates; NULL: day numbers */
     int window_start_h, window_end_h; /**< when no hours: default 12-24 */
 } hs_patrol_options;
 

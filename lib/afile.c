@@ -59,14 +59,14 @@ hs_status hs__afile_commit(hs_ctx *ctx, hs__afile *af) {
     if (fclose(af->f) != 0 && !e) e = errno;
     af->f = NULL;
     if (bad || e) {
-        hs_status st = hs__error(ctx, HS_EIO, "%s: write failed: %s", af->path,
-                                 strerror(e ? e : EIO));
+        hs_status st =
+            hs__error(ctx, HS_EIO, "%s: write failed: %s", af->path, strerror(e ? e : EIO));
         hs__afile_abort(af);
         return st;
     }
     if (rename(af->tmp, af->path) != 0) {
-        hs_status st = hs__error(ctx, HS_EIO, "%s: cannot rename into place: %s",
-                                 af->path, strerror(errno));
+        hs_status st =
+            hs__error(ctx, HS_EIO, "%s: cannot rename into place: %s", af->path, strerror(errno));
         hs__afile_abort(af);
         return st;
     }
@@ -98,7 +98,6 @@ bool hs__has_ext(const char *path, const char *ext) {
     size_t n = strlen(path), m = strlen(ext);
     if (n < m) return false;
     for (size_t i = 0; i < m; i++)
-        if (tolower((unsigned char)path[n - m + i]) != tolower((unsigned char)ext[i]))
-            return false;
+        if (tolower((unsigned char)path[n - m + i]) != tolower((unsigned char)ext[i])) return false;
     return true;
 }

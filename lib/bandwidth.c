@@ -55,9 +55,11 @@ static double quantile7(const double *v, size_t n, double p) {
 
 static double sd(const double *v, size_t n) {
     double m = 0, s = 0;
-    for (size_t i = 0; i < n; i++) m += v[i];
+    for (size_t i = 0; i < n; i++)
+        m += v[i];
     m /= (double)n;
-    for (size_t i = 0; i < n; i++) s += (v[i] - m) * (v[i] - m);
+    for (size_t i = 0; i < n; i++)
+        s += (v[i] - m) * (v[i] - m);
     return sqrt(s / (double)(n - 1));
 }
 
@@ -100,7 +102,8 @@ hs_status hs_kde_bandwidth(hs_ctx *ctx, const hs_incidents *inc, hs_bandwidth_ru
         free(v);
     } else if (rule == HS_BW_SILVERMAN) {
         double sw = 0, mx = 0, my = 0;
-        for (size_t i = 0; i < n; i++) sw += w[i], mx += w[i] * x[i], my += w[i] * y[i];
+        for (size_t i = 0; i < n; i++)
+            sw += w[i], mx += w[i] * x[i], my += w[i] * y[i];
         if (!(sw > 0)) return hs__error(ctx, HS_ENODATA, "the incidents' weights sum to 0");
         mx /= sw;
         my /= sw;
@@ -128,7 +131,8 @@ hs_status hs_kde_bandwidth(hs_ctx *ctx, const hs_incidents *inc, hs_bandwidth_ru
     } else {
         return hs__error(ctx, HS_EINVAL, "no bandwidth rule given");
     }
-    if (!(h > 0)) return hs__error(ctx, HS_ENODATA, "the incidents are all at one place: no bandwidth");
+    if (!(h > 0))
+        return hs__error(ctx, HS_ENODATA, "the incidents are all at one place: no bandwidth");
     *out = h;
     return HS_OK;
 }

@@ -14,9 +14,13 @@ hs_status hs_units_read_builtin(hs_ctx *ctx, const char *name, hs_units *units) 
     if (strcmp(name, "gravesham-wards-2013") != 0)
         return hs__error(ctx, HS_EINVAL, "no built-in layer '%s' (built in: gravesham-wards-2013)",
                          name);
-    hs_shapefile_buffers b = {hs__gravesham_shp,      hs__gravesham_shx,
-                              hs__gravesham_dbf,      hs__gravesham_shp_size,
-                              hs__gravesham_shx_size, hs__gravesham_dbf_size,
-                              (const char *)hs__gravesham_prj, (const char *)hs__gravesham_cpg};
+    hs_shapefile_buffers b = {hs__gravesham_shp,
+                              hs__gravesham_shx,
+                              hs__gravesham_dbf,
+                              hs__gravesham_shp_size,
+                              hs__gravesham_shx_size,
+                              hs__gravesham_dbf_size,
+                              (const char *)hs__gravesham_prj,
+                              (const char *)hs__gravesham_cpg};
     return hs_units_read_shapefile_buffers(ctx, "gravesham-wards-2013 (built in)", &b, NULL, units);
 }

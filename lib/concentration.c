@@ -28,19 +28,22 @@ hs_status hs_concentration_compute(const double *values, size_t n, double events
     memcpy(v, values, n * sizeof *v);
     qsort(v, n, sizeof *v, cmp_desc);
     double total = 0;
-    for (size_t i = 0; i < n; i++) total += v[i];
+    for (size_t i = 0; i < n; i++)
+        total += v[i];
     out->total = total;
     static const double pct[3] = {1, 5, 10};
     for (int k = 0; k < 3; k++) {
         size_t m = (size_t)ceil((double)n * pct[k] / 100);
         if (m < 1) m = 1;
         double s = 0;
-        for (size_t i = 0; i < m && i < n; i++) s += v[i];
+        for (size_t i = 0; i < m && i < n; i++)
+            s += v[i];
         out->top_share_pct[k] = total > 0 ? 100 * s / total : 0;
     }
     /* Ascending rank i = n - j for the j-th largest. */
     double wsum = 0;
-    for (size_t j = 0; j < n; j++) wsum += (double)(n - j) * v[j];
+    for (size_t j = 0; j < n; j++)
+        wsum += (double)(n - j) * v[j];
     double dn = (double)n;
     out->gini = total > 0 ? 2 * wsum / (dn * total) - (dn + 1) / dn : 0;
     out->gini_generalised =

@@ -34,9 +34,13 @@ void hs_ctx_destroy(hs_ctx *ctx) {
     free(ctx);
 }
 
-const char *hs_ctx_last_error(const hs_ctx *ctx) { return ctx ? ctx->err : ""; }
+const char *hs_ctx_last_error(const hs_ctx *ctx) {
+    return ctx ? ctx->err : "";
+}
 
-const char *hs_ctx_crs(const hs_ctx *ctx) { return ctx ? ctx->crs : NULL; }
+const char *hs_ctx_crs(const hs_ctx *ctx) {
+    return ctx ? ctx->crs : NULL;
+}
 
 hs_status hs_ctx_set_crs(hs_ctx *ctx, const char *crs) {
     if (!ctx) return HS_EINVAL;

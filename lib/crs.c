@@ -56,8 +56,7 @@ hs_status hs__crs_check_metric(hs_ctx *ctx, const char *crs) {
         PJ *cs = proj_crs_get_coordinate_system(c, horiz ? horiz : pj);
         double factor = 0;
         const char *unit = NULL;
-        if (!cs || !proj_cs_get_axis_info(c, cs, 0, NULL, NULL, NULL, &factor,
-                                          &unit, NULL, NULL) ||
+        if (!cs || !proj_cs_get_axis_info(c, cs, 0, NULL, NULL, NULL, &factor, &unit, NULL, NULL) ||
             fabs(factor - 1.0) > 1e-12)
             st = hs__error(ctx, HS_ECRS,
                            "CRS '%s' has axes in %s, not metres: choose a "
@@ -80,8 +79,8 @@ bool hs__crs_same(void *proj_ctx, const char *a, const char *b) {
     return same;
 }
 
-hs__xform *hs__xform_create(void *proj_ctx, const char *src, const char *dst,
-                            char *err, size_t errsize) {
+hs__xform *hs__xform_create(void *proj_ctx, const char *src, const char *dst, char *err,
+                            size_t errsize) {
     hs__xform *xf = calloc(1, sizeof *xf);
     if (!xf) {
         hs__format(err, errsize, "out of memory");
@@ -97,16 +96,16 @@ hs__xform *hs__xform_create(void *proj_ctx, const char *src, const char *dst,
     }
     PJ *raw = proj_create_crs_to_crs(xf->ctx, src, dst, NULL);
     if (!raw) {
-        hs__format(err, errsize, "no transformation from '%s' to '%s': %s", src,
-                   dst, proj_msg(xf->ctx));
+        hs__format(err, errsize, "no transformation from '%s' to '%s': %s", src, dst,
+                   proj_msg(xf->ctx));
         hs__xform_destroy(xf);
         return NULL;
     }
     xf->pj = proj_normalize_for_visualization(xf->ctx, raw);
     proj_destroy(raw);
     if (!xf->pj) {
-        hs__format(err, errsize, "cannot normalise axis order of '%s' -> '%s': %s",
-                   src, dst, proj_msg(xf->ctx));
+        hs__format(err, errsize, "cannot normalise axis order of '%s' -> '%s': %s", src, dst,
+                   proj_msg(xf->ctx));
         hs__xform_destroy(xf);
         return NULL;
     }
@@ -124,8 +123,8 @@ void hs__xform_destroy(hs__xform *xf) {
 bool hs__xform_run(hs__xform *xf, double *x, double *y, size_t n) {
     if (n == 0) return true;
     proj_errno_reset(xf->pj);
-    size_t done = proj_trans_generic(xf->pj, PJ_FWD, x, sizeof(double), n, y,
-                                     sizeof(double), n, NULL, 0, 0, NULL, 0, 0);
+    size_t done = proj_trans_generic(xf->pj, PJ_FWD, x, sizeof(double), n, y, sizeof(double), n,
+                                     NULL, 0, 0, NULL, 0, 0);
     /* Single points that fail come back as HUGE_VAL; callers test for them. */
     return done == n;
 }
@@ -133,8 +132,7 @@ bool hs__xform_run(hs__xform *xf, double *x, double *y, size_t n) {
 bool hs__xform_area_in_src(hs__xform *xf, const char *dst, double box[4]) {
     PJ *d = proj_create(xf->ctx, dst);
     double w, s, e, n;
-    bool ok = d && proj_get_area_of_use(xf->ctx, d, &w, &s, &e, &n, NULL) &&
-              w > -1000;
+    bool ok = d && proj_get_area_of_use(xf->ctx, d, &w, &s, &e, &n, NULL) && w > -1000;
     proj_destroy(d);
     if (!ok) return false;
     PJ *raw = proj_create_crs_to_crs(xf->ctx, "EPSG:4326", xf->src, NULL);
@@ -142,8 +140,8 @@ bool hs__xform_area_in_src(hs__xform *xf, const char *dst, double box[4]) {
     proj_destroy(raw);
     if (!pj) return false;
     if (e < w) e += 360; /* area crossing the antimeridian */
-    ok = proj_trans_bounds(xf->ctx, pj, PJ_FWD, w, s, e, n, &box[0], &box[1],
-                           &box[2], &box[3], 21) != 0;
+    ok = proj_trans_bounds(xf->ctx, pj, PJ_FWD, w, s, e, n, &box[0], &box[1], &box[2], &box[3],
+                           21) != 0;
     proj_destroy(pj);
     return ok;
 }
@@ -151,7 +149,8 @@ bool hs__xform_area_in_src(hs__xform *xf, const char *dst, double box[4]) {
 static void xentry_free(hs__xentry *e) {
     if (!e) return;
     hs__xform_destroy(e->main);
-    for (int k = 0; k < HS__MAX_THREADS; k++) hs__xform_destroy(e->worker[k]);
+    for (int k = 0; k < HS__MAX_THREADS; k++)
+        hs__xform_destroy(e->worker[k]);
     free(e->src);
     free(e->dst);
     free(e);

@@ -22,9 +22,9 @@ static bool at_line_end(const char *p, const char *end) {
     return *p == '\n' || (*p == '\r' && (p + 1 == end || p[1] == '\n'));
 }
 
-const char *hs__csv_record(const char *p, const char *end, hs__field *fields,
-                           size_t max, size_t *nfields, uint64_t *newlines,
-                           const char **rec_end, hs__csv_result *res) {
+const char *hs__csv_record(const char *p, const char *end, hs__field *fields, size_t max,
+                           size_t *nfields, uint64_t *newlines, const char **rec_end,
+                           hs__csv_result *res) {
     size_t nf = 0;
     uint64_t nl = 0;
     *res = HS__CSV_OK;
@@ -34,7 +34,8 @@ const char *hs__csv_record(const char *p, const char *end, hs__field *fields,
             const char *s = ++p;
             bool esc = false;
             for (;;) {
-                while (p < end && !quoted_stop[(uint8_t)*p]) p++;
+                while (p < end && !quoted_stop[(uint8_t)*p])
+                    p++;
                 if (p >= end) {
                     *res = HS__CSV_UNTERMINATED;
                     goto fail;
@@ -64,7 +65,8 @@ const char *hs__csv_record(const char *p, const char *end, hs__field *fields,
         } else {
             const char *s = p;
             for (;;) {
-                while (p < end && !plain_stop[(uint8_t)*p]) p++;
+                while (p < end && !plain_stop[(uint8_t)*p])
+                    p++;
                 if (p < end && *p == '\r' && !at_line_end(p, end)) {
                     p++;
                     continue;
@@ -156,7 +158,8 @@ hs_status hs__csv_pairs(hs_ctx *ctx, const char *path, const char *kcol, const c
         hs__csv_result res;
         p = hs__csv_record(p, end, fl, 64, &nf, &nl, &rec_end, &res);
         if (res) {
-            st = hs__error(ctx, HS_EPARSE, "%s:%llu: malformed CSV", path, (unsigned long long)line);
+            st =
+                hs__error(ctx, HS_EPARSE, "%s:%llu: malformed CSV", path, (unsigned long long)line);
             break;
         }
         char key[256], num[64];

@@ -26,7 +26,8 @@ hs_status hs_mann_kendall_compute(const double *x, size_t n, hs_mann_kendall *o)
     }
     double s = 0;
     for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n; j++) s += (x[j] > x[i]) - (x[j] < x[i]);
+        for (size_t j = i + 1; j < n; j++)
+            s += (x[j] > x[i]) - (x[j] < x[i]);
     double *v = malloc(n * sizeof *v);
     if (!v) return HS_ENOMEM;
     memcpy(v, x, n * sizeof *v);
@@ -34,7 +35,8 @@ hs_status hs_mann_kendall_compute(const double *x, size_t n, hs_mann_kendall *o)
     double dn = (double)n, ties = 0, n1 = 0;
     for (size_t a = 0; a < n;) {
         size_t b = a + 1;
-        while (b < n && v[b] == v[a]) b++;
+        while (b < n && v[b] == v[a])
+            b++;
         double t = (double)(b - a);
         ties += t * (t - 1) * (2 * t + 5);
         n1 += t * (t - 1) / 2;
@@ -73,13 +75,23 @@ double hs_change_p(uint64_t before, uint64_t after, double share) {
 }
 
 const char *hs_emerging_name(hs_emerging e) {
-    static const char *const names[HS_EMERGING_COUNT_] = {
-        "no pattern",           "new hot spot",           "consecutive hot spot",
-        "intensifying hot spot", "persistent hot spot",   "diminishing hot spot",
-        "sporadic hot spot",     "oscillating hot spot",  "historical hot spot",
-        "new cold spot",         "consecutive cold spot", "intensifying cold spot",
-        "persistent cold spot",  "diminishing cold spot", "sporadic cold spot",
-        "oscillating cold spot", "historical cold spot"};
+    static const char *const names[HS_EMERGING_COUNT_] = {"no pattern",
+                                                          "new hot spot",
+                                                          "consecutive hot spot",
+                                                          "intensifying hot spot",
+                                                          "persistent hot spot",
+                                                          "diminishing hot spot",
+                                                          "sporadic hot spot",
+                                                          "oscillating hot spot",
+                                                          "historical hot spot",
+                                                          "new cold spot",
+                                                          "consecutive cold spot",
+                                                          "intensifying cold spot",
+                                                          "persistent cold spot",
+                                                          "diminishing cold spot",
+                                                          "sporadic cold spot",
+                                                          "oscillating cold spot",
+                                                          "historical cold spot"};
     return (unsigned)e < HS_EMERGING_COUNT_ ? names[e] : "unknown";
 }
 
@@ -93,7 +105,8 @@ static hs_emerging side(const double *z, const double *p, size_t t, double alpha
         opp += o;
         if (i == t - 1) final = s;
     }
-    for (size_t i = t; i-- > 0 && p[i] < alpha && z[i] * sign > 0;) last_run++;
+    for (size_t i = t; i-- > 0 && p[i] < alpha && z[i] * sign > 0;)
+        last_run++;
     bool mostly = (double)sig >= 0.9 * (double)t;
     int base = sign > 0 ? HS_EMERGING_NEW_HOT : HS_EMERGING_NEW_COLD;
     if (final) {
@@ -143,7 +156,8 @@ hs_status hs_capture_compute(const double *after, const double *before, const do
     memcpy(v, after, n * sizeof *v);
     qsort(v, n, sizeof *v, cmp_desc);
     double best = 0;
-    for (size_t i = 0; i < k && i < n; i++) best += v[i];
+    for (size_t i = 0; i < k && i < n; i++)
+        best += v[i];
     free(v);
     o->hit_rate_pct = N > 0 ? 100 * nin / N : NAN;
     o->pai = N > 0 && A > 0 && ain > 0 ? (nin / N) / (ain / A) : NAN;
@@ -183,12 +197,14 @@ hs_status hs_displacement_compute(hs_ctx *ctx, const hs_incidents *inc, const hs
     hs_status st = HS_OK;
     memset(out, 0, sizeof *out);
     if (!A || !B || !C) {
-        st = hs__error(ctx, HS_ENODATA, "displacement: the treated area, its buffer or the control "
-                                        "area is empty (does the control area lie beyond the buffer?)");
+        st = hs__error(ctx, HS_ENODATA,
+                       "displacement: the treated area, its buffer or the control "
+                       "area is empty (does the control area lie beyond the buffer?)");
         goto done;
     }
     hs__geom *three[3] = {A, B, C};
-    for (int k = 0; k < 3; k++) out->area_km2[k] = hs__geom_area(geos, three[k]) / 1e6;
+    for (int k = 0; k < 3; k++)
+        out->area_km2[k] = hs__geom_area(geos, three[k]) / 1e6;
     hs__locator *L = hs__locator_create(geos, three, 3);
     if (!L) {
         st = hs__error(ctx, HS_ENOMEM, "out of memory");
@@ -205,7 +221,8 @@ hs_status hs_displacement_compute(hs_ctx *ctx, const hs_incidents *inc, const hs
     }
     hs__locator_destroy(L);
     if (hs_wdq_compute(out->a0, out->a1, out->b0, out->b1, out->c0, out->c1, &out->wdq))
-        st = hs__error(ctx, HS_ENODATA, "displacement: no incidents in the control area in one period");
+        st = hs__error(ctx, HS_ENODATA,
+                       "displacement: no incidents in the control area in one period");
 done:
     hs__geom_free(geos, A);
     hs__geom_free(geos, grown);

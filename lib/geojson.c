@@ -49,11 +49,14 @@ bool hs__geojson_geometry(FILE *f, void *geos, const hs__geom *g, hs__xform *to_
         hs__xform_run(to_wgs84, R.x, R.y, R.n);
         bool multi = R.poly[R.nr - 1] > 0;
         fputs(multi ? "{\"type\":\"MultiPolygon\",\"coordinates\":["
-                    : "{\"type\":\"Polygon\",\"coordinates\":", f);
+                    : "{\"type\":\"Polygon\",\"coordinates\":",
+              f);
         for (size_t k = 0; k < R.nr; k++) {
             bool first = k == 0 || R.poly[k] != R.poly[k - 1];
-            if (first) fputs(k ? "],[" : "[", f);
-            else fputc(',', f);
+            if (first)
+                fputs(k ? "],[" : "[", f);
+            else
+                fputc(',', f);
             size_t a = (size_t)R.start[k], m = (size_t)(R.start[k + 1] - R.start[k]);
             bool ccw = hs__ring_area2(R.x + a, R.y + a, m) > 0, rev = first ? !ccw : ccw;
             fputc('[', f);

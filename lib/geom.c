@@ -83,7 +83,8 @@ bool hs__geom_bounds(void *geos, const hs__geom *g, double box[4]) {
 /* Twice the signed area (shoelace): > 0 counter-clockwise. */
 static double ring_area2(const double *x, const double *y, size_t n) {
     double a = 0;
-    for (size_t i = 0; i + 1 < n; i++) a += x[i] * y[i + 1] - x[i + 1] * y[i];
+    for (size_t i = 0; i + 1 < n; i++)
+        a += x[i] * y[i + 1] - x[i + 1] * y[i];
     return a;
 }
 
@@ -92,14 +93,12 @@ static double ring_area2(const double *x, const double *y, size_t n) {
 static bool ring_holds(const double *x, const double *y, size_t n, double px, double py) {
     bool in = false;
     for (size_t i = 0, j = n - 1; i < n; j = i++)
-        if ((y[i] > py) != (y[j] > py) &&
-            px < (x[j] - x[i]) * (py - y[i]) / (y[j] - y[i]) + x[i])
+        if ((y[i] > py) != (y[j] > py) && px < (x[j] - x[i]) * (py - y[i]) / (y[j] - y[i]) + x[i])
             in = !in;
     return in;
 }
 
-static GEOSGeometry *make_ring(GEOSContextHandle_t h, const double *x, const double *y,
-                               size_t n) {
+static GEOSGeometry *make_ring(GEOSContextHandle_t h, const double *x, const double *y, size_t n) {
     GEOSCoordSequence *s = GEOSCoordSeq_copyFromArrays_r(h, x, y, NULL, NULL, (unsigned)n);
     return s ? GEOSGeom_createLinearRing_r(h, s) : NULL;
 }
@@ -117,7 +116,9 @@ static GEOSGeometry *polygonal_part(GEOSContextHandle_t h, GEOSGeometry *g) {
     for (int i = 0; i < n; i++) {
         const GEOSGeometry *p = GEOSGetGeometryN_r(h, g, i);
         int pt = GEOSGeomTypeId_r(h, p);
-        total += pt == GEOS_POLYGON ? 1 : pt == GEOS_MULTIPOLYGON ? GEOSGetNumGeometries_r(h, p) : 0;
+        total += pt == GEOS_POLYGON        ? 1
+                 : pt == GEOS_MULTIPOLYGON ? GEOSGetNumGeometries_r(h, p)
+                                           : 0;
     }
     GEOSGeometry **polys = calloc((size_t)total + 1, sizeof *polys);
     int k = 0;
@@ -133,16 +134,16 @@ static GEOSGeometry *polygonal_part(GEOSContextHandle_t h, GEOSGeometry *g) {
     }
     GEOSGeom_destroy_r(h, g);
     GEOSGeometry *out = NULL;
-    if (polys && k == 1) out = polys[0];
+    if (polys && k == 1)
+        out = polys[0];
     else if (polys && k > 1)
         out = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys, (unsigned)k);
     free(polys);
     return out;
 }
 
-hs__geom *hs__geom_from_rings(void *geos, const double *x, const double *y,
-                              const size_t *start, const size_t *len, size_t nrings,
-                              char *note, size_t notesize) {
+hs__geom *hs__geom_from_rings(void *geos, const double *x, const double *y, const size_t *start,
+                              const size_t *len, size_t nrings, char *note, size_t notesize) {
     GEOSContextHandle_t h = H(geos);
     note[0] = 0;
     size_t nouter = 0;
@@ -172,7 +173,8 @@ hs__geom *hs__geom_from_rings(void *geos, const double *x, const double *y,
             }
         }
         if (owner[r] < 0 && !note[0])
-            hs__format(note, notesize, "a hole outside every outer ring was taken as an outer ring");
+            hs__format(note, notesize,
+                       "a hole outside every outer ring was taken as an outer ring");
     }
     size_t np = 0;
     for (size_t o = 0; o < nrings; o++) {
@@ -190,7 +192,8 @@ hs__geom *hs__geom_from_rings(void *geos, const double *x, const double *y,
         if (polys[np]) np++;
     }
     if (np == 0) goto done;
-    out = np == 1 ? polys[0] : GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys, (unsigned)np);
+    out =
+        np == 1 ? polys[0] : GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys, (unsigned)np);
     if (out && GEOSisValid_r(h, out) != 1) {
         char *why = GEOSisValidReason_r(h, out);
         hs__format(note, notesize, "%s; repaired with GEOS MakeValid", why ? why : "invalid");
@@ -246,15 +249,17 @@ int hs__geom_visit_rings(void *geos, const hs__geom *g, hs__ring_fn fn, void *ud
     return 0;
 }
 
-double hs__ring_area2(const double *x, const double *y, size_t n) { return ring_area2(x, y, n); }
+double hs__ring_area2(const double *x, const double *y, size_t n) {
+    return ring_area2(x, y, n);
+}
 
 /* ---- point location ------------------------------------------------------ */
 
 struct hs__locator {
     handle *hd;
     size_t n;
-    GEOSGeometry **g;                 /* clones, owned */
-    const GEOSPreparedGeometry **pg;  /* owned */
+    GEOSGeometry **g;                /* clones, owned */
+    const GEOSPreparedGeometry **pg; /* owned */
     GEOSSTRtree *tree;
     uint32_t *hits; /* query result scratch */
     size_t nhits, caphits;
@@ -423,7 +428,8 @@ hs_status hs__geom_touching(void *geos, hs__geom *const *geoms, size_t n, double
         if (!L->g[i]) continue;
         double b[4];
         hs__geom_bounds(L->hd, (hs__geom *)L->g[i], b);
-        GEOSGeometry *q = GEOSGeom_createRectangle_r(h, b[0] - tol, b[1] - tol, b[2] + tol, b[3] + tol);
+        GEOSGeometry *q =
+            GEOSGeom_createRectangle_r(h, b[0] - tol, b[1] - tol, b[2] + tol, b[3] + tol);
         query(L, q);
         GEOSGeom_destroy_r(h, q);
         for (size_t k = 0; k < L->nhits; k++) {
@@ -463,14 +469,16 @@ hs__geom *hs__geom_union_pixels(void *geos, const uint8_t *on, size_t width, siz
                 continue;
             }
             size_t c1 = c;
-            while (c1 < width && on[r * width + c1]) c1++;
+            while (c1 < width && on[r * width + c1])
+                c1++;
             if (n == cap) {
                 GEOSGeometry **b = realloc(boxes, (cap *= 2) * sizeof *b);
                 if (!b) goto fail;
                 boxes = b;
             }
-            boxes[n] = GEOSGeom_createRectangle_r(h, x_min + (double)c * px, y_max - (double)(r + 1) * px,
-                                                   x_min + (double)c1 * px, y_max - (double)r * px);
+            boxes[n] =
+                GEOSGeom_createRectangle_r(h, x_min + (double)c * px, y_max - (double)(r + 1) * px,
+                                           x_min + (double)c1 * px, y_max - (double)r * px);
             if (!boxes[n]) goto fail;
             n++;
             c = c1;
@@ -487,7 +495,8 @@ hs__geom *hs__geom_union_pixels(void *geos, const uint8_t *on, size_t width, siz
     GEOSGeom_destroy_r(h, coll);
     return u ? (hs__geom *)polygonal_part(h, u) : NULL;
 fail:
-    for (size_t i = 0; i < n; i++) GEOSGeom_destroy_r(h, boxes[i]);
+    for (size_t i = 0; i < n; i++)
+        GEOSGeom_destroy_r(h, boxes[i]);
     free(boxes);
     return NULL;
 }
@@ -505,7 +514,8 @@ hs__geom *hs__geom_union(void *geos, hs__geom *const *g, size_t n) {
             if (!parts[k]) break;
             k++;
         }
-    GEOSGeometry *coll = k ? GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)k) : NULL;
+    GEOSGeometry *coll =
+        k ? GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)k) : NULL;
     free(parts);
     if (!coll) return NULL;
     GEOSGeometry *u = GEOSUnaryUnion_r(h, coll);

@@ -30,7 +30,9 @@ static void extender(TIFF *t) {
     if (parent_extender) parent_extender(t);
 }
 
-static void register_tags(void) { parent_extender = TIFFSetTagExtender(extender); }
+static void register_tags(void) {
+    parent_extender = TIFFSetTagExtender(extender);
+}
 
 static _Thread_local char tiff_msg[256];
 static void tiff_error(const char *module, const char *fmt, va_list ap) {

@@ -21,12 +21,14 @@ hs_status hs_getis_ord(const double *x, size_t n, const uint32_t *nb_start, cons
                        int self, double *z) {
     if (!x || !nb_start || (!nb && n && nb_start[n]) || !z) return HS_EINVAL;
     if (n < 3) {
-        for (size_t i = 0; i < n; i++) z[i] = NAN;
+        for (size_t i = 0; i < n; i++)
+            z[i] = NAN;
         return HS_OK;
     }
     /* Sums in a fixed order (reproducible to the bit). */
     double sx = 0, sxx = 0;
-    for (size_t i = 0; i < n; i++) sx += x[i], sxx += x[i] * x[i];
+    for (size_t i = 0; i < n; i++)
+        sx += x[i], sxx += x[i] * x[i];
     double dn = (double)n;
     for (size_t i = 0; i < n; i++) {
         double lag = self ? x[i] : 0, W = self ? 1 : 0;
@@ -53,7 +55,8 @@ hs_status hs_getis_ord(const double *x, size_t n, const uint32_t *nb_start, cons
 }
 
 void hs_p_two_sided(const double *z, size_t n, double *p) {
-    for (size_t i = 0; i < n; i++) p[i] = isnan(z[i]) ? NAN : erfc(fabs(z[i]) / sqrt(2.0));
+    for (size_t i = 0; i < n; i++)
+        p[i] = isnan(z[i]) ? NAN : erfc(fabs(z[i]) / sqrt(2.0));
 }
 
 typedef struct pi {
@@ -84,7 +87,8 @@ hs_status hs_fdr_bh(const double *p, size_t n, double *q) {
     }
     for (size_t i = 0; i < n; i++)
         if (isnan(p[i])) q[i] = NAN;
-    for (size_t k = 0; k < m; k++) q[s[k].i] = s[k].p;
+    for (size_t k = 0; k < m; k++)
+        q[s[k].i] = s[k].p;
     free(s);
     return HS_OK;
 }
@@ -99,11 +103,13 @@ hs_status hs_units_getis_ord(hs_ctx *ctx, const hs_units *u, const double *value
                              int fdr, double *z, double *p, int *bin) {
     if (!ctx || !u || !values || !z || !p || !bin) return HS_EINVAL;
     if (!u->nb_start)
-        return hs__error(ctx, HS_EINVAL, "build the units' neighbours first (hs_units_build_neighbours)");
+        return hs__error(ctx, HS_EINVAL,
+                         "build the units' neighbours first (hs_units_build_neighbours)");
     hs_status st = hs_getis_ord(values, u->n, u->nb_start, u->nb, self, z);
     if (st) return hs__error(ctx, st, "bad neighbour lists");
     hs_p_two_sided(z, u->n, p);
     if (fdr && (st = hs_fdr_bh(p, u->n, p))) return hs__error(ctx, st, "out of memory");
-    for (size_t i = 0; i < u->n; i++) bin[i] = hs_gi_bin(z[i], p[i]);
+    for (size_t i = 0; i < u->n; i++)
+        bin[i] = hs_gi_bin(z[i], p[i]);
     return HS_OK;
 }

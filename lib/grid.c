@@ -41,8 +41,7 @@ void hs_grid_options_init(hs_grid_options *o) {
 
 /* Pointy-topped hexagons, width across flats w, side s = w / sqrt(3); rows
  * are 1.5 s apart and odd rows are shifted east by w / 2. */
-static void hex_centre(const hs_grid *g, int64_t row, int64_t col, double *cx,
-                       double *cy) {
+static void hex_centre(const hs_grid *g, int64_t row, int64_t col, double *cx, double *cy) {
     double s = g->cs / HEX_SQRT3;
     *cx = g->ox + ((double)col + ((row & 1) ? 0.5 : 0.0)) * g->cs;
     *cy = g->oy + (double)row * 1.5 * s;
@@ -66,10 +65,14 @@ static bool locate(const hs_grid *g, double x, double y, int64_t *row, int64_t *
         int64_t c = (int64_t)floor(u), r = (int64_t)floor(v);
         /* Make the cell agree with the bounds we report, computed the same
          * way: x_min <= x < x_max even where x / cs rounds across an edge. */
-        if (x < g->ox + (double)c * g->cs) c--;
-        else if (x >= g->ox + (double)(c + 1) * g->cs) c++;
-        if (y < g->oy + (double)r * g->cs) r--;
-        else if (y >= g->oy + (double)(r + 1) * g->cs) r++;
+        if (x < g->ox + (double)c * g->cs)
+            c--;
+        else if (x >= g->ox + (double)(c + 1) * g->cs)
+            c++;
+        if (y < g->oy + (double)r * g->cs)
+            r--;
+        else if (y >= g->oy + (double)(r + 1) * g->cs)
+            r++;
         *row = r;
         *col = c;
         return true;
@@ -104,7 +107,8 @@ static bool radix_sort(kw *a, kw *tmp, size_t n) {
     size_t(*hist)[B] = calloc(PASSES, sizeof *hist);
     if (!hist) return false;
     for (size_t i = 0; i < n; i++)
-        for (int p = 0; p < PASSES; p++) hist[p][(a[i].key >> (p * BITS)) & (B - 1)]++;
+        for (int p = 0; p < PASSES; p++)
+            hist[p][(a[i].key >> (p * BITS)) & (B - 1)]++;
     kw *src = a, *dst = tmp;
     for (int p = 0; p < PASSES; p++) {
         size_t *h = hist[p];
@@ -115,7 +119,8 @@ static bool radix_sort(kw *a, kw *tmp, size_t n) {
             h[b] = sum;
             sum += c;
         }
-        for (size_t i = 0; i < n; i++) dst[h[(src[i].key >> (p * BITS)) & (B - 1)]++] = src[i];
+        for (size_t i = 0; i < n; i++)
+            dst[h[(src[i].key >> (p * BITS)) & (B - 1)]++] = src[i];
         kw *t = src;
         src = dst;
         dst = t;
@@ -171,8 +176,8 @@ static hs_status add_empty_cells(hs_ctx *ctx, hs_grid *g, const hs_incidents *in
     return HS_OK;
 }
 
-hs_status hs_grid_count(hs_ctx *ctx, const hs_incidents *inc,
-                        const hs_grid_options *opts, hs_grid **out) {
+hs_status hs_grid_count(hs_ctx *ctx, const hs_incidents *inc, const hs_grid_options *opts,
+                        hs_grid **out) {
     if (!ctx || !inc || !out) return HS_EINVAL;
     *out = NULL;
     hs_grid_options defaults;
@@ -218,7 +223,8 @@ hs_status hs_grid_count(hs_ctx *ctx, const hs_incidents *inc,
         goto fail;
     }
     size_t cells = 0;
-    for (size_t i = 0; i < n; i++) cells += i == 0 || a[i].key != a[i - 1].key;
+    for (size_t i = 0; i < n; i++)
+        cells += i == 0 || a[i].key != a[i - 1].key;
     g->row = malloc((cells ? cells : 1) * sizeof *g->row);
     g->col = malloc((cells ? cells : 1) * sizeof *g->col);
     g->count = malloc((cells ? cells : 1) * sizeof *g->count);
@@ -262,7 +268,9 @@ void hs_grid_destroy(hs_grid *g) {
     free(g);
 }
 
-size_t hs_grid_cell_count(const hs_grid *g) { return g ? g->n : 0; }
+size_t hs_grid_cell_count(const hs_grid *g) {
+    return g ? g->n : 0;
+}
 
 hs_status hs_grid_cell(const hs_grid *g, size_t i, hs_cell *out) {
     if (!g || !out || i >= g->n) return HS_EINVAL;
@@ -306,20 +314,21 @@ hs_status hs_grid_cell_ring(const hs_grid *g, size_t i, double xy[14], size_t *n
         *n = 5;
     } else {
         double s = g->cs / HEX_SQRT3, h = 0.5 * g->cs;
-        const double r[14] = {c.cx,     c.cy - s,       c.cx + h, c.cy - 0.5 * s,
-                              c.cx + h, c.cy + 0.5 * s, c.cx,     c.cy + s,
-                              c.cx - h, c.cy + 0.5 * s, c.cx - h, c.cy - 0.5 * s,
-                              c.cx,     c.cy - s};
+        const double r[14] = {c.cx, c.cy - s, c.cx + h, c.cy - 0.5 * s, c.cx + h, c.cy + 0.5 * s,
+                              c.cx, c.cy + s, c.cx - h, c.cy + 0.5 * s, c.cx - h, c.cy - 0.5 * s,
+                              c.cx, c.cy - s};
         memcpy(xy, r, sizeof r);
         *n = 7;
     }
     return HS_OK;
 }
 
+const char *hs__grid_crs(const hs_grid *g) {
+    return g->crs;
+}
 
-const char *hs__grid_crs(const hs_grid *g) { return g->crs; }
-
-hs_status hs_grid_locate(hs_ctx *ctx, const hs_grid *g, const hs_incidents *inc, uint32_t *unit_of) {
+hs_status hs_grid_locate(hs_ctx *ctx, const hs_grid *g, const hs_incidents *inc,
+                         uint32_t *unit_of) {
     if (!ctx || !g || !inc || (!unit_of && inc->col.n)) return HS_EINVAL;
     if (g->n >= UINT32_MAX) return hs__error(ctx, HS_ERANGE, "too many cells");
     for (size_t i = 0; i < inc->col.n; i++) {
@@ -329,8 +338,10 @@ hs_status hs_grid_locate(hs_ctx *ctx, const hs_grid *g, const hs_incidents *inc,
         size_t lo = 0, hi = g->n;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
-            if (g->row[mid] < r || (g->row[mid] == r && g->col[mid] < c)) lo = mid + 1;
-            else hi = mid;
+            if (g->row[mid] < r || (g->row[mid] == r && g->col[mid] < c))
+                lo = mid + 1;
+            else
+                hi = mid;
         }
         if (lo < g->n && g->row[lo] == r && g->col[lo] == c) unit_of[i] = (uint32_t)lo;
     }

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static void put_props(FILE *f, const hs_grid *g, size_t i, const hs_cell *c, bool json) {
     char id[96], v[6][40];
     hs_grid_cell_id(g, i, id, sizeof id);
@@ -26,8 +25,8 @@ static void put_props(FILE *f, const hs_grid *g, size_t i, const hs_cell *c, boo
                 "\"count\":%" PRIu64 ",\"weight\":%s",
                 id, c->row, c->col, v[0], v[1], v[2], v[3], c->count, v[4]);
     else
-        fprintf(f, "%s,%" PRId64 ",%" PRId64 ",%s,%s,%s,%s,%" PRIu64 ",%s\n", id, c->row,
-                c->col, v[0], v[1], v[2], v[3], c->count, v[4]);
+        fprintf(f, "%s,%" PRId64 ",%" PRId64 ",%s,%s,%s,%s,%" PRIu64 ",%s\n", id, c->row, c->col,
+                v[0], v[1], v[2], v[3], c->count, v[4]);
 }
 
 static hs_status write_csv(hs_ctx *ctx, const hs_grid *g, hs__afile *af) {
@@ -77,14 +76,16 @@ static hs_status write_geojson(hs_ctx *ctx, const hs_grid *g, hs__afile *af) {
     for (size_t i = 0; i < n && !st; i++) {
         hs_cell c;
         hs_grid_cell(g, i, &c);
-        fputs(i ? ",\n{\"type\":\"Feature\",\"properties\":{" : "\n{\"type\":\"Feature\",\"properties\":{", f);
+        fputs(i ? ",\n{\"type\":\"Feature\",\"properties\":{"
+                : "\n{\"type\":\"Feature\",\"properties\":{",
+              f);
         put_props(f, g, i, &c, true);
         fputs("},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[", f);
         for (size_t k = 0; k < np[i]; k++) {
             double lon = x[i * 7 + k], lat = y[i * 7 + k];
             if (!isfinite(lon) || !isfinite(lat) || fabs(lon) > 180 || fabs(lat) > 90) {
-                st = hs__error(ctx, HS_ECRS,
-                               "%s: cell %zu cannot be expressed in WGS84 lon/lat", af->path, i);
+                st = hs__error(ctx, HS_ECRS, "%s: cell %zu cannot be expressed in WGS84 lon/lat",
+                               af->path, i);
                 break;
             }
             fprintf(f, "%s[%.7f,%.7f]", k ? "," : "", lon, lat);
@@ -102,8 +103,8 @@ hs_status hs_grid_write(hs_ctx *ctx, const hs_grid *g, const char *path) {
     if (!ctx || !g || !path) return HS_EINVAL;
     bool json = hs__has_ext(path, ".geojson") || hs__has_ext(path, ".json");
     if (!json && !hs__has_ext(path, ".csv"))
-        return hs__error(ctx, HS_EFORMAT,
-                         "%s: unknown output format: use a .geojson or .csv name", path);
+        return hs__error(ctx, HS_EFORMAT, "%s: unknown output format: use a .geojson or .csv name",
+                         path);
     hs__afile af;
     hs_status st = hs__afile_open(ctx, path, &af);
     if (st) return st;

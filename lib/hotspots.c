@@ -43,7 +43,8 @@ void hs_hotspots_destroy(hs_hotspots *h) {
     free(h->z);
     free(h->p);
     free(h->bin);
-    for (size_t i = 0; i < h->nsel; i++) free(h->ward[i]);
+    for (size_t i = 0; i < h->nsel; i++)
+        free(h->ward[i]);
     free(h->ward);
     free(h->sel);
     free(h);
@@ -66,10 +67,13 @@ hs_status hs_hotspots_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents
     if (!ctx || !u || !inc || !out || (!unit_of && inc->col.n)) return HS_EINVAL;
     *out = NULL;
     hs_hotspot_options o;
-    if (opts) o = *opts;
-    else hs_hotspot_options_init(&o);
+    if (opts)
+        o = *opts;
+    else
+        hs_hotspot_options_init(&o);
     if (!u->nb_start)
-        return hs__error(ctx, HS_EINVAL, "build the units' neighbours first (hs_units_build_neighbours)");
+        return hs__error(ctx, HS_EINVAL,
+                         "build the units' neighbours first (hs_units_build_neighbours)");
     hs_hotspots *h = calloc(1, sizeof *h);
     size_t n = u->n, ni = inc->col.n;
     uint32_t *order = NULL;
@@ -88,7 +92,8 @@ hs_status hs_hotspots_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents
     order = malloc((n ? n : 1) * sizeof *order);
     h->sel = calloc(n ? n : 1, sizeof *h->sel);
     h->ward = calloc(n ? n : 1, sizeof *h->ward);
-    if (!uo || !h->count || !h->harm || !h->z || !h->p || !h->bin || !order || !h->sel || !h->ward) {
+    if (!uo || !h->count || !h->harm || !h->z || !h->p || !h->bin || !order || !h->sel ||
+        !h->ward) {
         st = hs__error(ctx, HS_ENOMEM, "out of memory");
         goto done;
     }
@@ -104,7 +109,8 @@ hs_status hs_hotspots_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents
         h->total_area += u->area[k];
     }
     if ((st = hs_units_getis_ord(ctx, u, h->harm, o.self, o.fdr, h->z, h->p, h->bin))) goto done;
-    for (size_t k = 0; k < n; k++) order[k] = (uint32_t)k;
+    for (size_t k = 0; k < n; k++)
+        order[k] = (uint32_t)k;
     sort_units = u;
     sort_harm = h->harm;
     qsort(order, n, sizeof *order, cmp_rank);
@@ -149,7 +155,8 @@ hs_status hs_hotspots_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents
         double *x = malloc(h->nsel * sizeof *x), *y = malloc(h->nsel * sizeof *y);
         uint32_t *w = malloc(h->nsel * sizeof *w);
         if (!x || !y || !w) st = hs__error(ctx, HS_ENOMEM, "out of memory");
-        for (size_t j = 0; !st && j < h->nsel; j++) x[j] = h->sel[j].x, y[j] = h->sel[j].y;
+        for (size_t j = 0; !st && j < h->nsel; j++)
+            x[j] = h->sel[j].x, y[j] = h->sel[j].y;
         if (!st) st = hs__units_locate_xy(ctx, wards, x, y, h->nsel, w);
         for (size_t j = 0; !st && j < h->nsel; j++)
             if (!(h->ward[j] = hs__strdup(w[j] != HS_NO_UNIT ? wards->code[w[j]] : "")))
@@ -166,7 +173,9 @@ done:
     return HS_OK;
 }
 
-size_t hs_hotspots_count(const hs_hotspots *h) { return h ? h->nsel : 0; }
+size_t hs_hotspots_count(const hs_hotspots *h) {
+    return h ? h->nsel : 0;
+}
 
 hs_status hs_hotspots_get(const hs_hotspots *h, size_t i, hs_hotspot *out) {
     if (!h || !out || i >= h->nsel) return HS_EINVAL;
@@ -180,9 +189,10 @@ hs_status hs_hotspots_concentration(const hs_hotspots *h, hs_concentration *coun
     if (!h) return HS_EINVAL;
     double *v = malloc((h->n ? h->n : 1) * sizeof *v);
     if (!v) return HS_ENOMEM;
-    for (size_t k = 0; k < h->n; k++) v[k] = (double)h->count[k];
-    hs_status st = counts ? hs_concentration_compute(v, h->n, h->total_count, counts, NULL, NULL)
-                          : HS_OK;
+    for (size_t k = 0; k < h->n; k++)
+        v[k] = (double)h->count[k];
+    hs_status st =
+        counts ? hs_concentration_compute(v, h->n, h->total_count, counts, NULL, NULL) : HS_OK;
     if (!st && harm) st = hs_concentration_compute(h->harm, h->n, h->total_count, harm, NULL, NULL);
     free(v);
     return st;
@@ -211,7 +221,7 @@ static void make_profile(const hs_hotspots *h, const size_t *list, size_t nlist,
     size_t nc = h->inc->cats.count;
     memset(pr, 0, sizeof *pr);
     pr->timed = timed;
-    uint64_t (*cat)[2] = calloc(nc + 1, sizeof *cat);
+    uint64_t(*cat)[2] = calloc(nc + 1, sizeof *cat);
     /* Months as (year*12+month) in a small table. */
     int64_t mkey[64];
     uint64_t mcnt[64];
@@ -235,7 +245,8 @@ static void make_profile(const hs_hotspots *h, const size_t *list, size_t nlist,
             y += m <= 2;
             int64_t key = y * 12 + (int64_t)m - 1;
             size_t j = 0;
-            while (j < nm && mkey[j] != key) j++;
+            while (j < nm && mkey[j] != key)
+                j++;
             if (j == nm && nm < 64) mkey[nm] = key, mcnt[nm++] = 0;
             if (j < nm) mcnt[j]++;
         }
@@ -251,10 +262,11 @@ static void make_profile(const hs_hotspots *h, const size_t *list, size_t nlist,
     size_t o = 0;
     for (size_t j = 0; j < nm && o + 32 < sizeof pr->months; j++)
         o += (size_t)snprintf(pr->months + o, sizeof pr->months - o, "%s%04lld-%02lld:%" PRIu64,
-                              j ? ";" : "", (long long)(mkey[j] / 12), (long long)(mkey[j] % 12 + 1),
-                              mcnt[j]);
+                              j ? ";" : "", (long long)(mkey[j] / 12),
+                              (long long)(mkey[j] % 12 + 1), mcnt[j]);
     if (cat) {
-        for (size_t j = 0; j < nc; j++) cat[j][1] = j;
+        for (size_t j = 0; j < nc; j++)
+            cat[j][1] = j;
         qsort(cat, nc, sizeof *cat, cmp_u64_desc_idx);
         o = 0;
         for (size_t j = 0; j < nc && j < 3 && cat[j][0] > 0 && o + 100 < sizeof pr->types; j++)
@@ -265,16 +277,20 @@ static void make_profile(const hs_hotspots *h, const size_t *list, size_t nlist,
 }
 
 static void put_counts(FILE *f, const uint64_t *v, int n, bool json) {
-    for (int i = 0; i < n; i++) fprintf(f, "%s%" PRIu64, i ? (json ? "," : ";") : "", v[i]);
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%s%" PRIu64, i ? (json ? "," : ";") : "", v[i]);
 }
 
 static void put_text(FILE *f, const char *s, bool json) {
     bool q = json || strpbrk(s, ",\"\r\n");
     if (q) fputc('"', f);
     for (; *s; s++) {
-        if (*s == '"') fputs(json ? "\\\"" : "\"\"", f);
-        else if (json && *s == '\\') fputs("\\\\", f);
-        else fputc(*s, f);
+        if (*s == '"')
+            fputs(json ? "\\\"" : "\"\"", f);
+        else if (json && *s == '\\')
+            fputs("\\\\", f);
+        else
+            fputc(*s, f);
     }
     if (q) fputc('"', f);
 }
@@ -282,7 +298,8 @@ static void put_text(FILE *f, const char *s, bool json) {
 static const char hotspot_qml[] =
     "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
     "<qgis version=\"3.22\" styleCategories=\"Symbology|Labeling\">\n"
-    " <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">\n"
+    " <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\" "
+    "forceraster=\"0\">\n"
     "  <symbols>\n"
     "   <symbol type=\"fill\" name=\"0\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\n"
     "    <layer class=\"SimpleFill\" enabled=\"1\" locked=\"0\" pass=\"0\">\n"
@@ -314,7 +331,8 @@ hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path)
     if (!json && !hs__has_ext(path, ".csv"))
         return hs__error(ctx, HS_EFORMAT, "%s: unknown output format: use .geojson or .csv", path);
     bool timed = h->inc->col.n > 0;
-    for (size_t i = 0; i < h->inc->col.n && timed; i++) timed = h->inc->col.prec[i] >= HS_TIME_MINUTE;
+    for (size_t i = 0; i < h->inc->col.n && timed; i++)
+        timed = h->inc->col.prec[i] >= HS_TIME_MINUTE;
     hs__xentry *xe = json ? hs__ctx_xform(ctx, h->u->crs, "EPSG:4326") : NULL;
     if (json && !xe) return HS_ECRS;
     hs__afile af;
@@ -332,7 +350,8 @@ hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path)
     }
     for (size_t i = 0; i < ni; i++)
         if (h->unit_of_copy[i] < h->n) first[h->unit_of_copy[i] + 1]++;
-    for (size_t k = 0; k < h->n; k++) first[k + 1] += first[k];
+    for (size_t k = 0; k < h->n; k++)
+        first[k + 1] += first[k];
     {
         size_t *fill = calloc(h->n + 1, sizeof *fill);
         if (!fill) st = hs__error(ctx, HS_ENOMEM, "out of memory");
@@ -342,10 +361,12 @@ hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path)
         }
         free(fill);
     }
-    if (json) fputs("{\"type\":\"FeatureCollection\",\"features\":[", f);
+    if (json)
+        fputs("{\"type\":\"FeatureCollection\",\"features\":[", f);
     else
-        fprintf(f, "rank,id,lon,lat,x,y,count,harm,share_pct,cum_share_pct,area_share_pct,pai,"
-                   "gistar_z,gistar_p,gistar_class,ward,top_types,%s\n",
+        fprintf(f,
+                "rank,id,lon,lat,x,y,count,harm,share_pct,cum_share_pct,area_share_pct,pai,"
+                "gistar_z,gistar_p,gistar_class,ward,top_types,%s\n",
                 timed ? "hours,weekdays" : "months");
     for (size_t j = 0; j < h->nsel && !st; j++) {
         const hs_hotspot *s = &h->sel[j];
@@ -360,12 +381,15 @@ hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path)
         snprintf(v[5], sizeof v[5], "%.6f", s->gistar_z);
         snprintf(v[6], sizeof v[6], "%.6g", s->gistar_p);
         if (json) {
-            fputs(j ? ",\n{\"type\":\"Feature\",\"properties\":{" : "\n{\"type\":\"Feature\",\"properties\":{", f);
+            fputs(j ? ",\n{\"type\":\"Feature\",\"properties\":{"
+                    : "\n{\"type\":\"Feature\",\"properties\":{",
+                  f);
             fprintf(f, "\"rank\":%u,\"id\":", s->rank);
             put_text(f, h->u->code[s->unit], true);
-            fprintf(f, ",\"lon\":%.7f,\"lat\":%.7f,\"x\":%.3f,\"y\":%.3f,\"count\":%" PRIu64
-                       ",\"harm\":%s,\"share_pct\":%s,\"cum_share_pct\":%s,\"area_share_pct\":%s,"
-                       "\"pai\":%s,\"gistar_z\":%s,\"gistar_p\":%s,\"gistar_class\":%d,\"ward\":",
+            fprintf(f,
+                    ",\"lon\":%.7f,\"lat\":%.7f,\"x\":%.3f,\"y\":%.3f,\"count\":%" PRIu64
+                    ",\"harm\":%s,\"share_pct\":%s,\"cum_share_pct\":%s,\"area_share_pct\":%s,"
+                    "\"pai\":%s,\"gistar_z\":%s,\"gistar_p\":%s,\"gistar_class\":%d,\"ward\":",
                     s->lon, s->lat, s->x, s->y, s->count, v[0], v[1], v[2], v[3],
                     isnan(s->pai) ? "null" : v[4], isnan(s->gistar_z) ? "null" : v[5],
                     isnan(s->gistar_p) ? "null" : v[6], s->gistar_bin);
@@ -440,8 +464,10 @@ hs_status hs_hotspots_write_summary(hs_ctx *ctx, const hs_hotspots *h, const cha
            *ly = malloc((n + 1) * sizeof *ly), *hx = malloc((n + 1) * sizeof *hx),
            *hy = malloc((n + 1) * sizeof *hy);
     hs_concentration cc, ch;
-    hs_status st = !v || !lx || !ly || !hx || !hy ? hs__error(ctx, HS_ENOMEM, "out of memory") : HS_OK;
-    for (size_t k = 0; !st && k < n; k++) v[k] = (double)h->count[k];
+    hs_status st =
+        !v || !lx || !ly || !hx || !hy ? hs__error(ctx, HS_ENOMEM, "out of memory") : HS_OK;
+    for (size_t k = 0; !st && k < n; k++)
+        v[k] = (double)h->count[k];
     if (!st) st = hs_concentration_compute(v, n, h->total_count, &cc, lx, ly);
     if (!st) st = hs_concentration_compute(h->harm, n, h->total_count, &ch, hx, hy);
     hs__afile af;
@@ -454,12 +480,14 @@ hs_status hs_hotspots_write_summary(hs_ctx *ctx, const hs_hotspots *h, const cha
         const double *cy[2] = {ly, hy};
         const char *name[2] = {"count", "harm"};
         for (int k = 0; k < 2; k++) {
-            fprintf(f, "  \"%s\": {\"top1_pct_share\": %.4f, \"top5_pct_share\": %.4f, "
-                       "\"top10_pct_share\": %.4f, \"gini\": %.6f, \"gini_generalised\": %.6f,\n"
-                       "    \"curve_share_of_units\": [",
+            fprintf(f,
+                    "  \"%s\": {\"top1_pct_share\": %.4f, \"top5_pct_share\": %.4f, "
+                    "\"top10_pct_share\": %.4f, \"gini\": %.6f, \"gini_generalised\": %.6f,\n"
+                    "    \"curve_share_of_units\": [",
                     name[k], c[k]->top_share_pct[0], c[k]->top_share_pct[1], c[k]->top_share_pct[2],
                     c[k]->gini, c[k]->gini_generalised);
-            for (int q = 0; q <= 100; q++) fprintf(f, "%s%.2f", q ? "," : "", q / 100.0);
+            for (int q = 0; q <= 100; q++)
+                fprintf(f, "%s%.2f", q ? "," : "", q / 100.0);
             fputs("],\n    \"curve_share_of_total\": [", f);
             for (int q = 0; q <= 100; q++) {
                 size_t idx = (size_t)llround((double)n * q / 100.0);

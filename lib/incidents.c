@@ -29,7 +29,8 @@ void hs_incidents_destroy(hs_incidents *inc) {
     free(inc->crs);
     hs__cols_free(&inc->col);
     hs__strtab_free(&inc->cats);
-    for (size_t i = 0; i < inc->nfiles; i++) free(inc->files[i]);
+    for (size_t i = 0; i < inc->nfiles; i++)
+        free(inc->files[i]);
     free(inc->files);
     free(inc->file_on_disk);
     free(inc->sums);
@@ -44,11 +45,11 @@ bool hs__cols_reserve(hs__cols *c, size_t need) {
         if (cap > SIZE_MAX / 2 / sizeof(double)) return false;
         cap *= 2;
     }
-#define GROW(f)                                                   \
-    do {                                                          \
-        void *p = realloc(c->f, cap * sizeof *c->f);              \
-        if (!p) return false;                                     \
-        c->f = p;                                                 \
+#define GROW(f)                                                                                    \
+    do {                                                                                           \
+        void *p = realloc(c->f, cap * sizeof *c->f);                                               \
+        if (!p) return false;                                                                      \
+        c->f = p;                                                                                  \
     } while (0)
     GROW(x);
     GROW(y);
@@ -93,8 +94,7 @@ bool hs__incidents_reserve_rejects(hs_incidents *inc, size_t need) {
     return hs__grow((void **)&inc->rej, &inc->rejcap, need, sizeof *inc->rej);
 }
 
-uint32_t hs__incidents_add_file(hs_incidents *inc, const char *name,
-                                bool on_disk) {
+uint32_t hs__incidents_add_file(hs_incidents *inc, const char *name, bool on_disk) {
     size_t cap = inc->filecap;
     if (inc->nfiles >= UINT32_MAX - 1) return UINT32_MAX;
     if (inc->nfiles + 1 > cap) {
@@ -116,14 +116,16 @@ uint32_t hs__incidents_add_file(hs_incidents *inc, const char *name,
     return (uint32_t)inc->nfiles++;
 }
 
-void hs__incidents_truncate(hs_incidents *inc, size_t n, size_t nrej,
-                            size_t nfiles) {
+void hs__incidents_truncate(hs_incidents *inc, size_t n, size_t nrej, size_t nfiles) {
     inc->col.n = n;
     inc->nrej = nrej;
-    while (inc->nfiles > nfiles) free(inc->files[--inc->nfiles]);
+    while (inc->nfiles > nfiles)
+        free(inc->files[--inc->nfiles]);
 }
 
-size_t hs_incidents_count(const hs_incidents *inc) { return inc ? inc->col.n : 0; }
+size_t hs_incidents_count(const hs_incidents *inc) {
+    return inc ? inc->col.n : 0;
+}
 
 hs_status hs_incidents_get(const hs_incidents *inc, size_t i, hs_incident *out) {
     if (!inc || !out || i >= inc->col.n) return HS_EINVAL;
@@ -138,12 +140,18 @@ hs_status hs_incidents_get(const hs_incidents *inc, size_t i, hs_incident *out) 
     return HS_OK;
 }
 
-const double *hs_incidents_x(const hs_incidents *inc) { return inc ? inc->col.x : NULL; }
-const double *hs_incidents_y(const hs_incidents *inc) { return inc ? inc->col.y : NULL; }
+const double *hs_incidents_x(const hs_incidents *inc) {
+    return inc ? inc->col.x : NULL;
+}
+const double *hs_incidents_y(const hs_incidents *inc) {
+    return inc ? inc->col.y : NULL;
+}
 const double *hs_incidents_weight(const hs_incidents *inc) {
     return inc ? inc->col.w : NULL;
 }
-const char *hs_incidents_crs(const hs_incidents *inc) { return inc ? inc->crs : NULL; }
+const char *hs_incidents_crs(const hs_incidents *inc) {
+    return inc ? inc->crs : NULL;
+}
 
 size_t hs_incidents_category_count(const hs_incidents *inc) {
     return inc ? inc->cats.count : 0;
@@ -154,15 +162,16 @@ const char *hs_incidents_category_name(const hs_incidents *inc, uint32_t categor
     return inc->cats.names[category];
 }
 
-size_t hs_incidents_file_count(const hs_incidents *inc) { return inc ? inc->nfiles : 0; }
+size_t hs_incidents_file_count(const hs_incidents *inc) {
+    return inc ? inc->nfiles : 0;
+}
 
 const char *hs_incidents_file_name(const hs_incidents *inc, uint32_t file) {
     if (!inc || file >= inc->nfiles) return NULL;
     return inc->files[file];
 }
 
-hs_status hs_incidents_summary(const hs_incidents *inc, uint32_t file,
-                               hs_read_summary *out) {
+hs_status hs_incidents_summary(const hs_incidents *inc, uint32_t file, hs_read_summary *out) {
     if (!inc || !out) return HS_EINVAL;
     if (file != UINT32_MAX) {
         if (file >= inc->nfiles) return HS_EINVAL;
@@ -209,8 +218,8 @@ static size_t record_length(const char *map, size_t maplen, uint64_t off) {
     return (size_t)(rec_end - (map + off));
 }
 
-hs_status hs_incidents_write_rejects(hs_ctx *ctx, const hs_incidents *inc,
-                                     const uint32_t *unit_of, const char *path) {
+hs_status hs_incidents_write_rejects(hs_ctx *ctx, const hs_incidents *inc, const uint32_t *unit_of,
+                                     const char *path) {
     if (!ctx || !inc || !path) return HS_EINVAL;
     hs__afile af;
     hs_status st = hs__afile_open(ctx, path, &af);
@@ -225,7 +234,8 @@ hs_status hs_incidents_write_rejects(hs_ctx *ctx, const hs_incidents *inc,
     size_t maplen = 0, r = 0, i = 0;
     const hs__cols *c = &inc->col;
     for (;;) {
-        while (unit_of && i < c->n && unit_of[i] != HS_NO_UNIT) i++;
+        while (unit_of && i < c->n && unit_of[i] != HS_NO_UNIT)
+            i++;
         bool have_r = r < inc->nrej, have_i = unit_of && i < c->n;
         if (!have_r && !have_i) break;
         bool take_r = have_r && (!have_i || inc->rej[r].file < c->file[i] ||
@@ -300,7 +310,8 @@ hs_status hs_incidents_apply_harm(hs_ctx *ctx, hs_incidents *inc, const char *pa
     size_t nc = inc->cats.count;
     double *w = malloc((nc ? nc : 1) * sizeof *w);
     if (!w) return hs__error(ctx, HS_ENOMEM, "out of memory");
-    for (size_t c = 0; c < nc; c++) w[c] = NAN;
+    for (size_t c = 0; c < nc; c++)
+        w[c] = NAN;
     harm_ctx h = {ctx, inc, w, path};
     hs_status st = hs__csv_pairs(ctx, path, "category", "weight", harm_row, &h);
     if (!st) {

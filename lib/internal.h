@@ -18,8 +18,8 @@
 typedef struct hs__xentry hs__xentry;
 
 struct hs_ctx {
-    void *proj;  /* PJ_CONTEXT*, owned; only crs.c looks inside */
-    void *geos;  /* GEOS handle, owned, made on first use (hs__ctx_geos) */
+    void *proj;                     /* PJ_CONTEXT*, owned; only crs.c looks inside */
+    void *geos;                     /* GEOS handle, owned, made on first use (hs__ctx_geos) */
     hs__xentry *xcache[HS__XCACHE]; /* recent transformations, owned */
     int xnext;
     char *crs;   /* working CRS, owned */
@@ -56,9 +56,9 @@ typedef struct hs__xform hs__xform;
  * worker thread (each on its own PROJ context, made by that worker). */
 struct hs__xentry {
     char *src, *dst;
-    hs__xform *main;                      /* on the context's PROJ context */
-    hs__xform *worker[HS__MAX_THREADS];   /* slot k belongs to worker k */
-    bool same;                            /* src and dst are one CRS */
+    hs__xform *main;                    /* on the context's PROJ context */
+    hs__xform *worker[HS__MAX_THREADS]; /* slot k belongs to worker k */
+    bool same;                          /* src and dst are one CRS */
     bool have_area;
     double area[4]; /* dst's area of use in src coordinates (W, S, E, N) */
 };
@@ -77,8 +77,8 @@ char *hs__crs_wkt_esri(hs_ctx *ctx, const char *crs);
 hs_status hs__crs_check_metric(hs_ctx *ctx, const char *crs);
 /* proj_ctx: a PJ_CONTEXT* to use, or NULL to create one owned by the
  * transform (for worker threads). */
-hs__xform *hs__xform_create(void *proj_ctx, const char *src, const char *dst,
-                            char *err, size_t errsize);
+hs__xform *hs__xform_create(void *proj_ctx, const char *src, const char *dst, char *err,
+                            size_t errsize);
 void hs__xform_destroy(hs__xform *xf);
 /* Transforms n points in place; points PROJ cannot transform become
  * HUGE_VAL. Returns false on a PROJ failure of the whole batch. */
@@ -107,9 +107,8 @@ bool hs__geom_bounds(void *geos, const hs__geom *g, double box[4]);
 /* Polygon(s) from shapefile rings (clockwise = outer); repaired with
  * MakeValid when invalid, the reason in note (empty when none). NULL when
  * nothing polygonal is left. */
-hs__geom *hs__geom_from_rings(void *geos, const double *x, const double *y,
-                              const size_t *start, const size_t *len, size_t nrings,
-                              char *note, size_t notesize);
+hs__geom *hs__geom_from_rings(void *geos, const double *x, const double *y, const size_t *start,
+                              const size_t *len, size_t nrings, char *note, size_t notesize);
 /* A polygon from one closed ring of n interleaved x,y points. */
 hs__geom *hs__geom_from_ring(void *geos, const double *xy, size_t n);
 /* Calls fn for every ring: polygon index, ring index (0 = exterior). A
@@ -158,7 +157,7 @@ typedef struct hs__shp_layer {
     char *prj;            /* .prj text, NULL when absent */
     const char *encoding; /* of the DBF text, as found */
     size_t nrec;
-    char **code, **name;  /* UTF-8, per record */
+    char **code, **name;   /* UTF-8, per record */
     size_t *ring0, *nring; /* per record: first ring, ring count */
     size_t nrings, *rstart, *rlen;
     size_t npts;
@@ -185,8 +184,8 @@ typedef struct hs__dbf_value {
 } hs__dbf_value;
 typedef struct hs__shp_writer hs__shp_writer;
 
-hs_status hs__shpw_open(hs_ctx *ctx, const char *path, const hs__dbf_field *fields,
-                        size_t nfields, hs__shp_writer **w);
+hs_status hs__shpw_open(hs_ctx *ctx, const char *path, const hs__dbf_field *fields, size_t nfields,
+                        hs__shp_writer **w);
 /* One polygon record: parts are rings (any orientation: rewound to the
  * shapefile convention), with one value per field. */
 hs_status hs__shpw_add(hs_ctx *ctx, hs__shp_writer *w, const double *x, const double *y,
@@ -202,8 +201,7 @@ void hs__shpw_abort(hs__shp_writer *w);
 bool hs__parse_double(const char *s, size_t len, double *out);
 /* Parses ISO 8601 "YYYY-MM", "YYYY-MM-DD", "YYYY-MM-DD[T ]HH:MM[:SS[.f]]"
  * with an optional "Z" or "+HH:MM" (ignored: times are local as written). */
-bool hs__parse_date(const char *s, size_t len, int64_t *t,
-                    hs_time_precision *prec);
+bool hs__parse_date(const char *s, size_t len, int64_t *t, hs_time_precision *prec);
 /* A period bound "YYYY-MM" or "YYYY-MM-DD": its first second and the
  * first second after it. */
 bool hs__parse_bound(const char *s, int64_t *start, int64_t *end);
@@ -230,9 +228,9 @@ typedef enum hs__csv_result {
  * the real field count in *nfields, line ends consumed in *newlines
  * (1 for the terminator, plus embedded ones), the record's text end
  * (before CR/LF) in *rec_end. Returns the start of the next record. */
-const char *hs__csv_record(const char *p, const char *end, hs__field *fields,
-                           size_t max, size_t *nfields, uint64_t *newlines,
-                           const char **rec_end, hs__csv_result *res);
+const char *hs__csv_record(const char *p, const char *end, hs__field *fields, size_t max,
+                           size_t *nfields, uint64_t *newlines, const char **rec_end,
+                           hs__csv_result *res);
 /* Copies a field's text, undoubling quotes when escaped; returns length.
  * buf must hold f->len + 1 bytes. */
 size_t hs__csv_unescape(const hs__field *f, char *buf);
@@ -246,8 +244,7 @@ typedef struct hs__strtab {
 } hs__strtab;
 
 /* Id of name (len bytes), adding it when new; UINT32_MAX on no memory. */
-uint32_t hs__strtab_intern(hs__strtab *t, const char *name, size_t len,
-                           bool *added);
+uint32_t hs__strtab_intern(hs__strtab *t, const char *name, size_t len, bool *added);
 void hs__strtab_free(hs__strtab *t);
 
 /* ---- incidents.c -------------------------------------------------------- */
@@ -283,11 +280,9 @@ struct hs_incidents {
 
 bool hs__incidents_reserve_rejects(hs_incidents *inc, size_t need);
 /* Adds a file name; returns its index or UINT32_MAX on no memory. */
-uint32_t hs__incidents_add_file(hs_incidents *inc, const char *name,
-                                bool on_disk);
+uint32_t hs__incidents_add_file(hs_incidents *inc, const char *name, bool on_disk);
 /* Drops the last file and everything appended since it was added. */
-void hs__incidents_truncate(hs_incidents *inc, size_t n, size_t nrej,
-                            size_t nfiles);
+void hs__incidents_truncate(hs_incidents *inc, size_t n, size_t nrej, size_t nfiles);
 
 /* ---- units.c ------------------------------------------------------------ */
 
@@ -302,7 +297,7 @@ struct hs_units {
     uint32_t *layer;
     uint64_t *record;
     double *area;
-    double *cx, *cy; /* centroids */
+    double *cx, *cy;    /* centroids */
     int64_t *row, *col; /* grid cells */
     bool is_grid;
     int grid_shape; /* of the grid the cells came from */
@@ -337,7 +332,7 @@ struct hs_raster {
     hs_kde_units units;
     uint64_t incidents;
     bool binned; /* incidents moved to pixel centres (hs_kde_options.binned) */
-    char *what; /* for comparisons: "ratio", ...; NULL for a density */
+    char *what;  /* for comparisons: "ratio", ...; NULL for a density */
 };
 
 double hs__kernel_norm(hs_kernel k, double h, double cutoff);

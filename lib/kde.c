@@ -36,8 +36,8 @@ void hs_kde_options_init(hs_kde_options *o) {
 }
 
 const char *hs_kernel_name(hs_kernel k) {
-    static const char *const names[HS_KERNEL_COUNT_] = {
-        "quartic", "epanechnikov", "triweight", "uniform", "triangular", "gaussian"};
+    static const char *const names[HS_KERNEL_COUNT_] = {"quartic", "epanechnikov", "triweight",
+                                                        "uniform", "triangular",   "gaussian"};
     return (unsigned)k < HS_KERNEL_COUNT_ ? names[k] : "unknown";
 }
 
@@ -152,8 +152,10 @@ static hs_status prepare(const hs_incidents *inc, double x0, double ytop, double
             count[d + 1]++;
         }
         if (same) continue;
-        for (int d = 0; d < 65536; d++) count[d + 1] += count[d];
-        for (size_t j = 0; j < m; j++) tmp[count[(k[j].key >> shift) & 0xffff]++] = k[j];
+        for (int d = 0; d < 65536; d++)
+            count[d + 1] += count[d];
+        for (size_t j = 0; j < m; j++)
+            tmp[count[(k[j].key >> shift) & 0xffff]++] = k[j];
         rkey *t = k;
         k = tmp;
         tmp = t;
@@ -168,7 +170,8 @@ static hs_status prepare(const hs_incidents *inc, double x0, double ytop, double
     size_t u = 0;
     for (size_t a = 0; a < m;) {
         size_t b = a + 1;
-        while (b < m && k[b].key == k[a].key) b++;
+        while (b < m && k[b].key == k[a].key)
+            b++;
         if (!hs__grow((void **)&cell, &cellcap, b - a, sizeof *cell)) goto nomem;
         for (size_t j = a; j < b; j++) {
             cell[j - a] = (loc){X[k[j].i], Y[k[j].i], k[j].i};
@@ -253,8 +256,10 @@ static size_t lower_row(const pts *P, int64_t row) {
     size_t lo = 0, hi = P->n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (P->row[mid] < row) lo = mid + 1;
-        else hi = mid;
+        if (P->row[mid] < row)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo;
 }
@@ -376,8 +381,10 @@ HS_HOT static void band_direct(band_job *J) {
 enum { POLY_MAX = 8 }; /* 7 coefficients, padded to one 64-byte line */
 
 static int kernel_power(hs_kernel k) {
-    return k == HS_KERNEL_QUARTIC ? 2 : k == HS_KERNEL_EPANECHNIKOV ? 1 : k == HS_KERNEL_TRIWEIGHT ? 3
-                                                                                                  : 0;
+    return k == HS_KERNEL_QUARTIC        ? 2
+           : k == HS_KERNEL_EPANECHNIKOV ? 1
+           : k == HS_KERNEL_TRIWEIGHT    ? 3
+                                         : 0;
 }
 
 HS_HOT static void *band_run_poly(void *arg) {
@@ -400,103 +407,114 @@ HS_HOT static void *band_run_poly(void *arg) {
      * expanded powers (up to u^6) lose under 1e-12 to cancellation. */
     size_t B = (size_t)fmin(512, fmax(8, floor(4 / g)));
     for (;;) {
-    size_t band = atomic_fetch_add(J->next_band, 1);
-    size_t r0 = band * J->band_rows, r1 = r0 + J->band_rows < J->height ? r0 + J->band_rows : J->height;
-    if (r0 >= J->height) break;
-    for (size_t r = r0; r < r1; r++) {
-        double yc = J->y_max - ((double)r + 0.5) * px;
-        size_t a = lower_row(P, (int64_t)r - span), b = lower_row(P, (int64_t)r + span + 1);
-        bool any = false;
-        for (size_t i = a; i < b; i++) {
-            double x = P->x[i], w = P->w[i], dy = yc - P->y[i];
-            double qy = dy * dy * J->inv_h2;
-            if (qy > J->qmax) continue;
-            /* Columns with q <= 1, solved from the circle then checked with
-             * the same arithmetic as the direct loop. */
-            double hw = sqrt(fmax(0, J->reach * J->reach - dy * dy));
-            double clo = fceil((x - hw - J->x_min) * ipx - 0.5), chi = ffloor((x + hw - J->x_min) * ipx - 0.5);
-            if (clo < 0) clo = 0;
-            if (chi > (double)W - 1) chi = (double)W - 1;
-            if (clo > chi) continue;
-            size_t c0 = (size_t)clo, c1 = (size_t)chi;
+        size_t band = atomic_fetch_add(J->next_band, 1);
+        size_t r0 = band * J->band_rows,
+               r1 = r0 + J->band_rows < J->height ? r0 + J->band_rows : J->height;
+        if (r0 >= J->height) break;
+        for (size_t r = r0; r < r1; r++) {
+            double yc = J->y_max - ((double)r + 0.5) * px;
+            size_t a = lower_row(P, (int64_t)r - span), b = lower_row(P, (int64_t)r + span + 1);
+            bool any = false;
+            for (size_t i = a; i < b; i++) {
+                double x = P->x[i], w = P->w[i], dy = yc - P->y[i];
+                double qy = dy * dy * J->inv_h2;
+                if (qy > J->qmax) continue;
+                /* Columns with q <= 1, solved from the circle then checked with
+                 * the same arithmetic as the direct loop. */
+                double hw = sqrt(fmax(0, J->reach * J->reach - dy * dy));
+                double clo = fceil((x - hw - J->x_min) * ipx - 0.5),
+                       chi = ffloor((x + hw - J->x_min) * ipx - 0.5);
+                if (clo < 0) clo = 0;
+                if (chi > (double)W - 1) chi = (double)W - 1;
+                if (clo > chi) continue;
+                size_t c0 = (size_t)clo, c1 = (size_t)chi;
 #define QAT(c) (((J->xc[c] - x) * (J->xc[c] - x)) * J->inv_h2 + qy)
-            while (c0 > 0 && QAT(c0 - 1) <= J->qmax) c0--;
-            while (c0 <= c1 && QAT(c0) > J->qmax) c0++;
-            while (c1 + 1 < W && QAT(c1 + 1) <= J->qmax) c1++;
-            while (c1 >= c0 && c1 > 0 && QAT(c1) > J->qmax) c1--;
+                while (c0 > 0 && QAT(c0 - 1) <= J->qmax)
+                    c0--;
+                while (c0 <= c1 && QAT(c0) > J->qmax)
+                    c0++;
+                while (c1 + 1 < W && QAT(c1 + 1) <= J->qmax)
+                    c1++;
+                while (c1 >= c0 && c1 > 0 && QAT(c1) > J->qmax)
+                    c1--;
 #undef QAT
-            if (c0 > c1) continue;
-            any = true;
-            cnt[c0]++;
-            cnt[c1 + 1]--;
-            double av = 1 - qy;
-            for (size_t s0 = c0; s0 <= c1;) {
-                size_t bstart = s0 - s0 % B;
-                size_t bend = bstart + B - 1 < c1 ? bstart + B - 1 : c1;
-                /* a - u^2 = p0 + p1 j + p2 j^2 with u = sx + g j. */
-                double sx = (J->xc[bstart] - x) * ih;
-                double p0 = av - sx * sx, p1 = -2 * sx * g, p2 = -g * g;
-                double *add = co + s0 * POLY_MAX;
-                double *sub = bend + 1 < bstart + B && bend + 1 < W ? co + (bend + 1) * POLY_MAX : NULL;
-                /* Straight-line updates per kernel: the difference array is
-                 * read-modify-written here, the loop's hottest memory. */
-                switch (pw) {
-                case 0:
-                    add[0] += w;
-                    if (sub) sub[0] -= w;
-                    break;
-                case 1: {
-                    double k0 = w * p0, k1 = w * p1, k2 = w * p2;
-                    add[0] += k0, add[1] += k1, add[2] += k2;
-                    if (sub) sub[0] -= k0, sub[1] -= k1, sub[2] -= k2;
-                    break;
-                }
-                case 2: {
-                    double k0 = w * p0 * p0, k1 = w * 2 * p0 * p1, k2 = w * (p1 * p1 + 2 * p0 * p2);
-                    double k3 = w * 2 * p1 * p2, k4 = w * p2 * p2;
-                    add[0] += k0, add[1] += k1, add[2] += k2, add[3] += k3, add[4] += k4;
-                    if (sub) sub[0] -= k0, sub[1] -= k1, sub[2] -= k2, sub[3] -= k3, sub[4] -= k4;
-                    break;
-                }
-                default: {
-                    double k0 = w * p0 * p0 * p0, k1 = w * 3 * p0 * p0 * p1;
-                    double k2 = w * 3 * p0 * (p1 * p1 + p0 * p2), k3 = w * p1 * (p1 * p1 + 6 * p0 * p2);
-                    double k4 = w * 3 * p2 * (p1 * p1 + p0 * p2), k5 = w * 3 * p1 * p2 * p2;
-                    double k6 = w * p2 * p2 * p2;
-                    add[0] += k0, add[1] += k1, add[2] += k2, add[3] += k3;
-                    add[4] += k4, add[5] += k5, add[6] += k6;
-                    if (sub) {
-                        sub[0] -= k0, sub[1] -= k1, sub[2] -= k2, sub[3] -= k3;
-                        sub[4] -= k4, sub[5] -= k5, sub[6] -= k6;
+                if (c0 > c1) continue;
+                any = true;
+                cnt[c0]++;
+                cnt[c1 + 1]--;
+                double av = 1 - qy;
+                for (size_t s0 = c0; s0 <= c1;) {
+                    size_t bstart = s0 - s0 % B;
+                    size_t bend = bstart + B - 1 < c1 ? bstart + B - 1 : c1;
+                    /* a - u^2 = p0 + p1 j + p2 j^2 with u = sx + g j. */
+                    double sx = (J->xc[bstart] - x) * ih;
+                    double p0 = av - sx * sx, p1 = -2 * sx * g, p2 = -g * g;
+                    double *add = co + s0 * POLY_MAX;
+                    double *sub =
+                        bend + 1 < bstart + B && bend + 1 < W ? co + (bend + 1) * POLY_MAX : NULL;
+                    /* Straight-line updates per kernel: the difference array is
+                     * read-modify-written here, the loop's hottest memory. */
+                    switch (pw) {
+                    case 0:
+                        add[0] += w;
+                        if (sub) sub[0] -= w;
+                        break;
+                    case 1: {
+                        double k0 = w * p0, k1 = w * p1, k2 = w * p2;
+                        add[0] += k0, add[1] += k1, add[2] += k2;
+                        if (sub) sub[0] -= k0, sub[1] -= k1, sub[2] -= k2;
+                        break;
                     }
-                    break;
+                    case 2: {
+                        double k0 = w * p0 * p0, k1 = w * 2 * p0 * p1,
+                               k2 = w * (p1 * p1 + 2 * p0 * p2);
+                        double k3 = w * 2 * p1 * p2, k4 = w * p2 * p2;
+                        add[0] += k0, add[1] += k1, add[2] += k2, add[3] += k3, add[4] += k4;
+                        if (sub)
+                            sub[0] -= k0, sub[1] -= k1, sub[2] -= k2, sub[3] -= k3, sub[4] -= k4;
+                        break;
+                    }
+                    default: {
+                        double k0 = w * p0 * p0 * p0, k1 = w * 3 * p0 * p0 * p1;
+                        double k2 = w * 3 * p0 * (p1 * p1 + p0 * p2),
+                               k3 = w * p1 * (p1 * p1 + 6 * p0 * p2);
+                        double k4 = w * 3 * p2 * (p1 * p1 + p0 * p2), k5 = w * 3 * p1 * p2 * p2;
+                        double k6 = w * p2 * p2 * p2;
+                        add[0] += k0, add[1] += k1, add[2] += k2, add[3] += k3;
+                        add[4] += k4, add[5] += k5, add[6] += k6;
+                        if (sub) {
+                            sub[0] -= k0, sub[1] -= k1, sub[2] -= k2, sub[3] -= k3;
+                            sub[4] -= k4, sub[5] -= k5, sub[6] -= k6;
+                        }
+                        break;
+                    }
+                    }
+                    s0 = bend + 1;
                 }
+            }
+            double *row = J->acc + r * W;
+            uint8_t *t = J->touched + r * W;
+            if (!any) continue;
+            double run[POLY_MAX] = {0};
+            int32_t reach_n = 0;
+            for (size_t c = 0; c < W; c++) {
+                if (c % B == 0) memset(run, 0, sizeof run);
+                double *cc = co + c * POLY_MAX;
+                for (int e = 0; e <= deg; e++) {
+                    run[e] += cc[e];
+                    cc[e] = 0;
                 }
-                s0 = bend + 1;
+                reach_n += cnt[c];
+                cnt[c] = 0;
+                double j = (double)(c % B), v = run[deg];
+                for (int e = deg - 1; e >= 0; e--)
+                    v = v * j + run[e];
+                row[c] = reach_n > 0 ? fmax(0, v) : 0;
+                t[c] = reach_n > 0;
             }
+            memset(co + W * POLY_MAX, 0, POLY_MAX * sizeof *co);
+            cnt[W] = 0;
         }
-        double *row = J->acc + r * W;
-        uint8_t *t = J->touched + r * W;
-        if (!any) continue;
-        double run[POLY_MAX] = {0};
-        int32_t reach_n = 0;
-        for (size_t c = 0; c < W; c++) {
-            if (c % B == 0) memset(run, 0, sizeof run);
-            double *cc = co + c * POLY_MAX;
-            for (int e = 0; e <= deg; e++) {
-                run[e] += cc[e];
-                cc[e] = 0;
-            }
-            reach_n += cnt[c];
-            cnt[c] = 0;
-            double j = (double)(c % B), v = run[deg];
-            for (int e = deg - 1; e >= 0; e--) v = v * j + run[e];
-            row[c] = reach_n > 0 ? fmax(0, v) : 0;
-            t[c] = reach_n > 0;
-        }
-        memset(co + W * POLY_MAX, 0, POLY_MAX * sizeof *co);
-        cnt[W] = 0;
-    }
     }
     free(co);
     free(cnt);
@@ -511,7 +529,8 @@ static hs_status lay_grid(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_opt
     if (o->has_extent) {
         memcpy(box, o->extent, sizeof box);
         have = box[2] > box[0] && box[3] > box[1];
-        if (!have) return hs__error(ctx, HS_EINVAL, "extent must have x_max > x_min and y_max > y_min");
+        if (!have)
+            return hs__error(ctx, HS_EINVAL, "extent must have x_max > x_min and y_max > y_min");
     } else {
         for (size_t i = 0; i < inc->col.n; i++) {
             double x = inc->col.x[i], y = inc->col.y[i];
@@ -576,7 +595,8 @@ static uint8_t *mask_flags(hs_ctx *ctx, const hs_raster *R, const hs_units *mask
         m = NULL;
         goto done;
     }
-    for (size_t i = 0; i < n; i++) m[i] = of[i] != HS_NO_UNIT;
+    for (size_t i = 0; i < n; i++)
+        m[i] = of[i] != HS_NO_UNIT;
 done:
     free(x);
     free(y);
@@ -612,8 +632,9 @@ static float *mask_fractions(hs_ctx *ctx, const hs_raster *R, const hs_units *ma
         for (size_t c = 0; c < W; c++) {
             size_t i = r * W + c;
             /* Beyond the grid counts as outside. */
-            bool edge = (c > 0 ? in[i - 1] != in[i] : in[i]) || (c + 1 < W ? in[i + 1] != in[i] : in[i]) ||
-                        (r > 0 ? in[i - W] != in[i] : in[i]) || (r + 1 < H ? in[i + W] != in[i] : in[i]);
+            bool edge =
+                (c > 0 ? in[i - 1] != in[i] : in[i]) || (c + 1 < W ? in[i + 1] != in[i] : in[i]) ||
+                (r > 0 ? in[i - W] != in[i] : in[i]) || (r + 1 < H ? in[i + W] != in[i] : in[i]);
             f[i] = in[i];
             if (edge) {
                 double b[4] = {R->x_min + (double)c * R->px, R->y_max - (double)(r + 1) * R->px,
@@ -687,7 +708,8 @@ static hs_status edge_correct(hs_ctx *ctx, hs_raster *R, double *acc, const uint
                 const float *fr = frac + (size_t)rr * W;
                 const double *kr = kw + (dr + s) * (2 * s + 1) + s;
                 int64_t a = c - s < 0 ? -c : -s, b = c + s >= (int64_t)W ? (int64_t)W - 1 - c : s;
-                for (int64_t dc = a; dc <= b; dc++) inside += kr[dc] * fr[c + dc];
+                for (int64_t dc = a; dc <= b; dc++)
+                    inside += kr[dc] * fr[c + dc];
             }
             /* Cut pixels in the window: move their kernel weight from the
              * pixel's centre to the centroid of the part inside. */
@@ -725,8 +747,10 @@ hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_opti
     if (!ctx || !inc || !out) return HS_EINVAL;
     *out = NULL;
     hs_kde_options o;
-    if (opts) o = *opts;
-    else hs_kde_options_init(&o);
+    if (opts)
+        o = *opts;
+    else
+        hs_kde_options_init(&o);
     if ((unsigned)o.kernel >= HS_KERNEL_COUNT_)
         return hs__error(ctx, HS_EINVAL, "unknown kernel %d", (int)o.kernel);
     if (o.edge_correction && !o.mask)
@@ -773,8 +797,10 @@ hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_opti
         st = hs__error(ctx, HS_ENOMEM, "out of memory for a %zu x %zu grid", W, Hh);
         goto done;
     }
-    for (size_t c = 0; c < W; c++) xc[c] = R->x_min + ((double)c + 0.5) * R->px;
-    for (size_t i = 0; i < inc->col.n; i++) R->incidents += inc->col.w[i] != 0;
+    for (size_t c = 0; c < W; c++)
+        xc[c] = R->x_min + ((double)c + 0.5) * R->px;
+    for (size_t i = 0; i < inc->col.n; i++)
+        R->incidents += inc->col.w[i] != 0;
     /* Bands: one per thread when the work is large. */
     int nt = P.n * (size_t)(reach / R->px + 1) > 200000 ? ctx->threads : 1;
     if ((size_t)nt > Hh) nt = (int)Hh;
@@ -784,19 +810,24 @@ hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_opti
     pthread_t tid[HS__MAX_THREADS];
     bool started[HS__MAX_THREADS] = {false};
     for (int t = 0; t < nt; t++) {
-        J[t] = (band_job){&next_band, band_rows, &P, &o, R->x_min, R->y_max, R->px, h,
-                          1 / (h * h), qmax, reach, W, Hh, 0, 0, acc, touched, xc, false};
+        J[t] = (band_job){&next_band, band_rows,   &P,      &o,    R->x_min, R->y_max, R->px,
+                          h,          1 / (h * h), qmax,    reach, W,        Hh,       0,
+                          0,          acc,         touched, xc,    false};
         if (o.kernel == HS_KERNEL_GAUSSIAN) J[t].inv_h2 = 1 / (h * h); /* q = d^2 / sigma^2 */
     }
     /* Polynomial kernels row by row when a kernel spans a few pixels; the
      * direct loop otherwise (gaussian, triangular, tiny kernels). */
-    void *(*fn)(void *) = o.kernel <= HS_KERNEL_UNIFORM && reach / R->px >= 3 ? band_run_poly : band_run;
-    for (int t = 1; t < nt; t++) started[t] = pthread_create(&tid[t], NULL, fn, &J[t]) == 0;
+    void *(*fn)(void *) =
+        o.kernel <= HS_KERNEL_UNIFORM && reach / R->px >= 3 ? band_run_poly : band_run;
+    for (int t = 1; t < nt; t++)
+        started[t] = pthread_create(&tid[t], NULL, fn, &J[t]) == 0;
     fn(&J[0]);
     bool failed = J[0].failed;
     for (int t = 1; t < nt; t++) {
-        if (started[t]) pthread_join(tid[t], NULL);
-        else fn(&J[t]);
+        if (started[t])
+            pthread_join(tid[t], NULL);
+        else
+            fn(&J[t]);
         failed = failed || J[t].failed;
     }
     if (failed) {
@@ -817,9 +848,9 @@ hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_opti
             if (st) goto done;
         }
     }
-    double scale = o.units == HS_KDE_RAW ? 1
-                 : o.units == HS_KDE_DENSITY ? hs__kernel_norm(o.kernel, h, rf) * 1e6
-                                             : hs__kernel_norm(o.kernel, h, rf) * R->px * R->px;
+    double scale = o.units == HS_KDE_RAW       ? 1
+                   : o.units == HS_KDE_DENSITY ? hs__kernel_norm(o.kernel, h, rf) * 1e6
+                                               : hs__kernel_norm(o.kernel, h, rf) * R->px * R->px;
     for (size_t i = 0; i < N; i++)
         R->v[i] = touched[i] && (!in || in[i]) ? (float)(acc[i] * scale) : R->nodata;
 done:
@@ -855,7 +886,8 @@ hs_status hs_kde_at(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_options *
         pts_free(&P);
         return hs__error(ctx, HS_ENOMEM, "out of memory");
     }
-    for (size_t i = 0; i < P.n; i++) col[i] = (int64_t)floor(P.x[i] / reach);
+    for (size_t i = 0; i < P.n; i++)
+        col[i] = (int64_t)floor(P.x[i] / reach);
     double scale = o.units == HS_KDE_RAW ? 1 : hs__kernel_norm(o.kernel, h, rf) * 1e6;
     for (size_t j = 0; j < n; j++) {
         int64_t r = (int64_t)floor((0 - y[j]) / reach), c = (int64_t)floor(x[j] / reach);

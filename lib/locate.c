@@ -65,9 +65,9 @@ static void *run(void *arg) {
         for (size_t i = j->pt_lo; i < j->pt_hi; i++) {
             size_t c = cell_of(j, x[i], y[i]);
             uint32_t s = c == SIZE_MAX ? NONE : j->cell[c];
-            j->unit_of[i] = s == MIXED ? hs__locator_point(L, x[i], y[i])
-                          : s == NONE  ? HS_NO_UNIT
-                                       : s;
+            j->unit_of[i] = s == MIXED  ? hs__locator_point(L, x[i], y[i])
+                            : s == NONE ? HS_NO_UNIT
+                                        : s;
         }
     }
     hs__locator_destroy(L);
@@ -91,12 +91,15 @@ static bool in_threads(job *base, int phase, size_t n, int nt) {
             jobs[t].pt_hi = hi;
         }
     }
-    for (int t = 1; t < nt; t++) started[t] = pthread_create(&tid[t], NULL, run, &jobs[t]) == 0;
+    for (int t = 1; t < nt; t++)
+        started[t] = pthread_create(&tid[t], NULL, run, &jobs[t]) == 0;
     run(&jobs[0]);
     bool ok = !jobs[0].failed;
     for (int t = 1; t < nt; t++) {
-        if (started[t]) pthread_join(tid[t], NULL);
-        else run(&jobs[t]);
+        if (started[t])
+            pthread_join(tid[t], NULL);
+        else
+            run(&jobs[t]);
         ok = ok && !jobs[t].failed;
     }
     return ok;
@@ -119,13 +122,16 @@ static void locate_cells(const hs_units *u, const double *x, const double *y, si
     for (size_t i = 0; i < n; i++) {
         int64_t r = 0, c = 0;
         unit_of[i] = HS_NO_UNIT;
-        if (!hs__grid_cell_of(u->grid_shape, u->grid_cs, u->grid_ox, u->grid_oy, x[i], y[i], &r, &c))
+        if (!hs__grid_cell_of(u->grid_shape, u->grid_cs, u->grid_ox, u->grid_oy, x[i], y[i], &r,
+                              &c))
             continue;
         size_t lo = 0, hi = u->n;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
-            if (u->row[mid] < r || (u->row[mid] == r && u->col[mid] < c)) lo = mid + 1;
-            else hi = mid;
+            if (u->row[mid] < r || (u->row[mid] == r && u->col[mid] < c))
+                lo = mid + 1;
+            else
+                hi = mid;
         }
         if (lo < u->n && u->row[lo] == r && u->col[lo] == c) unit_of[i] = (uint32_t)lo;
     }
@@ -155,7 +161,8 @@ hs_status hs__units_locate_xy(hs_ctx *ctx, const hs_units *u, const double *x, c
         any = true;
     }
     if (!any || n == 0) {
-        for (size_t i = 0; i < n; i++) unit_of[i] = HS_NO_UNIT;
+        for (size_t i = 0; i < n; i++)
+            unit_of[i] = HS_NO_UNIT;
         return HS_OK;
     }
     double w = fmax(j.box[2] - j.box[0], 1e-9), h = fmax(j.box[3] - j.box[1], 1e-9);
@@ -167,7 +174,8 @@ hs_status hs__units_locate_xy(hs_ctx *ctx, const hs_units *u, const double *x, c
     j.cell = malloc(j.nx * j.ny * sizeof *j.cell);
     uint32_t *todo = NULL;
     if (!j.cell) return hs__error(ctx, HS_ENOMEM, "out of memory");
-    for (size_t c = 0; c < j.nx * j.ny; c++) j.cell[c] = UNSEEN;
+    for (size_t c = 0; c < j.nx * j.ny; c++)
+        j.cell[c] = UNSEEN;
     size_t ntodo = 0;
     for (size_t i = 0; i < n; i++) {
         size_t c = cell_of(&j, x[i], y[i]);

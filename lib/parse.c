@@ -15,17 +15,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
-                                       1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
-                                       1e18, 1e19, 1e20, 1e21, 1e22};
+static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 bool hs__parse_double(const char *s, size_t len, double *out) {
     const char *p = s, *end = s + len;
-    while (p < end && (*p == ' ' || *p == '\t')) p++;
-    while (end > p && (end[-1] == ' ' || end[-1] == '\t')) end--;
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
     if (p == end) return false;
     const char *start = p;
     bool neg = false;
@@ -121,19 +124,19 @@ static bool digits(const char **p, const char *end, int n, int *out) {
     return true;
 }
 
-bool hs__parse_date(const char *s, size_t len, int64_t *t,
-                    hs_time_precision *prec) {
+bool hs__parse_date(const char *s, size_t len, int64_t *t, hs_time_precision *prec) {
     const char *p = s, *end = s + len;
-    while (p < end && *p == ' ') p++;
-    while (end > p && end[-1] == ' ') end--;
+    while (p < end && *p == ' ')
+        p++;
+    while (end > p && end[-1] == ' ')
+        end--;
     int y, mo, d = 1, hh = 0, mi = 0, ss = 0;
     hs_time_precision pr = HS_TIME_MONTH;
-    if (!digits(&p, end, 4, &y) || p >= end || *p++ != '-' ||
-        !digits(&p, end, 2, &mo) || mo < 1 || mo > 12)
+    if (!digits(&p, end, 4, &y) || p >= end || *p++ != '-' || !digits(&p, end, 2, &mo) || mo < 1 ||
+        mo > 12)
         return false;
     if (p < end) {
-        if (*p++ != '-' || !digits(&p, end, 2, &d) || d < 1 ||
-            (unsigned)d > days_in_month(y, mo))
+        if (*p++ != '-' || !digits(&p, end, 2, &d) || d < 1 || (unsigned)d > days_in_month(y, mo))
             return false;
         pr = HS_TIME_DAY;
         if (p < end) {
@@ -151,7 +154,8 @@ bool hs__parse_date(const char *s, size_t len, int64_t *t,
                 if (p < end && (*p == '.' || *p == ',')) {
                     p++;
                     if (p >= end || !is_digit(*p)) return false;
-                    while (p < end && is_digit(*p)) p++;
+                    while (p < end && is_digit(*p))
+                        p++;
                 }
             }
             if (p < end && *p == 'Z') {
@@ -166,8 +170,7 @@ bool hs__parse_date(const char *s, size_t len, int64_t *t,
         }
     }
     if (p != end) return false;
-    *t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + hh * 3600 +
-         mi * 60 + ss;
+    *t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + hh * 3600 + mi * 60 + ss;
     *prec = pr;
     return true;
 }

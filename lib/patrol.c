@@ -42,13 +42,15 @@ static uint64_t next(uint64_t *s) {
 /* Uniform in [0, n) without modulo bias. */
 static uint64_t below(uint64_t *s, uint64_t n) {
     uint64_t lim = UINT64_MAX - UINT64_MAX % n, r;
-    do r = next(s);
+    do
+        r = next(s);
     while (r >= lim);
     return r % n;
 }
 
 void hs_patrol_sites_free(hs_patrol_site *sites, size_t n) {
-    for (size_t i = 0; sites && i < n; i++) free(sites[i].id);
+    for (size_t i = 0; sites && i < n; i++)
+        free(sites[i].id);
     free(sites);
 }
 
@@ -74,23 +76,30 @@ hs_status hs_patrol_sites_read(hs_ctx *ctx, const char *path, hs_patrol_site **o
         hs__csv_result res;
         p = hs__csv_record(p, end, fl, 64, &nf, &nl, &re, &res);
         if (res) {
-            st = hs__error(ctx, HS_EPARSE, "%s:%llu: malformed CSV", path, (unsigned long long)line);
+            st =
+                hs__error(ctx, HS_EPARSE, "%s:%llu: malformed CSV", path, (unsigned long long)line);
             break;
         }
         if (line == 1) {
             for (size_t k = 0; k < nf && k < 64; k++) {
                 if (fl[k].len >= sizeof buf) continue;
                 hs__csv_unescape(&fl[k], buf);
-                if (!strcmp(buf, "rank")) crank = (int)k;
-                else if (!strcmp(buf, "id")) cid = (int)k;
-                else if (!strcmp(buf, "lon")) clon = (int)k;
-                else if (!strcmp(buf, "lat")) clat = (int)k;
-                else if (!strcmp(buf, "hours")) chours = (int)k;
+                if (!strcmp(buf, "rank"))
+                    crank = (int)k;
+                else if (!strcmp(buf, "id"))
+                    cid = (int)k;
+                else if (!strcmp(buf, "lon"))
+                    clon = (int)k;
+                else if (!strcmp(buf, "lat"))
+                    clat = (int)k;
+                else if (!strcmp(buf, "hours"))
+                    chours = (int)k;
             }
             if (crank < 0 || cid < 0 || clon < 0 || clat < 0) {
                 st = hs__error(ctx, HS_EPARSE,
                                "%s:1: not a hotspots CSV of 'hotspot hotspots' (needs rank, id, "
-                               "lon, lat)", path);
+                               "lon, lat)",
+                               path);
                 break;
             }
             nfields = nf;
@@ -154,8 +163,10 @@ hs_status hs_patrol_plan_write(hs_ctx *ctx, const hs_patrol_site *sites, size_t 
                                const hs_patrol_options *opts, const char *path) {
     if (!ctx || (!sites && n) || !path) return HS_EINVAL;
     hs_patrol_options o;
-    if (opts) o = *opts;
-    else hs_patrol_options_init(&o);
+    if (opts)
+        o = *opts;
+    else
+        hs_patrol_options_init(&o);
     if (o.days < 1 || o.days > 3660 || o.visits_per_day < 1 || o.visits_per_day > 48 ||
         o.minutes < 1 || o.minutes > 240)
         return hs__error(ctx, HS_EINVAL, "patrol: days 1..3660, visits 1..48, minutes 1..240");
@@ -163,8 +174,8 @@ hs_status hs_patrol_plan_write(hs_ctx *ctx, const hs_patrol_site *sites, size_t 
         return hs__error(ctx, HS_EINVAL, "patrol: the window must be within 0-24 hours");
     int64_t start = 0;
     hs_time_precision pr = HS_TIME_NONE;
-    if (o.start_date && (!hs__parse_date(o.start_date, strlen(o.start_date), &start, &pr) ||
-                         pr != HS_TIME_DAY))
+    if (o.start_date &&
+        (!hs__parse_date(o.start_date, strlen(o.start_date), &start, &pr) || pr != HS_TIME_DAY))
         return hs__error(ctx, HS_EINVAL, "patrol: --start must be a date YYYY-MM-DD, not '%s'",
                          o.start_date);
     uint64_t rng = o.seed;
@@ -186,16 +197,19 @@ hs_status hs_patrol_plan_write(hs_ctx *ctx, const hs_patrol_site *sites, size_t 
         if (!o.half) {
             memset(on, 1, n);
         } else if (d % 2 == 0) {
-            for (size_t i = 0; i < n; i++) perm[i] = i;
+            for (size_t i = 0; i < n; i++)
+                perm[i] = i;
             for (size_t i = n; i > 1; i--) { /* Fisher-Yates */
                 size_t j = (size_t)below(&rng, i), t = perm[i - 1];
                 perm[i - 1] = perm[j];
                 perm[j] = t;
             }
             memset(on, 0, n);
-            for (size_t i = 0; i < n / 2 + (n % 2 && below(&rng, 2)); i++) on[perm[i]] = 1;
+            for (size_t i = 0; i < n / 2 + (n % 2 && below(&rng, 2)); i++)
+                on[perm[i]] = 1;
         } else {
-            for (size_t i = 0; i < n; i++) on[i] = !on[i];
+            for (size_t i = 0; i < n; i++)
+                on[i] = !on[i];
         }
         char date[32] = "";
         const char *wday = "";
@@ -218,7 +232,8 @@ hs_status hs_patrol_plan_write(hs_ctx *ctx, const hs_patrol_site *sites, size_t 
                 continue;
             }
             uint64_t total = 0;
-            for (int h = 0; h < 24; h++) total += s->hours[h];
+            for (int h = 0; h < 24; h++)
+                total += s->hours[h];
             for (int v = 0; v < o.visits_per_day; v++) {
                 /* Visits to one hotspot do not overlap: redraw (bounded). */
                 for (int attempt = 0; attempt < 1000; attempt++) {
@@ -276,14 +291,15 @@ hs_status hs_patrol_geofences_write(hs_ctx *ctx, const hs_patrol_site *sites, si
             for (size_t k = 0; k < units->n && !g; k++)
                 if (!strcmp(units->code[k], s->id)) g = units->g[k];
         }
-        fprintf(af.f, "%s\n{\"type\":\"Feature\",\"properties\":{\"rank\":%u,\"id\":\"", i ? "," : "",
-                s->rank);
+        fprintf(af.f, "%s\n{\"type\":\"Feature\",\"properties\":{\"rank\":%u,\"id\":\"",
+                i ? "," : "", s->rank);
         for (const char *c = s->id; *c; c++) {
             if (*c == '"' || *c == '\\') fputc('\\', af.f);
             fputc(*c, af.f);
         }
         fputs("\"},\"geometry\":", af.f);
-        if (!hs__geojson_geometry(af.f, geos, g, xe->main)) st = hs__error(ctx, HS_ENOMEM, "out of memory");
+        if (!hs__geojson_geometry(af.f, geos, g, xe->main))
+            st = hs__error(ctx, HS_ENOMEM, "out of memory");
         fputc('}', af.f);
         hs__geom_free(geos, own);
     }
@@ -299,7 +315,8 @@ bool hs__cell_ring_from_id(const char *id, double xy[14], size_t *np) {
     double size;
     long long col, row;
     char shape[8];
-    if (sscanf(id, "%7[a-z]%lf_%lld_%lld", shape, &size, &col, &row) != 4 || !(size > 0)) return false;
+    if (sscanf(id, "%7[a-z]%lf_%lld_%lld", shape, &size, &col, &row) != 4 || !(size > 0))
+        return false;
     if (!strcmp(shape, "sq")) {
         double x0 = (double)col * size, y0 = (double)row * size;
         const double r[10] = {x0, y0, x0 + size, y0, x0 + size, y0 + size, x0, y0 + size, x0, y0};
@@ -310,8 +327,9 @@ bool hs__cell_ring_from_id(const char *id, double xy[14], size_t *np) {
     if (!strcmp(shape, "hex")) {
         double sd = size / 1.7320508075688772935, hw = size / 2;
         double cx = ((double)col + ((row & 1) ? 0.5 : 0)) * size, cy = (double)row * 1.5 * sd;
-        const double r[14] = {cx, cy - sd, cx + hw, cy - sd / 2, cx + hw, cy + sd / 2, cx, cy + sd,
-                              cx - hw, cy + sd / 2, cx - hw, cy - sd / 2, cx, cy - sd};
+        const double r[14] = {cx,          cy - sd,     cx + hw, cy - sd / 2, cx + hw,
+                              cy + sd / 2, cx,          cy + sd, cx - hw,     cy + sd / 2,
+                              cx - hw,     cy - sd / 2, cx,      cy - sd};
         memcpy(xy, r, sizeof r);
         *np = 7;
         return true;

@@ -15,7 +15,9 @@ void hs_raster_destroy(hs_raster *r) {
     free(r);
 }
 
-const float *hs_raster_values(const hs_raster *r) { return r ? r->v : NULL; }
+const float *hs_raster_values(const hs_raster *r) {
+    return r ? r->v : NULL;
+}
 
 hs_status hs_raster_info_get(const hs_raster *r, hs_raster_info *o) {
     if (!r || !o) return HS_EINVAL;
@@ -51,8 +53,9 @@ hs_status hs_raster_compare(hs_ctx *ctx, const hs_raster *a, const hs_raster *b,
     *out = NULL;
     if (a->width != b->width || a->height != b->height || a->x_min != b->x_min ||
         a->y_max != b->y_max || a->px != b->px)
-        return hs__error(ctx, HS_EINVAL, "the two surfaces are not on the same grid: give one "
-                                         "--extent and --pixel-size");
+        return hs__error(ctx, HS_EINVAL,
+                         "the two surfaces are not on the same grid: give one "
+                         "--extent and --pixel-size");
     static const char *const names[] = {"ratio", "difference", "log-ratio"};
     if ((unsigned)op > HS_RASTER_LOG_RATIO) return hs__error(ctx, HS_EINVAL, "unknown comparison");
     hs_raster *r = calloc(1, sizeof *r);
@@ -80,9 +83,12 @@ hs_status hs_raster_compare(hs_ctx *ctx, const hs_raster *a, const hs_raster *b,
         double x = a->v[i] == a->nodata ? 0 : a->v[i], y = b->v[i] == b->nodata ? 0 : b->v[i];
         bool none = a->v[i] == a->nodata && b->v[i] == b->nodata;
         double v = NAN;
-        if (op == HS_RASTER_DIFFERENCE) v = none ? NAN : x - y;
-        else if (op == HS_RASTER_RATIO) v = y > 0 ? x / y : NAN;
-        else v = x > 0 && y > 0 ? log(x / y) : NAN;
+        if (op == HS_RASTER_DIFFERENCE)
+            v = none ? NAN : x - y;
+        else if (op == HS_RASTER_RATIO)
+            v = y > 0 ? x / y : NAN;
+        else
+            v = x > 0 && y > 0 ? log(x / y) : NAN;
         r->v[i] = isnan(v) ? r->nodata : (float)v;
     }
     *out = r;
@@ -90,8 +96,9 @@ hs_status hs_raster_compare(hs_ctx *ctx, const hs_raster *a, const hs_raster *b,
 }
 
 static const char *units_name(hs_kde_units u) {
-    return u == HS_KDE_DENSITY ? "incidents per km2" : u == HS_KDE_COUNT ? "expected incidents per pixel"
-                                                                         : "raw kernel sum";
+    return u == HS_KDE_DENSITY ? "incidents per km2"
+           : u == HS_KDE_COUNT ? "expected incidents per pixel"
+                               : "raw kernel sum";
 }
 
 /* The method, as one line of text for metadata. */
@@ -99,9 +106,9 @@ static void describe(const hs_raster *r, char *buf, size_t size) {
     char bw[40];
     hs__fmt_double(bw, sizeof bw, r->bandwidth);
     hs__format(buf, size, "%s%s%s kernel, bandwidth %s m (%s), %s, pixel %g m, %llu incidents%s",
-               r->what ? r->what : "", r->what ? " of two surfaces: " : "", hs_kernel_name(r->kernel),
-               bw, hs_bandwidth_rule_name(r->rule), units_name(r->units), r->px,
-               (unsigned long long)r->incidents,
+               r->what ? r->what : "", r->what ? " of two surfaces: " : "",
+               hs_kernel_name(r->kernel), bw, hs_bandwidth_rule_name(r->rule), units_name(r->units),
+               r->px, (unsigned long long)r->incidents,
                r->binned ? ", BINNED: incidents moved to pixel centres (approximate)" : "");
 }
 
@@ -166,7 +173,8 @@ static hs_status write_qml(hs_ctx *ctx, const hs_raster *r, const char *path) {
     static const char *div[] = {"#2166ac", "#67a9cf", "#d1e5f0", "#fddbc7", "#ef8a62", "#b2182b"};
     const char *const *ramp = diverging ? div : heat;
     char buf[4096];
-    size_t k = (size_t)snprintf(buf, sizeof buf,
+    size_t k = (size_t)snprintf(
+        buf, sizeof buf,
         "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
         "<qgis version=\"3.22\" styleCategories=\"Symbology\">\n"
         " <pipe>\n"
@@ -179,9 +187,10 @@ static hs_status write_qml(hs_ctx *ctx, const hs_raster *r, const char *path) {
     for (int i = 0; i < 6; i++) {
         double v = lo + (hi - lo) * i / 5.0;
         int alpha = !diverging && i == 0 ? 0 : 255;
-        k += (size_t)snprintf(buf + k, sizeof buf - k,
-                              "     <item alpha=\"%d\" value=\"%.9g\" label=\"%.4g\" color=\"%s\"/>\n",
-                              alpha, v, v, ramp[i]);
+        k += (size_t)snprintf(
+            buf + k, sizeof buf - k,
+            "     <item alpha=\"%d\" value=\"%.9g\" label=\"%.4g\" color=\"%s\"/>\n", alpha, v, v,
+            ramp[i]);
     }
     snprintf(buf + k, sizeof buf - k,
              "    </colorrampshader>\n"
@@ -209,14 +218,15 @@ static hs_status write_json(hs_ctx *ctx, const hs_raster *r, const char *path) {
     snprintf(buf, sizeof buf,
              "{\n  \"description\": \"%s\",\n  \"surface\": \"%s\",\n  \"kernel\": \"%s\",\n"
              "  \"bandwidth_m\": %s,\n  \"bandwidth_rule\": \"%s\",\n  \"units\": \"%s\",\n"
-             "  \"method\": \"%s\",\n  \"pixel_size_m\": %s,\n  \"width\": %zu,\n  \"height\": %zu,\n  \"x_min\": %s,\n"
+             "  \"method\": \"%s\",\n  \"pixel_size_m\": %s,\n  \"width\": %zu,\n  \"height\": "
+             "%zu,\n  \"x_min\": %s,\n"
              "  \"y_max\": %s,\n  \"crs\": \"%s\",\n  \"nodata\": %.9g,\n  \"incidents\": %llu,\n"
              "  \"data_pixels\": %zu,\n  \"min\": %.9g,\n  \"max\": %.9g,\n  \"sum\": %.17g\n}\n",
              desc, r->what ? r->what : "density", hs_kernel_name(r->kernel), bw,
              hs_bandwidth_rule_name(r->rule), units_name(r->units),
-             r->binned ? "binned: incidents moved to pixel centres" : "exact", px, r->width, r->height, x0, y1,
-             r->crs, (double)r->nodata, (unsigned long long)r->incidents, in.data_pixels, in.min,
-             in.max, in.sum);
+             r->binned ? "binned: incidents moved to pixel centres" : "exact", px, r->width,
+             r->height, x0, y1, r->crs, (double)r->nodata, (unsigned long long)r->incidents,
+             in.data_pixels, in.min, in.max, in.sum);
     return write_text_file(ctx, path, buf);
 }
 
@@ -225,7 +235,8 @@ hs_status hs_raster_write(hs_ctx *ctx, const hs_raster *r, const char *path) {
     bool tif = hs__has_ext(path, ".tif") || hs__has_ext(path, ".tiff");
     bool asc = hs__has_ext(path, ".asc");
     if (!tif && !asc)
-        return hs__error(ctx, HS_EFORMAT, "%s: unknown raster format: use a .tif or .asc name", path);
+        return hs__error(ctx, HS_EFORMAT, "%s: unknown raster format: use a .tif or .asc name",
+                         path);
     hs_status st;
     if (asc) {
         st = write_asc(ctx, r, path);
@@ -237,8 +248,10 @@ hs_status hs_raster_write(hs_ctx *ctx, const hs_raster *r, const char *path) {
     }
     int epsg = hs__crs_epsg(ctx, r->crs);
     if (!epsg)
-        return hs__error(ctx, HS_ECRS, "%s: the working CRS %s has no EPSG code for GeoTIFF keys: "
-                                       "write .asc (with a .prj) instead", path, r->crs);
+        return hs__error(ctx, HS_ECRS,
+                         "%s: the working CRS %s has no EPSG code for GeoTIFF keys: "
+                         "write .asc (with a .prj) instead",
+                         path, r->crs);
     char desc[512], xml[1024];
     describe(r, desc, sizeof desc);
     hs__format(xml, sizeof xml,
@@ -264,8 +277,8 @@ static int cmp_float_desc(const void *a, const void *b) {
     return (x < y) - (x > y);
 }
 
-hs_status hs_raster_contours_write(hs_ctx *ctx, const hs_raster *r, const double *top_pct,
-                                   size_t n, const char *path) {
+hs_status hs_raster_contours_write(hs_ctx *ctx, const hs_raster *r, const double *top_pct, size_t n,
+                                   const char *path) {
     if (!ctx || !r || !path || (n && !top_pct)) return HS_EINVAL;
     size_t N = r->width * r->height, m = 0;
     float *sorted = malloc((N ? N : 1) * sizeof *sorted);
@@ -281,8 +294,9 @@ hs_status hs_raster_contours_write(hs_ctx *ctx, const hs_raster *r, const double
     hs__xentry *xe = hs__ctx_xform(ctx, r->crs, "EPSG:4326");
     void *geos = hs__ctx_geos(ctx);
     hs__afile af;
-    hs_status st = !xe ? HS_ECRS : !geos ? hs__error(ctx, HS_ENOMEM, "out of memory")
-                                         : hs__afile_open(ctx, path, &af);
+    hs_status st = !xe     ? HS_ECRS
+                   : !geos ? hs__error(ctx, HS_ENOMEM, "out of memory")
+                           : hs__afile_open(ctx, path, &af);
     if (st) {
         free(sorted);
         free(on);
@@ -292,7 +306,8 @@ hs_status hs_raster_contours_write(hs_ctx *ctx, const hs_raster *r, const double
     for (size_t k = 0; k < n && !st; k++) {
         double p = top_pct[k];
         if (!(p > 0 && p <= 100)) {
-            st = hs__error(ctx, HS_EINVAL, "contour levels are percentages of the area in (0, 100], not %g", p);
+            st = hs__error(ctx, HS_EINVAL,
+                           "contour levels are percentages of the area in (0, 100], not %g", p);
             break;
         }
         /* The level the top p% of the data pixels reach. */
@@ -304,11 +319,13 @@ hs_status hs_raster_contours_write(hs_ctx *ctx, const hs_raster *r, const double
             on[i] = r->v[i] != r->nodata && r->v[i] >= level && m;
             count += on[i];
         }
-        hs__geom *g = hs__geom_union_pixels(geos, on, r->width, r->height, r->x_min, r->y_max, r->px);
+        hs__geom *g =
+            hs__geom_union_pixels(geos, on, r->width, r->height, r->x_min, r->y_max, r->px);
         char lv[40];
         hs__fmt_double(lv, sizeof lv, (double)level);
-        fprintf(af.f, "%s\n{\"type\":\"Feature\",\"properties\":{\"top_pct\":%g,\"level\":%s,"
-                      "\"pixels\":%zu,\"area_km2\":%.6f},\"geometry\":",
+        fprintf(af.f,
+                "%s\n{\"type\":\"Feature\",\"properties\":{\"top_pct\":%g,\"level\":%s,"
+                "\"pixels\":%zu,\"area_km2\":%.6f},\"geometry\":",
                 k ? "," : "", p, lv, count, (double)count * r->px * r->px / 1e6);
         if (!hs__geojson_geometry(af.f, geos, g, xe->main))
             st = hs__error(ctx, HS_ENOMEM, "out of memory");

@@ -27,18 +27,26 @@
 #include <unistd.h>
 
 /* data.police.uk street-level columns, in publication order. */
-static const char *const police_cols[12] = {
-    "Crime ID",  "Month",    "Reported by",   "Falls within",
-    "Longitude", "Latitude", "Location",      "LSOA code",
-    "LSOA name", "Crime type", "Last outcome category", "Context"};
+static const char *const police_cols[12] = {"Crime ID",
+                                            "Month",
+                                            "Reported by",
+                                            "Falls within",
+                                            "Longitude",
+                                            "Latitude",
+                                            "Location",
+                                            "LSOA code",
+                                            "LSOA name",
+                                            "Crime type",
+                                            "Last outcome category",
+                                            "Context"};
 
 #define PARALLEL_MIN_BYTES (4u << 20)
 
 typedef struct plan {
-    const char *name;      /* for messages */
-    const char *base;      /* start of the file, for offsets */
-    const char *end;       /* end of the file */
-    size_t nfields;        /* header fields */
+    const char *name; /* for messages */
+    const char *base; /* start of the file, for offsets */
+    const char *end;  /* end of the file */
+    size_t nfields;   /* header fields */
     int cx, cy, cdate, ccat, cweight;
     bool lonlat;
     hs__xentry *xe; /* src -> working CRS, cached on the context */
@@ -56,8 +64,8 @@ typedef struct chunk {
     const plan *pl;
     const char *begin, *limit, *stop;
     uint64_t lines; /* line ends consumed from begin to stop */
-    hs__cols col;        /* line: relative to the chunk's first line */
-    uint64_t *len; /* record length, for the rejects of projection */
+    hs__cols col;   /* line: relative to the chunk's first line */
+    uint64_t *len;  /* record length, for the rejects of projection */
     hs__strtab cats;
     uint8_t *cat_pass;
     size_t cat_pass_cap;
@@ -104,10 +112,8 @@ static bool chunk_grow(chunk *c) {
     return l != NULL;
 }
 
-static bool add_reject_at(chunk *c, uint64_t line, hs_reject_reason r,
-                          uint64_t off, uint64_t len) {
-    if (!hs__grow((void **)&c->rej, &c->rejcap, c->nrej + 1, sizeof *c->rej))
-        return false;
+static bool add_reject_at(chunk *c, uint64_t line, hs_reject_reason r, uint64_t off, uint64_t len) {
+    if (!hs__grow((void **)&c->rej, &c->rejcap, c->nrej + 1, sizeof *c->rej)) return false;
     hs_reject *j = &c->rej[c->nrej++];
     j->file = 0;
     j->line = line;
@@ -118,10 +124,9 @@ static bool add_reject_at(chunk *c, uint64_t line, hs_reject_reason r,
     return true;
 }
 
-static bool add_reject(chunk *c, uint64_t line, hs_reject_reason r,
-                       const char *rec, const char *rec_end) {
-    return add_reject_at(c, line, r, (uint64_t)(rec - c->pl->base),
-                         (uint64_t)(rec_end - rec));
+static bool add_reject(chunk *c, uint64_t line, hs_reject_reason r, const char *rec,
+                       const char *rec_end) {
+    return add_reject_at(c, line, r, (uint64_t)(rec - c->pl->base), (uint64_t)(rec_end - rec));
 }
 
 static bool blank(const hs__field *f) {
@@ -135,13 +140,14 @@ static bool chunk_category(chunk *c, const hs__field *f, uint32_t *id) {
     const char *s = f->s;
     size_t len = f->len;
     if (f->escaped) {
-        if (!hs__grow((void **)&c->scratch, &c->scratch_cap, f->len + 1, 1))
-            return false;
+        if (!hs__grow((void **)&c->scratch, &c->scratch_cap, f->len + 1, 1)) return false;
         len = hs__csv_unescape(f, c->scratch);
         s = c->scratch;
     }
-    while (len && (*s == ' ' || *s == '\t')) s++, len--;
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
+    while (len && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
     bool added;
     uint32_t k = hs__strtab_intern(&c->cats, s, len, &added);
     if (k == UINT32_MAX) return false;
@@ -158,23 +164,21 @@ static bool chunk_category(chunk *c, const hs__field *f, uint32_t *id) {
 }
 
 /* Returns false only when out of memory. */
-static bool process_row(chunk *c, const hs__field *f, size_t nf, uint64_t line,
-                        const char *rec, const char *rec_end) {
+static bool process_row(chunk *c, const hs__field *f, size_t nf, uint64_t line, const char *rec,
+                        const char *rec_end) {
     const plan *pl = c->pl;
     c->rows++;
     if (nf == 1 && f[0].len == 0 && !f[0].quoted)
         return add_reject(c, line, HS_REJECT_EMPTY_ROW, rec, rec_end);
-    if (nf != pl->nfields)
-        return add_reject(c, line, HS_REJECT_FIELD_COUNT, rec, rec_end);
+    if (nf != pl->nfields) return add_reject(c, line, HS_REJECT_FIELD_COUNT, rec, rec_end);
     const hs__field *fx = &f[pl->cx], *fy = &f[pl->cy];
-    if (blank(fx) || blank(fy))
-        return add_reject(c, line, HS_REJECT_NO_LOCATION, rec, rec_end);
+    if (blank(fx) || blank(fy)) return add_reject(c, line, HS_REJECT_NO_LOCATION, rec, rec_end);
     double x, y;
     if (!hs__parse_double(fx->s, fx->len, &x) || !hs__parse_double(fy->s, fy->len, &y))
         return add_reject(c, line, HS_REJECT_BAD_NUMBER, rec, rec_end);
     if ((pl->lonlat && (x < -180 || x > 180 || y < -90 || y > 90)) ||
-        (pl->have_area && (x < pl->area[0] || y < pl->area[1] || x > pl->area[2] ||
-                           y > pl->area[3])))
+        (pl->have_area &&
+         (x < pl->area[0] || y < pl->area[1] || x > pl->area[2] || y > pl->area[3])))
         return add_reject(c, line, HS_REJECT_OUTSIDE_AREA, rec, rec_end);
     int64_t t = 0;
     hs_time_precision prec = HS_TIME_NONE;
@@ -196,12 +200,11 @@ static bool process_row(chunk *c, const hs__field *f, size_t nf, uint64_t line,
     uint32_t cat = HS_NO_CATEGORY;
     if (pl->ccat >= 0) {
         if (!chunk_category(c, &f[pl->ccat], &cat)) return false;
-        if (!c->cat_pass[cat])
-            return add_reject(c, line, HS_REJECT_CRIME_TYPE, rec, rec_end);
+        if (!c->cat_pass[cat]) return add_reject(c, line, HS_REJECT_CRIME_TYPE, rec, rec_end);
     }
     bool in_main = !(pl->have_from && t < pl->from) && !(pl->have_to && t >= pl->to_end);
-    bool in_cmp = pl->have_cmp && !(pl->have_cfrom && t < pl->cfrom) &&
-                  !(pl->have_cto && t >= pl->cto_end);
+    bool in_cmp =
+        pl->have_cmp && !(pl->have_cfrom && t < pl->cfrom) && !(pl->have_cto && t >= pl->cto_end);
     if (!in_main && !in_cmp) return add_reject(c, line, HS_REJECT_DATE_RANGE, rec, rec_end);
     if (c->col.n == c->col.cap && !chunk_grow(c)) return false;
     size_t i = c->col.n++;
@@ -246,7 +249,8 @@ static void chunk_project(chunk *c) {
             }
             k++;
         } else {
-            if (!add_reject_at(c, c->col.line[i], HS_REJECT_OUTSIDE_AREA, c->col.off[i], c->len[i])) {
+            if (!add_reject_at(c, c->col.line[i], HS_REJECT_OUTSIDE_AREA, c->col.off[i],
+                               c->len[i])) {
                 c->status = HS_ENOMEM;
                 hs__format(c->err, sizeof c->err, "out of memory");
                 return;
@@ -311,8 +315,8 @@ static int find_col(char **names, size_t n, const char *want) {
     return -1;
 }
 
-static hs_status need_col(hs_ctx *ctx, const plan *pl, char **names, size_t n,
-                          const char *want, const char *opt, int *out) {
+static hs_status need_col(hs_ctx *ctx, const plan *pl, char **names, size_t n, const char *want,
+                          const char *opt, int *out) {
     *out = find_col(names, n, want);
     if (*out >= 0) return HS_OK;
     char list[400];
@@ -321,26 +325,24 @@ static hs_status need_col(hs_ctx *ctx, const plan *pl, char **names, size_t n,
     for (size_t i = 0; i < n && k < sizeof list - 8; i++)
         k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "", names[i]);
     if (k >= sizeof list - 8) strcpy(list + sizeof list - 8, "...");
-    return hs__error(ctx, HS_EPARSE, "%s:1: no column '%s' (%s); the columns are: %s",
-                     pl->name, want, opt, list);
+    return hs__error(ctx, HS_EPARSE, "%s:1: no column '%s' (%s); the columns are: %s", pl->name,
+                     want, opt, list);
 }
 
-static hs_status parse_bound(hs_ctx *ctx, const char *s, const char *opt,
-                             int64_t *start, int64_t *end) {
+static hs_status parse_bound(hs_ctx *ctx, const char *s, const char *opt, int64_t *start,
+                             int64_t *end) {
     if (!hs__parse_bound(s, start, end))
-        return hs__error(ctx, HS_EINVAL,
-                         "%s '%s': expected YYYY-MM or YYYY-MM-DD, a real date", opt, s);
+        return hs__error(ctx, HS_EINVAL, "%s '%s': expected YYYY-MM or YYYY-MM-DD, a real date",
+                         opt, s);
     return HS_OK;
 }
 
 /* Reads the header, maps the columns and sets up the plan. */
-static hs_status make_plan(hs_ctx *ctx, plan *pl, const char **body,
-                           uint64_t *body_line) {
+static hs_status make_plan(hs_ctx *ctx, plan *pl, const char **body, uint64_t *body_line) {
     const hs_read_options *o = pl->opts;
     const char *p = pl->base;
     if (pl->end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
-    if (p == pl->end)
-        return hs__error(ctx, HS_EPARSE, "%s:1: empty file: no header row", pl->name);
+    if (p == pl->end) return hs__error(ctx, HS_EPARSE, "%s:1: empty file: no header row", pl->name);
     hs__field hf[512];
     size_t nf;
     uint64_t nl;
@@ -365,12 +367,14 @@ static hs_status make_plan(hs_ctx *ctx, plan *pl, const char **body,
         }
         size_t n = hs__csv_unescape(&hf[i], names[i]);
         char *s = names[i];
-        while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) s[--n] = 0;
+        while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+            s[--n] = 0;
         size_t lead = strspn(s, " \t");
         memmove(s, s + lead, n - lead + 1);
     }
     bool police = true;
-    for (int i = 0; i < 12 && police; i++) police = find_col(names, nf, police_cols[i]) >= 0;
+    for (int i = 0; i < 12 && police; i++)
+        police = find_col(names, nf, police_cols[i]) >= 0;
 
     const char *xc = o->x_column, *yc = o->y_column;
     const char *lonc = o->lon_column, *latc = o->lat_column;
@@ -409,8 +413,7 @@ static hs_status make_plan(hs_ctx *ctx, plan *pl, const char **body,
     const char *dc = o->date_column ? o->date_column : police ? "Month" : NULL;
     const char *cc = o->category_column ? o->category_column : police ? "Crime type" : NULL;
     if (dc && (st = need_col(ctx, pl, names, nf, dc, "--date-column", &pl->cdate))) goto done;
-    if (cc && (st = need_col(ctx, pl, names, nf, cc, "--category-column", &pl->ccat)))
-        goto done;
+    if (cc && (st = need_col(ctx, pl, names, nf, cc, "--category-column", &pl->ccat))) goto done;
     if (o->weight_column &&
         (st = need_col(ctx, pl, names, nf, o->weight_column, "--weight-column", &pl->cweight)))
         goto done;
@@ -429,7 +432,8 @@ static hs_status make_plan(hs_ctx *ctx, plan *pl, const char **body,
         (o->to && (st = parse_bound(ctx, o->to, "--to", &ignore, &pl->to_end))) ||
         (o->compare_from &&
          (st = parse_bound(ctx, o->compare_from, "--compare", &pl->cfrom, &ignore))) ||
-        (o->compare_to && (st = parse_bound(ctx, o->compare_to, "--compare", &ignore, &pl->cto_end))))
+        (o->compare_to &&
+         (st = parse_bound(ctx, o->compare_to, "--compare", &ignore, &pl->cto_end))))
         goto done;
     pl->have_from = o->from != NULL;
     pl->have_to = o->to != NULL;
@@ -440,14 +444,14 @@ static hs_status make_plan(hs_ctx *ctx, plan *pl, const char **body,
     *body = next;
     *body_line = 1 + nl;
 done:
-    for (size_t i = 0; i < nf; i++) free(names[i]);
+    for (size_t i = 0; i < nf; i++)
+        free(names[i]);
     free(names);
     return st;
 }
 
-static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk,
-                             const char *data, size_t size,
-                             const hs_read_options *opts, hs_incidents *inc) {
+static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk, const char *data,
+                             size_t size, const hs_read_options *opts, hs_incidents *inc) {
     hs_read_options defaults;
     if (!opts) {
         hs_read_options_init(&defaults);
@@ -551,7 +555,8 @@ static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk,
             st = hs__error(ctx, HS_ENOMEM, "out of memory");
             break;
         }
-        for (size_t i = 0; i < c->cats.count; i++) map[i] = UINT32_MAX;
+        for (size_t i = 0; i < c->cats.count; i++)
+            map[i] = UINT32_MAX;
         size_t at = inc->col.n;
         if (c->col.n) {
             memcpy(inc->col.x + at, c->col.x, c->col.n * sizeof *c->col.x);
@@ -582,28 +587,28 @@ static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk,
         }
         sum->rows_read += c->rows;
         sum->rows_used += c->col.n;
-        for (int r = 0; r < HS_REJECT_COUNT_; r++) sum->rejected[r] += c->rejected[r];
+        for (int r = 0; r < HS_REJECT_COUNT_; r++)
+            sum->rejected[r] += c->rejected[r];
         base_line += c->lines;
     }
     if (st) hs__incidents_truncate(inc, n0, r0, f0);
 out:
-    for (int k = 0; k < nchunks; k++) chunk_free(&ch[k]);
+    for (int k = 0; k < nchunks; k++)
+        chunk_free(&ch[k]);
     free(ch);
     free(tid);
     free(started);
     return st;
 }
 
-hs_status hs_incidents_read_csv_buffer(hs_ctx *ctx, const char *name,
-                                       const char *data, size_t size,
-                                       const hs_read_options *opts,
-                                       hs_incidents *inc) {
+hs_status hs_incidents_read_csv_buffer(hs_ctx *ctx, const char *name, const char *data, size_t size,
+                                       const hs_read_options *opts, hs_incidents *inc) {
     if (!ctx || !inc || !name || (!data && size)) return HS_EINVAL;
     return read_buffer(ctx, name, false, data ? data : "", size, opts, inc);
 }
 
-hs_status hs_incidents_read_csv(hs_ctx *ctx, const char *path,
-                                const hs_read_options *opts, hs_incidents *inc) {
+hs_status hs_incidents_read_csv(hs_ctx *ctx, const char *path, const hs_read_options *opts,
+                                hs_incidents *inc) {
     if (!ctx || !inc || !path) return HS_EINVAL;
     int fd = open(path, O_RDONLY);
     if (fd < 0) return hs__error(ctx, HS_EIO, "%s: %s", path, strerror(errno));

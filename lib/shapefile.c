@@ -16,7 +16,9 @@
 
 /* shapelib reports problems through a hook without user data. */
 static _Thread_local char shp_msg[256];
-static void shp_error(const char *m) { snprintf(shp_msg, sizeof shp_msg, "%s", m); }
+static void shp_error(const char *m) {
+    snprintf(shp_msg, sizeof shp_msg, "%s", m);
+}
 
 static void hooks(SAHooks *h) {
     SASetupDefaultHooks(h);
@@ -35,9 +37,12 @@ static SAFile mem_open(const char *name, const char *access) {
     if (!mem_set || access[0] != 'r') return NULL;
     const void *d = NULL;
     size_t n = 0;
-    if (hs__has_ext(name, ".shp")) d = mem_set->shp, n = mem_set->shp_size;
-    else if (hs__has_ext(name, ".shx")) d = mem_set->shx, n = mem_set->shx_size;
-    else if (hs__has_ext(name, ".dbf")) d = mem_set->dbf, n = mem_set->dbf_size;
+    if (hs__has_ext(name, ".shp"))
+        d = mem_set->shp, n = mem_set->shp_size;
+    else if (hs__has_ext(name, ".shx"))
+        d = mem_set->shx, n = mem_set->shx_size;
+    else if (hs__has_ext(name, ".dbf"))
+        d = mem_set->dbf, n = mem_set->dbf_size;
     if (!d) return NULL;
     memfile *m = calloc(1, sizeof *m);
     if (!m) return NULL;
@@ -68,13 +73,19 @@ static SAOffset mem_seek(SAFile f, SAOffset off, int whence) {
     return 0;
 }
 
-static SAOffset mem_tell(SAFile f) { return ((memfile *)f)->pos; }
-static int mem_flush(SAFile f) { return (void)f, 0; }
+static SAOffset mem_tell(SAFile f) {
+    return ((memfile *)f)->pos;
+}
+static int mem_flush(SAFile f) {
+    return (void)f, 0;
+}
 static int mem_close(SAFile f) {
     free(f);
     return 0;
 }
-static int mem_remove(const char *name) { return (void)name, -1; }
+static int mem_remove(const char *name) {
+    return (void)name, -1;
+}
 
 static void mem_hooks(SAHooks *h) {
     hooks(h);
@@ -120,7 +131,8 @@ static char *read_text(const char *base, const char *ext) {
     if (!p) return NULL;
     FILE *f = fopen(p, "rb");
     if (!f) {
-        for (char *c = p + strlen(base); *c; c++) *c = (char)toupper((unsigned char)*c);
+        for (char *c = p + strlen(base); *c; c++)
+            *c = (char)toupper((unsigned char)*c);
         f = fopen(p, "rb");
     }
     free(p);
@@ -162,10 +174,10 @@ static bool valid_utf8(const unsigned char *s) {
 }
 
 /* Windows-1252 0x80..0x9F as Unicode (0: undefined, kept as U+FFFD). */
-static const uint16_t cp1252[32] = {
-    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013,
-    0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
+static const uint16_t cp1252[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+                                    0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
 static char *to_utf8(const char *s, int enc) {
     if (enc == ENC_GUESS) enc = valid_utf8((const unsigned char *)s) ? ENC_UTF8 : ENC_CP1252;
@@ -179,9 +191,12 @@ static char *to_utf8(const char *s, int enc) {
     if (!o) return NULL;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         uint32_t c = *p;
-        if (c >= 0x80 && enc == ENC_LATIN1 + 100) c = 0xFFFD;
-        else if (c >= 0x80 && c < 0xA0 && enc == ENC_CP1252) c = cp1252[c - 0x80] ? cp1252[c - 0x80] : 0xFFFD;
-        if (c < 0x80) *q++ = (char)c;
+        if (c >= 0x80 && enc == ENC_LATIN1 + 100)
+            c = 0xFFFD;
+        else if (c >= 0x80 && c < 0xA0 && enc == ENC_CP1252)
+            c = cp1252[c - 0x80] ? cp1252[c - 0x80] : 0xFFFD;
+        if (c < 0x80)
+            *q++ = (char)c;
         else if (c < 0x800) {
             *q++ = (char)(0xC0 | (c >> 6));
             *q++ = (char)(0x80 | (c & 0x3F));
@@ -213,7 +228,8 @@ static int find_field(DBFHandle d, const char *want, const char *suffix) {
         }
         return -1;
     }
-    static const char *const prefixes[] = {"WD", "LSOA", "MSOA", "OA", "LAD", "CTYUA", "PFA", "CSP"};
+    static const char *const prefixes[] = {"WD",  "LSOA",  "MSOA", "OA",
+                                           "LAD", "CTYUA", "PFA",  "CSP"};
     for (size_t k = 0; k < sizeof prefixes / sizeof *prefixes; k++)
         for (int i = 0; i < n; i++) {
             DBFGetFieldInfo(d, i, name, NULL, NULL);
@@ -239,9 +255,15 @@ static void field_list(DBFHandle d, char *buf, size_t size) {
 
 static const char *type_name(int t) {
     switch (t) {
-    case SHPT_POINT: case SHPT_POINTZ: case SHPT_POINTM: return "Point";
-    case SHPT_ARC: case SHPT_ARCZ: case SHPT_ARCM: return "LineString";
-    case SHPT_MULTIPOINT: case SHPT_MULTIPOINTZ: case SHPT_MULTIPOINTM: return "MultiPoint";
+    case SHPT_POINT:
+    case SHPT_POINTZ:
+    case SHPT_POINTM: return "Point";
+    case SHPT_ARC:
+    case SHPT_ARCZ:
+    case SHPT_ARCM: return "LineString";
+    case SHPT_MULTIPOINT:
+    case SHPT_MULTIPOINTZ:
+    case SHPT_MULTIPOINTM: return "MultiPoint";
     case SHPT_MULTIPATCH: return "MultiPatch";
     default: return "unknown";
     }
@@ -276,8 +298,8 @@ static bool add_note(hs__shp_layer *L, size_t rec, const char *text) {
 
 /* Appends one part as a closed ring; notes open rings and drops rings with
  * fewer than three distinct points. */
-static hs_status add_ring(hs__shp_layer *L, size_t rec, const double *x, const double *y,
-                          size_t n, size_t *cappts, size_t *caprings) {
+static hs_status add_ring(hs__shp_layer *L, size_t rec, const double *x, const double *y, size_t n,
+                          size_t *cappts, size_t *caprings) {
     while (n > 1 && x[n - 1] == x[n - 2] && y[n - 1] == y[n - 2] &&
            !(x[0] == x[n - 1] && y[0] == y[n - 1]))
         n--;
@@ -302,7 +324,8 @@ static hs_status add_ring(hs__shp_layer *L, size_t rec, const double *x, const d
     double *ny = realloc(L->y, *cappts * sizeof *ny);
     if (!ny) return HS_ENOMEM;
     L->y = ny;
-    if (!hs__grow((void **)&L->rstart, caprings, L->nrings + 1, sizeof *L->rstart)) return HS_ENOMEM;
+    if (!hs__grow((void **)&L->rstart, caprings, L->nrings + 1, sizeof *L->rstart))
+        return HS_ENOMEM;
     size_t *nl = realloc(L->rlen, *caprings * sizeof *nl);
     if (!nl) return HS_ENOMEM;
     L->rlen = nl;
@@ -335,8 +358,10 @@ hs_status hs__shp_read(hs_ctx *ctx, const char *path, const hs_shapefile_buffers
         goto done;
     }
     SAHooks hk;
-    if (mem) mem_hooks(&hk);
-    else hooks(&hk);
+    if (mem)
+        mem_hooks(&hk);
+    else
+        hooks(&hk);
     mem_set = mem;
     shp_msg[0] = 0;
     if (mem ? !mem->shp : !exists(shp)) {
@@ -354,8 +379,8 @@ hs_status hs__shp_read(hs_ctx *ctx, const char *path, const hs_shapefile_buffers
         goto done;
     }
     if (mem ? !mem->dbf : !exists(dbfp)) {
-        st = hs__error(ctx, HS_EIO,
-                       "%s: missing: the .dbf holds the polygons' codes and names", dbfp);
+        st = hs__error(ctx, HS_EIO, "%s: missing: the .dbf holds the polygons' codes and names",
+                       dbfp);
         goto done;
     }
     db = DBFOpenLL(base, "rb", &hk);
@@ -397,8 +422,10 @@ hs_status hs__shp_read(hs_ctx *ctx, const char *path, const hs_shapefile_buffers
     cpg = mem ? (mem->cpg ? hs__strdup(mem->cpg) : NULL) : read_text(base, ".cpg");
     const char *ldid = DBFGetCodePage(db);
     int enc = encoding_of(cpg, ldid);
-    L->encoding = enc == ENC_UTF8 ? "UTF-8" : enc == ENC_CP1252 ? "CP1252"
-                : enc == ENC_LATIN1 ? "ISO-8859-1" : "UTF-8 or CP1252 (guessed)";
+    L->encoding = enc == ENC_UTF8     ? "UTF-8"
+                  : enc == ENC_CP1252 ? "CP1252"
+                  : enc == ENC_LATIN1 ? "ISO-8859-1"
+                                      : "UTF-8 or CP1252 (guessed)";
     L->nrec = (size_t)nent;
     L->code = calloc(L->nrec, sizeof *L->code);
     L->name = calloc(L->nrec, sizeof *L->name);
@@ -412,7 +439,8 @@ hs_status hs__shp_read(hs_ctx *ctx, const char *path, const hs_shapefile_buffers
     for (int i = 0; i < nent && !st; i++) {
         const char *c = DBFIsAttributeNULL(db, i, fc) ? "" : DBFReadStringAttribute(db, i, fc);
         L->code[i] = to_utf8(c ? c : "", enc);
-        const char *nm = fn < 0 || DBFIsAttributeNULL(db, i, fn) ? "" : DBFReadStringAttribute(db, i, fn);
+        const char *nm =
+            fn < 0 || DBFIsAttributeNULL(db, i, fn) ? "" : DBFReadStringAttribute(db, i, fn);
         L->name[i] = to_utf8(nm ? nm : "", enc);
         if (!L->code[i] || !L->name[i]) {
             st = hs__error(ctx, HS_ENOMEM, "out of memory");
@@ -421,8 +449,9 @@ hs_status hs__shp_read(hs_ctx *ctx, const char *path, const hs_shapefile_buffers
         shp_msg[0] = 0;
         o = SHPReadObject(sh, i);
         if (!o) {
-            st = hs__error(ctx, HS_EPARSE, "%s: record %d: cannot be read (truncated or corrupt "
-                                           ".shp or .shx)%s%s",
+            st = hs__error(ctx, HS_EPARSE,
+                           "%s: record %d: cannot be read (truncated or corrupt "
+                           ".shp or .shx)%s%s",
                            shp, i + 1, shp_msg[0] ? ": " : "", shp_msg);
             break;
         }
@@ -434,7 +463,8 @@ hs_status hs__shp_read(hs_ctx *ctx, const char *path, const hs_shapefile_buffers
                            shp, i + 1, o->nSHPType, type);
         } else {
             for (int p = 0; p < o->nParts && !st; p++) {
-                int a = o->panPartStart[p], b = p + 1 < o->nParts ? o->panPartStart[p + 1] : o->nVertices;
+                int a = o->panPartStart[p],
+                    b = p + 1 < o->nParts ? o->panPartStart[p + 1] : o->nVertices;
                 if (a < 0 || b > o->nVertices || a > b) {
                     st = hs__error(ctx, HS_EPARSE, "%s: record %d: part %d has bad offsets", shp,
                                    i + 1, p + 1);
@@ -532,8 +562,8 @@ hs_status hs__shpw_open(hs_ctx *ctx, const char *path, const hs__dbf_field *f, s
 hs_status hs__shpw_add(hs_ctx *ctx, hs__shp_writer *w, const double *x, const double *y,
                        const int *part_start, int nparts, int npts, const hs__dbf_value *v) {
     /* A unit with no geometry is written as a null shape. */
-    SHPObject *o = nparts > 0 ? SHPCreateObject(SHPT_POLYGON, -1, nparts, part_start, NULL, npts,
-                                                x, y, NULL, NULL)
+    SHPObject *o = nparts > 0 ? SHPCreateObject(SHPT_POLYGON, -1, nparts, part_start, NULL, npts, x,
+                                                y, NULL, NULL)
                               : SHPCreateSimpleObject(SHPT_NULL, 0, NULL, NULL, NULL);
     if (!o) return hs__error(ctx, HS_ENOMEM, "out of memory");
     /* Shapefile convention: outer rings clockwise, holes counter-clockwise. */
@@ -543,11 +573,14 @@ hs_status hs__shpw_add(hs_ctx *ctx, hs__shp_writer *w, const double *x, const do
     if (id < 0) return hs__error(ctx, HS_EIO, "%s.shp: write failed", w->base);
     bool ok = true;
     for (size_t i = 0; i < w->nfields && ok; i++) {
-        if (v[i].null) ok = DBFWriteNULLAttribute(w->db, id, (int)i);
-        else if (v[i].s) ok = DBFWriteStringAttribute(w->db, id, (int)i, v[i].s);
+        if (v[i].null)
+            ok = DBFWriteNULLAttribute(w->db, id, (int)i);
+        else if (v[i].s)
+            ok = DBFWriteStringAttribute(w->db, id, (int)i, v[i].s);
         else if (DBFGetFieldInfo(w->db, (int)i, NULL, NULL, NULL) == FTInteger)
             ok = DBFWriteIntegerAttribute(w->db, id, (int)i, (int)v[i].d);
-        else ok = DBFWriteDoubleAttribute(w->db, id, (int)i, v[i].d);
+        else
+            ok = DBFWriteDoubleAttribute(w->db, id, (int)i, v[i].d);
     }
     if (!ok) return hs__error(ctx, HS_EIO, "%s.dbf: write failed (value too wide?)", w->base);
     return HS_OK;
@@ -558,7 +591,8 @@ static hs_status write_small(hs_ctx *ctx, const char *base, const char *ext, con
     FILE *f = p ? fopen(p, "wb") : NULL;
     bool ok = f && fputs(text, f) >= 0;
     if (f && fclose(f) != 0) ok = false;
-    hs_status st = ok ? HS_OK : hs__error(ctx, HS_EIO, "%s: write failed: %s", p ? p : base, strerror(errno));
+    hs_status st =
+        ok ? HS_OK : hs__error(ctx, HS_EIO, "%s: write failed: %s", p ? p : base, strerror(errno));
     free(p);
     return st;
 }

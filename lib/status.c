@@ -40,7 +40,9 @@ const char *hs_reject_reason_string(hs_reject_reason reason) {
     return reject_text[reason];
 }
 
-const char *hs_version(void) { return HS_VERSION_STRING; }
+const char *hs_version(void) {
+    return HS_VERSION_STRING;
+}
 
 void hs__format(char *buf, size_t size, const char *fmt, ...) {
     va_list ap;

@@ -7,7 +7,8 @@
 
 static uint64_t fnv1a(const char *s, size_t n) {
     uint64_t h = UINT64_C(1469598103934665603);
-    for (size_t i = 0; i < n; i++) h = (h ^ (uint8_t)s[i]) * UINT64_C(1099511628211);
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)s[i]) * UINT64_C(1099511628211);
     return h;
 }
 
@@ -16,7 +17,8 @@ static bool rehash(hs__strtab *t, size_t nslots) {
     if (!slots) return false;
     for (size_t id = 0; id < t->count; id++) {
         size_t i = fnv1a(t->names[id], strlen(t->names[id])) & (nslots - 1);
-        while (slots[i]) i = (i + 1) & (nslots - 1);
+        while (slots[i])
+            i = (i + 1) & (nslots - 1);
         slots[i] = (uint32_t)id + 1;
     }
     free(t->slots);
@@ -25,8 +27,7 @@ static bool rehash(hs__strtab *t, size_t nslots) {
     return true;
 }
 
-uint32_t hs__strtab_intern(hs__strtab *t, const char *name, size_t len,
-                           bool *added) {
+uint32_t hs__strtab_intern(hs__strtab *t, const char *name, size_t len, bool *added) {
     if (added) *added = false;
     if (t->nslots == 0 && !rehash(t, 64)) return UINT32_MAX;
     size_t i = fnv1a(name, len) & (t->nslots - 1);
@@ -39,8 +40,7 @@ uint32_t hs__strtab_intern(hs__strtab *t, const char *name, size_t len,
         if (!rehash(t, t->nslots * 2)) return UINT32_MAX;
         return hs__strtab_intern(t, name, len, added);
     }
-    if (!hs__grow((void **)&t->names, &t->cap, t->count + 1, sizeof *t->names))
-        return UINT32_MAX;
+    if (!hs__grow((void **)&t->names, &t->cap, t->count + 1, sizeof *t->names)) return UINT32_MAX;
     char *copy = malloc(len + 1);
     if (!copy) return UINT32_MAX;
     memcpy(copy, name, len);
@@ -52,7 +52,8 @@ uint32_t hs__strtab_intern(hs__strtab *t, const char *name, size_t len,
 }
 
 void hs__strtab_free(hs__strtab *t) {
-    for (size_t i = 0; i < t->count; i++) free(t->names[i]);
+    for (size_t i = 0; i < t->count; i++)
+        free(t->names[i]);
     free(t->names);
     free(t->slots);
     memset(t, 0, sizeof *t);

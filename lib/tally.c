@@ -56,7 +56,8 @@ static hs_status make_range(hs_ctx *ctx, const char *from, const char *to, const
     r->from = from != NULL;
     r->to = to != NULL;
     r->any = r->from || r->to;
-    if ((from && !hs__parse_bound(from, &r->a, &ignore)) || (to && !hs__parse_bound(to, &ignore, &r->b)))
+    if ((from && !hs__parse_bound(from, &r->a, &ignore)) ||
+        (to && !hs__parse_bound(to, &ignore, &r->b)))
         return hs__error(ctx, HS_EINVAL, "%s: expected YYYY-MM or YYYY-MM-DD bounds, a real date",
                          what);
     return HS_OK;
@@ -74,8 +75,7 @@ static int cmp_desc(const void *a, const void *b) {
 }
 
 hs_status hs_tally_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents *inc,
-                           const uint32_t *unit_of, const hs_tally_options *opts,
-                           hs_tally **out) {
+                           const uint32_t *unit_of, const hs_tally_options *opts, hs_tally **out) {
     if (!ctx || !u || !inc || !out || (!unit_of && inc->col.n)) return HS_EINVAL;
     *out = NULL;
     hs_tally_options defaults;
@@ -112,7 +112,8 @@ hs_status hs_tally_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents *i
         hs_tally_destroy(t);
         return hs__error(ctx, HS_ENOMEM, "out of memory");
     }
-    for (size_t i = 0; i < t->n; i++) t->pop[i] = NAN;
+    for (size_t i = 0; i < t->n; i++)
+        t->pop[i] = NAN;
     const hs__cols *c = &inc->col;
     t->sum.incidents = c->n;
     for (size_t i = 0; i < c->n; i++) {
@@ -143,8 +144,10 @@ hs_status hs_tally_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents *i
         size_t lo = 0, hi = t->n;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
-            if (sorted[mid] > t->count[i]) lo = mid + 1;
-            else hi = mid;
+            if (sorted[mid] > t->count[i])
+                lo = mid + 1;
+            else
+                hi = mid;
         }
         t->rank[i] = (uint32_t)lo + 1;
     }
@@ -165,8 +168,10 @@ hs_status hs_tally_row_get(const hs_tally *t, size_t i, hs_tally_row *r) {
     r->rate_per_1000 = t->pop[i] > 0 ? 1000.0 * (double)t->count[i] / t->pop[i] : NAN;
     r->count_compare = t->compare ? t->ccount[i] : 0;
     r->change = t->compare ? (int64_t)t->count[i] - (int64_t)t->ccount[i] : 0;
-    r->change_pct = t->compare && t->ccount[i] ? 100.0 * (double)r->change / (double)t->ccount[i] : NAN;
-    r->change_p = t->compare && !isnan(t->share) ? hs_change_p(t->ccount[i], t->count[i], t->share) : NAN;
+    r->change_pct =
+        t->compare && t->ccount[i] ? 100.0 * (double)r->change / (double)t->ccount[i] : NAN;
+    r->change_p =
+        t->compare && !isnan(t->share) ? hs_change_p(t->ccount[i], t->count[i], t->share) : NAN;
     return HS_OK;
 }
 
@@ -238,21 +243,20 @@ hs_status hs_tally_set_population(hs_ctx *ctx, hs_tally *t, const char *path, si
 /* ---- writers ------------------------------------------------------------- */
 
 /* Short DBF names for police.uk's 14 crime types. */
-static const char *const type_short[][2] = {
-    {"Anti-social behaviour", "asb"},
-    {"Bicycle theft", "bike_theft"},
-    {"Burglary", "burglary"},
-    {"Criminal damage and arson", "damage_ars"},
-    {"Drugs", "drugs"},
-    {"Other theft", "oth_theft"},
-    {"Possession of weapons", "weapons"},
-    {"Public order", "pub_order"},
-    {"Robbery", "robbery"},
-    {"Shoplifting", "shoplift"},
-    {"Theft from the person", "theft_pers"},
-    {"Vehicle crime", "vehicle"},
-    {"Violence and sexual offences", "violence"},
-    {"Other crime", "oth_crime"}};
+static const char *const type_short[][2] = {{"Anti-social behaviour", "asb"},
+                                            {"Bicycle theft", "bike_theft"},
+                                            {"Burglary", "burglary"},
+                                            {"Criminal damage and arson", "damage_ars"},
+                                            {"Drugs", "drugs"},
+                                            {"Other theft", "oth_theft"},
+                                            {"Possession of weapons", "weapons"},
+                                            {"Public order", "pub_order"},
+                                            {"Robbery", "robbery"},
+                                            {"Shoplifting", "shoplift"},
+                                            {"Theft from the person", "theft_pers"},
+                                            {"Vehicle crime", "vehicle"},
+                                            {"Violence and sexual offences", "violence"},
+                                            {"Other crime", "oth_crime"}};
 
 static void dbf_type_name(const char *cat, size_t k, char out[11]) {
     for (size_t i = 0; i < sizeof type_short / sizeof *type_short; i++)
@@ -296,26 +300,41 @@ static size_t columns(const hs_tally *t, col *c) {
 /* Value of column k of unit i as text ("" when undefined); numbers only. */
 static bool value(const hs_tally *t, const hs_tally_row *r, const col *c, char *buf, size_t size) {
     double v;
-    if (!strcmp(c->name, "count")) v = (double)r->count;
-    else if (!strcmp(c->name, "weight")) v = r->weight;
-    else if (!strcmp(c->name, "share_pct")) v = r->share_pct;
-    else if (!strcmp(c->name, "rank")) v = r->rank;
-    else if (!strcmp(c->name, "area_km2")) v = r->area_km2;
-    else if (!strcmp(c->name, "per_km2")) v = r->per_km2;
-    else if (!strcmp(c->name, "population")) v = r->population;
-    else if (!strcmp(c->name, "rate_per_1000")) v = r->rate_per_1000;
-    else if (!strcmp(c->name, "count_compare")) v = (double)r->count_compare;
-    else if (!strcmp(c->name, "change")) v = (double)r->change;
-    else if (!strcmp(c->name, "change_p")) v = r->change_p;
-    else v = r->change_pct;
+    if (!strcmp(c->name, "count"))
+        v = (double)r->count;
+    else if (!strcmp(c->name, "weight"))
+        v = r->weight;
+    else if (!strcmp(c->name, "share_pct"))
+        v = r->share_pct;
+    else if (!strcmp(c->name, "rank"))
+        v = r->rank;
+    else if (!strcmp(c->name, "area_km2"))
+        v = r->area_km2;
+    else if (!strcmp(c->name, "per_km2"))
+        v = r->per_km2;
+    else if (!strcmp(c->name, "population"))
+        v = r->population;
+    else if (!strcmp(c->name, "rate_per_1000"))
+        v = r->rate_per_1000;
+    else if (!strcmp(c->name, "count_compare"))
+        v = (double)r->count_compare;
+    else if (!strcmp(c->name, "change"))
+        v = (double)r->change;
+    else if (!strcmp(c->name, "change_p"))
+        v = r->change_p;
+    else
+        v = r->change_pct;
     (void)t;
     if (isnan(v)) {
         buf[0] = 0;
         return false;
     }
-    if (c->kind == 'I') snprintf(buf, size, "%.0f", v);
-    else if (c->decimals >= 0) snprintf(buf, size, "%.*f", c->decimals, v);
-    else hs__fmt_real(buf, size, v);
+    if (c->kind == 'I')
+        snprintf(buf, size, "%.0f", v);
+    else if (c->decimals >= 0)
+        snprintf(buf, size, "%.*f", c->decimals, v);
+    else
+        hs__fmt_real(buf, size, v);
     return true;
 }
 
@@ -335,9 +354,12 @@ static void put_csv_text(FILE *f, const char *s) {
 static void put_json_text(FILE *f, const char *s) {
     fputc('"', f);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') fprintf(f, "\\%c", *p);
-        else if (*p < 0x20) fprintf(f, "\\u%04x", *p);
-        else fputc(*p, f);
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
     }
     fputc('"', f);
 }
@@ -345,7 +367,8 @@ static void put_json_text(FILE *f, const char *s) {
 static hs_status write_csv(const hs_tally *t, FILE *f) {
     col c[16];
     size_t nc = columns(t, c);
-    for (size_t k = 0; k < nc; k++) fprintf(f, "%s%s", k ? "," : "", c[k].name);
+    for (size_t k = 0; k < nc; k++)
+        fprintf(f, "%s%s", k ? "," : "", c[k].name);
     for (size_t k = 0; t->by_type && k < t->ncat; k++) {
         fputc(',', f);
         put_csv_text(f, t->inc->cats.names[k]);
@@ -379,7 +402,9 @@ static hs_status write_geojson(hs_ctx *ctx, const hs_tally *t, FILE *f) {
     for (size_t i = 0; i < t->n && !st; i++) {
         hs_tally_row r;
         hs_tally_row_get(t, i, &r);
-        fputs(i ? ",\n{\"type\":\"Feature\",\"properties\":{" : "\n{\"type\":\"Feature\",\"properties\":{", f);
+        fputs(i ? ",\n{\"type\":\"Feature\",\"properties\":{"
+                : "\n{\"type\":\"Feature\",\"properties\":{",
+              f);
         fputs("\"code\":", f);
         put_json_text(f, t->u->code[i]);
         fputs(",\"name\":", f);

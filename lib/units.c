@@ -47,9 +47,11 @@ void hs_units_destroy(hs_units *u) {
     free(u->cy);
     free(u->row);
     free(u->col);
-    for (size_t i = 0; i < u->nlayers; i++) free(u->layers[i]);
+    for (size_t i = 0; i < u->nlayers; i++)
+        free(u->layers[i]);
     free(u->layers);
-    for (size_t i = 0; i < u->nnotes; i++) free((char *)u->notes[i].text);
+    for (size_t i = 0; i < u->nnotes; i++)
+        free((char *)u->notes[i].text);
     free(u->notes);
     free(u->nb_start);
     free(u->nb);
@@ -61,12 +63,13 @@ void hs_units_destroy(hs_units *u) {
 static bool reserve(hs_units *u, size_t need) {
     if (need <= u->cap) return true;
     size_t cap = u->cap ? u->cap : 64;
-    while (cap < need) cap *= 2;
-#define GROW(f)                                              \
-    do {                                                     \
-        void *p = realloc(u->f, cap * sizeof *u->f);         \
-        if (!p) return false;                                \
-        u->f = p;                                            \
+    while (cap < need)
+        cap *= 2;
+#define GROW(f)                                                                                    \
+    do {                                                                                           \
+        void *p = realloc(u->f, cap * sizeof *u->f);                                               \
+        if (!p) return false;                                                                      \
+        u->f = p;                                                                                  \
     } while (0)
     GROW(g);
     GROW(code);
@@ -113,8 +116,8 @@ static void forget_neighbours(hs_units *u) {
 static hs_status read_layer(hs_ctx *ctx, hs__shp_layer *L, const char *label, hs_units *u) {
     hs_status st = HS_OK;
     if (u->is_grid)
-        return hs__error(ctx, HS_EINVAL, "%s: these units are grid cells; polygons go in another set",
-                         label);
+        return hs__error(ctx, HS_EINVAL,
+                         "%s: these units are grid cells; polygons go in another set", label);
     if (L->prj) {
         if (!hs__crs_same(ctx->proj, L->prj, u->crs)) {
             hs__xentry *xe = hs__ctx_xform(ctx, L->prj, u->crs);
@@ -242,7 +245,9 @@ nomem:
     return hs__error(ctx, HS_ENOMEM, "out of memory");
 }
 
-size_t hs_units_count(const hs_units *u) { return u ? u->n : 0; }
+size_t hs_units_count(const hs_units *u) {
+    return u ? u->n : 0;
+}
 
 hs_status hs_units_get(const hs_units *u, size_t i, hs_unit *out) {
     if (!u || !out || i >= u->n) return HS_EINVAL;
@@ -261,9 +266,13 @@ const char *hs_units_layer_name(const hs_units *u, uint32_t layer) {
     return u && layer < u->nlayers ? u->layers[layer] : NULL;
 }
 
-const char *hs_units_crs(const hs_units *u) { return u ? u->crs : NULL; }
+const char *hs_units_crs(const hs_units *u) {
+    return u ? u->crs : NULL;
+}
 
-size_t hs_units_note_count(const hs_units *u) { return u ? u->nnotes : 0; }
+size_t hs_units_note_count(const hs_units *u) {
+    return u ? u->nnotes : 0;
+}
 
 hs_status hs_units_note_get(const hs_units *u, size_t i, hs_unit_note *out) {
     if (!u || !out || i >= u->nnotes) return HS_EINVAL;
@@ -298,7 +307,8 @@ static hs_status set_neighbours(hs_ctx *ctx, hs_units *u, uint32_t *pairs, size_
         start[dir[2 * k] + 1]++;
         nb[k] = dir[2 * k + 1];
     }
-    for (size_t i = 0; i < u->n; i++) start[i + 1] += start[i];
+    for (size_t i = 0; i < u->n; i++)
+        start[i + 1] += start[i];
     free(dir);
     forget_neighbours(u);
     u->nb_start = start;
@@ -330,8 +340,10 @@ hs_status hs_units_build_neighbours(hs_ctx *ctx, hs_units *u, double snap_m) {
                     size_t lo = 0, hi = u->n;
                     while (lo < hi) {
                         size_t mid = (lo + hi) / 2;
-                        if (u->row[mid] < r || (u->row[mid] == r && u->col[mid] < c)) lo = mid + 1;
-                        else hi = mid;
+                        if (u->row[mid] < r || (u->row[mid] == r && u->col[mid] < c))
+                            lo = mid + 1;
+                        else
+                            hi = mid;
                     }
                     if (lo < u->n && u->row[lo] == r && u->col[lo] == c) {
                         if (!hs__grow((void **)&pairs, &cap, 2 * (np + 1), sizeof *pairs)) {
@@ -405,8 +417,10 @@ hs_status hs_units_build_neighbours_distance(hs_ctx *ctx, hs_units *u, double d)
             size_t lo = 0, hi = u->n;
             while (lo < hi) {
                 size_t mid = (lo + hi) / 2;
-                if (cmp_bucket(&b[mid], &key) < 0) lo = mid + 1;
-                else hi = mid;
+                if (cmp_bucket(&b[mid], &key) < 0)
+                    lo = mid + 1;
+                else
+                    hi = mid;
             }
             for (size_t m = lo; m < u->n && b[m].by == key.by && b[m].bx <= b[k].bx + 1; m++) {
                 uint32_t j = b[m].i;
@@ -442,7 +456,8 @@ hs_status hs_units_from_cell_ids(hs_ctx *ctx, const char *const *ids, size_t n, 
         if (!hs__cell_ring_from_id(ids[i], xy, &np)) {
             hs_units_destroy(u);
             *out = NULL;
-            return hs__error(ctx, HS_EINVAL, "'%s' is not a grid cell id (like sq150_3753_1157)", ids[i]);
+            return hs__error(ctx, HS_EINVAL, "'%s' is not a grid cell id (like sq150_3753_1157)",
+                             ids[i]);
         }
         u->g[i] = hs__geom_from_ring(geos, xy, np);
         u->code[i] = hs__strdup(ids[i]);

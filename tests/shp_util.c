@@ -15,7 +15,9 @@ static void le32(unsigned char *p, int v) {
     p[3] = (unsigned char)(v >> 24), p[2] = (unsigned char)(v >> 16);
     p[1] = (unsigned char)(v >> 8), p[0] = (unsigned char)v;
 }
-static void le64d(unsigned char *p, double d) { memcpy(p, &d, 8); }
+static void le64d(unsigned char *p, double d) {
+    memcpy(p, &d, 8);
+}
 static int rbe32(const unsigned char *p) {
     return (int)((unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3]);
 }
@@ -34,7 +36,8 @@ static void header(unsigned char *h, int type, int len_bytes, const double box[4
     be32(h + 24, len_bytes / 2);
     le32(h + 28, 1000);
     le32(h + 32, type);
-    for (int i = 0; i < 4; i++) le64d(h + 36 + 8 * i, box[i]);
+    for (int i = 0; i < 4; i++)
+        le64d(h + 36 + 8 * i, box[i]);
 }
 
 int shp_write(const char *base, int type, const shp_rec *recs, int nrec) {
@@ -75,10 +78,12 @@ int shp_write(const char *base, int type, const shp_rec *recs, int nrec) {
                 rb[2] = s->x[i] > rb[2] ? s->x[i] : rb[2];
                 rb[3] = s->y[i] > rb[3] ? s->y[i] : rb[3];
             }
-            for (int i = 0; i < 4; i++) le64d(c + 4 + 8 * i, rb[i]);
+            for (int i = 0; i < 4; i++)
+                le64d(c + 4 + 8 * i, rb[i]);
             le32(c + 36, s->nparts);
             le32(c + 40, s->npts);
-            for (int i = 0; i < s->nparts; i++) le32(c + 44 + 4 * i, s->parts[i]);
+            for (int i = 0; i < s->nparts; i++)
+                le32(c + 44 + 4 * i, s->parts[i]);
             unsigned char *pt = c + 44 + 4 * s->nparts;
             for (int i = 0; i < s->npts; i++) {
                 le64d(pt + 16 * i, s->x[i]);
@@ -171,7 +176,8 @@ int shp_read_polygons(const char *path, shp_poly **out) {
             P[k].parts = malloc((size_t)(P[k].nparts + 1) * sizeof(int));
             P[k].x = malloc((size_t)P[k].npts * sizeof(double));
             P[k].y = malloc((size_t)P[k].npts * sizeof(double));
-            for (int i = 0; i < P[k].nparts; i++) P[k].parts[i] = rle32(c + 44 + 4 * i);
+            for (int i = 0; i < P[k].nparts; i++)
+                P[k].parts[i] = rle32(c + 44 + 4 * i);
             P[k].parts[P[k].nparts] = P[k].npts;
             const unsigned char *pt = c + 44 + 4 * P[k].nparts;
             for (int i = 0; i < P[k].npts; i++) {
@@ -227,7 +233,8 @@ double shp_poly_distance(const shp_poly *A, const shp_poly *B) {
         for (int i = 0; i < P->npts; i++)
             for (int r = 0; r < Q->nparts; r++)
                 for (int k = Q->parts[r]; k + 1 < Q->parts[r + 1]; k++) {
-                    double d = seg_dist2(P->x[i], P->y[i], Q->x[k], Q->y[k], Q->x[k + 1], Q->y[k + 1]);
+                    double d =
+                        seg_dist2(P->x[i], P->y[i], Q->x[k], Q->y[k], Q->x[k + 1], Q->y[k + 1]);
                     if (d < best) best = d;
                 }
     }

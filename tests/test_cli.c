@@ -19,7 +19,8 @@ static int run(const char *a0, ...) {
     argv[argc++] = "hotspot";
     va_list ap;
     va_start(ap, a0);
-    for (const char *a = a0; a; a = va_arg(ap, const char *)) argv[argc++] = (char *)a;
+    for (const char *a = a0; a; a = va_arg(ap, const char *))
+        argv[argc++] = (char *)a;
     va_end(ap);
     argv[argc] = NULL;
     FILE *out = tmpfile(), *err = tmpfile();
@@ -109,7 +110,8 @@ void test_cli(void) {
     snprintf(pop, sizeof pop, "%s/nopop.csv", dir);
     CHECK(run("wards", k1, "-o", w1, "--crime-type", "Violence and sexual offences", NULL) ==
           HS_EXIT_OK);
-    CHECK_MSG(strstr(errbuf, "incidents in 18 polygons") && strstr(errbuf, "first: E05004974 Pelham"),
+    CHECK_MSG(strstr(errbuf, "incidents in 18 polygons") &&
+                  strstr(errbuf, "first: E05004974 Pelham"),
               "%s", errbuf);
     CHECK(run("wards", k1, "-o", wshp, "--by-type", "--from", "2024-01", "--to", "2024-01",
               "--compare", "2023-01..2023-12", "-q", NULL) == HS_EXIT_OK);
@@ -121,7 +123,8 @@ void test_cli(void) {
           strstr(errbuf, "hotspot: no-such.shp: No such file or directory"));
     CHECK(run("wards", k1, "-o", w1, "--population", pop, NULL) == HS_EXIT_DATA &&
           strstr(errbuf, "nopop.csv: No such file or directory"));
-    CHECK(run("wards", k1, "-o", "w.kml", NULL) == HS_EXIT_DATA && strstr(errbuf, "unknown output format"));
+    CHECK(run("wards", k1, "-o", "w.kml", NULL) == HS_EXIT_DATA &&
+          strstr(errbuf, "unknown output format"));
     CHECK(run("wards", k1, "-o", w1, "--cell-size", "5", NULL) == HS_EXIT_USAGE &&
           strstr(errbuf, "unknown option '--cell-size'"));
     /* kde: GeoTIFF with its style and sidecar, outlines, comparisons. */
@@ -140,7 +143,8 @@ void test_cli(void) {
         CHECK_MSG(access(kout, F_OK) == 0, "%s missing", kout);
         unlink(kout);
     }
-    CHECK(run("kde", k1, "-o", kt, "--bandwidth", "100", "--pixel-size", "200", NULL) == HS_EXIT_OK &&
+    CHECK(run("kde", k1, "-o", kt, "--bandwidth", "100", "--pixel-size", "200", NULL) ==
+              HS_EXIT_OK &&
           strstr(errbuf, "warning: the bandwidth (100 m) is smaller than a pixel (200 m)"));
     unlink(kt);
     snprintf(kout, sizeof kout, "%s.qml", kbase);
@@ -153,7 +157,8 @@ void test_cli(void) {
           strstr(errbuf, "--edge-correction needs --mask"));
     CHECK(run("kde", k1, "-o", kt, "--compare", "ratio", NULL) == HS_EXIT_USAGE &&
           strstr(errbuf, "--compare needs --versus"));
-    CHECK(run("kde", k1, "-o", kt, "--pixel-size", "0.01", "--bandwidth", "100", NULL) == HS_EXIT_DATA &&
+    CHECK(run("kde", k1, "-o", kt, "--pixel-size", "0.01", "--bandwidth", "100", NULL) ==
+              HS_EXIT_DATA &&
           strstr(errbuf, "GB: choose a larger --pixel-size"));
     CHECK(run("kde", k1, "-o", "k.png", "--bandwidth", "100", NULL) == HS_EXIT_DATA &&
           strstr(errbuf, "unknown raster format"));
@@ -165,12 +170,14 @@ void test_cli(void) {
     snprintf(hs, sizeof hs, "%s/h.json", dir);
     CHECK(run("hotspots", k1, "-o", hj, "--top", "5", "--summary", hs, "--crime-type",
               "Violence and sexual offences", NULL) == HS_EXIT_OK);
-    CHECK_MSG(strstr(errbuf, "5 hotspots") && strstr(errbuf, "Gini") && strstr(errbuf, "first: sq150_"),
+    CHECK_MSG(strstr(errbuf, "5 hotspots") && strstr(errbuf, "Gini") &&
+                  strstr(errbuf, "first: sq150_"),
               "%s", errbuf);
     CHECK(access(hj, F_OK) == 0 && access(hq, F_OK) == 0 && access(hs, F_OK) == 0);
     size_t hl;
     char *ht = hs_test_slurp(hj, &hl);
-    CHECK(ht && strstr(ht, "\"rank\":5,") && !strstr(ht, "\"rank\":6,") && strstr(ht, "\"months\":"));
+    CHECK(ht && strstr(ht, "\"rank\":5,") && !strstr(ht, "\"rank\":6,") &&
+          strstr(ht, "\"months\":"));
     free(ht);
     unlink(hj), unlink(hq), unlink(hs);
     /* The CSV of hotspots feeds the patrol plan. */
@@ -179,11 +186,13 @@ void test_cli(void) {
     snprintf(plan, sizeof plan, "%s/plan.csv", dir);
     snprintf(geo, sizeof geo, "%s/geo.geojson", dir);
     CHECK(run("hotspots", k1, "-o", hc, "--top", "4", "-q", NULL) == HS_EXIT_OK);
-    CHECK(run("patrol", hc, "-o", plan, "--half", "--days", "2", "--geofences", geo, NULL) == HS_EXIT_OK);
+    CHECK(run("patrol", hc, "-o", plan, "--half", "--days", "2", "--geofences", geo, NULL) ==
+          HS_EXIT_OK);
     CHECK_MSG(strstr(errbuf, "4 hotspots, 2 days, 2 visits of 15 minutes"), "%s", errbuf);
     CHECK(access(plan, F_OK) == 0 && access(geo, F_OK) == 0);
     CHECK(run("patrol", hc, k1, "-o", plan, NULL) == HS_EXIT_USAGE);
-    CHECK(run("patrol", k1, "-o", plan, NULL) == HS_EXIT_DATA && strstr(errbuf, "not a hotspots CSV"));
+    CHECK(run("patrol", k1, "-o", plan, NULL) == HS_EXIT_DATA &&
+          strstr(errbuf, "not a hotspots CSV"));
     CHECK(run("patrol", hc, "-o", plan, "--window", "20-4", NULL) == HS_EXIT_USAGE);
     unlink(hc), unlink(plan), unlink(geo);
     /* change: two periods of the January file are one month each way. */
@@ -204,8 +213,8 @@ void test_cli(void) {
     snprintf(ev, sizeof ev, "%s/ev.csv", dir);
     snprintf(cv, sizeof cv, "%s/cv.csv", dir);
     CHECK(run("hotspots", k1, "-o", hv, "--top", "10", "-q", NULL) == HS_EXIT_OK);
-    CHECK(run("evaluate", k1, "--hotspots", hv, "--after", "2024-01..2024-01", "-o", ev, "--curve", cv,
-              NULL) == HS_EXIT_OK);
+    CHECK(run("evaluate", k1, "--hotspots", hv, "--after", "2024-01..2024-01", "-o", ev, "--curve",
+              cv, NULL) == HS_EXIT_OK);
     CHECK_MSG(strstr(errbuf, "10 hotspots on") && strstr(errbuf, "PEI 1.00"), "%s", errbuf);
     char *et = hs_test_slurp(ev, &cl);
     CHECK(et && strstr(et, "measure,value\nhotspots,10\n") && strstr(et, "pei,1.0000\n"));
@@ -220,18 +229,21 @@ void test_cli(void) {
     snprintf(dq, sizeof dq, "%s/dq.csv", dir);
     snprintf(gshp, sizeof gshp, "%s/../../shapefiles/gravesham_wards_2013.shp", HS_TEST_DATA);
     CHECK(run("displacement", k1, k2, "--treated", hv, "--buffer", "300", "--control", gshp,
-              "--before", "2024-01..2024-01", "--after", "2024-02..2024-02", "-o", dq, NULL) ==
-          HS_EXIT_OK);
+              "--before", "2024-01..2024-01", "--after", "2024-02..2024-02", "-o", dq,
+              NULL) == HS_EXIT_OK);
     CHECK_MSG(strstr(errbuf, "WDQ"), "%s", errbuf);
     {
         char *hf = hs_test_slurp(hv, &cl), *dt = hs_test_slurp(dq, &cl);
         double hot = 0, v[8] = {0};
-        const char *names[8] = {"treated_before,", "treated_after,", "buffer_before,", "buffer_after,",
-                                "control_before,", "control_after,", "wdq,", "success_measure,"};
+        const char *names[8] = {
+            "treated_before,", "treated_after,", "buffer_before,", "buffer_after,",
+            "control_before,", "control_after,", "wdq,",           "success_measure,"};
         /* count is the 7th column of the hotspots file */
-        for (char *line = hf ? strchr(hf, '\n') : NULL; line && line[1]; line = strchr(line + 1, '\n')) {
+        for (char *line = hf ? strchr(hf, '\n') : NULL; line && line[1];
+             line = strchr(line + 1, '\n')) {
             char *c = line + 1;
-            for (int col = 0; col < 6 && c; col++) c = strchr(c, ',') ? strchr(c, ',') + 1 : NULL;
+            for (int col = 0; col < 6 && c; col++)
+                c = strchr(c, ',') ? strchr(c, ',') + 1 : NULL;
             if (c) hot += strtod(c, NULL);
         }
         for (int i = 0; i < 8 && dt; i++) {
@@ -247,7 +259,8 @@ void test_cli(void) {
     }
     unlink(dq);
     CHECK(run("displacement", k1, "--treated", hv, "--control", gshp, "-o", dq, NULL) ==
-              HS_EXIT_USAGE && strstr(errbuf, "displacement needs"));
+              HS_EXIT_USAGE &&
+          strstr(errbuf, "displacement needs"));
     CHECK(access(dq, F_OK) != 0);
     unlink(hv), unlink(ev), unlink(cv);
     CHECK(run("evaluate", k1, "--after", "2024-01..2024-01", "-o", ev, NULL) == HS_EXIT_USAGE);

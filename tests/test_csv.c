@@ -35,8 +35,8 @@ static void expect(const char *in, const char *want, uint64_t want_lines) {
     hs__csv_result r = scan_all(in, out, sizeof out, &lines);
     CHECK_MSG(r == HS__CSV_OK, "error %d on [%s]", (int)r, in);
     CHECK_MSG(strcmp(out, want) == 0, "[%s] -> [%s], want [%s]", in, out, want);
-    CHECK_MSG(lines == want_lines, "[%s]: %llu line ends, want %llu", in,
-              (unsigned long long)lines, (unsigned long long)want_lines);
+    CHECK_MSG(lines == want_lines, "[%s]: %llu line ends, want %llu", in, (unsigned long long)lines,
+              (unsigned long long)want_lines);
 }
 
 static void expect_error(const char *in, hs__csv_result want) {
@@ -57,8 +57,10 @@ static hs_status read_text(const char *text, hs_read_summary *sum, char *err, si
     hs_status st = hs_incidents_read_csv_buffer(ctx, "t.csv", text, strlen(text), &o, inc);
     snprintf(err, errsz, "%s", hs_ctx_last_error(ctx));
     hs_incidents_summary(inc, UINT32_MAX, sum);
-    if (keep) *keep = inc;
-    else hs_incidents_destroy(inc);
+    if (keep)
+        *keep = inc;
+    else
+        hs_incidents_destroy(inc);
     hs_ctx_destroy(ctx);
     return st;
 }
@@ -66,18 +68,18 @@ static hs_status read_text(const char *text, hs_read_summary *sum, char *err, si
 void test_csv(void) {
     expect("a,b\n1,2\n", "a|b;1|2;", 2);
     expect("a,b\r\n1,2\r\n", "a|b;1|2;", 2);
-    expect("a,b\n1,2", "a|b;1|2;", 1);                    /* no final line end */
-    expect("\"a,b\",c\n", "a,b|c;", 1);                   /* quoted comma */
-    expect("\"say \"\"hi\"\"\",x\n", "say \"hi\"|x;", 1); /* doubled quotes */
+    expect("a,b\n1,2", "a|b;1|2;", 1);                             /* no final line end */
+    expect("\"a,b\",c\n", "a,b|c;", 1);                            /* quoted comma */
+    expect("\"say \"\"hi\"\"\",x\n", "say \"hi\"|x;", 1);          /* doubled quotes */
     expect("\"two\nlines\",x\r\nn,m\r\n", "two\nlines|x;n|m;", 3); /* embedded LF */
     expect("\"two\r\nlines\",x\n", "two\r\nlines|x;", 2);
-    expect("a,,c\n", "a||c;", 1);                          /* empty field */
-    expect("a,b,\n", "a|b|;", 1);                          /* trailing empty field */
-    expect("12\" pipe,x\n", "12\" pipe|x;", 1);            /* lenient inner quote */
-    expect("a\rb,c\n", "a\rb|c;", 1);                      /* bare CR is text */
-    expect("\"\",x\n", "|x;", 1);                          /* empty quoted */
-    expect("\n", ";", 1);                                  /* blank line */
-    expect("a,b\r", "a|b;", 1); /* CR at the very end (found by fuzzing) */
+    expect("a,,c\n", "a||c;", 1);               /* empty field */
+    expect("a,b,\n", "a|b|;", 1);               /* trailing empty field */
+    expect("12\" pipe,x\n", "12\" pipe|x;", 1); /* lenient inner quote */
+    expect("a\rb,c\n", "a\rb|c;", 1);           /* bare CR is text */
+    expect("\"\",x\n", "|x;", 1);               /* empty quoted */
+    expect("\n", ";", 1);                       /* blank line */
+    expect("a,b\r", "a|b;", 1);                 /* CR at the very end (found by fuzzing) */
     expect("a,b\r\r\n1,2", "a|b\r;1|2;", 1);
     expect_error("\"never closed,x\n1,2\n", HS__CSV_UNTERMINATED);
     expect_error("\"ab\"c,x\n", HS__CSV_AFTER_QUOTE);

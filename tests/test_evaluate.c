@@ -29,7 +29,8 @@ static void mann_kendall(void) {
         CHECK(hs_mann_kendall_compute(x, n, &mk) == HS_OK);
         CHECK_MSG(fabs(mk.z - z) < 1e-12 && fabs(mk.p - p) < 1e-12 * fmax(1, p) + 1e-15 &&
                       fabs(mk.tau - tau) < 1e-12,
-                  "%s: z %.15g/%.15g p %.15g/%.15g tau %.15g/%.15g", name, mk.z, z, mk.p, p, mk.tau, tau);
+                  "%s: z %.15g/%.15g p %.15g/%.15g tau %.15g/%.15g", name, mk.z, z, mk.p, p, mk.tau,
+                  tau);
         rows++;
     }
     if (f) fclose(f);
@@ -51,8 +52,8 @@ static void change_test(void) {
     double b, a, s, p;
     while (f && fscanf(f, "%lf,%lf,%lf,%lf", &b, &a, &s, &p) == 4) {
         double got = hs_change_p((uint64_t)b, (uint64_t)a, s);
-        CHECK_MSG(fabs(got - p) < 1e-12 * fmax(p, 1e-300) + 1e-14, "%g %g %g: %.15g vs R %.15g", b, a,
-                  s, got, p);
+        CHECK_MSG(fabs(got - p) < 1e-12 * fmax(p, 1e-300) + 1e-14, "%g %g %g: %.15g vs R %.15g", b,
+                  a, s, got, p);
         rows++;
     }
     if (f) fclose(f);
@@ -97,7 +98,8 @@ static void emerging(void) {
 static void capture_and_wdq(void) {
     /* Five equal units; units 0 and 2 chosen. After: 10 5 3 2 0 (N = 20);
      * before: 8 6 1 1 4 (N0 = 20). n = 13 of 20 on 2/5 of the area. */
-    const double after[5] = {10, 5, 3, 2, 0}, before[5] = {8, 6, 1, 1, 4}, area[5] = {1, 1, 1, 1, 1};
+    const double after[5] = {10, 5, 3, 2, 0}, before[5] = {8, 6, 1, 1, 4},
+                 area[5] = {1, 1, 1, 1, 1};
     const int chosen[5] = {1, 0, 1, 0, 0};
     hs_capture c;
     CHECK(hs_capture_compute(after, before, area, chosen, 5, &c) == HS_OK);
@@ -132,21 +134,23 @@ static void displacement(void) {
         double x, y;
         const char *d;
         int n;
-    } rows[] = {{500050, 200050, "2024-01", 10}, {500150, 200050, "2024-01", 5},
+    } rows[] = {{500050, 200050, "2024-01", 10},  {500150, 200050, "2024-01", 5},
                 {505000, 205000, "2024-01", 100}, {500050, 200050, "2024-02", 4},
-                {500150, 200050, "2024-02", 6},  {505000, 205000, "2024-02", 100},
+                {500150, 200050, "2024-02", 6},   {505000, 205000, "2024-02", 100},
                 {500050, 200050, "2024-03", 50}};
     for (size_t r = 0; r < sizeof rows / sizeof *rows; r++)
         for (int i = 0; i < rows[r].n; i++)
-            k += (size_t)snprintf(csv + k, sizeof csv - k, "%.0f,%.0f,%s\n", rows[r].x, rows[r].y, rows[r].d);
+            k += (size_t)snprintf(csv + k, sizeof csv - k, "%.0f,%.0f,%s\n", rows[r].x, rows[r].y,
+                                  rows[r].d);
     hs_incidents *inc;
     hs_incidents_create(ctx, &inc);
     hs_read_options o = hs_test_xy(NULL, NULL);
     o.date_column = "date";
     CHECK(hs_incidents_read_csv_buffer(ctx, "d.csv", csv, k, &o, inc) == HS_OK);
     hs_displacement d;
-    CHECK_MSG(hs_displacement_compute(ctx, inc, t, 100, c, "2024-01", "2024-01", "2024-02", "2024-02",
-                                      &d) == HS_OK, "%s", hs_ctx_last_error(ctx));
+    CHECK_MSG(hs_displacement_compute(ctx, inc, t, 100, c, "2024-01", "2024-01", "2024-02",
+                                      "2024-02", &d) == HS_OK,
+              "%s", hs_ctx_last_error(ctx));
     CHECK(d.a0 == 10 && d.a1 == 4 && d.b0 == 5 && d.b1 == 6 && d.c0 == 100 && d.c1 == 100);
     CHECK_NEAR(d.area_km2[0], 0.01, 1e-12);
     CHECK_NEAR(d.wdq.success, -0.06, 1e-15);

@@ -17,8 +17,10 @@
 static void csr(const int *from, const int *to, size_t npairs, size_t n, uint32_t *start,
                 uint32_t *nb) {
     memset(start, 0, (n + 1) * sizeof *start);
-    for (size_t k = 0; k < npairs; k++) start[from[k]]++;
-    for (size_t i = 0; i < n; i++) start[i + 1] += start[i];
+    for (size_t k = 0; k < npairs; k++)
+        start[from[k]]++;
+    for (size_t i = 0; i < n; i++)
+        start[i + 1] += start[i];
     uint32_t *fill = calloc(n, sizeof *fill);
     for (size_t k = 0; k < npairs; k++) {
         size_t i = (size_t)from[k] - 1;
@@ -32,7 +34,8 @@ static size_t read_pairs(const char *path, int *from, int *to, size_t max) {
     char line[128];
     size_t k = 0;
     CHECK_MSG(f && fgets(line, sizeof line, f), "%s", path);
-    while (f && k < max && fscanf(f, "%d,%d", &from[k], &to[k]) == 2) k++;
+    while (f && k < max && fscanf(f, "%d,%d", &from[k], &to[k]) == 2)
+        k++;
     if (f) fclose(f);
     return k;
 }
@@ -78,8 +81,10 @@ static void columbus(void) {
 static void esda(void) {
     const double x[6] = {10, 20, 40, 15, 30, 30}, y[6] = {10, 10, 10, 20, 20, 30};
     const double v[6] = {2, 3, 3.2, 5, 8, 7};
-    const double gi[6] = {-1.013672899, -0.0436158942, 1.3155870290, -0.3141267582, 1.153739858, 1.778339409};
-    const double gs[6] = {-1.397276262, -0.2891776156, 0.6506496352, -0.2891776156, 1.234520884, 2.024243309};
+    const double gi[6] = {-1.013672899,  -0.0436158942, 1.3155870290,
+                          -0.3141267582, 1.153739858,   1.778339409};
+    const double gs[6] = {-1.397276262,  -0.2891776156, 0.6506496352,
+                          -0.2891776156, 1.234520884,   2.024243309};
     /* Distance band 15, inclusive, by brute force. */
     uint32_t start[7] = {0}, nb[30];
     size_t k = 0;
@@ -91,9 +96,11 @@ static void esda(void) {
     CHECK(k == 14);
     double z[6];
     CHECK(hs_getis_ord(v, 6, start, nb, 0, z) == HS_OK);
-    for (int i = 0; i < 6; i++) CHECK_NEAR(z[i], gi[i], 1e-9);
+    for (int i = 0; i < 6; i++)
+        CHECK_NEAR(z[i], gi[i], 1e-9);
     CHECK(hs_getis_ord(v, 6, start, nb, 1, z) == HS_OK);
-    for (int i = 0; i < 6; i++) CHECK_NEAR(z[i], gs[i], 1e-9);
+    for (int i = 0; i < 6; i++)
+        CHECK_NEAR(z[i], gs[i], 1e-9);
     printf("esda example: Gi and Gi* equal esda and spdep to 1e-9\n");
 }
 
@@ -103,7 +110,8 @@ static void sfhotspot(void) {
     char line[1024];
     size_t n = 0, cap = 1024;
     long *col = malloc(cap * sizeof *col), *row = malloc(cap * sizeof *row);
-    double *cnt = malloc(cap * sizeof *cnt), *gz = malloc(cap * sizeof *gz), *gp = malloc(cap * sizeof *gp);
+    double *cnt = malloc(cap * sizeof *cnt), *gz = malloc(cap * sizeof *gz),
+           *gp = malloc(cap * sizeof *gp);
     if (f && fgets(line, sizeof line, f))
         while (n < cap && fgets(line, sizeof line, f)) {
             double v[13];
@@ -121,7 +129,8 @@ static void sfhotspot(void) {
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < n; j++)
-            if (i != j && labs(col[i] - col[j]) <= 1 && labs(row[i] - row[j]) <= 1) nb[k++] = (uint32_t)j;
+            if (i != j && labs(col[i] - col[j]) <= 1 && labs(row[i] - row[j]) <= 1)
+                nb[k++] = (uint32_t)j;
         start[i + 1] = (uint32_t)k;
     }
     double *z = malloc(n * sizeof *z), *p = malloc(n * sizeof *p);
@@ -144,11 +153,13 @@ static void fdr_and_bins(void) {
     double p[32], q[32], got[32];
     size_t n = 0;
     CHECK(f && fgets(line, sizeof line, f));
-    while (f && n < 32 && fscanf(f, "%lf,%lf", &p[n], &q[n]) == 2) n++;
+    while (f && n < 32 && fscanf(f, "%lf,%lf", &p[n], &q[n]) == 2)
+        n++;
     if (f) fclose(f);
     CHECK(n == 20);
     CHECK(hs_fdr_bh(p, n, got) == HS_OK);
-    for (size_t i = 0; i < n; i++) CHECK_NEAR(got[i], q[i], 1e-15);
+    for (size_t i = 0; i < n; i++)
+        CHECK_NEAR(got[i], q[i], 1e-15);
     double withnan[3] = {0.01, NAN, 0.04}, out[3];
     CHECK(hs_fdr_bh(withnan, 3, out) == HS_OK && isnan(out[1]));
     CHECK_NEAR(out[0], 0.02, 1e-15);

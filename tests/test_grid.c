@@ -132,7 +132,8 @@ static void brute_square(void) {
     for (size_t k = 0; k < nc; k++) {
         hs_grid_cell(g, k, &cells[k]);
         /* Edges are multiples of the cell size: the grid lines up. */
-        CHECK(cells[k].x_min == cs * (double)cells[k].col && cells[k].y_max == cs * (double)(cells[k].row + 1));
+        CHECK(cells[k].x_min == cs * (double)cells[k].col &&
+              cells[k].y_max == cs * (double)(cells[k].row + 1));
     }
     const double *x = hs_incidents_x(inc), *y = hs_incidents_y(inc), *wt = hs_incidents_weight(inc);
     for (size_t i = 0; i < hs_incidents_count(inc); i++) {
@@ -149,20 +150,23 @@ static void brute_square(void) {
     for (size_t k = 0; k < nc; k++) {
         CHECK(cnt[k] == cells[k].count && cnt[k] > 0);
         CHECK(w[k] == cells[k].weight); /* same order of summation: exact */
-        if (k) CHECK(cells[k - 1].row < cells[k].row ||
-                     (cells[k - 1].row == cells[k].row && cells[k - 1].col < cells[k].col));
+        if (k)
+            CHECK(cells[k - 1].row < cells[k].row ||
+                  (cells[k - 1].row == cells[k].row && cells[k - 1].col < cells[k].col));
     }
     char id[64];
     hs_grid_cell_id(g, 0, id, sizeof id);
     char want[64];
-    snprintf(want, sizeof want, "sq150_%lld_%lld", (long long)cells[0].col, (long long)cells[0].row);
+    snprintf(want, sizeof want, "sq150_%lld_%lld", (long long)cells[0].col,
+             (long long)cells[0].row);
     CHECK(strcmp(id, want) == 0);
     /* Ring: closed, counter-clockwise, area = cs^2 (shoelace). */
     double xy[14];
     size_t np;
     CHECK(hs_grid_cell_ring(g, 0, xy, &np) == HS_OK && np == 5);
     double a = 0;
-    for (size_t k = 0; k + 1 < np; k++) a += xy[2 * k] * xy[2 * k + 3] - xy[2 * k + 2] * xy[2 * k + 1];
+    for (size_t k = 0; k + 1 < np; k++)
+        a += xy[2 * k] * xy[2 * k + 3] - xy[2 * k + 2] * xy[2 * k + 1];
     CHECK_NEAR(a / 2, cs * cs, 1e-3);
     CHECK(xy[0] == xy[8] && xy[1] == xy[9]);
     free(cells);
@@ -238,7 +242,8 @@ static void brute_hex(void) {
     size_t np;
     CHECK(hs_grid_cell_ring(g, 0, xy, &np) == HS_OK && np == 7);
     double a = 0;
-    for (size_t k = 0; k + 1 < np; k++) a += xy[2 * k] * xy[2 * k + 3] - xy[2 * k + 2] * xy[2 * k + 1];
+    for (size_t k = 0; k + 1 < np; k++)
+        a += xy[2 * k] * xy[2 * k + 3] - xy[2 * k + 2] * xy[2 * k + 1];
     CHECK_NEAR(a / 2, sqrt(3.0) / 2 * w * w, 1e-3);
     char id[64];
     hs_grid_cell_id(g, 0, id, sizeof id);

@@ -15,7 +15,7 @@ static void concentration(void) {
     const double a[10] = {10, 8, 2, 0, 0, 0, 0, 0, 0, 0}; /* 20 crimes, 10 units */
     CHECK(hs_concentration_compute(a, 10, 20, &c, NULL, NULL) == HS_OK);
     CHECK_NEAR(c.gini, 0.78, 1e-12);
-    CHECK_NEAR(c.gini_generalised, 0.78, 1e-12); /* N >= n: the same */
+    CHECK_NEAR(c.gini_generalised, 0.78, 1e-12);         /* N >= n: the same */
     const double b[10] = {5, 2, 1, 0, 0, 0, 0, 0, 0, 0}; /* 8 crimes */
     double lx[11], ly[11];
     CHECK(hs_concentration_compute(b, 10, 8, &c, lx, ly) == HS_OK);
@@ -67,7 +67,8 @@ static void ranking(void) {
     CHECK(hs_hotspots_compute(ctx, u, inc, of, NULL, &ho, &h) == HS_OK);
     CHECK(hs_hotspots_count(h) == 4);
     hs_hotspot s[4];
-    for (int i = 0; i < 4; i++) hs_hotspots_get(h, (size_t)i, &s[i]);
+    for (int i = 0; i < 4; i++)
+        hs_hotspots_get(h, (size_t)i, &s[i]);
     CHECK(s[0].count == 6 && s[1].count == 3 && s[2].count == 1 && s[3].count == 0);
     CHECK(s[0].rank == 1 && s[3].rank == 4);
     CHECK_NEAR(s[0].share_pct, 60, 1e-12);
@@ -221,7 +222,8 @@ static void patrol(void) {
     o.half = 1;
     o.seed = 42;
     o.start_date = "2026-12-01";
-    char a[] = "/tmp/hs_plan_a_XXXXXX", b[] = "/tmp/hs_plan_b_XXXXXX", c[] = "/tmp/hs_plan_c_XXXXXX";
+    char a[] = "/tmp/hs_plan_a_XXXXXX", b[] = "/tmp/hs_plan_b_XXXXXX",
+         c[] = "/tmp/hs_plan_c_XXXXXX";
     close(mkstemp(a)), close(mkstemp(b)), close(mkstemp(c));
     CHECK(hs_patrol_plan_write(ctx, sites, 4, &o, a) == HS_OK);
     CHECK(hs_patrol_plan_write(ctx, sites, 4, &o, b) == HS_OK);
@@ -259,7 +261,8 @@ static void patrol(void) {
         line = strchr(line, '\n');
         if (line) line++;
     }
-    for (int i = 0; i < 4; i++) CHECK_MSG(patrol_days[i] == 3, "site %d: %d patrol days", i, patrol_days[i]);
+    for (int i = 0; i < 4; i++)
+        CHECK_MSG(patrol_days[i] == 3, "site %d: %d patrol days", i, patrol_days[i]);
     for (int d = 0; d < 6; d++) {
         CHECK(per_day[d] == 2);
         for (int i = 0; i < 4; i++) {
@@ -274,7 +277,8 @@ static void patrol(void) {
     CHECK(hs_patrol_geofences_write(ctx, sites, 4, NULL, c) == HS_OK);
     tc = hs_test_slurp(c, &lc);
     size_t polys = 0;
-    for (char *q = tc; q && (q = strstr(q, "\"Polygon\"")); q++) polys++;
+    for (char *q = tc; q && (q = strstr(q, "\"Polygon\"")); q++)
+        polys++;
     CHECK(polys == 4);
     free(tc);
     unlink(a), unlink(b), unlink(c);

@@ -36,7 +36,8 @@ static hs_incidents *read_xy(hs_ctx *ctx, const char *path, const char *xc, cons
 /* A QGIS fixture raster as a dense array (NAN = nodata). */
 static double *read_qgis(const char *path, size_t w, size_t h) {
     double *v = malloc(w * h * sizeof *v);
-    for (size_t i = 0; i < w * h; i++) v[i] = NAN;
+    for (size_t i = 0; i < w * h; i++)
+        v[i] = NAN;
     FILE *f = fopen(path, "r");
     CHECK_MSG(f != NULL, "%s", path);
     char line[256];
@@ -78,7 +79,8 @@ static void vs_qgis(const char *points, const char *xc, const char *yc, const ch
             worst = fmax(worst, fabs(ours - theirs));
             if (oracle && (row % 3 == 0)) {
                 /* Brute force: every point, every pixel centre, in double. */
-                double cx = in.x_min + ((double)c + 0.5) * px, cy = in.y_max - ((double)row + 0.5) * px;
+                double cx = in.x_min + ((double)c + 0.5) * px,
+                       cy = in.y_max - ((double)row + 0.5) * px;
                 double s = 0;
                 for (size_t p = 0; p < hs_incidents_count(inc); p++) {
                     double u2 = ((x[p] - cx) * (x[p] - cx) + (y[p] - cy) * (y[p] - cy)) / (r * r);
@@ -161,7 +163,8 @@ static void vs_spatstat_points(void) {
     }
     CHECK_MSG(worst < 1e-9, "spatstat at points: worst relative %g", worst);
     printf("spatstat redwood at points: gaussian, quartic, epanechnikov, self and leave-one-out, "
-           "worst relative %.2g\n", worst);
+           "worst relative %.2g\n",
+           worst);
     free(px);
     free(py);
     free(v);
@@ -180,7 +183,8 @@ static void vs_spatstat_lattice(const char *tmp) {
     double lx[121], ly[121], noedge[121], edge[121], v[121];
     size_t n = 0;
     if (f && fgets(line, sizeof line, f))
-        while (n < 121 && fscanf(f, "%lf,%lf,%lf,%lf", &lx[n], &ly[n], &noedge[n], &edge[n]) == 4) n++;
+        while (n < 121 && fscanf(f, "%lf,%lf,%lf,%lf", &lx[n], &ly[n], &noedge[n], &edge[n]) == 4)
+            n++;
     if (f) fclose(f);
     CHECK(n == 121);
     hs_kde_options o;
@@ -244,10 +248,11 @@ static void vs_spatstat_lattice(const char *tmp) {
         worst_e = fmax(worst_e, fabs(ours - edge[i]) / fmax(edge[i], 0.01));
         compared++;
     }
-    CHECK_MSG(worst_e < 1e-3 && compared >= 95, "edge-corrected lattice: worst relative %g over %zu",
-              worst_e, compared);
+    CHECK_MSG(worst_e < 1e-3 && compared >= 95,
+              "edge-corrected lattice: worst relative %g over %zu", worst_e, compared);
     printf("spatstat redwood lattice: exact to %.2g; edge-corrected (%zu points, 0.01 pixels) to "
-           "%.2g relative\n", worst, compared, worst_e);
+           "%.2g relative\n",
+           worst, compared, worst_e);
     hs_raster_destroy(R);
     hs_units_destroy(mask);
     hs_incidents_destroy(inc);
@@ -264,7 +269,8 @@ static void vs_sfhotspot(const char *file, double h) {
     FILE *f = fopen(path, "r");
     char line[1024];
     size_t cap = 4096, n = 0;
-    double *cx = malloc(cap * sizeof *cx), *cy = malloc(cap * sizeof *cy), *kde = malloc(cap * sizeof *kde);
+    double *cx = malloc(cap * sizeof *cx), *cy = malloc(cap * sizeof *cy),
+           *kde = malloc(cap * sizeof *kde);
     if (f && fgets(line, sizeof line, f))
         while (n < cap && fgets(line, sizeof line, f)) {
             double a[11];
@@ -283,7 +289,8 @@ static void vs_sfhotspot(const char *file, double h) {
     o.bandwidth_m = h;
     CHECK(hs_kde_at(ctx, inc, &o, cx, cy, n, v) == HS_OK);
     double worst = 0;
-    for (size_t i = 0; i < n; i++) worst = fmax(worst, fabs(v[i] - kde[i]) / fmax(1, kde[i]));
+    for (size_t i = 0; i < n; i++)
+        worst = fmax(worst, fabs(v[i] - kde[i]) / fmax(1, kde[i]));
     CHECK_MSG(worst < 1e-9, "%s: worst %g", file, worst);
     printf("sfhotspot %s: %zu cell centroids, worst relative %.2g\n", file, n, worst);
     free(cx);
@@ -446,7 +453,8 @@ static void closed_forms(const char *tmp) {
         hs_raster_info_get(bi, &bi_in);
         CHECK(xi.width == bi_in.width && xi.height == bi_in.height);
         size_t np = xi.width * xi.height;
-        double *cx = malloc(np * sizeof *cx), *cy = malloc(np * sizeof *cy), *cnt = malloc(np * sizeof *cnt);
+        double *cx = malloc(np * sizeof *cx), *cy = malloc(np * sizeof *cy),
+               *cnt = malloc(np * sizeof *cnt);
         for (size_t r = 0, i = 0; r < xi.height; r++)
             for (size_t c = 0; c < xi.width; c++, i++) {
                 cx[i] = xi.x_min + ((double)c + 0.5) * 25;

@@ -40,8 +40,10 @@ hs_incidents *hs_test_fixture_bng(hs_ctx *ctx) {
     hs_read_options_init(&o);
     o.x_column = "x_bng";
     o.y_column = "y_bng";
-    if (hs_incidents_read_csv(ctx, HS_SHARED_DATA "/fixtures/gravesham_violence_2024-01_to_04_bng.csv",
-                              &o, inc) != HS_OK || hs_incidents_count(inc) != 1428) {
+    if (hs_incidents_read_csv(ctx,
+                              HS_SHARED_DATA "/fixtures/gravesham_violence_2024-01_to_04_bng.csv",
+                              &o, inc) != HS_OK ||
+        hs_incidents_count(inc) != 1428) {
         fprintf(stderr, "cannot read the BNG fixture: %s\n", hs_ctx_last_error(ctx));
         hs_test_failures++;
     }
@@ -54,18 +56,30 @@ int main(int argc, char **argv) {
         return 2;
     }
     const char *s = argv[1];
-    if (!strcmp(s, "parse")) test_parse();
-    else if (!strcmp(s, "csv")) test_csv();
-    else if (!strcmp(s, "reader")) test_reader();
-    else if (!strcmp(s, "grid")) test_grid();
-    else if (!strcmp(s, "cli")) test_cli();
-    else if (!strcmp(s, "units")) test_units();
-    else if (!strcmp(s, "kde")) test_kde();
-    else if (!strcmp(s, "getisord")) test_getisord();
-    else if (!strcmp(s, "hotspots")) test_hotspots();
-    else if (!strcmp(s, "evaluate")) test_evaluate();
-    else if (!strcmp(s, "cs2cs") && argc > 2) return test_cs2cs(argv[2]);
-    else if (!strcmp(s, "units_ogr") && argc > 2) return test_units_ogr(argv[2]);
+    if (!strcmp(s, "parse"))
+        test_parse();
+    else if (!strcmp(s, "csv"))
+        test_csv();
+    else if (!strcmp(s, "reader"))
+        test_reader();
+    else if (!strcmp(s, "grid"))
+        test_grid();
+    else if (!strcmp(s, "cli"))
+        test_cli();
+    else if (!strcmp(s, "units"))
+        test_units();
+    else if (!strcmp(s, "kde"))
+        test_kde();
+    else if (!strcmp(s, "getisord"))
+        test_getisord();
+    else if (!strcmp(s, "hotspots"))
+        test_hotspots();
+    else if (!strcmp(s, "evaluate"))
+        test_evaluate();
+    else if (!strcmp(s, "cs2cs") && argc > 2)
+        return test_cs2cs(argv[2]);
+    else if (!strcmp(s, "units_ogr") && argc > 2)
+        return test_units_ogr(argv[2]);
     else {
         fprintf(stderr, "unknown suite %s\n", s);
         return 2;

@@ -19,8 +19,8 @@ static void check_num(const char *s) {
     double got = 0, want = strtod(s, NULL);
     bool ok = hs__parse_double(s, strlen(s), &got);
     CHECK_MSG(ok, "'%s' not parsed", s);
-    CHECK_MSG(ok && memcmp(&got, &want, sizeof got) == 0, "'%s': %.17g vs strtod %.17g", s,
-              got, want);
+    CHECK_MSG(ok && memcmp(&got, &want, sizeof got) == 0, "'%s': %.17g vs strtod %.17g", s, got,
+              want);
 }
 
 void test_parse(void) {
@@ -35,13 +35,32 @@ void test_parse(void) {
                  (unsigned long long)(frac % (dec ? (uint64_t)pow(10, dec) : 10)));
         check_num(buf);
     }
-    const char *good[] = {"0", "-0", "1", "0.1", ".5", "5.", "+3", "51.438526", "0.343215",
-                          "-0.000001", "1e5", "1E-5", "123456789012345678901234567890",
-                          "0.30000000000000004", "1e308", "4.9e-324", "2.2250738585072014e-308",
-                          "9007199254740993", "  12.5 ", "562959.003", "1e22", "1e23"};
-    for (size_t i = 0; i < sizeof good / sizeof *good; i++) check_num(good[i]);
-    const char *bad[] = {"", " ", "nan", "NaN", "inf", "-inf", "1e309", "0x10", "1,5",
-                         "1.2.3", "e5", "1e", "1e+", "--1", "12a", "+", ".", "1 2"};
+    const char *good[] = {"0",
+                          "-0",
+                          "1",
+                          "0.1",
+                          ".5",
+                          "5.",
+                          "+3",
+                          "51.438526",
+                          "0.343215",
+                          "-0.000001",
+                          "1e5",
+                          "1E-5",
+                          "123456789012345678901234567890",
+                          "0.30000000000000004",
+                          "1e308",
+                          "4.9e-324",
+                          "2.2250738585072014e-308",
+                          "9007199254740993",
+                          "  12.5 ",
+                          "562959.003",
+                          "1e22",
+                          "1e23"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        check_num(good[i]);
+    const char *bad[] = {"",      " ",  "nan", "NaN", "inf", "-inf", "1e309", "0x10", "1,5",
+                         "1.2.3", "e5", "1e",  "1e+", "--1", "12a",  "+",     ".",    "1 2"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         double v;
         CHECK_MSG(!hs__parse_double(bad[i], strlen(bad[i]), &v), "'%s' accepted", bad[i]);
@@ -88,13 +107,13 @@ void test_parse(void) {
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
         int64_t t;
         hs_time_precision p;
-        CHECK_MSG(hs__parse_date(ok[i].s, strlen(ok[i].s), &t, &p) && t == ok[i].t &&
-                      p == ok[i].p,
+        CHECK_MSG(hs__parse_date(ok[i].s, strlen(ok[i].s), &t, &p) && t == ok[i].t && p == ok[i].p,
                   "%s", ok[i].s);
     }
-    const char *bad_dates[] = {"2024-13", "2024-00", "31/02/2024", "2023-02-29", "2024-1",
-                               "2024-01-32", "2024-04-31", "2024/01/01", "24-01", "2024-01-01T25:00",
-                               "2024-01-01T10", "2024-01-01X", "", "January 2024"};
+    const char *bad_dates[] = {"2024-13", "2024-00",          "31/02/2024",    "2023-02-29",
+                               "2024-1",  "2024-01-32",       "2024-04-31",    "2024/01/01",
+                               "24-01",   "2024-01-01T25:00", "2024-01-01T10", "2024-01-01X",
+                               "",        "January 2024"};
     for (size_t i = 0; i < sizeof bad_dates / sizeof *bad_dates; i++) {
         int64_t t;
         hs_time_precision p;

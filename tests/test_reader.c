@@ -75,7 +75,8 @@ static void kent_accounting(void) {
         CHECK_MSG(s.rows_read == kent_rows[i] && rows == kent_rows[i], "%s: %llu rows", kent[i],
                   (unsigned long long)s.rows_read);
         uint64_t rej = 0;
-        for (int r = 0; r < HS_REJECT_COUNT_; r++) rej += s.rejected[r];
+        for (int r = 0; r < HS_REJECT_COUNT_; r++)
+            rej += s.rejected[r];
         CHECK(s.rows_read == s.rows_used + rej);
         CHECK(s.rejected[HS_REJECT_NO_LOCATION] == nnoloc && rej == nnoloc);
         /* Every "No Location" row is a reject with that reason, at its line. */
@@ -84,8 +85,8 @@ static void kent_accounting(void) {
             CHECK(hs_incidents_reject_get(inc, rj, &r) == HS_OK);
             CHECK_MSG(r.file == (uint32_t)i && r.line == noloc[k] &&
                           r.reason == HS_REJECT_NO_LOCATION,
-                      "%s reject %zu: line %llu vs %llu", kent[i], k,
-                      (unsigned long long)r.line, (unsigned long long)noloc[k]);
+                      "%s reject %zu: line %llu vs %llu", kent[i], k, (unsigned long long)r.line,
+                      (unsigned long long)noloc[k]);
         }
         used += s.rows_used;
         free(noloc);
@@ -107,7 +108,8 @@ static void kent_accounting(void) {
     char *txt = hs_test_slurp(rpath, &len);
     CHECK(txt && strncmp(txt, "file,line,reason,record\n", 24) == 0);
     size_t nl = 0;
-    for (size_t i = 0; txt && i < len; i++) nl += txt[i] == '\n';
+    for (size_t i = 0; txt && i < len; i++)
+        nl += txt[i] == '\n';
     CHECK(nl == rj + 1);
     CHECK(txt && strstr(txt, "2024-01-kent-street.csv\",14332,no location,\"6e97328d") != NULL);
     free(txt);
@@ -128,7 +130,8 @@ static void kent_filters(void) {
     o.crime_type_count = 1;
     o.from = "2024-02";
     o.to = "2024-03-31";
-    for (int i = 0; i < 4; i++) CHECK(hs_incidents_read_csv(ctx, kent_path(i), &o, inc) == HS_OK);
+    for (int i = 0; i < 4; i++)
+        CHECK(hs_incidents_read_csv(ctx, kent_path(i), &o, inc) == HS_OK);
     size_t want = 0;
     for (int i = 1; i <= 2; i++) {
         uint64_t *noloc;
@@ -141,7 +144,8 @@ static void kent_filters(void) {
     hs_read_summary s;
     hs_incidents_summary(inc, 0, &s);
     CHECK(s.rows_used == 0 && s.rejected[HS_REJECT_DATE_RANGE] + s.rejected[HS_REJECT_CRIME_TYPE] +
-                                      s.rejected[HS_REJECT_NO_LOCATION] == s.rows_read);
+                                      s.rejected[HS_REJECT_NO_LOCATION] ==
+                                  s.rows_read);
     hs_incidents_destroy(inc);
 
     /* A filter without the column it needs is a usage error. */
@@ -250,14 +254,16 @@ static char *make_big(size_t *len) {
     bool placed = false;
     while (n < cap - 4096) {
         r = r * 6364136223846793005ull + 1442695040888963407ull;
-        double x = 500000 + (double)(r >> 40) / 100.0, y = 150000 + (double)((r >> 16) & 0xffffff) / 100.0;
+        double x = 500000 + (double)(r >> 40) / 100.0,
+               y = 150000 + (double)((r >> 16) & 0xffffff) / 100.0;
         i++;
         if (!placed && n > cap / 2 - 60000) {
             /* 120 kB of quoted "x,y" lines across the middle, where the
              * 2- and 4-thread splits fall. */
             placed = true;
             n += (size_t)sprintf(s + n, "%.2f,%.2f,A,1,\"", x, y);
-            for (int k = 0; k < 30000; k++) n += (size_t)sprintf(s + n, "x,y\n");
+            for (int k = 0; k < 30000; k++)
+                n += (size_t)sprintf(s + n, "x,y\n");
             n += (size_t)sprintf(s + n, "\"\n");
         } else if (i % 997 == 0) {
             n += (size_t)sprintf(s + n, ",%.2f,B,1,\n", y);
@@ -288,8 +294,8 @@ static void threads_identical(void) {
                   hs_ctx_last_error(ctx));
         hs_read_summary s;
         hs_incidents_summary(inc, 0, &s);
-        CHECK(s.rows_read == s.rows_used + s.rejected[HS_REJECT_NO_LOCATION] +
-                                 s.rejected[HS_REJECT_BAD_WEIGHT]);
+        CHECK(s.rows_read ==
+              s.rows_used + s.rejected[HS_REJECT_NO_LOCATION] + s.rejected[HS_REJECT_BAD_WEIGHT]);
         CHECK(s.rejected[HS_REJECT_NO_LOCATION] > 0 && s.rejected[HS_REJECT_BAD_WEIGHT] > 0);
         if (!ref) {
             ref = inc;
@@ -326,7 +332,8 @@ static void threads_identical(void) {
     /* The quoted field with 30000 line ends is counted in line numbers: the
      * last row's line is the file's line count. */
     size_t lines = 0;
-    for (size_t i = 0; i < len; i++) lines += big[i] == '\n';
+    for (size_t i = 0; i < len; i++)
+        lines += big[i] == '\n';
     hs_incident last;
     hs_incidents_get(ref, hs_incidents_count(ref) - 1, &last);
     hs_reject lr;

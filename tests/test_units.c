@@ -18,7 +18,9 @@
 #define DARTFORD HS_SHARED_DATA "/boundaries/dartford-wards-2013/dartford_wards_2013.shp"
 #define FIXTURE HS_SHARED_DATA "/fixtures/gravesham_violence_2024-01_to_04_bng.csv"
 
-static hs_incidents *fixture_points(hs_ctx *ctx) { return hs_test_fixture_bng(ctx); }
+static hs_incidents *fixture_points(hs_ctx *ctx) {
+    return hs_test_fixture_bng(ctx);
+}
 
 /* Counts per unit: ours, the even-odd oracle, and geopandas. */
 static void vs_oracle_and_peer(const char *shp, const char *peer) {
@@ -106,8 +108,10 @@ static void cross_border(void) {
             const shp_poly *P = k < ng ? &G[k] : &D[k - ng];
             if (shp_poly_holds(P, x[i], y[i])) hits++, which = k;
         }
-        if (of[i] == HS_NO_UNIT) outside++;
-        else inside++;
+        if (of[i] == HS_NO_UNIT)
+            outside++;
+        else
+            inside++;
         if (hits <= 1 && of[i] != (hits ? (uint32_t)which : HS_NO_UNIT)) bad++;
     }
     CHECK_MSG(bad == 0, "%zu incidents differ from the oracle", bad);
@@ -154,7 +158,8 @@ static void contiguity(const char *shp, double snap) {
             if (a == b) continue;
             double d = shp_poly_distance(&P[a], &P[b]);
             bool want = d <= snap, got = false;
-            for (size_t k = 0; k < nn; k++) got = got || ids[k] == (uint32_t)b;
+            for (size_t k = 0; k < nn; k++)
+                got = got || ids[k] == (uint32_t)b;
             CHECK_MSG(want == got, "%s: %d-%d at %.4f m: ours %d", shp, a, b, d, got);
             links += got;
             exact += d == 0;
@@ -185,8 +190,8 @@ static void expect_fail(const char *base, hs_status st, const char *want) {
     char p[700];
     snprintf(p, sizeof p, "%s.shp", base);
     hs_status got = hs_units_read_shapefile(ctx, p, NULL, u);
-    CHECK_MSG(got == st && strstr(hs_ctx_last_error(ctx), want),
-              "%s: status %d '%s', want %d '%s'", base, got, hs_ctx_last_error(ctx), st, want);
+    CHECK_MSG(got == st && strstr(hs_ctx_last_error(ctx), want), "%s: status %d '%s', want %d '%s'",
+              base, got, hs_ctx_last_error(ctx), st, want);
     CHECK(hs_units_count(u) == 0);
     hs_units_destroy(u);
     hs_ctx_destroy(ctx);
@@ -197,7 +202,8 @@ static void copy_file(const char *from, const char *to, long cut) {
     fseek(a, 0, SEEK_END);
     long n = ftell(a) - cut;
     fseek(a, 0, SEEK_SET);
-    for (long i = 0; i < n; i++) fputc(fgetc(a), b);
+    for (long i = 0; i < n; i++)
+        fputc(fgetc(a), b);
     fclose(a);
     fclose(b);
 }
@@ -236,7 +242,8 @@ static void bad_shapefiles(void) {
     static const char *f2[] = {"FOO", "BAR"};
     shp_write(tpath("nocode"), 5, two, 2);
     dbf_write(tpath("nocode"), f2, 2, v2, 2, 20, 0);
-    expect_fail(tpath("nocode"), HS_EPARSE, "no code field found (like WD13CD or LSOA11CD); the fields are: FOO, BAR");
+    expect_fail(tpath("nocode"), HS_EPARSE,
+                "no code field found (like WD13CD or LSOA11CD); the fields are: FOO, BAR");
     write_text(tpath("nocode"), ".prj", "this is not a CRS");
     /* A bad .prj is reported, not ignored. */
     dbf_write(tpath("nocode"), f1, 2, v2, 2, 20, 0);
@@ -261,7 +268,8 @@ static void bad_shapefiles(void) {
     for (size_t i = 0; i < hs_units_note_count(u); i++) {
         hs_unit_note nt;
         hs_units_note_get(u, i, &nt);
-        bow = bow || (nt.record == 1 && strstr(nt.text, "Self-intersection") && strstr(nt.text, "MakeValid"));
+        bow = bow || (nt.record == 1 && strstr(nt.text, "Self-intersection") &&
+                      strstr(nt.text, "MakeValid"));
         tri = tri || (nt.record == 2 && strstr(nt.text, "not closed"));
         line = line || (nt.record == 3 && strstr(nt.text, "fewer than 3 points"));
         noprj = noprj || (nt.record == 0 && strstr(nt.text, "no .prj"));
@@ -305,7 +313,8 @@ static void bad_shapefiles(void) {
     CHECK(hs_tally_write(ctx, t, tpath("multi.geojson")) == HS_OK);
     size_t len;
     char *txt = hs_test_slurp(tpath("multi.geojson"), &len);
-    CHECK(txt && strstr(txt, "\"count\":2,") && strstr(txt, "{\"type\":\"MultiPolygon\",\"coordinates\":[[[["));
+    CHECK(txt && strstr(txt, "\"count\":2,") &&
+          strstr(txt, "{\"type\":\"MultiPolygon\",\"coordinates\":[[[["));
     free(txt);
     hs_tally_destroy(t);
     hs_incidents_destroy(inc);
@@ -362,8 +371,10 @@ static int geojson_rings(const char *txt, const char *code, double *area, int ma
         double x, y;
         int used;
         while (sscanf(p, "[%lf,%lf]%n", &x, &y, &used) == 2) {
-            if (k++) a += px * y - x * py;
-            else x0 = x, y0 = y;
+            if (k++)
+                a += px * y - x * py;
+            else
+                x0 = x, y0 = y;
             px = x, py = y;
             p += used;
             if (*p == ',') p++;
@@ -388,9 +399,10 @@ static void tally_closed_form(void) {
         ax[i] = ox + A[2 * i], ay[i] = oy + A[2 * i + 1];
         bx[i] = ax[i] + 100, by[i] = ay[i];
     }
-    const double C[20] = {0, 100, 0, 200, 200, 200, 200, 100, 0, 100, /* outer, clockwise */
-                          50, 120, 150, 120, 150, 180, 50, 180, 50, 120 /* hole, ccw */};
-    for (int i = 0; i < 10; i++) cx[i] = ox + C[2 * i], cy[i] = oy + C[2 * i + 1];
+    const double C[20] = {0,  100, 0,   200, 200, 200, 200, 100, 0,  100, /* outer, clockwise */
+                          50, 120, 150, 120, 150, 180, 50,  180, 50, 120 /* hole, ccw */};
+    for (int i = 0; i < 10; i++)
+        cx[i] = ox + C[2 * i], cy[i] = oy + C[2 * i + 1];
     static const int cparts[] = {0, 5};
     shp_rec recs[3] = {{1, 5, part0, ax, ay}, {1, 5, part0, bx, by}, {2, 10, cparts, cx, cy}};
     static const char *f1[] = {"WD13CD", "WD13NM"};
@@ -434,7 +446,8 @@ static void tally_closed_form(void) {
     uint32_t of[16];
     CHECK(hs_units_locate(ctx, u, inc, of) == HS_OK);
     const uint32_t want_of[] = {0, 0, 0, 0, 1, 1, 1, 0, 0, HS_NO_UNIT, 2, 2, HS_NO_UNIT, 0};
-    for (int i = 0; i < 14; i++) CHECK_MSG(of[i] == want_of[i], "incident %d in %u", i, of[i]);
+    for (int i = 0; i < 14; i++)
+        CHECK_MSG(of[i] == want_of[i], "incident %d in %u", i, of[i]);
     hs_tally_options to;
     hs_tally_options_init(&to);
     to.from = "2024-01";
@@ -493,7 +506,8 @@ static void tally_closed_form(void) {
     shp_poly *P;
     int np = shp_read_polygons(tpath("out.shp"), &P);
     CHECK(np == 3 && P[2].nparts == 2);
-    CHECK(np == 3 && shp_poly_holds(&P[2], ox + 20, oy + 150) && !shp_poly_holds(&P[2], ox + 100, oy + 150));
+    CHECK(np == 3 && shp_poly_holds(&P[2], ox + 20, oy + 150) &&
+          !shp_poly_holds(&P[2], ox + 100, oy + 150));
     shp_free_polygons(P, np);
     struct stat sb;
     CHECK(stat(tpath("out.prj"), &sb) == 0 && stat(tpath("out.cpg"), &sb) == 0 &&
@@ -509,7 +523,8 @@ static void tally_closed_form(void) {
     hs_tally_row_get(t, 0, &ra);
     CHECK_NEAR(ra.change_p, pa, 0);
     char want_a[128], want_c[128];
-    snprintf(want_a, sizeof want_a, "A,Aye,5,8.0,62.50,1,0.0100,500.00,1000.0,5.00,1,4,400.0,%.6f,2,3\n", pa);
+    snprintf(want_a, sizeof want_a,
+             "A,Aye,5,8.0,62.50,1,0.0100,500.00,1000.0,5.00,1,4,400.0,%.6f,2,3\n", pa);
     snprintf(want_c, sizeof want_c, "C,Sea,2,2.0,25.00,2,0.0140,142.86,,,0,2,,%.6f,2,0\n", pc);
     CHECK_MSG(txt && strstr(txt, want_a), "%s", want_a);
     CHECK_MSG(txt && strstr(txt, want_c), "%s", want_c);
@@ -525,7 +540,8 @@ static void tally_closed_form(void) {
     /* Rejects list the incidents outside every unit, in line order. */
     CHECK(hs_incidents_write_rejects(ctx, inc, of, tpath("rej.csv")) == HS_OK);
     txt = hs_test_slurp(tpath("rej.csv"), &len);
-    CHECK(txt && strstr(txt, "\"abc.csv\",11,outside the units,\n\"abc.csv\",14,outside the units,\n"));
+    CHECK(txt &&
+          strstr(txt, "\"abc.csv\",11,outside the units,\n\"abc.csv\",14,outside the units,\n"));
     free(txt);
     hs_tally_destroy(t);
     hs_incidents_destroy(inc);
@@ -557,7 +573,8 @@ static void grid_units(void) {
             if (i != j && llabs(a.row - b.row) <= 1 && llabs(a.col - b.col) <= 1) {
                 want++;
                 bool got = false;
-                for (size_t k = 0; k < nn; k++) got = got || ids[k] == j;
+                for (size_t k = 0; k < nn; k++)
+                    got = got || ids[k] == j;
                 CHECK(got);
             }
         }

@@ -68,7 +68,8 @@ int test_units_ogr(const char *ogr2ogr) {
         hs_units_get(c, (size_t)from - 1, &un);
         CHECK(atoi(un.code) == from);
         hs_units_neighbours(c, (size_t)from - 1, &ids, &n);
-        for (size_t k = 0; k < n; k++) found += ids[k] == (uint32_t)to - 1;
+        for (size_t k = 0; k < n; k++)
+            found += ids[k] == (uint32_t)to - 1;
     }
     if (f) fclose(f);
     size_t ours = 0;

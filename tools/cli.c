@@ -14,19 +14,86 @@
 #include <unistd.h>
 
 enum cmd {
-    C_GRID = 1, C_WARDS = 2, C_KDE = 4, C_HOT = 8, C_PATROL = 16, C_CHANGE = 32, C_EVAL = 64,
-    C_DISP = 128, C_ALL = 239
+    C_GRID = 1,
+    C_WARDS = 2,
+    C_KDE = 4,
+    C_HOT = 8,
+    C_PATROL = 16,
+    C_CHANGE = 32,
+    C_EVAL = 64,
+    C_DISP = 128,
+    C_ALL = 239
 };
 
 enum opt_id {
-    O_HELP = 1, O_OUTPUT, O_CELL, O_SHAPE, O_ORIGIN, O_CRS, O_XCOL, O_YCOL, O_INCRS,
-    O_LONCOL, O_LATCOL, O_DATECOL, O_CATCOL, O_WCOL, O_TYPE, O_FROM, O_TO, O_REJECTS,
-    O_THREADS, O_QUIET, O_WARDS, O_CODEF, O_NAMEF, O_POP, O_COMPARE, O_BYTYPE, O_KERNEL,
-    O_BW, O_BWRULE, O_BWADJ, O_PIXEL, O_UNITS, O_GRIDMODE, O_EXTENT, O_MASK, O_EDGE, O_VERSUS,
-    O_CMPOP, O_CONTOURS, O_CONTOUT, O_GCUT, O_BINNED, O_UNITS_SHP, O_HARM, O_TOP, O_SIGNIF,
-    O_MINSEP, O_NOSELF, O_FDR, O_ALL, O_SNAP, O_NBDIST, O_SUMMARY, O_DAYS, O_VISITS, O_MINUTES,
-    O_HALF, O_SEED, O_START, O_WINDOW, O_GEOFENCES, O_BEFORE, O_AFTER, O_HOTSPOTS, O_CURVE,
-    O_TREATED, O_BUFFER, O_CONTROL
+    O_HELP = 1,
+    O_OUTPUT,
+    O_CELL,
+    O_SHAPE,
+    O_ORIGIN,
+    O_CRS,
+    O_XCOL,
+    O_YCOL,
+    O_INCRS,
+    O_LONCOL,
+    O_LATCOL,
+    O_DATECOL,
+    O_CATCOL,
+    O_WCOL,
+    O_TYPE,
+    O_FROM,
+    O_TO,
+    O_REJECTS,
+    O_THREADS,
+    O_QUIET,
+    O_WARDS,
+    O_CODEF,
+    O_NAMEF,
+    O_POP,
+    O_COMPARE,
+    O_BYTYPE,
+    O_KERNEL,
+    O_BW,
+    O_BWRULE,
+    O_BWADJ,
+    O_PIXEL,
+    O_UNITS,
+    O_GRIDMODE,
+    O_EXTENT,
+    O_MASK,
+    O_EDGE,
+    O_VERSUS,
+    O_CMPOP,
+    O_CONTOURS,
+    O_CONTOUT,
+    O_GCUT,
+    O_BINNED,
+    O_UNITS_SHP,
+    O_HARM,
+    O_TOP,
+    O_SIGNIF,
+    O_MINSEP,
+    O_NOSELF,
+    O_FDR,
+    O_ALL,
+    O_SNAP,
+    O_NBDIST,
+    O_SUMMARY,
+    O_DAYS,
+    O_VISITS,
+    O_MINUTES,
+    O_HALF,
+    O_SEED,
+    O_START,
+    O_WINDOW,
+    O_GEOFENCES,
+    O_BEFORE,
+    O_AFTER,
+    O_HOTSPOTS,
+    O_CURVE,
+    O_TREATED,
+    O_BUFFER,
+    O_CONTROL
 };
 
 typedef struct opt_def {
@@ -39,7 +106,8 @@ typedef struct opt_def {
 } opt_def;
 
 static const opt_def opts[] = {
-    {"output", 'o', "FILE", O_OUTPUT, C_GRID, "output layer: .geojson (WGS84) or .csv (working CRS)"},
+    {"output", 'o', "FILE", O_OUTPUT, C_GRID,
+     "output layer: .geojson (WGS84) or .csv (working CRS)"},
     {"output", 'o', "FILE", O_OUTPUT, C_WARDS, "output table: .geojson, .csv or .shp"},
     {"wards", 0, "FILE.shp", O_WARDS, C_WARDS,
      "polygon layer (wards, LSOAs); repeat for more layers (default: the built-in Gravesham "
@@ -91,7 +159,8 @@ static const opt_def opts[] = {
     {"significant", 0, NULL, O_SIGNIF, C_HOT, "only units hot at 95% (Gi* class 2 or 3)"},
     {"min-separation", 0, "M", O_MINSEP, C_HOT, "at least M metres between chosen centroids"},
     {"no-self", 0, NULL, O_NOSELF, C_HOT, "Gi instead of Gi* (a unit is not its own neighbour)"},
-    {"fdr", 0, "on|off", O_FDR, C_HOT, "Benjamini-Hochberg correction of the p-values (default on)"},
+    {"fdr", 0, "on|off", O_FDR, C_HOT,
+     "Benjamini-Hochberg correction of the p-values (default on)"},
     {"all", 0, NULL, O_ALL, C_HOT, "write every unit in rank order"},
     {"snap", 0, "M", O_SNAP, C_HOT, "polygon neighbours within M metres (default 1)"},
     {"neighbour-distance", 0, "M", O_NBDIST, C_HOT, "neighbours: centroids within M metres"},
@@ -104,10 +173,12 @@ static const opt_def opts[] = {
      "cell shape (default square)"},
     {"origin", 0, "X,Y", O_ORIGIN, C_GRID,
      "grid origin in the working CRS (default 0,0: edges at multiples of the cell size)"},
-    {"crs", 0, "CRS", O_CRS, C_ALL | C_PATROL, "working CRS, projected in metres (default EPSG:27700)"},
+    {"crs", 0, "CRS", O_CRS, C_ALL | C_PATROL,
+     "working CRS, projected in metres (default EPSG:27700)"},
     {"x-column", 0, "NAME", O_XCOL, C_ALL, "easting column (with --y-column)"},
     {"y-column", 0, "NAME", O_YCOL, C_ALL, "northing column"},
-    {"input-crs", 0, "CRS", O_INCRS, C_ALL, "CRS of --x-column/--y-column (default: the working CRS)"},
+    {"input-crs", 0, "CRS", O_INCRS, C_ALL,
+     "CRS of --x-column/--y-column (default: the working CRS)"},
     {"lon-column", 0, "NAME", O_LONCOL, C_ALL, "longitude column, WGS84 (with --lat-column)"},
     {"lat-column", 0, "NAME", O_LATCOL, C_ALL, "latitude column, WGS84"},
     {"date-column", 0, "NAME", O_DATECOL, C_ALL, "date column, ISO 8601 (police.uk: Month)"},
@@ -116,8 +187,7 @@ static const opt_def opts[] = {
     {"crime-type", 0, "LIST", O_TYPE, C_ALL, "keep only these crime types (comma list)"},
     {"from", 0, "DATE", O_FROM, C_ALL, "keep dates from YYYY-MM or YYYY-MM-DD (inclusive)"},
     {"to", 0, "DATE", O_TO, C_ALL, "keep dates to YYYY-MM or YYYY-MM-DD (inclusive)"},
-    {"rejects", 0, "FILE", O_REJECTS, C_ALL,
-     "write every rejected row (file,line,reason,record)"},
+    {"rejects", 0, "FILE", O_REJECTS, C_ALL, "write every rejected row (file,line,reason,record)"},
     {"threads", 0, "N", O_THREADS, C_ALL, "worker threads (default: all cores)"},
     {"output", 'o', "FILE", O_OUTPUT, C_PATROL, "the schedule, CSV"},
     {"output", 'o', "FILE", O_OUTPUT, C_CHANGE, "per unit: .geojson, .csv or .shp"},
@@ -128,18 +198,22 @@ static const opt_def opts[] = {
     {"control", 0, "FILE.shp", O_CONTROL, C_DISP,
      "the control area (e.g. the borough: what lies beyond the buffer counts)"},
     {"hotspots", 0, "FILE.csv", O_HOTSPOTS, C_EVAL, "the places chosen ('hotspot hotspots' CSV)"},
-    {"curve", 0, "FILE.csv", O_CURVE, C_EVAL, "capture curve: share of area against share of incidents"},
+    {"curve", 0, "FILE.csv", O_CURVE, C_EVAL,
+     "capture curve: share of area against share of incidents"},
     {"before", 0, "FROM..TO", O_BEFORE, C_CHANGE | C_EVAL | C_DISP,
-     "the earlier period (change: compared; evaluate: the period chosen on, for RRI and the curve)"},
+     "the earlier period (change: compared; evaluate: the period chosen on, for RRI and the "
+     "curve)"},
     {"after", 0, "FROM..TO", O_AFTER, C_CHANGE | C_EVAL | C_DISP,
      "the later period (evaluate: the period measured)"},
-    {"units", 0, "FILE.shp", O_UNITS_SHP, C_CHANGE | C_EVAL, "polygons (e.g. LSOAs) instead of grid cells"},
+    {"units", 0, "FILE.shp", O_UNITS_SHP, C_CHANGE | C_EVAL,
+     "polygons (e.g. LSOAs) instead of grid cells"},
     {"days", 0, "D", O_DAYS, C_PATROL, "days in the plan (default 28)"},
     {"visits", 0, "V", O_VISITS, C_PATROL, "visits a day to each patrolled hotspot (default 2)"},
     {"minutes", 0, "M", O_MINUTES, C_PATROL, "minutes a visit (default 15, the Koper curve)"},
     {"half", 0, NULL, O_HALF, C_PATROL,
      "patrol a random half each day, the rest are control days (balanced)"},
-    {"seed", 0, "S", O_SEED, C_PATROL, "random seed: the same seed gives the same plan (default 1)"},
+    {"seed", 0, "S", O_SEED, C_PATROL,
+     "random seed: the same seed gives the same plan (default 1)"},
     {"start", 0, "DATE", O_START, C_PATROL, "first day, YYYY-MM-DD (default: day numbers only)"},
     {"window", 0, "H1-H2", O_WINDOW, C_PATROL,
      "hours for visits when the data have no times (default 12-24)"},
@@ -210,17 +284,22 @@ static void usage_cmd(FILE *f, int cmd) {
                    "Ranks equal-sized places (grid cells, or polygons) by harm or count, with "
                    "Getis-Ord Gi*,\nfor hotspot patrols.\n\n");
     else if (cmd == C_CHANGE)
-        fprintf(f, "usage: hotspot change [options] INPUT... --before FROM..TO --after FROM..TO -o OUT\n\n"
-                   "Counts per grid cell or polygon in two periods, their difference and an exact "
-                   "test of it.\n\n");
+        fprintf(
+            f,
+            "usage: hotspot change [options] INPUT... --before FROM..TO --after FROM..TO -o OUT\n\n"
+            "Counts per grid cell or polygon in two periods, their difference and an exact "
+            "test of it.\n\n");
     else if (cmd == C_DISP)
-        fprintf(f, "usage: hotspot displacement [options] INPUT... --treated FILE --buffer M --control "
-                   "FILE.shp --before FROM..TO --after FROM..TO -o WDQ.csv\n\nDid crime fall in the "
-                   "treated places, and did it move next door? Weighted displacement quotient.\n\n");
+        fprintf(
+            f, "usage: hotspot displacement [options] INPUT... --treated FILE --buffer M --control "
+               "FILE.shp --before FROM..TO --after FROM..TO -o WDQ.csv\n\nDid crime fall in the "
+               "treated places, and did it move next door? Weighted displacement quotient.\n\n");
     else if (cmd == C_EVAL)
-        fprintf(f, "usage: hotspot evaluate [options] INPUT... --hotspots HOTSPOTS.csv --after FROM..TO "
-                   "-o MEASURES.csv\n\nHow well places chosen on one period capture another's "
-                   "incidents: hit rate, PAI, PEI, RRI.\n\n");
+        fprintf(
+            f,
+            "usage: hotspot evaluate [options] INPUT... --hotspots HOTSPOTS.csv --after FROM..TO "
+            "-o MEASURES.csv\n\nHow well places chosen on one period capture another's "
+            "incidents: hit rate, PAI, PEI, RRI.\n\n");
     else if (cmd == C_PATROL)
         fprintf(f, "usage: hotspot patrol [options] HOTSPOTS.csv -o PLAN.csv\n\n"
                    "A reproducible randomised patrol schedule for the hotspots of 'hotspot "
@@ -230,8 +309,10 @@ static void usage_cmd(FILE *f, int cmd) {
                    "Exact kernel density: every incident adds its kernel at its true distance to "
                    "every pixel centre.\n\n");
     else
-        fprintf(f, "usage: hotspot wards [options] INPUT... -o OUT\n\n"
-                   "Counts incidents per ward (or any polygon: LSOAs, beats), one row per polygon.\n\n");
+        fprintf(
+            f,
+            "usage: hotspot wards [options] INPUT... -o OUT\n\n"
+            "Counts incidents per ward (or any polygon: LSOAs, beats), one row per polygon.\n\n");
     fprintf(f, "options:\n");
     for (const opt_def *o = opts; o->name; o++) {
         if (!(o->cmds & cmd)) continue;
@@ -241,7 +322,8 @@ static void usage_cmd(FILE *f, int cmd) {
                  o->arg ? " " : "", o->arg ? o->arg : "");
         fprintf(f, "  %-30s %s\n", o->short_name ? lhs : lhs + 2, o->help);
     }
-    fprintf(f, "\nexit codes: 0 success, 1 bad data or files, 2 bad command line, 3 out of memory\n");
+    fprintf(f,
+            "\nexit codes: 0 success, 1 bad data or files, 2 bad command line, 3 out of memory\n");
 }
 
 static bool parse_number(const char *s, double *out) {
@@ -265,9 +347,11 @@ static bool push(char ***list, size_t *n, char *s) {
 static bool split_list(char *s, char ***list, size_t *n) {
     char *save = NULL;
     for (char *tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        while (*tok == ' ') tok++;
+        while (*tok == ' ')
+            tok++;
         size_t len = strlen(tok);
-        while (len && tok[len - 1] == ' ') tok[--len] = 0;
+        while (len && tok[len - 1] == ' ')
+            tok[--len] = 0;
         if (*tok && !push(list, n, tok)) return false;
     }
     return true;
@@ -297,7 +381,8 @@ static char *keep(args *a, const char *s) {
 static int apply(args *a, const opt_def *o, char *val, FILE *err) {
     double d;
     if ((o->id == O_TYPE || o->id == O_COMPARE || o->id == O_CONTOURS || o->id == O_BEFORE ||
-         o->id == O_AFTER) && !(val = keep(a, val)))
+         o->id == O_AFTER) &&
+        !(val = keep(a, val)))
         return HS_EXIT_NOMEM;
     switch (o->id) {
     case O_HELP: a->help = true; break;
@@ -347,8 +432,10 @@ static int apply(args *a, const opt_def *o, char *val, FILE *err) {
         for (int i = 0; i < HS_KERNEL_COUNT_; i++)
             if (strcmp(val, hs_kernel_name((hs_kernel)i)) == 0) k = i;
         if (k < 0)
-            return usage_error(err, "--kernel must be quartic, epanechnikov, triweight, uniform, "
-                                    "triangular or gaussian, not '%s'%s", val, "");
+            return usage_error(err,
+                               "--kernel must be quartic, epanechnikov, triweight, uniform, "
+                               "triangular or gaussian, not '%s'%s",
+                               val, "");
         a->ko.kernel = (hs_kernel)k;
         break;
     }
@@ -358,27 +445,43 @@ static int apply(args *a, const opt_def *o, char *val, FILE *err) {
     case O_GCUT:
         if (!parse_number(val, &d) || d <= 0)
             return usage_error(err, "--%s must be a positive number, not '%s'", o->name, val);
-        if (o->id == O_BW) a->ko.bandwidth_m = d;
-        else if (o->id == O_BWADJ) a->ko.bandwidth_adjust = d;
-        else if (o->id == O_PIXEL) a->ko.pixel_size_m = d;
-        else a->ko.gaussian_cutoff = d;
+        if (o->id == O_BW)
+            a->ko.bandwidth_m = d;
+        else if (o->id == O_BWADJ)
+            a->ko.bandwidth_adjust = d;
+        else if (o->id == O_PIXEL)
+            a->ko.pixel_size_m = d;
+        else
+            a->ko.gaussian_cutoff = d;
         break;
     case O_BWRULE:
-        if (!strcmp(val, "thumb")) a->ko.rule = HS_BW_RULE_OF_THUMB;
-        else if (!strcmp(val, "scott")) a->ko.rule = HS_BW_SCOTT;
-        else if (!strcmp(val, "silverman")) a->ko.rule = HS_BW_SILVERMAN;
-        else return usage_error(err, "--bandwidth-rule must be thumb, scott or silverman, not '%s'%s", val, "");
+        if (!strcmp(val, "thumb"))
+            a->ko.rule = HS_BW_RULE_OF_THUMB;
+        else if (!strcmp(val, "scott"))
+            a->ko.rule = HS_BW_SCOTT;
+        else if (!strcmp(val, "silverman"))
+            a->ko.rule = HS_BW_SILVERMAN;
+        else
+            return usage_error(
+                err, "--bandwidth-rule must be thumb, scott or silverman, not '%s'%s", val, "");
         break;
     case O_UNITS:
-        if (!strcmp(val, "raw")) a->ko.units = HS_KDE_RAW;
-        else if (!strcmp(val, "density")) a->ko.units = HS_KDE_DENSITY;
-        else if (!strcmp(val, "count")) a->ko.units = HS_KDE_COUNT;
-        else return usage_error(err, "--units must be raw, density or count, not '%s'%s", val, "");
+        if (!strcmp(val, "raw"))
+            a->ko.units = HS_KDE_RAW;
+        else if (!strcmp(val, "density"))
+            a->ko.units = HS_KDE_DENSITY;
+        else if (!strcmp(val, "count"))
+            a->ko.units = HS_KDE_COUNT;
+        else
+            return usage_error(err, "--units must be raw, density or count, not '%s'%s", val, "");
         break;
     case O_GRIDMODE:
-        if (!strcmp(val, "snapped")) a->ko.grid = HS_KDE_GRID_SNAPPED;
-        else if (!strcmp(val, "qgis")) a->ko.grid = HS_KDE_GRID_QGIS;
-        else return usage_error(err, "--grid must be snapped or qgis, not '%s'%s", val, "");
+        if (!strcmp(val, "snapped"))
+            a->ko.grid = HS_KDE_GRID_SNAPPED;
+        else if (!strcmp(val, "qgis"))
+            a->ko.grid = HS_KDE_GRID_QGIS;
+        else
+            return usage_error(err, "--grid must be snapped or qgis, not '%s'%s", val, "");
         break;
     case O_EXTENT: {
         double e[4];
@@ -396,8 +499,8 @@ static int apply(args *a, const opt_def *o, char *val, FILE *err) {
         } else if (strchr(val, ',') == NULL) {
             a->extent_layer = val;
         } else {
-            return usage_error(err, "--extent must be data, a .shp or XMIN,YMIN,XMAX,YMAX, not '%s'%s",
-                               val, "");
+            return usage_error(
+                err, "--extent must be data, a .shp or XMIN,YMIN,XMAX,YMAX, not '%s'%s", val, "");
         }
         break;
     }
@@ -411,7 +514,8 @@ static int apply(args *a, const opt_def *o, char *val, FILE *err) {
     case O_CONTROL: a->control = val; break;
     case O_BUFFER:
         if (!parse_number(val, &d) || d <= 0)
-            return usage_error(err, "--buffer must be a positive number of metres, not '%s'%s", val, "");
+            return usage_error(err, "--buffer must be a positive number of metres, not '%s'%s", val,
+                               "");
         a->buffer_m = d;
         break;
     case O_CURVE: a->curve = val; break;
@@ -424,12 +528,17 @@ static int apply(args *a, const opt_def *o, char *val, FILE *err) {
         char *end;
         errno = 0;
         unsigned long long v = strtoull(val, &end, 10);
-        if (*end || end == val || errno || val[0] == '-' || (o->id != O_SEED && (v < 1 || v > 100000)))
+        if (*end || end == val || errno || val[0] == '-' ||
+            (o->id != O_SEED && (v < 1 || v > 100000)))
             return usage_error(err, "--%s must be a whole number >= 1, not '%s'", o->name, val);
-        if (o->id == O_DAYS) a->po.days = (int)v;
-        else if (o->id == O_VISITS) a->po.visits_per_day = (int)v;
-        else if (o->id == O_MINUTES) a->po.minutes = (int)v;
-        else a->po.seed = v;
+        if (o->id == O_DAYS)
+            a->po.days = (int)v;
+        else if (o->id == O_VISITS)
+            a->po.visits_per_day = (int)v;
+        else if (o->id == O_MINUTES)
+            a->po.minutes = (int)v;
+        else
+            a->po.seed = v;
         break;
     }
     case O_WINDOW: {
@@ -448,9 +557,12 @@ static int apply(args *a, const opt_def *o, char *val, FILE *err) {
     case O_NOSELF: a->ho.self = 0; break;
     case O_ALL: a->ho.all = 1; break;
     case O_FDR:
-        if (!strcmp(val, "on")) a->ho.fdr = 1;
-        else if (!strcmp(val, "off")) a->ho.fdr = 0;
-        else return usage_error(err, "--fdr must be on or off, not '%s'%s", val, "");
+        if (!strcmp(val, "on"))
+            a->ho.fdr = 1;
+        else if (!strcmp(val, "off"))
+            a->ho.fdr = 0;
+        else
+            return usage_error(err, "--fdr must be on or off, not '%s'%s", val, "");
         break;
     case O_TOP: {
         char *end;
@@ -465,25 +577,35 @@ static int apply(args *a, const opt_def *o, char *val, FILE *err) {
     case O_NBDIST:
         if (!parse_number(val, &d) || d < 0 || (o->id == O_NBDIST && d == 0))
             return usage_error(err, "--%s must be a number of metres, not '%s'", o->name, val);
-        if (o->id == O_MINSEP) a->ho.min_separation_m = d;
-        else if (o->id == O_SNAP) a->snap = d;
-        else a->nbdist = d;
+        if (o->id == O_MINSEP)
+            a->ho.min_separation_m = d;
+        else if (o->id == O_SNAP)
+            a->snap = d;
+        else
+            a->nbdist = d;
         break;
     case O_VERSUS:
         if (!push(&a->versus, &a->nversus, val)) return HS_EXIT_NOMEM;
         break;
     case O_CMPOP:
         a->have_cmpop = true;
-        if (!strcmp(val, "ratio")) a->cmpop = HS_RASTER_RATIO;
-        else if (!strcmp(val, "difference")) a->cmpop = HS_RASTER_DIFFERENCE;
-        else if (!strcmp(val, "log-ratio")) a->cmpop = HS_RASTER_LOG_RATIO;
-        else return usage_error(err, "--compare must be ratio, difference or log-ratio, not '%s'%s", val, "");
+        if (!strcmp(val, "ratio"))
+            a->cmpop = HS_RASTER_RATIO;
+        else if (!strcmp(val, "difference"))
+            a->cmpop = HS_RASTER_DIFFERENCE;
+        else if (!strcmp(val, "log-ratio"))
+            a->cmpop = HS_RASTER_LOG_RATIO;
+        else
+            return usage_error(err, "--compare must be ratio, difference or log-ratio, not '%s'%s",
+                               val, "");
         break;
     case O_CONTOURS: {
         char *save = NULL;
         for (char *tok = strtok_r(val, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
             if (!parse_number(tok, &d) || d <= 0 || d > 100)
-                return usage_error(err, "--contours takes percentages of the area in (0, 100], not '%s'%s", tok, "");
+                return usage_error(
+                    err, "--contours takes percentages of the area in (0, 100], not '%s'%s", tok,
+                    "");
             double *c = realloc(a->contours, (a->ncontours + 1) * sizeof *c);
             if (!c) return HS_EXIT_NOMEM;
             a->contours = c;
@@ -499,14 +621,18 @@ static int apply(args *a, const opt_def *o, char *val, FILE *err) {
         a->go.cell_size_m = d;
         break;
     case O_SHAPE:
-        if (strcmp(val, "square") == 0) a->go.shape = HS_GRID_SQUARE;
-        else if (strcmp(val, "hex") == 0) a->go.shape = HS_GRID_HEX;
-        else return usage_error(err, "--shape must be square or hex, not '%s'%s", val, "");
+        if (strcmp(val, "square") == 0)
+            a->go.shape = HS_GRID_SQUARE;
+        else if (strcmp(val, "hex") == 0)
+            a->go.shape = HS_GRID_HEX;
+        else
+            return usage_error(err, "--shape must be square or hex, not '%s'%s", val, "");
         break;
     case O_ORIGIN: {
         char *end, *end2;
         errno = 0;
-        double ox = strtod(val, &end), oy = end != val && *end == ',' ? strtod(end + 1, &end2) : NAN;
+        double ox = strtod(val, &end),
+               oy = end != val && *end == ',' ? strtod(end + 1, &end2) : NAN;
         bool ok = !errno && !isnan(oy) && end2 != end + 1 && !*end2 && isfinite(ox) && isfinite(oy);
         if (!ok) return usage_error(err, "--origin must be X,Y in metres, not '%s'%s", val, "");
         a->go.origin_x = ox;
@@ -535,10 +661,14 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
     hs_hotspot_options_init(&a->ho);
     hs_patrol_options_init(&a->po);
     a->snap = 1;
-    const char *cmdname = a->cmd == C_GRID ? "grid" : a->cmd == C_KDE ? "kde"
-                        : a->cmd == C_HOT ? "hotspots" : a->cmd == C_PATROL ? "patrol"
-                        : a->cmd == C_CHANGE ? "change" : a->cmd == C_EVAL ? "evaluate"
-                        : a->cmd == C_DISP ? "displacement" : "wards";
+    const char *cmdname = a->cmd == C_GRID     ? "grid"
+                          : a->cmd == C_KDE    ? "kde"
+                          : a->cmd == C_HOT    ? "hotspots"
+                          : a->cmd == C_PATROL ? "patrol"
+                          : a->cmd == C_CHANGE ? "change"
+                          : a->cmd == C_EVAL   ? "evaluate"
+                          : a->cmd == C_DISP   ? "displacement"
+                                               : "wards";
     a->inputs = calloc((size_t)argc + 1, sizeof *a->inputs);
     if (!a->inputs) return HS_EXIT_NOMEM;
     bool only_inputs = false;
@@ -558,7 +688,8 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
             char *eq = strchr(s + 2, '=');
             size_t len = eq ? (size_t)(eq - s - 2) : strlen(s + 2);
             for (const opt_def *d = opts; d->name && !o; d++)
-                if ((d->cmds & a->cmd) && strlen(d->name) == len && strncmp(d->name, s + 2, len) == 0)
+                if ((d->cmds & a->cmd) && strlen(d->name) == len &&
+                    strncmp(d->name, s + 2, len) == 0)
                     o = d;
             if (o && eq) {
                 if (!o->arg) {
@@ -602,8 +733,10 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
     }
     if (a->cmd == C_DISP && (!a->treated || !a->control || !(a->buffer_m > 0) || !a->to.from ||
                              !a->to.to || !a->to.compare_from || !a->to.compare_to)) {
-        fprintf(err, "%s: displacement needs --treated, --buffer M, --control FILE.shp, --before "
-                     "FROM..TO and --after FROM..TO\n", prog);
+        fprintf(err,
+                "%s: displacement needs --treated, --buffer M, --control FILE.shp, --before "
+                "FROM..TO and --after FROM..TO\n",
+                prog);
         return HS_EXIT_USAGE;
     }
     if (a->cmd == C_EVAL && (!a->hotspots || !a->to.from)) {
@@ -615,7 +748,8 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
         return HS_EXIT_USAGE;
     }
     if (a->cmd == C_PATROL && a->ninputs != 1) {
-        fprintf(err, "%s: patrol: give one hotspots CSV (from 'hotspot hotspots -o FILE.csv')\n", prog);
+        fprintf(err, "%s: patrol: give one hotspots CSV (from 'hotspot hotspots -o FILE.csv')\n",
+                prog);
         return HS_EXIT_USAGE;
     }
     if (a->have_cmpop && !a->nversus) {
@@ -764,15 +898,17 @@ static hs_status run_wards(hs_ctx *ctx, const args *a, FILE *err) {
             hs_tally_row_get(t, i, &r);
             hs_units_get(u, i, &un);
             if (r.rank == 1 && r.count > 0)
-                fprintf(err, "%s: first: %s %s with %" PRIu64 " (%.1f%%)\n", prog, un.code,
-                        un.name, r.count, r.share_pct);
+                fprintf(err, "%s: first: %s %s with %" PRIu64 " (%.1f%%)\n", prog, un.code, un.name,
+                        r.count, r.share_pct);
         }
         if (a->population && unmatched)
-            fprintf(err, "%s: warning: %zu codes of %s and the polygons did not match: their "
-                         "rate is left empty\n",
+            fprintf(err,
+                    "%s: warning: %zu codes of %s and the polygons did not match: their "
+                    "rate is left empty\n",
                     prog, unmatched, a->population);
         fprintf(err, "%s: wrote %zu rows to %s\n", prog, hs_units_count(u), a->output);
-        if (a->rejects) fprintf(err, "%s: wrote the rejected and outside rows to %s\n", prog, a->rejects);
+        if (a->rejects)
+            fprintf(err, "%s: wrote the rejected and outside rows to %s\n", prog, a->rejects);
     }
     hs_tally_destroy(t);
     free(unit_of);
@@ -803,7 +939,8 @@ static hs_status layer_box(hs_ctx *ctx, const char *path, hs_units **keep, doubl
 
 static bool is_tif(const char *p) {
     size_t n = strlen(p);
-    return (n >= 4 && !strcasecmp(p + n - 4, ".tif")) || (n >= 5 && !strcasecmp(p + n - 5, ".tiff"));
+    return (n >= 4 && !strcasecmp(p + n - 4, ".tif")) ||
+           (n >= 5 && !strcasecmp(p + n - 5, ".tiff"));
 }
 
 static hs_status run_kde(hs_ctx *ctx, args *a, FILE *err) {
@@ -828,8 +965,9 @@ static hs_status run_kde(hs_ctx *ctx, args *a, FILE *err) {
     if (!st) {
         hs_raster_info_get(r, &in);
         if (in.bandwidth_m < in.pixel_size_m)
-            fprintf(err, "%s: warning: the bandwidth (%.4g m) is smaller than a pixel (%.4g m): "
-                         "the surface will be spotty; choose a smaller --pixel-size\n",
+            fprintf(err,
+                    "%s: warning: the bandwidth (%.4g m) is smaller than a pixel (%.4g m): "
+                    "the surface will be spotty; choose a smaller --pixel-size\n",
                     prog, in.bandwidth_m, in.pixel_size_m);
     }
     for (size_t i = 0; i < a->nversus && !st; i++) {
@@ -862,7 +1000,8 @@ static hs_status run_kde(hs_ctx *ctx, args *a, FILE *err) {
     if (!st && !a->quiet) {
         hs_raster_info fi;
         hs_raster_info_get(final, &fi);
-        static const char *units[] = {"raw kernel sums", "incidents per km2", "incidents per pixel"};
+        static const char *units[] = {"raw kernel sums", "incidents per km2",
+                                      "incidents per pixel"};
         fprintf(err, "%s: %s kernel, bandwidth %.6g m (%s), %.6g m pixels, %zu x %zu, %s%s\n", prog,
                 hs_kernel_name(in.kernel), in.bandwidth_m, hs_bandwidth_rule_name(in.rule),
                 in.pixel_size_m, in.width, in.height, units[in.units],
@@ -875,7 +1014,8 @@ static hs_status run_kde(hs_ctx *ctx, args *a, FILE *err) {
         fprintf(err, "%s: wrote %s%s\n", prog, a->output,
                 is_tif(a->output) ? " (+ .qml style, .json sidecar)" : " (+ .prj)");
         if (a->ncontours)
-            fprintf(err, "%s: wrote outlines to %s\n", prog, a->contours_out ? a->contours_out : contours);
+            fprintf(err, "%s: wrote outlines to %s\n", prog,
+                    a->contours_out ? a->contours_out : contours);
     }
     free(contours);
     hs_raster_destroy(rc);
@@ -906,21 +1046,24 @@ static hs_status run_hotspots(hs_ctx *ctx, args *a, FILE *err) {
         uint64_t miss = 0;
         st = hs_incidents_apply_harm(ctx, inc, a->harm, &miss);
         if (!st && miss && !a->quiet)
-            fprintf(err, "%s: warning: %" PRIu64 " incidents are of crime types not in %s: harm 0\n",
+            fprintf(err,
+                    "%s: warning: %" PRIu64 " incidents are of crime types not in %s: harm 0\n",
                     prog, miss, a->harm);
     }
     if (!st && a->units_shp) {
         st = hs_units_create(ctx, &u);
         if (!st) st = hs_units_read_shapefile(ctx, a->units_shp, &a->lo, u);
         if (!st && !a->quiet) print_notes(err, u);
-        if (!st) st = a->nbdist > 0 ? hs_units_build_neighbours_distance(ctx, u, a->nbdist)
-                                    : hs_units_build_neighbours(ctx, u, a->snap);
+        if (!st)
+            st = a->nbdist > 0 ? hs_units_build_neighbours_distance(ctx, u, a->nbdist)
+                               : hs_units_build_neighbours(ctx, u, a->snap);
     } else if (!st) {
         a->go.include_empty = 1;
         st = hs_grid_count(ctx, inc, &a->go, &grid);
         if (!st) st = hs_units_from_grid(ctx, grid, &u);
-        if (!st) st = a->nbdist > 0 ? hs_units_build_neighbours_distance(ctx, u, a->nbdist)
-                                    : hs_units_build_neighbours(ctx, u, 0);
+        if (!st)
+            st = a->nbdist > 0 ? hs_units_build_neighbours_distance(ctx, u, a->nbdist)
+                               : hs_units_build_neighbours(ctx, u, 0);
     }
     for (size_t i = 0; i < a->nlayers && !st; i++) {
         if (!wards) st = hs_units_create(ctx, &wards);
@@ -929,8 +1072,8 @@ static hs_status run_hotspots(hs_ctx *ctx, args *a, FILE *err) {
     if (!st) {
         unit_of = malloc((hs_incidents_count(inc) + 1) * sizeof *unit_of);
         st = !unit_of ? HS_ENOMEM
-           : grid    ? hs_grid_locate(ctx, grid, inc, unit_of)
-                     : hs_units_locate(ctx, u, inc, unit_of);
+             : grid   ? hs_grid_locate(ctx, grid, inc, unit_of)
+                      : hs_units_locate(ctx, u, inc, unit_of);
     }
     if (!st) st = hs_hotspots_compute(ctx, u, inc, unit_of, wards, &a->ho, &h);
     if (!st) st = hs_hotspots_write(ctx, h, a->output);
@@ -947,8 +1090,9 @@ static hs_status run_hotspots(hs_ctx *ctx, args *a, FILE *err) {
         hs_hotspot top;
         hs_unit un;
         if (hs_hotspots_get(h, 0, &top) == HS_OK && hs_units_get(u, top.unit, &un) == HS_OK)
-            fprintf(err, "%s: first: %s with %" PRIu64 " incidents (%.1f%% of the %s, PAI %.1f, "
-                         "Gi* z %.2f)\n",
+            fprintf(err,
+                    "%s: first: %s with %" PRIu64 " incidents (%.1f%% of the %s, PAI %.1f, "
+                    "Gi* z %.2f)\n",
                     prog, un.code, top.count, top.share_pct, a->harm ? "harm" : "incidents",
                     top.pai, top.gistar_z);
         fprintf(err, "%s: wrote %s%s\n", prog, a->output,
@@ -981,8 +1125,8 @@ static hs_status run_change(hs_ctx *ctx, args *a, FILE *err) {
     if (!st) {
         unit_of = malloc((hs_incidents_count(inc) + 1) * sizeof *unit_of);
         st = !unit_of ? HS_ENOMEM
-           : grid    ? hs_grid_locate(ctx, grid, inc, unit_of)
-                     : hs_units_locate(ctx, u, inc, unit_of);
+             : grid   ? hs_grid_locate(ctx, grid, inc, unit_of)
+                      : hs_units_locate(ctx, u, inc, unit_of);
     }
     if (!st) st = hs_tally_compute(ctx, u, inc, unit_of, &a->to, &t);
     if (!st) st = hs_tally_write(ctx, t, a->output);
@@ -997,8 +1141,9 @@ static hs_status run_change(hs_ctx *ctx, args *a, FILE *err) {
             if (r.change_p < 0.05 && r.change > 0) up++;
             if (r.change_p < 0.05 && r.change < 0) down++;
         }
-        fprintf(err, "%s: %zu units: %" PRIu64 " incidents after, %" PRIu64 " before; %zu rose and "
-                     "%zu fell significantly (p < 0.05, exact binomial test)\n",
+        fprintf(err,
+                "%s: %zu units: %" PRIu64 " incidents after, %" PRIu64 " before; %zu rose and "
+                "%zu fell significantly (p < 0.05, exact binomial test)\n",
                 prog, hs_units_count(u), s.in_units, s.in_compare, up, down);
         fprintf(err, "%s: wrote %s\n", prog, a->output);
     }
@@ -1089,8 +1234,8 @@ static hs_status run_evaluate(hs_ctx *ctx, args *a, FILE *err) {
         area = calloc(n + 1, sizeof *area), chosen = calloc(n + 1, sizeof *chosen);
         curve = calloc(4 * (n + 1), sizeof *curve);
         st = !unit_of || !after || !before || !area || !chosen || !curve ? HS_ENOMEM
-           : grid ? hs_grid_locate(ctx, grid, inc, unit_of)
-                  : hs_units_locate(ctx, u, inc, unit_of);
+             : grid ? hs_grid_locate(ctx, grid, inc, unit_of)
+                    : hs_units_locate(ctx, u, inc, unit_of);
     }
     if (!st) st = hs_tally_compute(ctx, u, inc, unit_of, &a->to, &t);
     hs_capture cap;
@@ -1103,14 +1248,17 @@ static hs_status run_evaluate(hs_ctx *ctx, args *a, FILE *err) {
             after[i] = (double)r.count;
             before[i] = (double)r.count_compare;
             area[i] = un.area_m2;
-            for (size_t k = 0; k < nsites && !chosen[i]; k++) chosen[i] = !strcmp(sites[k].id, un.code);
+            for (size_t k = 0; k < nsites && !chosen[i]; k++)
+                chosen[i] = !strcmp(sites[k].id, un.code);
             found += chosen[i] != 0;
         }
         st = hs_capture_compute(after, a->to.compare_from ? before : NULL, area, chosen, n, &cap);
     }
     if (!st && found < nsites)
-        fprintf(err, "%s: warning: %zu of the %zu hotspots are not among these units (other cell "
-                     "size or layer?)\n", prog, nsites - found, nsites);
+        fprintf(err,
+                "%s: warning: %zu of the %zu hotspots are not among these units (other cell "
+                "size or layer?)\n",
+                prog, nsites - found, nsites);
     if (!st && !out_open(&of, a->output)) st = HS_EIO;
     FILE *f = of.f;
     if (!st) {
@@ -1119,9 +1267,10 @@ static hs_status run_evaluate(hs_ctx *ctx, args *a, FILE *err) {
             N += after[i], A += area[i];
             if (chosen[i]) nin += after[i], ain += area[i];
         }
-        fprintf(f, "measure,value\nhotspots,%zu\nincidents_in_hotspots,%.0f\nincidents,%.0f\n"
-                   "hotspot_area_km2,%.6f\nstudy_area_km2,%.6f\nhit_rate_pct,%.4f\npai,%.4f\n"
-                   "pei,%.4f\n",
+        fprintf(f,
+                "measure,value\nhotspots,%zu\nincidents_in_hotspots,%.0f\nincidents,%.0f\n"
+                "hotspot_area_km2,%.6f\nstudy_area_km2,%.6f\nhit_rate_pct,%.4f\npai,%.4f\n"
+                "pei,%.4f\n",
                 found, nin, N, ain / 1e6, A / 1e6, cap.hit_rate_pct, cap.pai, cap.pei);
         if (a->to.compare_from) fprintf(f, "rri,%.4f\n", cap.rri);
     }
@@ -1136,14 +1285,16 @@ static hs_status run_evaluate(hs_ctx *ctx, args *a, FILE *err) {
         }
         qsort(curve, n, 4 * sizeof *curve, cmp_curve);
         double N = 0, A = 0, cn = 0, ca = 0;
-        for (size_t i = 0; i < n; i++) N += after[i], A += area[i];
+        for (size_t i = 0; i < n; i++)
+            N += after[i], A += area[i];
         if (!out_open(&oc, a->curve)) st = HS_EIO;
         if (!st) {
             f = oc.f;
             fputs("units,share_of_area_pct,share_of_incidents_pct\n0,0,0\n", f);
             for (size_t i = 0; i < n; i++) {
                 cn += curve[4 * i + 1], ca += curve[4 * i + 2];
-                fprintf(f, "%zu,%.6f,%.6f\n", i + 1, A > 0 ? 100 * ca / A : 0, N > 0 ? 100 * cn / N : 0);
+                fprintf(f, "%zu,%.6f,%.6f\n", i + 1, A > 0 ? 100 * ca / A : 0,
+                        N > 0 ? 100 * cn / N : 0);
             }
         }
     }
@@ -1151,10 +1302,11 @@ static hs_status run_evaluate(hs_ctx *ctx, args *a, FILE *err) {
     if (of.tmp && !out_close(&of, !st)) st = st ? st : HS_EIO;
     if (oc.tmp && !out_close(&oc, !st)) st = st ? st : HS_EIO;
     if (!st && !a->quiet) {
-        fprintf(err, "%s: %zu hotspots on %zu units: hit rate %.1f%%, PAI %.2f, PEI %.2f", prog, found,
-                n, cap.hit_rate_pct, cap.pai, cap.pei);
+        fprintf(err, "%s: %zu hotspots on %zu units: hit rate %.1f%%, PAI %.2f, PEI %.2f", prog,
+                found, n, cap.hit_rate_pct, cap.pai, cap.pei);
         if (a->to.compare_from) fprintf(err, ", RRI %.2f", cap.rri);
-        fprintf(err, "\n%s: wrote %s%s%s\n", prog, a->output, a->curve ? " and " : "", a->curve ? a->curve : "");
+        fprintf(err, "\n%s: wrote %s%s%s\n", prog, a->output, a->curve ? " and " : "",
+                a->curve ? a->curve : "");
     }
     if (st == HS_EIO) fprintf(err, "%s: cannot write %s\n", prog, a->output);
     free(curve), free(chosen), free(area), free(before), free(after), free(unit_of);
@@ -1182,7 +1334,8 @@ static hs_status run_displacement(hs_ctx *ctx, args *a, FILE *err) {
         st = hs_patrol_sites_read(ctx, a->treated, &sites, &nsites);
         const char **ids = st ? NULL : malloc((nsites + 1) * sizeof *ids);
         if (!st && !ids) st = HS_ENOMEM;
-        for (size_t i = 0; !st && i < nsites; i++) ids[i] = sites[i].id;
+        for (size_t i = 0; !st && i < nsites; i++)
+            ids[i] = sites[i].id;
         if (!st) st = hs_units_from_cell_ids(ctx, ids, nsites, &treated);
         free(ids);
     } else if (!st) {
@@ -1204,18 +1357,20 @@ static hs_status run_displacement(hs_ctx *ctx, args *a, FILE *err) {
     if (!st) {
         double w = dq.wdq.wdq;
         reading = !(dq.wdq.success < 0) ? "no success in the treated area: WDQ not interpreted"
-                : w > 1 ? "diffusion of benefits larger than the direct effect"
-                : w > 0 ? "diffusion of benefits into the buffer"
-                : w == 0 ? "no displacement, no diffusion"
-                : w >= -1 ? "some displacement, smaller than the direct effect"
-                          : "displacement larger than the direct effect";
-        fprintf(f, "measure,value\ntreated_before,%.6g\ntreated_after,%.6g\nbuffer_before,%.6g\n"
-                   "buffer_after,%.6g\ncontrol_before,%.6g\ncontrol_after,%.6g\ntreated_km2,%.6f\n"
-                   "buffer_km2,%.6f\ncontrol_km2,%.6f\nsuccess_measure,%.6g\n"
-                   "buffer_displacement_measure,%.6g\nwdq,%.6g\ntotal_net_effect,%.6g\n"
-                   "reading,\"%s\"\n",
+                  : w > 1               ? "diffusion of benefits larger than the direct effect"
+                  : w > 0               ? "diffusion of benefits into the buffer"
+                  : w == 0              ? "no displacement, no diffusion"
+                  : w >= -1             ? "some displacement, smaller than the direct effect"
+                                        : "displacement larger than the direct effect";
+        fprintf(f,
+                "measure,value\ntreated_before,%.6g\ntreated_after,%.6g\nbuffer_before,%.6g\n"
+                "buffer_after,%.6g\ncontrol_before,%.6g\ncontrol_after,%.6g\ntreated_km2,%.6f\n"
+                "buffer_km2,%.6f\ncontrol_km2,%.6f\nsuccess_measure,%.6g\n"
+                "buffer_displacement_measure,%.6g\nwdq,%.6g\ntotal_net_effect,%.6g\n"
+                "reading,\"%s\"\n",
                 dq.a0, dq.a1, dq.b0, dq.b1, dq.c0, dq.c1, dq.area_km2[0], dq.area_km2[1],
-                dq.area_km2[2], dq.wdq.success, dq.wdq.buffer, dq.wdq.wdq, dq.wdq.net_effect, reading);
+                dq.area_km2[2], dq.wdq.success, dq.wdq.buffer, dq.wdq.wdq, dq.wdq.net_effect,
+                reading);
         if (!out_close(&of, true)) {
             fprintf(err, "%s: %s: cannot write\n", prog, a->output);
             st = HS_EIO;
@@ -1247,7 +1402,8 @@ static hs_status run_patrol(hs_ctx *ctx, args *a, FILE *err) {
     }
     if (!st && a->geofences) st = hs_patrol_geofences_write(ctx, sites, n, u, a->geofences);
     if (!st && !a->quiet) {
-        fprintf(err, "%s: %zu hotspots, %d days, %d visits of %d minutes a patrolled day%s; seed %llu\n",
+        fprintf(err,
+                "%s: %zu hotspots, %d days, %d visits of %d minutes a patrolled day%s; seed %llu\n",
                 prog, n, a->po.days, a->po.visits_per_day, a->po.minutes,
                 a->po.half ? ", half patrolled each day (balanced control days)" : "",
                 (unsigned long long)a->po.seed);
@@ -1278,14 +1434,14 @@ static int run(int cmd, int argc, char **argv, FILE *out, FILE *err) {
     if (a.crs) st = hs_ctx_set_crs(ctx, a.crs);
     if (!st && a.threads) st = hs_ctx_set_threads(ctx, a.threads);
     if (!st)
-        st = cmd == C_GRID ? run_grid(ctx, &a, err)
-           : cmd == C_KDE  ? run_kde(ctx, &a, err)
-           : cmd == C_HOT  ? run_hotspots(ctx, &a, err)
-           : cmd == C_PATROL ? run_patrol(ctx, &a, err)
-           : cmd == C_CHANGE ? run_change(ctx, &a, err)
-           : cmd == C_EVAL ? run_evaluate(ctx, &a, err)
-           : cmd == C_DISP ? run_displacement(ctx, &a, err)
-                           : run_wards(ctx, &a, err);
+        st = cmd == C_GRID     ? run_grid(ctx, &a, err)
+             : cmd == C_KDE    ? run_kde(ctx, &a, err)
+             : cmd == C_HOT    ? run_hotspots(ctx, &a, err)
+             : cmd == C_PATROL ? run_patrol(ctx, &a, err)
+             : cmd == C_CHANGE ? run_change(ctx, &a, err)
+             : cmd == C_EVAL   ? run_evaluate(ctx, &a, err)
+             : cmd == C_DISP   ? run_displacement(ctx, &a, err)
+                               : run_wards(ctx, &a, err);
     if (st) {
         const char *m = hs_ctx_last_error(ctx);
         fprintf(err, "%s: %s\n", prog, *m ? m : hs_status_string(st));
@@ -1298,7 +1454,8 @@ done:
     free(a.layers);
     free(a.versus);
     free(a.contours);
-    for (size_t i = 0; i < a.nowned; i++) free(a.owned[i]);
+    for (size_t i = 0; i < a.nowned; i++)
+        free(a.owned[i]);
     free(a.owned);
     return rc;
 }

@@ -59,7 +59,8 @@ int main(int argc, char **argv) {
         tg[r] = t1 - t0, tu[r] = t2 - t1, tz[r] = t3 - t2, tall[r] = (t3 - t0) + (t4 - t3);
         cells = n;
         hot = 0;
-        for (size_t i = 0; i < n; i++) hot += bin[i] == 3;
+        for (size_t i = 0; i < n; i++)
+            hot += bin[i] == 3;
         hs_hotspots_destroy(h);
         free(of), free(v), free(z), free(p), free(bin);
         hs_units_destroy(u);
@@ -69,12 +70,14 @@ int main(int argc, char **argv) {
     qsort(tu, (size_t)runs, sizeof *tu, bench_cmp);
     qsort(tz, (size_t)runs, sizeof *tz, bench_cmp);
     qsort(tall, (size_t)runs, sizeof *tall, bench_cmp);
-    printf("| %zu incidents, %zu cells of 100 m (%zu hot at 99%% after FDR) | median s |\n|---|---|\n",
-           hs_incidents_count(inc), cells, hot);
+    printf(
+        "| %zu incidents, %zu cells of 100 m (%zu hot at 99%% after FDR) | median s |\n|---|---|\n",
+        hs_incidents_count(inc), cells, hot);
     printf("| grid counts with empty cells | %.3f |\n", tg[runs / 2]);
     printf("| cells as units (GEOS polygons) + 8-neighbour lists | %.3f |\n", tu[runs / 2]);
     printf("| Gi* + p + Benjamini-Hochberg + classes | %.4f |\n", tz[runs / 2]);
-    printf("| all of it + hs_grid_locate + ranking (hs_hotspots_compute) | %.3f |\n", tall[runs / 2]);
+    printf("| all of it + hs_grid_locate + ranking (hs_hotspots_compute) | %.3f |\n",
+           tall[runs / 2]);
     hs_incidents_destroy(inc);
     hs_ctx_destroy(ctx);
     return 0;

@@ -48,8 +48,8 @@ int main(int argc, char **argv) {
     for (int project = 0; project <= 1; project++)
         for (int th = 1; th <= 2; th++) {
             double s = run(argv[1], th, project, runs);
-            printf("| %s | %d | %.3f | %.0f |\n", project ? "parse + PROJ to EPSG:27700" : "parse only",
-                   th, s, mb / s);
+            printf("| %s | %d | %.3f | %.0f |\n",
+                   project ? "parse + PROJ to EPSG:27700" : "parse only", th, s, mb / s);
         }
     return 0;
 }

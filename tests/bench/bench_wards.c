@@ -39,7 +39,8 @@ int main(int argc, char **argv) {
                t[runs / 2], (double)n / t[runs / 2]);
     }
     size_t inside = 0;
-    for (size_t i = 0; i < n; i++) inside += of[i] != HS_NO_UNIT;
+    for (size_t i = 0; i < n; i++)
+        inside += of[i] != HS_NO_UNIT;
     printf("inside: %zu of %zu\n", inside, n);
     free(of);
     hs_units_destroy(u);

@@ -10,17 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void read_with(hs_ctx *ctx, const uint8_t *data, size_t size,
-                      const hs_read_options *o) {
+static void read_with(hs_ctx *ctx, const uint8_t *data, size_t size, const hs_read_options *o) {
     hs_incidents *inc = NULL;
     if (hs_incidents_create(ctx, &inc) != HS_OK) return;
-    if (hs_incidents_read_csv_buffer(ctx, "fuzz.csv", (const char *)data, size, o, inc) ==
-        HS_OK) {
+    if (hs_incidents_read_csv_buffer(ctx, "fuzz.csv", (const char *)data, size, o, inc) == HS_OK) {
         /* The accounting invariant must hold for every input. */
         hs_read_summary s;
         hs_incidents_summary(inc, UINT32_MAX, &s);
         uint64_t rej = 0;
-        for (int r = 0; r < HS_REJECT_COUNT_; r++) rej += s.rejected[r];
+        for (int r = 0; r < HS_REJECT_COUNT_; r++)
+            rej += s.rejected[r];
         if (s.rows_read != s.rows_used + rej || s.rows_used != hs_incidents_count(inc) ||
             rej != hs_incidents_reject_count(inc))
             abort();
@@ -52,5 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
 #ifndef HS_LIBFUZZER
 #include "replay.h"
-int main(int argc, char **argv) { return replay_main("fuzz_csv", argc, argv); }
+int main(int argc, char **argv) {
+    return replay_main("fuzz_csv", argc, argv);
+}
 #endif

@@ -21,8 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (a > size - 8 || b > size - 8 - a) return 0;
     static hs_ctx *ctx;
     if (!ctx && hs_ctx_create(&ctx) != HS_OK) return 0;
-    hs_shapefile_buffers buf = {data + 8, data + 8 + a, data + 8 + a + b,
-                                a, b, size - 8 - a - b, NULL, NULL};
+    hs_shapefile_buffers buf = {data + 8, data + 8 + a, data + 8 + a + b, a, b, size - 8 - a - b,
+                                NULL,     NULL};
     hs_units *u = NULL;
     if (hs_units_create(ctx, &u) != HS_OK) return 0;
     if (hs_units_read_shapefile_buffers(ctx, "fuzz", &buf, NULL, u) == HS_OK) {
@@ -38,5 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
 #ifndef HS_LIBFUZZER
 #include "replay.h"
-int main(int argc, char **argv) { return replay_main("fuzz_shp", argc, argv); }
+int main(int argc, char **argv) {
+    return replay_main("fuzz_shp", argc, argv);
+}
 #endif
