@@ -865,6 +865,67 @@ HS_API const char *hs_emerging_name(hs_emerging e);
  */
 HS_API hs_emerging hs_emerging_classify(const double *z, const double *p, size_t t, double alpha);
 
+/* ---- Emerging hotspots over periods ----------------------------------- */
+
+typedef enum hs_period {
+    HS_PERIOD_AUTO = 0, /**< year if the data span 8 or more years, quarter
+                             if 8 or more quarters, else month */
+    HS_PERIOD_MONTH,
+    HS_PERIOD_QUARTER,
+    HS_PERIOD_YEAR
+} hs_period;
+
+typedef struct hs_trend_options {
+    hs_period period;
+    double alpha; /**< a period is hot/cold when Gi* p < alpha; 0: 0.10 */
+    int fdr;      /**< Benjamini-Hochberg over the units within each period */
+} hs_trend_options;
+
+/** One unit's history: Gi* each period, its trend, its category. */
+typedef struct hs_trend_unit {
+    hs_emerging category;
+    uint32_t hot_periods, cold_periods;
+    double total;          /**< incidents (weights) over all periods */
+    hs_mann_kendall trend; /**< Mann-Kendall on the unit's Gi* z series */
+    double z_last, p_last; /**< Gi* in the final period */
+} hs_trend_unit;
+
+typedef struct hs_trend hs_trend;
+
+/**
+ * Splits the dated incidents into consecutive periods from the first
+ * incident's to the last's (empty periods included), sums each unit's
+ * weights per period, computes Gi* per period over the units' neighbours
+ * (built first: hs_units_build_neighbours*) and classifies every unit
+ * (hs_emerging_classify). unit_of: from hs_units_locate or hs_grid_locate.
+ * Undated incidents and those outside every unit are not counted
+ * (hs_trend_undated tells how many had no date). units is borrowed and
+ * must outlive the result; *out is owned by the caller (hs_trend_destroy).
+ */
+HS_API hs_status hs_trend_compute(hs_ctx *ctx, const hs_units *units, const hs_incidents *inc,
+                                  const uint32_t *unit_of, const hs_trend_options *opts,
+                                  hs_trend **out);
+HS_API void hs_trend_destroy(hs_trend *t);
+HS_API hs_period hs_trend_period(const hs_trend *t);
+HS_API size_t hs_trend_period_count(const hs_trend *t);
+/** "2024-01", "2024-Q1" or "2024"; borrowed; NULL when out of range. */
+HS_API const char *hs_trend_period_label(const hs_trend *t, size_t k);
+HS_API uint64_t hs_trend_undated(const hs_trend *t);
+HS_API hs_status hs_trend_unit_get(const hs_trend *t, size_t i, hs_trend_unit *out);
+/** Borrowed units x periods arrays, row-major (unit i, period k at
+ *  i * periods + k): weights summed, Gi* z (NAN where undefined), p. */
+HS_API const double *hs_trend_values(const hs_trend *t);
+HS_API const double *hs_trend_z(const hs_trend *t);
+HS_API const double *hs_trend_p(const hs_trend *t);
+/**
+ * Writes the units with any incident or any category other than no
+ * pattern: .geojson (WGS84, polygons) or .csv (centroids in the working
+ * CRS), columns id, category, hot_periods, cold_periods, total, trend_tau,
+ * trend_z, trend_p, z_last, p_last and one count per period (n_LABEL).
+ * Written to a temporary name and renamed.
+ */
+HS_API hs_status hs_trend_write(hs_ctx *ctx, const hs_trend *t, const char *path);
+
 /** How well places chosen on one period capture another's incidents. */
 typedef struct hs_capture {
     double hit_rate_pct; /**< 100 n / N */

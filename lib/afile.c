@@ -101,3 +101,20 @@ bool hs__has_ext(const char *path, const char *ext) {
         if (tolower((unsigned char)path[n - m + i]) != tolower((unsigned char)ext[i])) return false;
     return true;
 }
+
+void hs__put_text(FILE *f, const char *s, bool json) {
+    bool q = json || strpbrk(s, ",\"\r\n");
+    if (q) fputc('"', f);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"')
+            fputs(json ? "\\\"" : "\"\"", f);
+        else if (json && ch == '\\')
+            fputs("\\\\", f);
+        else if (json && ch < 0x20)
+            fprintf(f, "\\u%04x", ch);
+        else
+            fputc(ch, f);
+    }
+    if (q) fputc('"', f);
+}

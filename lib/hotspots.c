@@ -234,16 +234,7 @@ static void make_profile(const hs_hotspots *h, const size_t *list, size_t nlist,
             pr->hour[(secs - day * 86400) / 3600]++;
             pr->wday[((day % 7) + 7 + 3) % 7]++; /* 1970-01-01 was a Thursday; Monday = 0 */
         } else if (c->prec[i] != HS_TIME_NONE) {
-            int64_t day = c->t[i] >= 0 ? c->t[i] / 86400 : (c->t[i] - 86399) / 86400;
-            /* civil month from days (Hinnant) */
-            int64_t z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-            unsigned doe = (unsigned)(z - era * 146097);
-            unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-            int64_t y = (int64_t)yoe + era * 400;
-            unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-            unsigned m = mp < 10 ? mp + 3 : mp - 9;
-            y += m <= 2;
-            int64_t key = y * 12 + (int64_t)m - 1;
+            int64_t key = hs__month_index(c->t[i]);
             size_t j = 0;
             while (j < nm && mkey[j] != key)
                 j++;
@@ -279,20 +270,6 @@ static void make_profile(const hs_hotspots *h, const size_t *list, size_t nlist,
 static void put_counts(FILE *f, const uint64_t *v, int n, bool json) {
     for (int i = 0; i < n; i++)
         fprintf(f, "%s%" PRIu64, i ? (json ? "," : ";") : "", v[i]);
-}
-
-static void put_text(FILE *f, const char *s, bool json) {
-    bool q = json || strpbrk(s, ",\"\r\n");
-    if (q) fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputs(json ? "\\\"" : "\"\"", f);
-        else if (json && *s == '\\')
-            fputs("\\\\", f);
-        else
-            fputc(*s, f);
-    }
-    if (q) fputc('"', f);
 }
 
 static const char hotspot_qml[] =
@@ -385,7 +362,7 @@ hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path)
                     : "\n{\"type\":\"Feature\",\"properties\":{",
                   f);
             fprintf(f, "\"rank\":%u,\"id\":", s->rank);
-            put_text(f, h->u->code[s->unit], true);
+            hs__put_text(f, h->u->code[s->unit], true);
             fprintf(f,
                     ",\"lon\":%.7f,\"lat\":%.7f,\"x\":%.3f,\"y\":%.3f,\"count\":%" PRIu64
                     ",\"harm\":%s,\"share_pct\":%s,\"cum_share_pct\":%s,\"area_share_pct\":%s,"
@@ -393,9 +370,9 @@ hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path)
                     s->lon, s->lat, s->x, s->y, s->count, v[0], v[1], v[2], v[3],
                     isnan(s->pai) ? "null" : v[4], isnan(s->gistar_z) ? "null" : v[5],
                     isnan(s->gistar_p) ? "null" : v[6], s->gistar_bin);
-            put_text(f, h->ward[j] ? h->ward[j] : "", true);
+            hs__put_text(f, h->ward[j] ? h->ward[j] : "", true);
             fputs(",\"top_types\":", f);
-            put_text(f, pr.types, true);
+            hs__put_text(f, pr.types, true);
             if (timed) {
                 fputs(",\"hours\":[", f);
                 put_counts(f, pr.hour, 24, true);
@@ -404,7 +381,7 @@ hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path)
                 fputc(']', f);
             } else {
                 fputs(",\"months\":", f);
-                put_text(f, pr.months, true);
+                hs__put_text(f, pr.months, true);
             }
             fputs("},\"geometry\":", f);
             if (!hs__geojson_geometry(f, h->u->geos, h->u->g[s->unit], xe->main))
@@ -412,20 +389,20 @@ hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path)
             fputc('}', f);
         } else {
             fprintf(f, "%u,", s->rank);
-            put_text(f, h->u->code[s->unit], false);
+            hs__put_text(f, h->u->code[s->unit], false);
             fprintf(f, ",%.7f,%.7f,%.3f,%.3f,%" PRIu64 ",%s,%s,%s,%s,%s,%s,%s,%d,", s->lon, s->lat,
                     s->x, s->y, s->count, v[0], v[1], v[2], v[3], isnan(s->pai) ? "" : v[4],
                     isnan(s->gistar_z) ? "" : v[5], isnan(s->gistar_p) ? "" : v[6], s->gistar_bin);
-            put_text(f, h->ward[j] ? h->ward[j] : "", false);
+            hs__put_text(f, h->ward[j] ? h->ward[j] : "", false);
             fputc(',', f);
-            put_text(f, pr.types, false);
+            hs__put_text(f, pr.types, false);
             fputc(',', f);
             if (timed) {
                 put_counts(f, pr.hour, 24, false);
                 fputc(',', f);
                 put_counts(f, pr.wday, 7, false);
             } else {
-                put_text(f, pr.months, false);
+                hs__put_text(f, pr.months, false);
             }
             fputc('\n', f);
         }

@@ -207,6 +207,8 @@ bool hs__parse_date(const char *s, size_t len, int64_t *t, hs_time_precision *pr
 bool hs__parse_bound(const char *s, int64_t *start, int64_t *end);
 /* Seconds after *t that the period of precision prec ends (exclusive). */
 int64_t hs__period_end(int64_t t, hs_time_precision prec);
+/* The civil month of a time as year * 12 + (month - 1). */
+int64_t hs__month_index(int64_t t);
 
 /* ---- csv.c: RFC 4180 record scanner ------------------------------------ */
 
@@ -382,5 +384,8 @@ int hs__fmt_double(char *buf, size_t size, double v);
 int hs__fmt_real(char *buf, size_t size, double v);
 /* Case-insensitive test of path's extension (ext with the dot). */
 bool hs__has_ext(const char *path, const char *ext);
+/* A text field: CSV (RFC 4180, quoted only when needed) or a JSON string
+ * (control characters escaped). */
+void hs__put_text(FILE *f, const char *s, bool json);
 
 #endif

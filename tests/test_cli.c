@@ -258,6 +258,29 @@ void test_cli(void) {
         free(hf), free(dt);
     }
     unlink(dq);
+    /* trend: every located incident lands in one period column, so the
+     * columns add up to the rows the reader used (14,330 + 13,843). */
+    CHECK(run("trend", k1, k2, "--period", "month", "-o", dq, NULL) == HS_EXIT_OK);
+    CHECK_MSG(strstr(errbuf, "2 periods 2024-01..2024-02"), "%s", errbuf);
+    {
+        char *tt = hs_test_slurp(dq, &cl);
+        double total = 0;
+        CHECK(tt && strstr(tt, ",p_last,n_2024-01,n_2024-02\n"));
+        for (char *line = tt ? strchr(tt, '\n') : NULL; line && line[1];
+             line = strchr(line + 1, '\n')) {
+            char *eol = strchr(line + 1, '\n');
+            /* the last two fields of the row */
+            char *p = line + 1, *c1 = NULL, *c2 = NULL;
+            for (; p < eol; p++)
+                if (*p == ',') c1 = c2, c2 = p;
+            if (c1 && c2) total += strtod(c1 + 1, NULL) + strtod(c2 + 1, NULL);
+        }
+        CHECK_MSG(total == 28173, "trend total %g", total);
+        free(tt);
+    }
+    unlink(dq);
+    CHECK(run("trend", k1, "--period", "fortnight", "-o", dq, NULL) == HS_EXIT_USAGE &&
+          strstr(errbuf, "--period must be"));
     CHECK(run("displacement", k1, "--treated", hv, "--control", gshp, "-o", dq, NULL) ==
               HS_EXIT_USAGE &&
           strstr(errbuf, "displacement needs"));

@@ -170,8 +170,121 @@ static void displacement(void) {
     hs_ctx_destroy(ctx);
 }
 
+/* hotspot trend's engine: G x G cells of 100 m, 14 months of incidents.
+ * Period sums are checked against the generating counts, and each
+ * period's Gi* z against a brute-force Gi* (Ord & Getis 1995, binary
+ * queen weights with self) written out here; categories must be those of
+ * hs_emerging_classify on the brute-force series. */
+#define TG 15
+#define TM 14
+static double trend_count(int i, int j, int m) {
+    int c = TG / 2;
+    double v = (i + j + m) % 3 == 0;              /* scattered background */
+    if (i == c && j == c) v += 12;                /* hot all along */
+    if (i == 1 && j == 1 && m == TM - 1) v += 12; /* new in the final month */
+    return v;
+}
+
+static void trend(void) {
+    hs_ctx *ctx;
+    hs_ctx_create(&ctx);
+    const char *ids[TG * TG];
+    char idbuf[TG * TG][32];
+    for (int i = 0; i < TG; i++)
+        for (int j = 0; j < TG; j++) {
+            snprintf(idbuf[i * TG + j], 32, "sq100_%d_%d", 5000 + j, 2000 + i);
+            ids[i * TG + j] = idbuf[i * TG + j];
+        }
+    hs_units *u;
+    CHECK(hs_units_from_cell_ids(ctx, ids, TG * TG, &u) == HS_OK);
+    CHECK(hs_units_build_neighbours(ctx, u, 0) == HS_OK);
+    size_t cap = 1 << 20, k = 0;
+    char *csv = malloc(cap);
+    k += (size_t)snprintf(csv + k, cap - k, "x,y,date\n");
+    for (int m = 0; m < TM; m++)
+        for (int i = 0; i < TG; i++)
+            for (int j = 0; j < TG; j++)
+                for (int r = 0; r < (int)trend_count(i, j, m); r++)
+                    k += (size_t)snprintf(csv + k, cap - k, "%d,%d,%04d-%02d\n",
+                                          500000 + 100 * j + 10 + r, 200000 + 100 * i + 50,
+                                          2023 + m / 12, m % 12 + 1);
+    k += (size_t)snprintf(csv + k, cap - k, "500050,200050,\n"); /* undated */
+    hs_incidents *inc;
+    hs_incidents_create(ctx, &inc);
+    hs_read_options o = hs_test_xy(NULL, NULL);
+    o.date_column = "date";
+    CHECK(hs_incidents_read_csv_buffer(ctx, "t.csv", csv, k, &o, inc) == HS_OK);
+    size_t ni = hs_incidents_count(inc);
+    uint32_t *uo = malloc(ni * sizeof *uo);
+    CHECK(hs_units_locate(ctx, u, inc, uo) == HS_OK);
+    hs_trend_options to = {HS_PERIOD_AUTO, 0.10, 0};
+    hs_trend *t;
+    CHECK_MSG(hs_trend_compute(ctx, u, inc, uo, &to, &t) == HS_OK, "%s", hs_ctx_last_error(ctx));
+    /* 14 months span 5 quarters: auto keeps months. */
+    CHECK(hs_trend_period(t) == HS_PERIOD_MONTH && hs_trend_period_count(t) == TM);
+    CHECK(!strcmp(hs_trend_period_label(t, 0), "2023-01") &&
+          !strcmp(hs_trend_period_label(t, TM - 1), "2024-02"));
+    CHECK(hs_trend_undated(t) == 1);
+    const double *v = hs_trend_values(t), *z = hs_trend_z(t);
+    int n = TG * TG, bad_v = 0, bad_z = 0, bad_c = 0;
+    double zs[TG * TG][TM], ps[TG * TG][TM];
+    for (int m = 0; m < TM; m++) {
+        double x[TG * TG], sum = 0, sq = 0;
+        for (int q = 0; q < n; q++) {
+            x[q] = trend_count(q / TG, q % TG, m);
+            sum += x[q], sq += x[q] * x[q];
+            bad_v += v[q * TM + m] != x[q];
+        }
+        double mean = sum / n, s = sqrt(sq / n - mean * mean);
+        for (int q = 0; q < n; q++) {
+            int i = q / TG, j = q % TG;
+            double w = 0, lx = 0;
+            for (int di = -1; di <= 1; di++)
+                for (int dj = -1; dj <= 1; dj++)
+                    if (i + di >= 0 && i + di < TG && j + dj >= 0 && j + dj < TG)
+                        w++, lx += x[(i + di) * TG + j + dj];
+            zs[q][m] = (lx - mean * w) / (s * sqrt((n * w - w * w) / (n - 1)));
+            ps[q][m] = erfc(fabs(zs[q][m]) / sqrt(2));
+            bad_z += !(fabs(z[q * TM + m] - zs[q][m]) < 1e-9);
+        }
+    }
+    for (int q = 0; q < n; q++) {
+        hs_trend_unit r;
+        CHECK(hs_trend_unit_get(t, (size_t)q, &r) == HS_OK);
+        bad_c += r.category != hs_emerging_classify(zs[q], ps[q], TM, 0.10);
+    }
+    CHECK_MSG(!bad_v && !bad_z && !bad_c, "%d values, %d z, %d categories differ", bad_v, bad_z,
+              bad_c);
+    hs_trend_unit r;
+    hs_trend_unit_get(t, (TG / 2) * TG + TG / 2, &r);
+    CHECK_MSG(r.category == HS_EMERGING_PERSISTENT_HOT, "centre: %s", hs_emerging_name(r.category));
+    hs_trend_unit_get(t, 1 * TG + 1, &r);
+    CHECK_MSG(r.category == HS_EMERGING_NEW_HOT, "new: %s", hs_emerging_name(r.category));
+    hs_trend_destroy(t);
+    /* Quarters: 2023-Q1..2024-Q1, the month sums added up. */
+    to.period = HS_PERIOD_QUARTER;
+    CHECK(hs_trend_compute(ctx, u, inc, uo, &to, &t) == HS_OK);
+    CHECK(hs_trend_period_count(t) == 5 && !strcmp(hs_trend_period_label(t, 4), "2024-Q1"));
+    v = hs_trend_values(t);
+    double qsum = 0;
+    for (int m = 0; m < 3; m++)
+        qsum += trend_count(TG / 2, TG / 2, m);
+    CHECK(v[((TG / 2) * TG + TG / 2) * 5] == qsum);
+    hs_trend_destroy(t);
+    to.period = HS_PERIOD_YEAR;
+    CHECK(hs_trend_compute(ctx, u, inc, uo, &to, &t) == HS_OK);
+    CHECK(hs_trend_period_count(t) == 2 && !strcmp(hs_trend_period_label(t, 1), "2024"));
+    hs_trend_destroy(t);
+    free(uo);
+    free(csv);
+    hs_incidents_destroy(inc);
+    hs_units_destroy(u);
+    hs_ctx_destroy(ctx);
+}
+
 void test_evaluate(void) {
     displacement();
+    trend();
     mann_kendall();
     change_test();
     emerging();

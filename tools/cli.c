@@ -22,7 +22,8 @@ enum cmd {
     C_CHANGE = 32,
     C_EVAL = 64,
     C_DISP = 128,
-    C_ALL = 239
+    C_TREND = 256,
+    C_ALL = 495
 };
 
 enum opt_id {
@@ -93,7 +94,9 @@ enum opt_id {
     O_CURVE,
     O_TREATED,
     O_BUFFER,
-    O_CONTROL
+    O_CONTROL,
+    O_PERIOD,
+    O_ALPHA
 };
 
 typedef struct opt_def {
@@ -159,17 +162,18 @@ static const opt_def opts[] = {
     {"significant", 0, NULL, O_SIGNIF, C_HOT, "only units hot at 95% (Gi* class 2 or 3)"},
     {"min-separation", 0, "M", O_MINSEP, C_HOT, "at least M metres between chosen centroids"},
     {"no-self", 0, NULL, O_NOSELF, C_HOT, "Gi instead of Gi* (a unit is not its own neighbour)"},
-    {"fdr", 0, "on|off", O_FDR, C_HOT,
+    {"fdr", 0, "on|off", O_FDR, C_HOT | C_TREND,
      "Benjamini-Hochberg correction of the p-values (default on)"},
     {"all", 0, NULL, O_ALL, C_HOT, "write every unit in rank order"},
-    {"snap", 0, "M", O_SNAP, C_HOT, "polygon neighbours within M metres (default 1)"},
-    {"neighbour-distance", 0, "M", O_NBDIST, C_HOT, "neighbours: centroids within M metres"},
+    {"snap", 0, "M", O_SNAP, C_HOT | C_TREND, "polygon neighbours within M metres (default 1)"},
+    {"neighbour-distance", 0, "M", O_NBDIST, C_HOT | C_TREND,
+     "neighbours: centroids within M metres"},
     {"summary", 0, "FILE.json", O_SUMMARY, C_HOT,
      "concentration: top 1/5/10% shares, Gini, generalised Gini, curve"},
     {"wards", 0, "FILE.shp", O_WARDS, C_HOT, "name the ward of each hotspot"},
-    {"cell-size", 0, "M", O_CELL, C_GRID | C_HOT | C_CHANGE | C_EVAL,
+    {"cell-size", 0, "M", O_CELL, C_GRID | C_HOT | C_CHANGE | C_EVAL | C_TREND,
      "cell size in metres (default 150; hex: width across flats)"},
-    {"shape", 0, "square|hex", O_SHAPE, C_GRID | C_HOT | C_CHANGE | C_EVAL,
+    {"shape", 0, "square|hex", O_SHAPE, C_GRID | C_HOT | C_CHANGE | C_EVAL | C_TREND,
      "cell shape (default square)"},
     {"origin", 0, "X,Y", O_ORIGIN, C_GRID,
      "grid origin in the working CRS (default 0,0: edges at multiples of the cell size)"},
@@ -196,7 +200,8 @@ static const opt_def opts[] = {
      "the treated places: a hotspots CSV (grid cells) or a polygon .shp"},
     {"buffer", 0, "M", O_BUFFER, C_DISP, "width of the buffer ring around them (metres)"},
     {"control", 0, "FILE.shp", O_CONTROL, C_DISP,
-     "the control area (e.g. the borough: what lies beyond the buffer counts)"},
+     "the control area (default: the shipped Gravesham wards; what lies beyond the buffer "
+     "counts)"},
     {"hotspots", 0, "FILE.csv", O_HOTSPOTS, C_EVAL, "the places chosen ('hotspot hotspots' CSV)"},
     {"curve", 0, "FILE.csv", O_CURVE, C_EVAL,
      "capture curve: share of area against share of incidents"},
@@ -205,7 +210,12 @@ static const opt_def opts[] = {
      "curve)"},
     {"after", 0, "FROM..TO", O_AFTER, C_CHANGE | C_EVAL | C_DISP,
      "the later period (evaluate: the period measured)"},
-    {"units", 0, "FILE.shp", O_UNITS_SHP, C_CHANGE | C_EVAL,
+    {"output", 'o', "FILE", O_OUTPUT, C_TREND,
+     "one row per unit with incidents or a category: .geojson (polygons) or .csv"},
+    {"period", 0, "month|quarter|year|auto", O_PERIOD, C_TREND,
+     "the time step (default auto: the coarsest giving 8 or more periods)"},
+    {"alpha", 0, "A", O_ALPHA, C_TREND, "a period is hot or cold when Gi* p < A (default 0.10)"},
+    {"units", 0, "FILE.shp", O_UNITS_SHP, C_CHANGE | C_EVAL | C_TREND,
      "polygons (e.g. LSOAs) instead of grid cells"},
     {"days", 0, "D", O_DAYS, C_PATROL, "days in the plan (default 28)"},
     {"visits", 0, "V", O_VISITS, C_PATROL, "visits a day to each patrolled hotspot (default 2)"},
@@ -243,6 +253,7 @@ typedef struct args {
     const char *units_shp, *harm, *summary, *geofences, *hotspots, *curve, *treated, *control;
     double buffer_m;
     hs_hotspot_options ho;
+    hs_trend_options tro;
     hs_patrol_options po;
     double snap, nbdist;
     int threads;
@@ -270,6 +281,7 @@ static void usage_main(FILE *f) {
             "  change   per place: before, after, difference and an exact test of it\n"
             "  evaluate hit rate, PAI, PEI and RRI of hotspots on another period\n"
             "  displacement  the weighted displacement quotient of a patrolled area\n"
+            "  trend    emerging hotspots: Gi* per month, quarter or year, trend and category\n"
             "\n"
             "'hotspot COMMAND --help' lists a command's options.\n"
             "exit codes: 0 success, 1 bad data or files, 2 bad command line, 3 out of memory\n");
@@ -291,9 +303,15 @@ static void usage_cmd(FILE *f, int cmd) {
             "test of it.\n\n");
     else if (cmd == C_DISP)
         fprintf(
-            f, "usage: hotspot displacement [options] INPUT... --treated FILE --buffer M --control "
-               "FILE.shp --before FROM..TO --after FROM..TO -o WDQ.csv\n\nDid crime fall in the "
-               "treated places, and did it move next door? Weighted displacement quotient.\n\n");
+            f,
+            "usage: hotspot displacement [options] INPUT... --treated FILE --buffer M [--control "
+            "FILE.shp] --before FROM..TO --after FROM..TO -o WDQ.csv\n\nDid crime fall in the "
+            "treated places, and did it move next door? Weighted displacement quotient.\n\n");
+    else if (cmd == C_TREND)
+        fprintf(f, "usage: hotspot trend [options] INPUT... -o OUT\n\n"
+                   "Gi* per period for every grid cell or polygon, a Mann-Kendall trend of it, "
+                   "and ArcGIS's\nemerging hot spot categories (new, consecutive, intensifying, "
+                   "persistent, ...).\n\n");
     else if (cmd == C_EVAL)
         fprintf(
             f,
@@ -512,6 +530,24 @@ static int apply(args *a, const opt_def *o, char *val, FILE *err) {
     case O_HOTSPOTS: a->hotspots = val; break;
     case O_TREATED: a->treated = val; break;
     case O_CONTROL: a->control = val; break;
+    case O_PERIOD:
+        if (!strcmp(val, "month"))
+            a->tro.period = HS_PERIOD_MONTH;
+        else if (!strcmp(val, "quarter"))
+            a->tro.period = HS_PERIOD_QUARTER;
+        else if (!strcmp(val, "year"))
+            a->tro.period = HS_PERIOD_YEAR;
+        else if (!strcmp(val, "auto"))
+            a->tro.period = HS_PERIOD_AUTO;
+        else
+            return usage_error(err, "--period must be month, quarter, year or auto, not '%s'%s",
+                               val, "");
+        break;
+    case O_ALPHA:
+        if (!parse_number(val, &a->tro.alpha) || !(a->tro.alpha > 0) || !(a->tro.alpha < 1))
+            return usage_error(err, "--alpha must be a number between 0 and 1, not '%s'%s", val,
+                               "");
+        break;
     case O_BUFFER:
         if (!parse_number(val, &d) || d <= 0)
             return usage_error(err, "--buffer must be a positive number of metres, not '%s'%s", val,
@@ -659,6 +695,7 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
     hs_tally_options_init(&a->to);
     hs_kde_options_init(&a->ko);
     hs_hotspot_options_init(&a->ho);
+    a->tro.alpha = 0.10;
     hs_patrol_options_init(&a->po);
     a->snap = 1;
     const char *cmdname = a->cmd == C_GRID     ? "grid"
@@ -668,6 +705,7 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
                           : a->cmd == C_CHANGE ? "change"
                           : a->cmd == C_EVAL   ? "evaluate"
                           : a->cmd == C_DISP   ? "displacement"
+                          : a->cmd == C_TREND  ? "trend"
                                                : "wards";
     a->inputs = calloc((size_t)argc + 1, sizeof *a->inputs);
     if (!a->inputs) return HS_EXIT_NOMEM;
@@ -725,16 +763,16 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
     }
     if (!a->output) {
         fprintf(err, "%s: %s: no output: give -o FILE (%s)\n", prog, cmdname,
-                a->cmd == C_GRID || a->cmd == C_HOT ? ".geojson or .csv"
-                : a->cmd == C_KDE                   ? ".tif or .asc"
-                : a->cmd == C_PATROL                ? ".csv"
-                                                    : ".geojson, .csv or .shp");
+                a->cmd == C_GRID || a->cmd == C_HOT || a->cmd == C_TREND ? ".geojson or .csv"
+                : a->cmd == C_KDE                                        ? ".tif or .asc"
+                : a->cmd == C_PATROL                                     ? ".csv"
+                                     : ".geojson, .csv or .shp");
         return HS_EXIT_USAGE;
     }
-    if (a->cmd == C_DISP && (!a->treated || !a->control || !(a->buffer_m > 0) || !a->to.from ||
-                             !a->to.to || !a->to.compare_from || !a->to.compare_to)) {
+    if (a->cmd == C_DISP && (!a->treated || !(a->buffer_m > 0) || !a->to.from || !a->to.to ||
+                             !a->to.compare_from || !a->to.compare_to)) {
         fprintf(err,
-                "%s: displacement needs --treated, --buffer M, --control FILE.shp, --before "
+                "%s: displacement needs --treated, --buffer M, --before "
                 "FROM..TO and --after FROM..TO\n",
                 prog);
         return HS_EXIT_USAGE;
@@ -1035,6 +1073,33 @@ static void print_concentration(FILE *err, const char *what, const hs_concentrat
     fputc('\n', err);
 }
 
+/* The units of hotspots/trend: the polygons of --units, or grid cells over
+ * the inputs' box with the empty ones; neighbours built; each incident's
+ * unit. */
+static hs_status ranked_units(hs_ctx *ctx, args *a, const hs_incidents *inc, hs_grid **grid,
+                              hs_units **u, uint32_t **unit_of, FILE *err) {
+    hs_status st = HS_OK;
+    if (a->units_shp) {
+        st = hs_units_create(ctx, u);
+        if (!st) st = hs_units_read_shapefile(ctx, a->units_shp, &a->lo, *u);
+        if (!st && !a->quiet) print_notes(err, *u);
+    } else {
+        a->go.include_empty = 1;
+        st = hs_grid_count(ctx, inc, &a->go, grid);
+        if (!st) st = hs_units_from_grid(ctx, *grid, u);
+    }
+    if (!st)
+        st = a->nbdist > 0 ? hs_units_build_neighbours_distance(ctx, *u, a->nbdist)
+                           : hs_units_build_neighbours(ctx, *u, a->units_shp ? a->snap : 0);
+    if (!st) {
+        *unit_of = malloc((hs_incidents_count(inc) + 1) * sizeof **unit_of);
+        st = !*unit_of ? HS_ENOMEM
+             : *grid   ? hs_grid_locate(ctx, *grid, inc, *unit_of)
+                       : hs_units_locate(ctx, *u, inc, *unit_of);
+    }
+    return st;
+}
+
 static hs_status run_hotspots(hs_ctx *ctx, args *a, FILE *err) {
     hs_incidents *inc = NULL;
     hs_units *u = NULL, *wards = NULL;
@@ -1050,30 +1115,10 @@ static hs_status run_hotspots(hs_ctx *ctx, args *a, FILE *err) {
                     "%s: warning: %" PRIu64 " incidents are of crime types not in %s: harm 0\n",
                     prog, miss, a->harm);
     }
-    if (!st && a->units_shp) {
-        st = hs_units_create(ctx, &u);
-        if (!st) st = hs_units_read_shapefile(ctx, a->units_shp, &a->lo, u);
-        if (!st && !a->quiet) print_notes(err, u);
-        if (!st)
-            st = a->nbdist > 0 ? hs_units_build_neighbours_distance(ctx, u, a->nbdist)
-                               : hs_units_build_neighbours(ctx, u, a->snap);
-    } else if (!st) {
-        a->go.include_empty = 1;
-        st = hs_grid_count(ctx, inc, &a->go, &grid);
-        if (!st) st = hs_units_from_grid(ctx, grid, &u);
-        if (!st)
-            st = a->nbdist > 0 ? hs_units_build_neighbours_distance(ctx, u, a->nbdist)
-                               : hs_units_build_neighbours(ctx, u, 0);
-    }
+    if (!st) st = ranked_units(ctx, a, inc, &grid, &u, &unit_of, err);
     for (size_t i = 0; i < a->nlayers && !st; i++) {
         if (!wards) st = hs_units_create(ctx, &wards);
         if (!st) st = hs_units_read_shapefile(ctx, a->layers[i], NULL, wards);
-    }
-    if (!st) {
-        unit_of = malloc((hs_incidents_count(inc) + 1) * sizeof *unit_of);
-        st = !unit_of ? HS_ENOMEM
-             : grid   ? hs_grid_locate(ctx, grid, inc, unit_of)
-                      : hs_units_locate(ctx, u, inc, unit_of);
     }
     if (!st) st = hs_hotspots_compute(ctx, u, inc, unit_of, wards, &a->ho, &h);
     if (!st) st = hs_hotspots_write(ctx, h, a->output);
@@ -1343,7 +1388,9 @@ static hs_status run_displacement(hs_ctx *ctx, args *a, FILE *err) {
         if (!st) st = hs_units_read_shapefile(ctx, a->treated, NULL, treated);
     }
     if (!st) st = hs_units_create(ctx, &control);
-    if (!st) st = hs_units_read_shapefile(ctx, a->control, NULL, control);
+    if (!st)
+        st = a->control ? hs_units_read_shapefile(ctx, a->control, NULL, control)
+                        : hs_units_read_builtin(ctx, "gravesham-wards-2013", control);
     if (!st)
         st = hs_displacement_compute(ctx, inc, treated, a->buffer_m, control, a->to.compare_from,
                                      a->to.compare_to, a->to.from, a->to.to, &dq);
@@ -1386,6 +1433,50 @@ static hs_status run_displacement(hs_ctx *ctx, args *a, FILE *err) {
     hs_units_destroy(control);
     hs_units_destroy(treated);
     hs_patrol_sites_free(sites, nsites);
+    hs_incidents_destroy(inc);
+    return st;
+}
+
+static hs_status run_trend(hs_ctx *ctx, args *a, FILE *err) {
+    hs_incidents *inc = NULL;
+    hs_units *u = NULL;
+    hs_grid *grid = NULL;
+    hs_trend *t = NULL;
+    uint32_t *unit_of = NULL;
+    a->tro.fdr = a->ho.fdr;
+    hs_status st = read_inputs(ctx, a, &inc, err);
+    if (!st) st = ranked_units(ctx, a, inc, &grid, &u, &unit_of, err);
+    if (!st) st = hs_trend_compute(ctx, u, inc, unit_of, &a->tro, &t);
+    if (!st) st = hs_trend_write(ctx, t, a->output);
+    if (!st && a->rejects) st = hs_incidents_write_rejects(ctx, inc, unit_of, a->rejects);
+    if (!st && !a->quiet) {
+        size_t np = hs_trend_period_count(t), n = hs_units_count(u);
+        size_t by[HS_EMERGING_COUNT_] = {0};
+        hs_trend_unit r;
+        for (size_t i = 0; i < n; i++)
+            if (hs_trend_unit_get(t, i, &r) == HS_OK) by[r.category]++;
+        fprintf(err, "%s: %zu units (%s), %zu periods %s..%s%s\n", prog, n,
+                a->units_shp ? a->units_shp : "grid cells", np, hs_trend_period_label(t, 0),
+                hs_trend_period_label(t, np - 1),
+                np < 10 ? " (fewer than 10: trends and 'mostly' categories are weak)" : "");
+        size_t outside = 0, ni = hs_incidents_count(inc);
+        for (size_t i = 0; i < ni; i++)
+            outside += unit_of[i] >= n;
+        if (outside)
+            fprintf(err, "%s: %zu incidents lie outside the units and are not counted%s\n", prog,
+                    outside, a->rejects ? " (listed in the rejects file)" : "");
+        if (hs_trend_undated(t))
+            fprintf(err, "%s: %" PRIu64 " incidents have no date and are not counted\n", prog,
+                    hs_trend_undated(t));
+        for (int e = 1; e < HS_EMERGING_COUNT_; e++)
+            if (by[e])
+                fprintf(err, "%s:   %-24s %zu\n", prog, hs_emerging_name((hs_emerging)e), by[e]);
+        fprintf(err, "%s: wrote %s\n", prog, a->output);
+    }
+    hs_trend_destroy(t);
+    free(unit_of);
+    hs_units_destroy(u);
+    hs_grid_destroy(grid);
     hs_incidents_destroy(inc);
     return st;
 }
@@ -1441,6 +1532,7 @@ static int run(int cmd, int argc, char **argv, FILE *out, FILE *err) {
              : cmd == C_CHANGE ? run_change(ctx, &a, err)
              : cmd == C_EVAL   ? run_evaluate(ctx, &a, err)
              : cmd == C_DISP   ? run_displacement(ctx, &a, err)
+             : cmd == C_TREND  ? run_trend(ctx, &a, err)
                                : run_wards(ctx, &a, err);
     if (st) {
         const char *m = hs_ctx_last_error(ctx);
@@ -1482,6 +1574,7 @@ int hs_cli_run(int argc, char **argv, FILE *out, FILE *err) {
     if (strcmp(cmd, "change") == 0) return run(C_CHANGE, argc - 2, argv + 2, out, err);
     if (strcmp(cmd, "evaluate") == 0) return run(C_EVAL, argc - 2, argv + 2, out, err);
     if (strcmp(cmd, "displacement") == 0) return run(C_DISP, argc - 2, argv + 2, out, err);
+    if (strcmp(cmd, "trend") == 0) return run(C_TREND, argc - 2, argv + 2, out, err);
     fprintf(err, "%s: unknown command '%s' (see 'hotspot --help')\n", prog, cmd);
     return HS_EXIT_USAGE;
 }

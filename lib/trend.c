@@ -1,0 +1,266 @@
+/* trend.c — emerging hotspots: Gi* per period and a Mann-Kendall trend per
+ * unit, classified into ArcGIS Pro's Emerging Hot Spot Analysis categories
+ * (rules and thresholds in docs/methods.md; the classifier is in
+ * evaluate.c). Unlike ArcGIS's space-time cube, neighbours are spatial only
+ * (the unit's own neighbours within the same period), so each period's Gi*
+ * is the ordinary one of getisord.c. */
+#include "internal.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct hs_trend {
+    const hs_units *u;
+    hs_period period;
+    size_t n, np;
+    char (*label)[48];
+    double *v, *z, *p;
+    hs_trend_unit *unit;
+    uint64_t undated;
+};
+
+void hs_trend_destroy(hs_trend *t) {
+    if (!t) return;
+    free(t->label);
+    free(t->v);
+    free(t->z);
+    free(t->p);
+    free(t->unit);
+    free(t);
+}
+
+/* Period index of a month index (year * 12 + month - 1). */
+static int64_t period_of(int64_t m, hs_period per) {
+    int64_t y = m >= 0 ? m / 12 : (m - 11) / 12;
+    return per == HS_PERIOD_MONTH ? m : per == HS_PERIOD_QUARTER ? y * 4 + (m - y * 12) / 3 : y;
+}
+
+static void period_label(int64_t k, hs_period per, char out[48]) {
+    int64_t d = per == HS_PERIOD_MONTH ? 12 : per == HS_PERIOD_QUARTER ? 4 : 1;
+    int64_t y = k >= 0 ? k / d : (k - d + 1) / d, r = k - y * d;
+    if (per == HS_PERIOD_MONTH)
+        snprintf(out, 48, "%04" PRId64 "-%02d", y, (int)r + 1);
+    else if (per == HS_PERIOD_QUARTER)
+        snprintf(out, 48, "%04" PRId64 "-Q%d", y, (int)r + 1);
+    else
+        snprintf(out, 48, "%04" PRId64, y);
+}
+
+hs_status hs_trend_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents *inc,
+                           const uint32_t *unit_of, const hs_trend_options *opts, hs_trend **out) {
+    if (!ctx || !u || !inc || !out || (!unit_of && inc->col.n)) return HS_EINVAL;
+    *out = NULL;
+    hs_trend_options o = {HS_PERIOD_AUTO, 0.10, 0};
+    if (opts) o = *opts;
+    if (!(o.alpha > 0)) o.alpha = 0.10;
+    if (o.alpha >= 1) return hs__error(ctx, HS_EINVAL, "trend: alpha must be below 1");
+    if (o.period < HS_PERIOD_AUTO || o.period > HS_PERIOD_YEAR)
+        return hs__error(ctx, HS_EINVAL, "trend: unknown period");
+    if (!u->nb_start)
+        return hs__error(ctx, HS_EINVAL,
+                         "build the units' neighbours first (hs_units_build_neighbours)");
+    const hs__cols *c = &inc->col;
+    int64_t m0 = INT64_MAX, m1 = INT64_MIN;
+    uint64_t undated = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->prec[i] == HS_TIME_NONE) {
+            undated++;
+            continue;
+        }
+        int64_t m = hs__month_index(c->t[i]);
+        if (m < m0) m0 = m;
+        if (m > m1) m1 = m;
+    }
+    if (m0 > m1) return hs__error(ctx, HS_ENODATA, "trend: no dated incidents");
+    if (o.period == HS_PERIOD_AUTO) {
+        /* Mann-Kendall needs about 8 or more points to say anything (its
+         * smallest two-sided p with n = 7 is 0.003 only without ties), so
+         * take the coarsest period that still gives 8. */
+        o.period = period_of(m1, HS_PERIOD_YEAR) - period_of(m0, HS_PERIOD_YEAR) + 1 >= 8
+                       ? HS_PERIOD_YEAR
+                   : period_of(m1, HS_PERIOD_QUARTER) - period_of(m0, HS_PERIOD_QUARTER) + 1 >= 8
+                       ? HS_PERIOD_QUARTER
+                       : HS_PERIOD_MONTH;
+    }
+    int64_t k0 = period_of(m0, o.period), k1 = period_of(m1, o.period);
+    if (k1 - k0 + 1 > 100000) return hs__error(ctx, HS_EINVAL, "trend: too many periods");
+    size_t np = (size_t)(k1 - k0 + 1), n = u->n;
+    if (n && np > SIZE_MAX / sizeof(double) / n) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    hs_trend *t = calloc(1, sizeof *t);
+    size_t cells = n && np ? n * np : 1;
+    double *col = NULL, *zc = NULL, *pc = NULL, *zs = NULL, *ps = NULL;
+    int *bin = NULL;
+    hs_status st = HS_OK;
+    if (!t) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    t->u = u, t->period = o.period, t->n = n, t->np = np, t->undated = undated;
+    t->label = calloc(np, sizeof *t->label);
+    t->v = calloc(cells, sizeof *t->v);
+    t->z = malloc(cells * sizeof *t->z);
+    t->p = malloc(cells * sizeof *t->p);
+    t->unit = calloc(n ? n : 1, sizeof *t->unit);
+    col = malloc((n ? n : 1) * sizeof *col);
+    zc = malloc((n ? n : 1) * sizeof *zc);
+    pc = malloc((n ? n : 1) * sizeof *pc);
+    bin = malloc((n ? n : 1) * sizeof *bin);
+    zs = malloc(np * sizeof *zs);
+    ps = malloc(np * sizeof *ps);
+    if (!t->label || !t->v || !t->z || !t->p || !t->unit || !col || !zc || !pc || !bin || !zs ||
+        !ps) {
+        st = hs__error(ctx, HS_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < np; k++)
+        period_label(k0 + (int64_t)k, o.period, t->label[k]);
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->prec[i] == HS_TIME_NONE || unit_of[i] >= n) continue;
+        size_t k = (size_t)(period_of(hs__month_index(c->t[i]), o.period) - k0);
+        t->v[(size_t)unit_of[i] * np + k] += c->w[i];
+    }
+    /* Gi* period by period: the values of one period are a strided column. */
+    for (size_t k = 0; k < np && !st; k++) {
+        for (size_t i = 0; i < n; i++)
+            col[i] = t->v[i * np + k];
+        st = hs_units_getis_ord(ctx, u, col, 1, o.fdr, zc, pc, bin);
+        for (size_t i = 0; i < n && !st; i++)
+            t->z[i * np + k] = zc[i], t->p[i * np + k] = pc[i];
+    }
+    for (size_t i = 0; i < n && !st; i++) {
+        hs_trend_unit *r = &t->unit[i];
+        /* A period where Gi* is undefined (no incidents anywhere, or equal
+         * values everywhere) says nothing: z 0, p 1. */
+        for (size_t k = 0; k < np; k++) {
+            double z = t->z[i * np + k], p = t->p[i * np + k];
+            zs[k] = isnan(z) ? 0 : z;
+            ps[k] = isnan(p) ? 1 : p;
+            r->total += t->v[i * np + k];
+            r->hot_periods += ps[k] < o.alpha && zs[k] > 0;
+            r->cold_periods += ps[k] < o.alpha && zs[k] < 0;
+        }
+        r->category = hs_emerging_classify(zs, ps, np, o.alpha);
+        if (hs_mann_kendall_compute(zs, np, &r->trend) != HS_OK)
+            r->trend = (hs_mann_kendall){0, 0, NAN, NAN, NAN};
+        r->z_last = t->z[i * np + np - 1];
+        r->p_last = t->p[i * np + np - 1];
+    }
+done:
+    free(col), free(zc), free(pc), free(bin), free(zs), free(ps);
+    if (st) {
+        hs_trend_destroy(t);
+        return st;
+    }
+    *out = t;
+    return HS_OK;
+}
+
+hs_period hs_trend_period(const hs_trend *t) {
+    return t ? t->period : HS_PERIOD_AUTO;
+}
+size_t hs_trend_period_count(const hs_trend *t) {
+    return t ? t->np : 0;
+}
+const char *hs_trend_period_label(const hs_trend *t, size_t k) {
+    return t && k < t->np ? t->label[k] : NULL;
+}
+uint64_t hs_trend_undated(const hs_trend *t) {
+    return t ? t->undated : 0;
+}
+hs_status hs_trend_unit_get(const hs_trend *t, size_t i, hs_trend_unit *out) {
+    if (!t || !out || i >= t->n) return HS_EINVAL;
+    *out = t->unit[i];
+    return HS_OK;
+}
+const double *hs_trend_values(const hs_trend *t) {
+    return t ? t->v : NULL;
+}
+const double *hs_trend_z(const hs_trend *t) {
+    return t ? t->z : NULL;
+}
+const double *hs_trend_p(const hs_trend *t) {
+    return t ? t->p : NULL;
+}
+
+/* A number, or the format's empty value when undefined. */
+static void put_num(FILE *f, double v, const char *fmt, bool json) {
+    if (isnan(v))
+        fputs(json ? "null" : "", f);
+    else
+        fprintf(f, fmt, v);
+}
+
+hs_status hs_trend_write(hs_ctx *ctx, const hs_trend *t, const char *path) {
+    if (!ctx || !t || !path) return HS_EINVAL;
+    bool json = hs__has_ext(path, ".geojson") || hs__has_ext(path, ".json");
+    if (!json && !hs__has_ext(path, ".csv"))
+        return hs__error(ctx, HS_EFORMAT, "%s: unknown output format: use .geojson or .csv", path);
+    const hs_units *u = t->u;
+    hs__xentry *xe = json ? hs__ctx_xform(ctx, u->crs, "EPSG:4326") : NULL;
+    if (json && !xe) return HS_ECRS;
+    hs__afile af;
+    hs_status st = hs__afile_open(ctx, path, &af);
+    if (st) return st;
+    FILE *f = af.f;
+    if (json) {
+        fputs("{\"type\":\"FeatureCollection\",\"features\":[", f);
+    } else {
+        fputs("id,x,y,category,hot_periods,cold_periods,total,trend_tau,trend_z,trend_p,z_last,"
+              "p_last",
+              f);
+        for (size_t k = 0; k < t->np; k++)
+            fprintf(f, ",n_%s", t->label[k]);
+        fputc('\n', f);
+    }
+    size_t written = 0;
+    for (size_t i = 0; i < t->n && !st; i++) {
+        const hs_trend_unit *r = &t->unit[i];
+        if (!(r->total > 0) && r->category == HS_EMERGING_NONE) continue;
+        char tot[40];
+        hs__fmt_double(tot, sizeof tot, r->total);
+        if (json) {
+            fputs(written ? ",\n{\"type\":\"Feature\",\"properties\":{\"id\":"
+                          : "\n{\"type\":\"Feature\",\"properties\":{\"id\":",
+                  f);
+            hs__put_text(f, u->code[i], true);
+            fputs(",\"category\":", f);
+            hs__put_text(f, hs_emerging_name(r->category), true);
+            fprintf(f, ",\"hot_periods\":%u,\"cold_periods\":%u,\"total\":%s", r->hot_periods,
+                    r->cold_periods, tot);
+        } else {
+            hs__put_text(f, u->code[i], false);
+            fprintf(f, ",%.3f,%.3f,", u->cx[i], u->cy[i]);
+            hs__put_text(f, hs_emerging_name(r->category), false);
+            fprintf(f, ",%u,%u,%s", r->hot_periods, r->cold_periods, tot);
+        }
+        const char *keys[] = {"trend_tau", "trend_z", "trend_p", "z_last", "p_last"};
+        const double vals[] = {r->trend.tau, r->trend.z, r->trend.p, r->z_last, r->p_last};
+        for (int q = 0; q < 5; q++) {
+            fputs(json ? ",\"" : ",", f);
+            if (json) fprintf(f, "%s\":", keys[q]);
+            put_num(f, vals[q], q == 2 || q == 4 ? "%.6g" : "%.6f", json);
+        }
+        for (size_t k = 0; k < t->np; k++) {
+            char v[40];
+            hs__fmt_double(v, sizeof v, t->v[i * t->np + k]);
+            if (json)
+                fprintf(f, ",\"n_%s\":%s", t->label[k], v);
+            else
+                fprintf(f, ",%s", v);
+        }
+        if (json) {
+            fputs("},\"geometry\":", f);
+            if (!hs__geojson_geometry(f, u->geos, u->g[i], xe->main))
+                st = hs__error(ctx, HS_ENOMEM, "out of memory");
+            fputc('}', f);
+        } else {
+            fputc('\n', f);
+        }
+        written++;
+    }
+    if (json) fputs("\n]}\n", f);
+    if (st) {
+        hs__afile_abort(&af);
+        return st;
+    }
+    return hs__afile_commit(ctx, &af);
+}
