@@ -126,6 +126,8 @@ typedef enum hs_reject_reason {
     HS_REJECT_EMPTY_ROW,       /**< a blank line inside the file */
     HS_REJECT_CRIME_TYPE,      /**< filtered out by the crime types */
     HS_REJECT_DATE_RANGE,      /**< filtered out by --from / --to */
+    HS_REJECT_SWAPPED,         /**< lon/lat outside the area of use, but
+                                    inside it swapped: columns swapped? */
     HS_REJECT_COUNT_
 } hs_reject_reason;
 

@@ -33,7 +33,11 @@ void hs__crs_ctx_free(void *proj) {
 static const char *proj_msg(PJ_CONTEXT *c) {
     int e = proj_context_errno(c);
     const char *m = e ? proj_context_errno_string(c, e) : NULL;
-    return m ? m : "unknown CRS";
+    /* PROJ reports a code it does not know as "Unknown error (code 4096)"
+     * (PROJ_ERR_OTHER): say what the user can act on. */
+    if (!m || !strncmp(m, "Unknown error", 13))
+        return "PROJ does not know this CRS (check the EPSG code or the PROJ string)";
+    return m;
 }
 
 hs_status hs__crs_check_metric(hs_ctx *ctx, const char *crs) {

@@ -176,10 +176,17 @@ static bool process_row(chunk *c, const hs__field *f, size_t nf, uint64_t line, 
     double x, y;
     if (!hs__parse_double(fx->s, fx->len, &x) || !hs__parse_double(fy->s, fy->len, &y))
         return add_reject(c, line, HS_REJECT_BAD_NUMBER, rec, rec_end);
-    if ((pl->lonlat && (x < -180 || x > 180 || y < -90 || y > 90)) ||
-        (pl->have_area &&
-         (x < pl->area[0] || y < pl->area[1] || x > pl->area[2] || y > pl->area[3])))
-        return add_reject(c, line, HS_REJECT_OUTSIDE_AREA, rec, rec_end);
+    /* Latitude and longitude swapped (outside the area of use, inside it
+     * swapped) gets its own reason, so the summary says what to fix. */
+    bool in_area = !pl->have_area ||
+                   (x >= pl->area[0] && y >= pl->area[1] && x <= pl->area[2] && y <= pl->area[3]);
+    if (pl->lonlat && (x < -180 || x > 180 || y < -90 || y > 90 || !in_area)) {
+        bool swapped = pl->have_area && y >= pl->area[0] && x >= pl->area[1] && y <= pl->area[2] &&
+                       x <= pl->area[3];
+        return add_reject(c, line, swapped ? HS_REJECT_SWAPPED : HS_REJECT_OUTSIDE_AREA, rec,
+                          rec_end);
+    }
+    if (!in_area) return add_reject(c, line, HS_REJECT_OUTSIDE_AREA, rec, rec_end);
     int64_t t = 0;
     hs_time_precision prec = HS_TIME_NONE;
     if (pl->cdate >= 0) {

@@ -439,9 +439,14 @@ hs_status hs__shp_read(hs_ctx *ctx, const char *path, const hs_shapefile_buffers
     for (int i = 0; i < nent && !st; i++) {
         const char *c = DBFIsAttributeNULL(db, i, fc) ? "" : DBFReadStringAttribute(db, i, fc);
         L->code[i] = to_utf8(c ? c : "", enc);
+        bool bad = enc == ENC_UTF8 && c && !valid_utf8((const unsigned char *)c);
         const char *nm =
             fn < 0 || DBFIsAttributeNULL(db, i, fn) ? "" : DBFReadStringAttribute(db, i, fn);
         L->name[i] = to_utf8(nm ? nm : "", enc);
+        bad = bad || (enc == ENC_UTF8 && nm && !valid_utf8((const unsigned char *)nm));
+        if (bad &&
+            !add_note(L, (size_t)i, "code or name not valid UTF-8: bad bytes shown as U+FFFD"))
+            st = HS_ENOMEM;
         if (!L->code[i] || !L->name[i]) {
             st = hs__error(ctx, HS_ENOMEM, "out of memory");
             break;

@@ -33,6 +33,7 @@ static const char *const reject_text[HS_REJECT_COUNT_] = {
     [HS_REJECT_EMPTY_ROW] = "empty row",
     [HS_REJECT_CRIME_TYPE] = "filtered out: crime type",
     [HS_REJECT_DATE_RANGE] = "filtered out: date range",
+    [HS_REJECT_SWAPPED] = "outside CRS area of use: longitude and latitude swapped?",
 };
 
 const char *hs_reject_reason_string(hs_reject_reason reason) {

@@ -754,6 +754,16 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
         int rc = apply(a, o, val, err);
         if (rc) return rc;
     }
+    /* Inclusive bounds of unequal precision compare on their months. */
+    if (a->ro.from && a->ro.to) {
+        size_t lf = strlen(a->ro.from), lt = strlen(a->ro.to), l = lf < lt ? lf : lt;
+        int c = strncmp(a->ro.from, a->ro.to, l);
+        if (c > 0 || (c == 0 && lf == lt && strcmp(a->ro.from, a->ro.to) > 0)) {
+            fprintf(err, "%s: --from %s is after --to %s: no date can match\n", prog, a->ro.from,
+                    a->ro.to);
+            return HS_EXIT_USAGE;
+        }
+    }
     a->ro.crime_types = (const char *const *)a->types;
     a->ro.crime_type_count = a->ntypes;
     if (a->help) return HS_EXIT_OK;
@@ -858,6 +868,18 @@ static hs_status read_inputs(hs_ctx *ctx, const args *a, hs_incidents **inc, FIL
         st = hs_incidents_read_csv(ctx, a->inputs[i], &a->ro, *inc);
     if (st) return st;
     if (!a->quiet) print_summary(err, *inc);
+    /* Degrees given as projected x/y: every point within 180 m x 90 m of the
+     * CRS's origin (off the Scilly Isles for British National Grid). */
+    size_t n = hs_incidents_count(*inc);
+    const double *x = hs_incidents_x(*inc), *y = hs_incidents_y(*inc);
+    bool degrees = a->ro.x_column && n > 0;
+    for (size_t i = 0; i < n && degrees; i++)
+        degrees = fabs(x[i]) <= 180 && fabs(y[i]) <= 90;
+    if (degrees)
+        fprintf(err,
+                "%s: warning: every x,y lies within 180 m of the CRS origin: are these degrees? "
+                "(use --lon-column and --lat-column for longitude and latitude)\n",
+                prog);
     for (size_t t = 0; t < a->ntypes; t++) {
         bool seen = false;
         for (uint32_t c = 0; c < hs_incidents_category_count(*inc) && !seen; c++)
@@ -1073,6 +1095,17 @@ static void print_concentration(FILE *err, const char *what, const hs_concentrat
     fputc('\n', err);
 }
 
+/* Nothing is dropped quietly: incidents outside every unit are said. */
+static void print_outside(FILE *err, const args *a, const hs_incidents *inc,
+                          const uint32_t *unit_of, size_t n) {
+    size_t outside = 0, ni = hs_incidents_count(inc);
+    for (size_t i = 0; i < ni; i++)
+        outside += unit_of[i] >= n;
+    if (outside)
+        fprintf(err, "%s: %zu incidents lie outside the units and are not counted%s\n", prog,
+                outside, a->rejects ? " (listed in the rejects file)" : "");
+}
+
 /* The units of hotspots/trend: the polygons of --units, or grid cells over
  * the inputs' box with the empty ones; neighbours built; each incident's
  * unit. */
@@ -1130,6 +1163,7 @@ static hs_status run_hotspots(hs_ctx *ctx, args *a, FILE *err) {
         fprintf(err, "%s: %zu units (%s), %zu hotspots%s\n", prog, hs_units_count(u),
                 a->units_shp ? a->units_shp : "grid cells", hs_hotspots_count(h),
                 a->ho.significant ? " significantly hot at 95%" : "");
+        print_outside(err, a, inc, unit_of, hs_units_count(u));
         print_concentration(err, "incidents", &cc);
         if (a->harm) print_concentration(err, "harm", &chm);
         hs_hotspot top;
@@ -1459,12 +1493,7 @@ static hs_status run_trend(hs_ctx *ctx, args *a, FILE *err) {
                 a->units_shp ? a->units_shp : "grid cells", np, hs_trend_period_label(t, 0),
                 hs_trend_period_label(t, np - 1),
                 np < 10 ? " (fewer than 10: trends and 'mostly' categories are weak)" : "");
-        size_t outside = 0, ni = hs_incidents_count(inc);
-        for (size_t i = 0; i < ni; i++)
-            outside += unit_of[i] >= n;
-        if (outside)
-            fprintf(err, "%s: %zu incidents lie outside the units and are not counted%s\n", prog,
-                    outside, a->rejects ? " (listed in the rejects file)" : "");
+        print_outside(err, a, inc, unit_of, n);
         if (hs_trend_undated(t))
             fprintf(err, "%s: %" PRIu64 " incidents have no date and are not counted\n", prog,
                     hs_trend_undated(t));

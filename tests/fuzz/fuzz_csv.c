@@ -27,9 +27,12 @@ static void read_with(hs_ctx *ctx, const uint8_t *data, size_t size, const hs_re
     hs_incidents_destroy(inc);
 }
 
+/* One context for the whole run, as libFuzzer calls the target many times;
+ * the replay main destroys it at the end (fuzz_teardown). */
+static hs_ctx *ctx;
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    static hs_ctx *ctx;
     if (!ctx && hs_ctx_create(&ctx) != HS_OK) return 0;
     hs_ctx_set_threads(ctx, 2);
     read_with(ctx, data, size, NULL); /* police.uk recognition */
@@ -50,6 +53,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 }
 
 #ifndef HS_LIBFUZZER
+static void fuzz_teardown(void) {
+    hs_ctx_destroy(ctx);
+    ctx = NULL;
+}
 #include "replay.h"
 int main(int argc, char **argv) {
     return replay_main("fuzz_csv", argc, argv);

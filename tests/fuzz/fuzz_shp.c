@@ -14,12 +14,15 @@ static uint32_t le32(const uint8_t *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* One context for the whole run, as libFuzzer calls the target many times;
+ * the replay main destroys it at the end (fuzz_teardown). */
+static hs_ctx *ctx;
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 8) return 0;
     size_t a = le32(data), b = le32(data + 4);
     if (a > size - 8 || b > size - 8 - a) return 0;
-    static hs_ctx *ctx;
     if (!ctx && hs_ctx_create(&ctx) != HS_OK) return 0;
     hs_shapefile_buffers buf = {data + 8, data + 8 + a, data + 8 + a + b, a, b, size - 8 - a - b,
                                 NULL,     NULL};
@@ -37,6 +40,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 }
 
 #ifndef HS_LIBFUZZER
+static void fuzz_teardown(void) {
+    hs_ctx_destroy(ctx);
+    ctx = NULL;
+}
 #include "replay.h"
 int main(int argc, char **argv) {
     return replay_main("fuzz_shp", argc, argv);

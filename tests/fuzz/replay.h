@@ -8,6 +8,8 @@
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* Defined by the target: frees what it keeps between inputs. */
+static void fuzz_teardown(void);
 
 static int replay_main(const char *name, int argc, char **argv) {
     int files = 0;
@@ -27,13 +29,15 @@ static int replay_main(const char *name, int argc, char **argv) {
             long n = ftell(f);
             fseek(f, 0, SEEK_SET);
             uint8_t *buf = malloc(n > 0 ? (size_t)n : 1);
-            if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n) LLVMFuzzerTestOneInput(buf, (size_t)n);
+            if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n)
+                LLVMFuzzerTestOneInput(buf, (size_t)n);
             free(buf);
             fclose(f);
             files++;
         }
         closedir(d);
     }
+    fuzz_teardown();
     printf("%s: replayed %d inputs, %d passed, 0 failed\n", name, files, files);
     return 0;
 }
