@@ -146,6 +146,16 @@ hs_status hs__csv_pairs(hs_ctx *ctx, const char *path, const char *kcol, const c
     size_t len;
     hs_status st = hs__slurp(ctx, path, &data, &len);
     if (st) return st;
+    st = hs__csv_pairs_buffer(ctx, path, data, len, kcol, vcol, fn, ud);
+    free(data);
+    return st;
+}
+
+hs_status hs__csv_pairs_buffer(hs_ctx *ctx, const char *path, const char *data, size_t len,
+                               const char *kcol, const char *vcol, hs__pair_fn fn, void *ud) {
+    hs_status st = HS_OK;
+    if (memchr(data, 0, len))
+        return hs__error(ctx, HS_EPARSE, "%s: NUL byte: this is not a text CSV file", path);
     const char *p = data, *end = data + len;
     uint64_t line = 1;
     int ck = -1, cv = -1;
@@ -194,6 +204,5 @@ hs_status hs__csv_pairs(hs_ctx *ctx, const char *path, const char *kcol, const c
         }
         line += nl;
     }
-    free(data);
     return st;
 }

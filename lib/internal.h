@@ -362,6 +362,9 @@ typedef hs_status (*hs__pair_fn)(void *ud, const char *key, size_t klen, double 
                                  uint64_t line);
 hs_status hs__csv_pairs(hs_ctx *ctx, const char *path, const char *kcol, const char *vcol,
                         hs__pair_fn fn, void *ud);
+/* The same from memory (the fuzz target's way in); path names it. */
+hs_status hs__csv_pairs_buffer(hs_ctx *ctx, const char *path, const char *data, size_t len,
+                               const char *kcol, const char *vcol, hs__pair_fn fn, void *ud);
 
 /* geojson.c: g as an RFC 7946 geometry (false when out of memory). */
 bool hs__geojson_geometry(FILE *f, void *geos, const hs__geom *g, hs__xform *to_wgs84);
