@@ -53,12 +53,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 }
 
 #ifndef HS_LIBFUZZER
-static void fuzz_teardown(void) {
-    hs_ctx_destroy(ctx);
-    ctx = NULL;
-}
 #include "replay.h"
-int main(int argc, char **argv) {
-    return replay_main("fuzz_csv", argc, argv);
-}
+HS_FUZZ_REPLAY_MAIN("fuzz_csv", ctx)
 #endif

@@ -41,4 +41,13 @@ static int replay_main(const char *name, int argc, char **argv) {
     printf("%s: replayed %d inputs, %d passed, 0 failed\n", name, files, files);
     return 0;
 }
+/* The target's main for replays: frees its context after the corpus. */
+#define HS_FUZZ_REPLAY_MAIN(name, ctxvar)                                                          \
+    static void fuzz_teardown(void) {                                                              \
+        hs_ctx_destroy(ctxvar);                                                                    \
+        ctxvar = NULL;                                                                             \
+    }                                                                                              \
+    int main(int argc, char **argv) {                                                              \
+        return replay_main(name, argc, argv);                                                      \
+    }
 #endif
