@@ -311,6 +311,8 @@ struct hs_units {
     uint32_t *nb_start, *nb; /* neighbours (CSR), NULL until built */
 };
 
+/* The grid unit at (row, col), or u->n when there is none (units.c). */
+size_t hs__units_find_cell(const hs_units *u, int64_t r, int64_t c);
 const char *hs__grid_crs(const hs_grid *g);
 void hs__grid_params(const hs_grid *g, int *shape, double *cs, double *ox, double *oy);
 /* The cell (row, col) of a point, by the grid's rule (grid.c). */

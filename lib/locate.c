@@ -23,9 +23,9 @@ typedef struct job {
     const hs_units *u;
     const double *x, *y;
     uint32_t *unit_of;
-    uint32_t *cell;       /* per lookup cell: unit, NONE, MIXED */
-    const uint32_t *todo; /* cells to classify */
-    size_t todo_lo, todo_hi, pt_lo, pt_hi;
+    uint32_t *cell;        /* per lookup cell: unit, NONE, MIXED */
+    const uint32_t *mixed; /* lookup cells cut by a boundary: classified by GEOS */
+    size_t mixed_lo, mixed_hi, pt_lo, pt_hi;
     double box[4], cw, ch;
     size_t nx, ny;
     int phase;
@@ -48,8 +48,8 @@ static void *run(void *arg) {
         return NULL;
     }
     if (j->phase == 0) {
-        for (size_t k = j->todo_lo; k < j->todo_hi; k++) {
-            size_t c = j->todo[k], cx = c % j->nx, cy = c / j->nx;
+        for (size_t k = j->mixed_lo; k < j->mixed_hi; k++) {
+            size_t c = j->mixed[k], cx = c % j->nx, cy = c / j->nx;
             /* Grown by a hair, so that every point cell_of() puts in the
              * cell lies in the box despite rounding in the division. */
             double e = 1e-9 * (j->cw + j->ch) + 1e-9;
@@ -84,8 +84,8 @@ static bool in_threads(job *base, int phase, size_t n, int nt) {
         jobs[t].phase = phase;
         size_t lo = n * (size_t)t / (size_t)nt, hi = n * (size_t)(t + 1) / (size_t)nt;
         if (phase == 0) {
-            jobs[t].todo_lo = lo;
-            jobs[t].todo_hi = hi;
+            jobs[t].mixed_lo = lo;
+            jobs[t].mixed_hi = hi;
         } else {
             jobs[t].pt_lo = lo;
             jobs[t].pt_hi = hi;
@@ -125,15 +125,8 @@ static void locate_cells(const hs_units *u, const double *x, const double *y, si
         if (!hs__grid_cell_of(u->grid_shape, u->grid_cs, u->grid_ox, u->grid_oy, x[i], y[i], &r,
                               &c))
             continue;
-        size_t lo = 0, hi = u->n;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (u->row[mid] < r || (u->row[mid] == r && u->col[mid] < c))
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo < u->n && u->row[lo] == r && u->col[lo] == c) unit_of[i] = (uint32_t)lo;
+        size_t k = hs__units_find_cell(u, r, c);
+        if (k < u->n) unit_of[i] = (uint32_t)k;
     }
 }
 
@@ -172,31 +165,31 @@ hs_status hs__units_locate_xy(hs_ctx *ctx, const hs_units *u, const double *x, c
     j.cw = w / (double)j.nx;
     j.ch = h / (double)j.ny;
     j.cell = malloc(j.nx * j.ny * sizeof *j.cell);
-    uint32_t *todo = NULL;
+    uint32_t *mixed = NULL;
     if (!j.cell) return hs__error(ctx, HS_ENOMEM, "out of memory");
     for (size_t c = 0; c < j.nx * j.ny; c++)
         j.cell[c] = UNSEEN;
-    size_t ntodo = 0;
+    size_t nmixed = 0;
     for (size_t i = 0; i < n; i++) {
         size_t c = cell_of(&j, x[i], y[i]);
         if (c != SIZE_MAX && j.cell[c] == UNSEEN) {
             j.cell[c] = NEEDED;
-            ntodo++;
+            nmixed++;
         }
     }
-    todo = malloc((ntodo ? ntodo : 1) * sizeof *todo);
-    if (!todo) {
+    mixed = malloc((nmixed ? nmixed : 1) * sizeof *mixed);
+    if (!mixed) {
         free(j.cell);
         return hs__error(ctx, HS_ENOMEM, "out of memory");
     }
     for (size_t c = 0, k = 0; c < j.nx * j.ny; c++)
-        if (j.cell[c] == NEEDED) todo[k++] = (uint32_t)c;
-    j.todo = todo;
+        if (j.cell[c] == NEEDED) mixed[k++] = (uint32_t)c;
+    j.mixed = mixed;
     /* Each thread clones and prepares every unit: worth it only for large
      * jobs. */
     int nt = n >= 20000 ? ctx->threads : 1;
-    bool ok = in_threads(&j, 0, ntodo, nt) && in_threads(&j, 1, n, nt);
-    free(todo);
+    bool ok = in_threads(&j, 0, nmixed, nt) && in_threads(&j, 1, n, nt);
+    free(mixed);
     free(j.cell);
     if (!ok) return hs__error(ctx, HS_ENOMEM, "out of memory preparing the polygons");
     return HS_OK;

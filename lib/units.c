@@ -337,15 +337,8 @@ hs_status hs_units_build_neighbours(hs_ctx *ctx, hs_units *u, double snap_m) {
                      * shifted east). */
                     if (hex && dr == 1 && dc == ((u->row[i] & 1) ? -1 : 1)) continue;
                     int64_t r = u->row[i] + dr, c = u->col[i] + dc;
-                    size_t lo = 0, hi = u->n;
-                    while (lo < hi) {
-                        size_t mid = (lo + hi) / 2;
-                        if (u->row[mid] < r || (u->row[mid] == r && u->col[mid] < c))
-                            lo = mid + 1;
-                        else
-                            hi = mid;
-                    }
-                    if (lo < u->n && u->row[lo] == r && u->col[lo] == c) {
+                    size_t lo = hs__units_find_cell(u, r, c);
+                    if (lo < u->n) {
                         if (!hs__grow((void **)&pairs, &cap, 2 * (np + 1), sizeof *pairs)) {
                             free(pairs);
                             return hs__error(ctx, HS_ENOMEM, "out of memory");
@@ -475,4 +468,17 @@ nomem:
     hs_units_destroy(u);
     *out = NULL;
     return hs__error(ctx, HS_ENOMEM, "out of memory");
+}
+
+size_t hs__units_find_cell(const hs_units *u, int64_t r, int64_t c) {
+    /* Grid units are kept sorted by (row, col): binary search. */
+    size_t lo = 0, hi = u->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (u->row[mid] < r || (u->row[mid] == r && u->col[mid] < c))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < u->n && u->row[lo] == r && u->col[lo] == c ? lo : u->n;
 }

@@ -152,6 +152,33 @@ static void ranking(void) {
     hs_ctx_destroy(ctx);
 }
 
+/* Brute-force oracle: every unit's neighbours must be exactly the other
+ * units whose centroids lie lo_m..hi_m away. Returns the links; *six
+ * counts the units with 6 neighbours. */
+static size_t check_neighbours_by_distance(const hs_units *u, double lo_m, double hi_m,
+                                           size_t *six) {
+    size_t n = hs_units_count(u), links = 0;
+    *six = 0;
+    for (size_t i = 0; i < n; i++) {
+        hs_unit a;
+        hs_units_get(u, i, &a);
+        const uint32_t *ids;
+        size_t nn;
+        hs_units_neighbours(u, i, &ids, &nn);
+        size_t want = 0;
+        for (size_t j = 0; j < n; j++) {
+            hs_unit b;
+            hs_units_get(u, j, &b);
+            double d = hypot(a.cx - b.cx, a.cy - b.cy);
+            if (i != j && d >= lo_m && d <= hi_m) want++;
+        }
+        CHECK_MSG(nn == want, "unit %zu: %zu neighbours, %zu by distance", i, nn, want);
+        links += nn;
+        *six += nn == 6;
+    }
+    return links;
+}
+
 /* Distance-band neighbours of the fixture's cells against all pairs. */
 static void distance_band(void) {
     hs_ctx *ctx;
@@ -165,22 +192,7 @@ static void distance_band(void) {
     CHECK(hs_grid_count(ctx, inc, &go, &g) == HS_OK);
     CHECK(hs_units_from_grid(ctx, g, &u) == HS_OK);
     CHECK(hs_units_build_neighbours_distance(ctx, u, 600) == HS_OK);
-    size_t n = hs_units_count(u), links = 0;
-    for (size_t i = 0; i < n; i++) {
-        hs_unit a;
-        hs_units_get(u, i, &a);
-        const uint32_t *ids;
-        size_t nn;
-        hs_units_neighbours(u, i, &ids, &nn);
-        size_t want = 0;
-        for (size_t j = 0; j < n; j++) {
-            hs_unit b;
-            hs_units_get(u, j, &b);
-            if (i != j && hypot(a.cx - b.cx, a.cy - b.cy) <= 600) want++;
-        }
-        CHECK(nn == want);
-        links += nn;
-    }
+    size_t n = hs_units_count(u), six, links = check_neighbours_by_distance(u, 0, 600, &six);
     printf("distance band 600 m over %zu cells: %zu links, as brute force\n", n, links);
     CHECK(hs_units_build_neighbours_distance(ctx, u, 0) == HS_EINVAL);
     /* The grid's own locator and GEOS agree on every real point (none lies
@@ -301,22 +313,8 @@ static void hex_neighbours(void) {
     hs_units *u;
     CHECK(hs_grid_count(ctx, inc, &go, &g) == HS_OK && hs_units_from_grid(ctx, g, &u) == HS_OK);
     CHECK(hs_units_build_neighbours(ctx, u, 0) == HS_OK);
-    size_t n = hs_units_count(u), six = 0;
-    for (size_t i = 0; i < n; i++) {
-        hs_unit a;
-        hs_units_get(u, i, &a);
-        const uint32_t *ids;
-        size_t nn;
-        hs_units_neighbours(u, i, &ids, &nn);
-        size_t want = 0;
-        for (size_t j = 0; j < n; j++) {
-            hs_unit b;
-            hs_units_get(u, j, &b);
-            if (i != j && fabs(hypot(a.cx - b.cx, a.cy - b.cy) - 400) < 1e-6) want++;
-        }
-        CHECK_MSG(nn == want, "hex %zu: %zu neighbours, %zu by distance", i, nn, want);
-        six += nn == 6;
-    }
+    size_t six;
+    check_neighbours_by_distance(u, 400 - 1e-6, 400 + 1e-6, &six);
     CHECK(six > 0);
     hs_units_destroy(u);
     hs_grid_destroy(g);
