@@ -51,15 +51,16 @@ HS_API const char *hs_version(void);
 
 typedef enum hs_status {
     HS_OK = 0,
-    HS_EINVAL = 1,  /**< invalid argument (NULL, out of range, bad option) */
-    HS_ENOMEM = 2,  /**< out of memory */
-    HS_EIO = 3,     /**< a file could not be opened, read or written */
-    HS_EPARSE = 4,  /**< a file is malformed (message has FILE:LINE) */
-    HS_ECRS = 5,    /**< a CRS is unknown, not metric, or cannot be used */
-    HS_ERANGE = 6,  /**< a value is outside what can be represented */
-    HS_EFORMAT = 7, /**< unsupported output format / extension */
-    HS_ENODATA = 8, /**< nothing to work on (e.g. no incidents used) */
-    HS_STATUS_COUNT_ = 9
+    HS_EINVAL = 1,    /**< invalid argument (NULL, out of range, bad option) */
+    HS_ENOMEM = 2,    /**< out of memory */
+    HS_EIO = 3,       /**< a file could not be opened, read or written */
+    HS_EPARSE = 4,    /**< a file is malformed (message has FILE:LINE) */
+    HS_ECRS = 5,      /**< a CRS is unknown, not metric, or cannot be used */
+    HS_ERANGE = 6,    /**< a value is outside what can be represented */
+    HS_EFORMAT = 7,   /**< unsupported output format / extension */
+    HS_ENODATA = 8,   /**< nothing to work on (e.g. no incidents used) */
+    HS_ECANCELED = 9, /**< stopped by the progress callback (hs_ctx_set_progress) */
+    HS_STATUS_COUNT_ = 10
 } hs_status;
 
 /** Static text for a status ("invalid argument", ...). Never NULL. */
@@ -100,6 +101,29 @@ HS_API const char *hs_ctx_crs(const hs_ctx *ctx);
  * cores). Results are identical for every thread count.
  */
 HS_API hs_status hs_ctx_set_threads(hs_ctx *ctx, int threads);
+
+/**
+ * Progress callback: called on the calling thread between the stages of
+ * long calls ("read", "kde", "write", ...) with what is done of a total (0
+ * when unknown). Returning non-zero stops the call at that point: it
+ * returns HS_ECANCELED, frees what it made and leaves no output file (not
+ * even a temporary one). A CLI's SIGINT handler sets a flag this returns.
+ */
+typedef int (*hs_progress_fn)(void *user, const char *stage, uint64_t done, uint64_t total);
+/** Sets (or, with NULL, clears) the progress callback; user is passed back. */
+HS_API hs_status hs_ctx_set_progress(hs_ctx *ctx, hs_progress_fn fn, void *user);
+
+/**
+ * Allocation hook: asked before every allocation libhotspot makes for its
+ * own data (not those inside GEOS, PROJ, shapelib or libtiff) with its size
+ * in bytes; returning 0 makes that allocation fail as if malloc had
+ * returned NULL, and the call then returns HS_ENOMEM having freed what it
+ * made. For memory caps and for testing out-of-memory paths. It may be
+ * called from the context's worker threads at once: it must be thread-safe.
+ */
+typedef int (*hs_alloc_hook)(void *user, size_t bytes);
+/** Sets (or, with NULL, clears) the allocation hook; user is passed back. */
+HS_API hs_status hs_ctx_set_alloc_hook(hs_ctx *ctx, hs_alloc_hook hook, void *user);
 
 /* ------------------------------------------------------------------------ */
 /* Incidents                                                                */
@@ -211,6 +235,16 @@ HS_API void hs_incidents_destroy(hs_incidents *inc);
  */
 HS_API hs_status hs_incidents_read_csv(hs_ctx *ctx, const char *path, const hs_read_options *opts,
                                        hs_incidents *inc);
+/**
+ * Reads a CSV exactly as hs_incidents_read_csv would (same recognition,
+ * filters, projection and reject reasons) but keeps nothing: out gets the
+ * rows read, used and rejected by reason. The file is streamed in windows,
+ * so memory stays bounded (a few hundred MB) whatever its size or row
+ * count: for checking a file before an analysis, and for files too large
+ * to hold (counts are 64-bit).
+ */
+HS_API hs_status hs_incidents_check_csv(hs_ctx *ctx, const char *path, const hs_read_options *opts,
+                                        hs_read_summary *out);
 /**
  * As hs_incidents_read_csv, from memory; name is used in messages and as
  * the file name. data is borrowed for the call only.

@@ -2,6 +2,7 @@
  * and renamed over the target only when complete (rename(2) is atomic on
  * POSIX file systems), so a failed or interrupted run never leaves a half
  * file under the real name. Also the number formatting shared by writers. */
+#define _GNU_SOURCE /* fopencookie */
 #include "internal.h"
 
 #include <ctype.h>
@@ -11,34 +12,74 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The stream writes through these (fopencookie), so the first write
+ * error's errno (ENOSPC, EFBIG, EIO) is kept: stdio itself only sets a flag,
+ * and a later fflush often has nothing left to fail on. */
+struct hs__afile_sink {
+    int fd;
+    int err;
+};
+
+static ssize_t sink_write(void *cookie, const char *buf, size_t n) {
+    hs__afile_sink *k = cookie;
+    size_t done = 0;
+    while (done < n) {
+        ssize_t w = write(k->fd, buf + done, n - done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            if (!k->err) k->err = w < 0 ? errno : ENOSPC;
+            return done ? (ssize_t)done : -1;
+        }
+        done += (size_t)w;
+    }
+    return (ssize_t)done;
+}
+
+static int sink_close(void *cookie) {
+    hs__afile_sink *k = cookie;
+    int r = close(k->fd);
+    if (r != 0 && !k->err) k->err = errno;
+    k->fd = -1;
+    return r;
+}
+
 hs_status hs__afile_open(hs_ctx *ctx, const char *path, hs__afile *af) {
     memset(af, 0, sizeof *af);
     size_t n = strlen(path);
-    af->path = hs__strdup(path);
-    af->tmp = malloc(n + 16);
-    if (!af->path || !af->tmp) {
+    af->path = hs__strdup(ctx, path);
+    char *tmp = hs__malloc(ctx, n + 16);
+    if (!af->path || !tmp) {
+        free(tmp);
         hs__afile_abort(af);
         return hs__error(ctx, HS_ENOMEM, "out of memory");
     }
-    memcpy(af->tmp, path, n);
-    memcpy(af->tmp + n, ".tmp.XXXXXX", 12);
-    int fd = mkstemp(af->tmp);
+    memcpy(tmp, path, n);
+    memcpy(tmp + n, ".tmp.XXXXXX", 12);
+    int fd = mkstemp(tmp);
     if (fd < 0) {
         int e = errno;
-        free(af->tmp);
-        af->tmp = NULL;
+        free(tmp);
         hs__afile_abort(af);
         return hs__error(ctx, HS_EIO, "%s: cannot create: %s", path, strerror(e));
     }
+    af->tmp = tmp; /* only a file that exists is ever unlinked */
     /* mkstemp makes 0600 files; outputs are for sharing, so honour umask. */
     mode_t um = umask(0);
     umask(um);
     fchmod(fd, 0666 & ~um);
-    af->f = fdopen(fd, "wb");
+    af->sink = hs__calloc(ctx, 1, sizeof *af->sink);
+    if (!af->sink) {
+        close(fd);
+        hs__afile_abort(af);
+        return hs__error(ctx, HS_ENOMEM, "out of memory");
+    }
+    af->sink->fd = fd;
+    af->f =
+        fopencookie(af->sink, "wb", (cookie_io_functions_t){NULL, sink_write, NULL, sink_close});
     if (!af->f) {
         close(fd);
         hs__afile_abort(af);
-        return hs__error(ctx, HS_EIO, "%s: cannot open: %s", path, strerror(errno));
+        return hs__error(ctx, HS_ENOMEM, "out of memory");
     }
     setvbuf(af->f, NULL, _IOFBF, 1 << 20);
     return HS_OK;
@@ -46,6 +87,7 @@ hs_status hs__afile_open(hs_ctx *ctx, const char *path, hs__afile *af) {
 
 void hs__afile_abort(hs__afile *af) {
     if (af->f) fclose(af->f);
+    free(af->sink);
     if (af->tmp) unlink(af->tmp);
     free(af->tmp);
     free(af->path);
@@ -53,12 +95,16 @@ void hs__afile_abort(hs__afile *af) {
 }
 
 hs_status hs__afile_commit(hs_ctx *ctx, hs__afile *af) {
-    int bad = ferror(af->f);
-    int e = bad ? EIO : 0;
-    if (fflush(af->f) != 0 && !e) e = errno;
-    if (fclose(af->f) != 0 && !e) e = errno;
+    hs_status cancel = hs__progress(ctx, "write", 1, 1);
+    if (cancel) {
+        hs__afile_abort(af);
+        return cancel;
+    }
+    int e = fflush(af->f) != 0 || ferror(af->f) ? EIO : 0;
+    if (fclose(af->f) != 0 && !e) e = EIO;
     af->f = NULL;
-    if (bad || e) {
+    if (af->sink->err) e = af->sink->err; /* the cause, when the sink saw it */
+    if (e) {
         hs_status st =
             hs__error(ctx, HS_EIO, "%s: write failed: %s", af->path, strerror(e ? e : EIO));
         hs__afile_abort(af);

@@ -87,7 +87,7 @@ hs_status hs_kde_bandwidth(hs_ctx *ctx, const hs_incidents *inc, hs_bandwidth_ru
     const double *x = inc->col.x, *y = inc->col.y, *w = inc->col.w;
     double h = 0;
     if (rule == HS_BW_RULE_OF_THUMB || rule == HS_BW_SCOTT) {
-        double *v = malloc(n * sizeof *v);
+        double *v = hs__malloc(ctx, n * sizeof *v);
         if (!v) return hs__error(ctx, HS_ENOMEM, "out of memory");
         if (rule == HS_BW_RULE_OF_THUMB) {
             memcpy(v, x, n * sizeof *v);
@@ -107,7 +107,7 @@ hs_status hs_kde_bandwidth(hs_ctx *ctx, const hs_incidents *inc, hs_bandwidth_ru
         if (!(sw > 0)) return hs__error(ctx, HS_ENODATA, "the incidents' weights sum to 0");
         mx /= sw;
         my /= sw;
-        dw *d = malloc(n * sizeof *d);
+        dw *d = hs__malloc(ctx, n * sizeof *d);
         if (!d) return hs__error(ctx, HS_ENOMEM, "out of memory");
         double ss = 0;
         for (size_t i = 0; i < n; i++) {

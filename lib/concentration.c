@@ -23,7 +23,7 @@ hs_status hs_concentration_compute(const double *values, size_t n, double events
     memset(out, 0, sizeof *out);
     out->units = n;
     if (n == 0) return HS_OK;
-    double *v = malloc(n * sizeof *v);
+    double *v = hs__malloc(NULL, n * sizeof *v);
     if (!v) return HS_ENOMEM;
     memcpy(v, values, n * sizeof *v);
     qsort(v, n, sizeof *v, cmp_desc);

@@ -15,7 +15,7 @@ hs_status hs_ctx_create(hs_ctx **out) {
     hs_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx) return HS_ENOMEM;
     ctx->proj = hs__crs_ctx_new();
-    ctx->crs = hs__strdup("EPSG:27700");
+    ctx->crs = hs__strdup(ctx, "EPSG:27700");
     if (!ctx->proj || !ctx->crs) {
         hs_ctx_destroy(ctx);
         return HS_ENOMEM;
@@ -47,7 +47,7 @@ hs_status hs_ctx_set_crs(hs_ctx *ctx, const char *crs) {
     if (!crs || !*crs) return hs__error(ctx, HS_EINVAL, "empty CRS");
     hs_status st = hs__crs_check_metric(ctx, crs);
     if (st) return st;
-    char *c = hs__strdup(crs);
+    char *c = hs__strdup(ctx, crs);
     if (!c) return hs__error(ctx, HS_ENOMEM, "out of memory");
     free(ctx->crs);
     ctx->crs = c;
@@ -69,4 +69,46 @@ hs_status hs_ctx_set_threads(hs_ctx *ctx, int threads) {
 void *hs__ctx_geos(hs_ctx *ctx) {
     if (!ctx->geos) ctx->geos = hs__geos_new();
     return ctx->geos;
+}
+
+hs_status hs_ctx_set_progress(hs_ctx *ctx, hs_progress_fn fn, void *user) {
+    if (!ctx) return HS_EINVAL;
+    ctx->progress = fn;
+    ctx->progress_user = user;
+    return HS_OK;
+}
+
+hs_status hs_ctx_set_alloc_hook(hs_ctx *ctx, hs_alloc_hook hook, void *user) {
+    if (!ctx) return HS_EINVAL;
+    ctx->alloc_hook = hook;
+    ctx->alloc_user = user;
+    return HS_OK;
+}
+
+hs_status hs__progress(hs_ctx *ctx, const char *stage, uint64_t done, uint64_t total) {
+    if (ctx && ctx->progress && ctx->progress(ctx->progress_user, stage, done, total))
+        return hs__error(ctx, HS_ECANCELED, "interrupted (%s)", stage);
+    return HS_OK;
+}
+
+static bool allowed(const hs_ctx *ctx, size_t n) {
+    return !ctx || !ctx->alloc_hook || ctx->alloc_hook(ctx->alloc_user, n);
+}
+
+void *hs__malloc(const hs_ctx *ctx, size_t n) {
+    return allowed(ctx, n) ? malloc(n) : NULL;
+}
+
+void *hs__calloc(const hs_ctx *ctx, size_t n, size_t size) {
+    return allowed(ctx, n * size) ? calloc(n, size) : NULL;
+}
+
+void *hs__realloc(const hs_ctx *ctx, void *p, size_t n) {
+    return allowed(ctx, n) ? realloc(p, n) : NULL;
+}
+
+void *hs__aligned_alloc(const hs_ctx *ctx, size_t align, size_t n) {
+    /* C11 aligned_alloc wants a size that is a multiple of the alignment. */
+    size_t m = (n + align - 1) / align * align;
+    return allowed(ctx, m) ? aligned_alloc(align, m) : NULL;
 }

@@ -85,14 +85,14 @@ bool hs__crs_same(void *proj_ctx, const char *a, const char *b) {
 
 hs__xform *hs__xform_create(void *proj_ctx, const char *src, const char *dst, char *err,
                             size_t errsize) {
-    hs__xform *xf = calloc(1, sizeof *xf);
+    hs__xform *xf = hs__calloc(NULL, 1, sizeof *xf);
     if (!xf) {
         hs__format(err, errsize, "out of memory");
         return NULL;
     }
     xf->own_ctx = proj_ctx == NULL;
     xf->ctx = proj_ctx ? proj_ctx : hs__crs_ctx_new();
-    xf->src = hs__strdup(src);
+    xf->src = hs__strdup(NULL, src);
     if (!xf->ctx || !xf->src) {
         hs__format(err, errsize, "out of memory");
         hs__xform_destroy(xf);
@@ -172,8 +172,8 @@ hs__xentry *hs__ctx_xform(hs_ctx *ctx, const char *src, const char *dst) {
         hs__xentry *e = ctx->xcache[i];
         if (e && strcmp(e->src, src) == 0 && strcmp(e->dst, dst) == 0) return e;
     }
-    hs__xentry *e = calloc(1, sizeof *e);
-    if (!e || !(e->src = hs__strdup(src)) || !(e->dst = hs__strdup(dst))) {
+    hs__xentry *e = hs__calloc(ctx, 1, sizeof *e);
+    if (!e || !(e->src = hs__strdup(ctx, src)) || !(e->dst = hs__strdup(ctx, dst))) {
         xentry_free(e);
         hs__error(ctx, HS_ENOMEM, "out of memory");
         return NULL;
@@ -199,12 +199,12 @@ hs__xform *hs__xentry_worker(hs__xentry *e, int k, char *err, size_t errsize) {
     return e->worker[k];
 }
 
-char *hs__crs_wkt_esri(hs_ctx *ctx, const char *crs) {
+hs_status hs__crs_wkt_esri(hs_ctx *ctx, const char *crs, char **out) {
     PJ *pj = proj_create(ctx->proj, crs);
     const char *w = pj ? proj_as_wkt(ctx->proj, pj, PJ_WKT1_ESRI, NULL) : NULL;
-    char *out = w ? hs__strdup(w) : NULL;
+    *out = w ? hs__strdup(ctx, w) : NULL;
     proj_destroy(pj);
-    return out;
+    return w && !*out ? hs__error(ctx, HS_ENOMEM, "out of memory") : HS_OK;
 }
 
 int hs__crs_epsg(hs_ctx *ctx, const char *crs) {

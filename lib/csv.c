@@ -128,7 +128,7 @@ hs_status hs__slurp(hs_ctx *ctx, const char *path, char **data, size_t *len) {
     fseek(f, 0, SEEK_END);
     long sz = ftell(f);
     fseek(f, 0, SEEK_SET);
-    *data = malloc(sz > 0 ? (size_t)sz : 1);
+    *data = hs__malloc(ctx, sz > 0 ? (size_t)sz : 1);
     *len = *data && sz > 0 ? fread(*data, 1, (size_t)sz, f) : 0;
     fclose(f);
     if (!*data) return hs__error(ctx, HS_ENOMEM, "out of memory");

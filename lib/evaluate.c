@@ -28,7 +28,7 @@ hs_status hs_mann_kendall_compute(const double *x, size_t n, hs_mann_kendall *o)
     for (size_t i = 0; i < n; i++)
         for (size_t j = i + 1; j < n; j++)
             s += (x[j] > x[i]) - (x[j] < x[i]);
-    double *v = malloc(n * sizeof *v);
+    double *v = hs__malloc(NULL, n * sizeof *v);
     if (!v) return HS_ENOMEM;
     memcpy(v, x, n * sizeof *v);
     qsort(v, n, sizeof *v, cmp_double);
@@ -151,7 +151,7 @@ hs_status hs_capture_compute(const double *after, const double *before, const do
         ain += area[i];
         if (before) nin0 += before[i];
     }
-    double *v = malloc((n ? n : 1) * sizeof *v);
+    double *v = hs__malloc(NULL, (n ? n : 1) * sizeof *v);
     if (!v) return HS_ENOMEM;
     memcpy(v, after, n * sizeof *v);
     qsort(v, n, sizeof *v, cmp_desc);

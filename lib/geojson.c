@@ -16,12 +16,12 @@ typedef struct rings {
 static int collect(void *ud, int poly, int ring, const double *x, const double *y, size_t n) {
     rings *R = ud;
     (void)ring;
-    if (!hs__grow((void **)&R->x, &R->cap, R->n + n, sizeof *R->x)) return -1;
-    double *ny = realloc(R->y, R->cap * sizeof *ny);
+    if (!hs__grow(NULL, (void **)&R->x, &R->cap, R->n + n, sizeof *R->x)) return -1;
+    double *ny = hs__realloc(NULL, R->y, R->cap * sizeof *ny);
     if (!ny) return -1;
     R->y = ny;
-    if (!hs__grow((void **)&R->start, &R->capr, R->nr + 2, sizeof *R->start)) return -1;
-    int *np = realloc(R->poly, R->capr * sizeof *np);
+    if (!hs__grow(NULL, (void **)&R->start, &R->capr, R->nr + 2, sizeof *R->start)) return -1;
+    int *np = hs__realloc(NULL, R->poly, R->capr * sizeof *np);
     if (!np) return -1;
     R->poly = np;
     memcpy(R->x + R->n, x, n * sizeof *x);

@@ -28,7 +28,7 @@ typedef struct handle {
 } handle;
 
 void *hs__geos_new(void) {
-    handle *hd = calloc(1, sizeof *hd);
+    handle *hd = hs__calloc(NULL, 1, sizeof *hd);
     if (!hd) return NULL;
     hd->h = GEOS_init_r();
     if (!hd->h) {
@@ -120,7 +120,7 @@ static GEOSGeometry *polygonal_part(GEOSContextHandle_t h, GEOSGeometry *g) {
                  : pt == GEOS_MULTIPOLYGON ? GEOSGetNumGeometries_r(h, p)
                                            : 0;
     }
-    GEOSGeometry **polys = calloc((size_t)total + 1, sizeof *polys);
+    GEOSGeometry **polys = hs__calloc(NULL, (size_t)total + 1, sizeof *polys);
     int k = 0;
     for (int i = 0; polys && i < n; i++) {
         const GEOSGeometry *p = GEOSGetGeometryN_r(h, g, i);
@@ -147,10 +147,10 @@ hs__geom *hs__geom_from_rings(void *geos, const double *x, const double *y, cons
     GEOSContextHandle_t h = H(geos);
     note[0] = 0;
     size_t nouter = 0;
-    double *area = calloc(nrings + 1, sizeof *area);
-    int *owner = calloc(nrings + 1, sizeof *owner);
-    GEOSGeometry **holes = calloc(nrings + 1, sizeof *holes);
-    GEOSGeometry **polys = calloc(nrings + 1, sizeof *polys);
+    double *area = hs__calloc(NULL, nrings + 1, sizeof *area);
+    int *owner = hs__calloc(NULL, nrings + 1, sizeof *owner);
+    GEOSGeometry **holes = hs__calloc(NULL, nrings + 1, sizeof *holes);
+    GEOSGeometry **polys = hs__calloc(NULL, nrings + 1, sizeof *polys);
     GEOSGeometry *out = NULL;
     if (!area || !owner || !holes || !polys) goto done;
     for (size_t r = 0; r < nrings; r++) {
@@ -233,7 +233,8 @@ int hs__geom_visit_rings(void *geos, const hs__geom *g, hs__ring_fn fn, void *ud
             const GEOSCoordSequence *s = GEOSGeom_getCoordSeq_r(h, ring);
             unsigned int n = 0;
             GEOSCoordSeq_getSize_r(h, s, &n);
-            double *x = malloc((n ? n : 1) * sizeof *x), *y = malloc((n ? n : 1) * sizeof *y);
+            double *x = hs__malloc(NULL, (n ? n : 1) * sizeof *x),
+                   *y = hs__malloc(NULL, (n ? n : 1) * sizeof *y);
             if (!x || !y) {
                 free(x);
                 free(y);
@@ -269,7 +270,7 @@ static void collect(void *item, void *ud) {
     hs__locator *L = ud;
     if (L->nhits == L->caphits) {
         size_t c = L->caphits ? L->caphits * 2 : 16;
-        uint32_t *p = realloc(L->hits, c * sizeof *p);
+        uint32_t *p = hs__realloc(NULL, L->hits, c * sizeof *p);
         if (!p) return;
         L->hits = p;
         L->caphits = c;
@@ -290,12 +291,12 @@ static void query(hs__locator *L, const GEOSGeometry *q) {
 }
 
 hs__locator *hs__locator_create(void *geos, hs__geom *const *geoms, size_t n) {
-    hs__locator *L = calloc(1, sizeof *L);
+    hs__locator *L = hs__calloc(NULL, 1, sizeof *L);
     if (!L) return NULL;
     L->hd = hs__geos_new();
     L->n = n;
-    L->g = calloc(n + 1, sizeof *L->g);
-    L->pg = calloc(n + 1, sizeof *L->pg);
+    L->g = hs__calloc(NULL, n + 1, sizeof *L->g);
+    L->pg = hs__calloc(NULL, n + 1, sizeof *L->pg);
     if (!L->hd || !L->g || !L->pg) goto fail;
     L->tree = GEOSSTRtree_create_r(L->hd->h, 10);
     if (!L->tree) goto fail;
@@ -438,7 +439,7 @@ hs_status hs__geom_touching(void *geos, hs__geom *const *geoms, size_t n, double
             int near = tol > 0 ? GEOSPreparedDistanceWithin_r(h, L->pg[i], L->g[j], tol)
                                : GEOSPreparedIntersects_r(h, L->pg[i], L->g[j]);
             if (near != 1) continue;
-            if (!hs__grow((void **)pairs, &cap, 2 * (*npairs + 1), sizeof **pairs)) {
+            if (!hs__grow(NULL, (void **)pairs, &cap, 2 * (*npairs + 1), sizeof **pairs)) {
                 st = HS_ENOMEM;
                 break;
             }
@@ -460,7 +461,7 @@ hs__geom *hs__geom_union_pixels(void *geos, const uint8_t *on, size_t width, siz
      * cascaded union; the edges lie on the pixel lattice, so the outline
      * is exact. */
     size_t cap = 64, n = 0;
-    GEOSGeometry **boxes = malloc(cap * sizeof *boxes);
+    GEOSGeometry **boxes = hs__malloc(NULL, cap * sizeof *boxes);
     if (!boxes) return NULL;
     for (size_t r = 0; r < height; r++) {
         for (size_t c = 0; c < width;) {
@@ -472,7 +473,7 @@ hs__geom *hs__geom_union_pixels(void *geos, const uint8_t *on, size_t width, siz
             while (c1 < width && on[r * width + c1])
                 c1++;
             if (n == cap) {
-                GEOSGeometry **b = realloc(boxes, (cap *= 2) * sizeof *b);
+                GEOSGeometry **b = hs__realloc(NULL, boxes, (cap *= 2) * sizeof *b);
                 if (!b) goto fail;
                 boxes = b;
             }
@@ -505,7 +506,7 @@ fail:
 
 hs__geom *hs__geom_union(void *geos, hs__geom *const *g, size_t n) {
     GEOSContextHandle_t h = H(geos);
-    GEOSGeometry **parts = malloc((n ? n : 1) * sizeof *parts);
+    GEOSGeometry **parts = hs__malloc(NULL, (n ? n : 1) * sizeof *parts);
     size_t k = 0;
     if (!parts) return NULL;
     for (size_t i = 0; i < n; i++)

@@ -47,7 +47,7 @@ hs_status hs__geotiff_write(hs_ctx *ctx, const hs_raster *r, int epsg, const cha
     TIFFSetErrorHandler(tiff_error);
     TIFFSetWarningHandler(NULL);
     size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
+    char *tmp = hs__malloc(ctx, n + 16);
     if (!tmp) return hs__error(ctx, HS_ENOMEM, "out of memory");
     memcpy(tmp, path, n);
     memcpy(tmp + n, ".tmp.XXXXXX", 12);
@@ -103,15 +103,22 @@ hs_status hs__geotiff_write(hs_ctx *ctx, const hs_raster *r, int epsg, const cha
     GTIFFree(g);
     /* libtiff's predictor rewrites the buffer it is given: pass a copy of
      * each row, never the raster itself. */
-    float *row = malloc((r->width ? r->width : 1) * sizeof *row);
+    float *row = hs__malloc(ctx, (r->width ? r->width : 1) * sizeof *row);
     if (!row) st = hs__error(ctx, HS_ENOMEM, "out of memory");
+    /* errno names the cause (ENOSPC, EFBIG); libtiff's text says where. */
     for (size_t y = 0; y < r->height && !st; y++) {
         memcpy(row, r->v + y * r->width, r->width * sizeof *row);
+        errno = 0;
         if (TIFFWriteScanline(t, row, (uint32_t)y, 0) < 0)
-            st = hs__error(ctx, HS_EIO, "%s: write failed: %s", path, tiff_msg);
+            st = hs__error(ctx, HS_EIO, "%s: write failed: %s (libtiff: %s)", path,
+                           strerror(errno ? errno : EIO), tiff_msg);
     }
     free(row);
-    if (!st && !TIFFFlush(t)) st = hs__error(ctx, HS_EIO, "%s: write failed: %s", path, tiff_msg);
+    errno = 0;
+    if (!st && !TIFFFlush(t))
+        st = hs__error(ctx, HS_EIO, "%s: write failed: %s (libtiff: %s)", path,
+                       strerror(errno ? errno : EIO), tiff_msg);
+    if (!st) st = hs__progress(ctx, "write", 1, 1);
     XTIFFClose(t);
     t = NULL;
     if (!st && rename(tmp, path) != 0)

@@ -72,7 +72,7 @@ static int cmp_pi(const void *a, const void *b) {
 
 hs_status hs_fdr_bh(const double *p, size_t n, double *q) {
     if ((!p || !q) && n) return HS_EINVAL;
-    pi *s = malloc((n ? n : 1) * sizeof *s);
+    pi *s = hs__malloc(NULL, (n ? n : 1) * sizeof *s);
     if (!s) return HS_ENOMEM;
     size_t m = 0;
     for (size_t i = 0; i < n; i++)

@@ -102,9 +102,9 @@ static bool locate(const hs_grid *g, double x, double y, int64_t *row, int64_t *
     return true;
 }
 
-static bool radix_sort(kw *a, kw *tmp, size_t n) {
+static bool radix_sort(const hs_ctx *ctx, kw *a, kw *tmp, size_t n) {
     enum { BITS = 11, B = 1 << BITS, PASSES = (64 + BITS - 1) / BITS };
-    size_t(*hist)[B] = calloc(PASSES, sizeof *hist);
+    size_t(*hist)[B] = hs__calloc(ctx, PASSES, sizeof *hist);
     if (!hist) return false;
     for (size_t i = 0; i < n; i++)
         for (int p = 0; p < PASSES; p++)
@@ -152,9 +152,9 @@ static hs_status add_empty_cells(hs_ctx *ctx, hs_grid *g, const hs_incidents *in
                          "choose a larger cell size",
                          total, g->cs);
     size_t m = (size_t)total;
-    int64_t *row = malloc(m * sizeof *row), *col = malloc(m * sizeof *col);
-    uint64_t *count = calloc(m, sizeof *count);
-    double *weight = calloc(m, sizeof *weight);
+    int64_t *row = hs__malloc(ctx, m * sizeof *row), *col = hs__malloc(ctx, m * sizeof *col);
+    uint64_t *count = hs__calloc(ctx, m, sizeof *count);
+    double *weight = hs__calloc(ctx, m, sizeof *weight);
     if (!row || !col || !count || !weight) {
         free(row), free(col), free(count), free(weight);
         return hs__error(ctx, HS_ENOMEM, "out of memory for %zu cells", m);
@@ -192,15 +192,16 @@ hs_status hs_grid_count(hs_ctx *ctx, const hs_incidents *inc, const hs_grid_opti
         return hs__error(ctx, HS_EINVAL, "unknown grid shape %d", (int)opts->shape);
     if (!isfinite(opts->origin_x) || !isfinite(opts->origin_y))
         return hs__error(ctx, HS_EINVAL, "grid origin must be finite");
-    hs_grid *g = calloc(1, sizeof *g);
+    hs_grid *g = hs__calloc(ctx, 1, sizeof *g);
     if (!g) return hs__error(ctx, HS_ENOMEM, "out of memory");
     g->shape = opts->shape;
     g->cs = opts->cell_size_m;
     g->ox = opts->origin_x;
     g->oy = opts->origin_y;
-    g->crs = hs__strdup(inc->crs);
+    g->crs = hs__strdup(ctx, inc->crs);
     size_t n = inc->col.n;
-    kw *a = malloc((n ? n : 1) * sizeof *a), *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    kw *a = hs__malloc(ctx, (n ? n : 1) * sizeof *a),
+       *tmp = hs__malloc(ctx, (n ? n : 1) * sizeof *tmp);
     hs_status st = HS_OK;
     if (!g->crs || !a || !tmp) {
         st = hs__error(ctx, HS_ENOMEM, "out of memory for %zu incidents", n);
@@ -218,17 +219,17 @@ hs_status hs_grid_count(hs_ctx *ctx, const hs_incidents *inc, const hs_grid_opti
         a[i].key = make_key(r, c);
         a[i].w = inc->col.w[i];
     }
-    if (n > 1 && !radix_sort(a, tmp, n)) {
+    if (n > 1 && !radix_sort(ctx, a, tmp, n)) {
         st = hs__error(ctx, HS_ENOMEM, "out of memory");
         goto fail;
     }
     size_t cells = 0;
     for (size_t i = 0; i < n; i++)
         cells += i == 0 || a[i].key != a[i - 1].key;
-    g->row = malloc((cells ? cells : 1) * sizeof *g->row);
-    g->col = malloc((cells ? cells : 1) * sizeof *g->col);
-    g->count = malloc((cells ? cells : 1) * sizeof *g->count);
-    g->weight = malloc((cells ? cells : 1) * sizeof *g->weight);
+    g->row = hs__malloc(ctx, (cells ? cells : 1) * sizeof *g->row);
+    g->col = hs__malloc(ctx, (cells ? cells : 1) * sizeof *g->col);
+    g->count = hs__malloc(ctx, (cells ? cells : 1) * sizeof *g->count);
+    g->weight = hs__malloc(ctx, (cells ? cells : 1) * sizeof *g->weight);
     if (!g->row || !g->col || !g->count || !g->weight) {
         st = hs__error(ctx, HS_ENOMEM, "out of memory");
         goto fail;

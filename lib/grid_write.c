@@ -42,8 +42,9 @@ static hs_status write_csv(hs_ctx *ctx, const hs_grid *g, hs__afile *af) {
 
 static hs_status write_geojson(hs_ctx *ctx, const hs_grid *g, hs__afile *af) {
     size_t n = hs_grid_cell_count(g);
-    double *x = malloc((n ? n : 1) * 7 * sizeof *x), *y = malloc((n ? n : 1) * 7 * sizeof *y);
-    size_t *np = malloc((n ? n : 1) * sizeof *np);
+    double *x = hs__malloc(ctx, (n ? n : 1) * 7 * sizeof *x),
+           *y = hs__malloc(ctx, (n ? n : 1) * 7 * sizeof *y);
+    size_t *np = hs__malloc(ctx, (n ? n : 1) * sizeof *np);
     if (!x || !y || !np) {
         free(x);
         free(y);

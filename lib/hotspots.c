@@ -74,7 +74,7 @@ hs_status hs_hotspots_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents
     if (!u->nb_start)
         return hs__error(ctx, HS_EINVAL,
                          "build the units' neighbours first (hs_units_build_neighbours)");
-    hs_hotspots *h = calloc(1, sizeof *h);
+    hs_hotspots *h = hs__calloc(ctx, 1, sizeof *h);
     size_t n = u->n, ni = inc->col.n;
     uint32_t *order = NULL;
     hs_status st = HS_OK;
@@ -82,16 +82,16 @@ hs_status hs_hotspots_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents
     h->u = u;
     h->inc = inc;
     h->n = n;
-    uint32_t *uo = malloc((ni ? ni : 1) * sizeof *uo);
+    uint32_t *uo = hs__malloc(ctx, (ni ? ni : 1) * sizeof *uo);
     h->unit_of_copy = uo;
-    h->count = calloc(n ? n : 1, sizeof *h->count);
-    h->harm = calloc(n ? n : 1, sizeof *h->harm);
-    h->z = malloc((n ? n : 1) * sizeof *h->z);
-    h->p = malloc((n ? n : 1) * sizeof *h->p);
-    h->bin = malloc((n ? n : 1) * sizeof *h->bin);
-    order = malloc((n ? n : 1) * sizeof *order);
-    h->sel = calloc(n ? n : 1, sizeof *h->sel);
-    h->ward = calloc(n ? n : 1, sizeof *h->ward);
+    h->count = hs__calloc(ctx, n ? n : 1, sizeof *h->count);
+    h->harm = hs__calloc(ctx, n ? n : 1, sizeof *h->harm);
+    h->z = hs__malloc(ctx, (n ? n : 1) * sizeof *h->z);
+    h->p = hs__malloc(ctx, (n ? n : 1) * sizeof *h->p);
+    h->bin = hs__malloc(ctx, (n ? n : 1) * sizeof *h->bin);
+    order = hs__malloc(ctx, (n ? n : 1) * sizeof *order);
+    h->sel = hs__calloc(ctx, n ? n : 1, sizeof *h->sel);
+    h->ward = hs__calloc(ctx, n ? n : 1, sizeof *h->ward);
     if (!uo || !h->count || !h->harm || !h->z || !h->p || !h->bin || !order || !h->sel ||
         !h->ward) {
         st = hs__error(ctx, HS_ENOMEM, "out of memory");
@@ -152,14 +152,14 @@ hs_status hs_hotspots_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents
     }
     /* The ward of each chosen hotspot's centroid. */
     if (wards && h->nsel) {
-        double *x = malloc(h->nsel * sizeof *x), *y = malloc(h->nsel * sizeof *y);
-        uint32_t *w = malloc(h->nsel * sizeof *w);
+        double *x = hs__malloc(ctx, h->nsel * sizeof *x), *y = hs__malloc(ctx, h->nsel * sizeof *y);
+        uint32_t *w = hs__malloc(ctx, h->nsel * sizeof *w);
         if (!x || !y || !w) st = hs__error(ctx, HS_ENOMEM, "out of memory");
         for (size_t j = 0; !st && j < h->nsel; j++)
             x[j] = h->sel[j].x, y[j] = h->sel[j].y;
         if (!st) st = hs__units_locate_xy(ctx, wards, x, y, h->nsel, w);
         for (size_t j = 0; !st && j < h->nsel; j++)
-            if (!(h->ward[j] = hs__strdup(w[j] != HS_NO_UNIT ? wards->code[w[j]] : "")))
+            if (!(h->ward[j] = hs__strdup(ctx, w[j] != HS_NO_UNIT ? wards->code[w[j]] : "")))
                 st = hs__error(ctx, HS_ENOMEM, "out of memory");
         free(x), free(y), free(w);
     }
@@ -187,7 +187,7 @@ hs_status hs_hotspots_get(const hs_hotspots *h, size_t i, hs_hotspot *out) {
 hs_status hs_hotspots_concentration(const hs_hotspots *h, hs_concentration *counts,
                                     hs_concentration *harm) {
     if (!h) return HS_EINVAL;
-    double *v = malloc((h->n ? h->n : 1) * sizeof *v);
+    double *v = hs__malloc(NULL, (h->n ? h->n : 1) * sizeof *v);
     if (!v) return HS_ENOMEM;
     for (size_t k = 0; k < h->n; k++)
         v[k] = (double)h->count[k];
@@ -215,13 +215,14 @@ static int cmp_u64_desc_idx(const void *a, const void *b) {
 
 /* Profile of the incidents of unit k: hours and weekdays when timed, else
  * months; and its three most frequent crime types. */
-static void make_profile(const hs_hotspots *h, const size_t *list, size_t nlist, bool timed,
-                         profile *pr) {
+static bool make_profile(const hs_ctx *ctx, const hs_hotspots *h, const size_t *list, size_t nlist,
+                         bool timed, profile *pr) {
     const hs__cols *c = &h->inc->col;
     size_t nc = h->inc->cats.count;
     memset(pr, 0, sizeof *pr);
     pr->timed = timed;
-    uint64_t(*cat)[2] = calloc(nc + 1, sizeof *cat);
+    uint64_t(*cat)[2] = hs__calloc(ctx, nc + 1, sizeof *cat);
+    if (!cat) return false;
     /* Months as (year*12+month) in a small table. */
     int64_t mkey[64];
     uint64_t mcnt[64];
@@ -265,6 +266,7 @@ static void make_profile(const hs_hotspots *h, const size_t *list, size_t nlist,
                                   j ? "; " : "", h->inc->cats.names[cat[j][1]], cat[j][0]);
         free(cat);
     }
+    return true;
 }
 
 static void put_counts(FILE *f, const uint64_t *v, int n, bool json) {
@@ -318,7 +320,8 @@ hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path)
     FILE *f = af.f;
     /* The incidents of each unit, in file order (counting sort). */
     size_t ni = h->inc->col.n;
-    size_t *first = calloc(h->n + 1, sizeof *first), *list = malloc((ni ? ni : 1) * sizeof *list);
+    size_t *first = hs__calloc(ctx, h->n + 1, sizeof *first),
+           *list = hs__malloc(ctx, (ni ? ni : 1) * sizeof *list);
     if (!first || !list) {
         free(first);
         free(list);
@@ -330,7 +333,7 @@ hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path)
     for (size_t k = 0; k < h->n; k++)
         first[k + 1] += first[k];
     {
-        size_t *fill = calloc(h->n + 1, sizeof *fill);
+        size_t *fill = hs__calloc(ctx, h->n + 1, sizeof *fill);
         if (!fill) st = hs__error(ctx, HS_ENOMEM, "out of memory");
         for (size_t i = 0; fill && i < ni; i++) {
             uint32_t k = h->unit_of_copy[i];
@@ -348,7 +351,11 @@ hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path)
     for (size_t j = 0; j < h->nsel && !st; j++) {
         const hs_hotspot *s = &h->sel[j];
         profile pr;
-        make_profile(h, list + first[s->unit], first[s->unit + 1] - first[s->unit], timed, &pr);
+        if (!make_profile(ctx, h, list + first[s->unit], first[s->unit + 1] - first[s->unit], timed,
+                          &pr)) {
+            st = hs__error(ctx, HS_ENOMEM, "out of memory");
+            break;
+        }
         char v[12][40];
         hs__fmt_real(v[0], sizeof v[0], s->harm);
         snprintf(v[1], sizeof v[1], "%.4f", s->share_pct);
@@ -419,7 +426,7 @@ hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path)
         /* The QGIS style beside it: red outlines labelled by rank. */
         const char *dot = strrchr(path, '.');
         size_t n = (size_t)(dot - path);
-        char *qml = malloc(n + 5);
+        char *qml = hs__malloc(ctx, n + 5);
         if (!qml) return hs__error(ctx, HS_ENOMEM, "out of memory");
         memcpy(qml, path, n);
         strcpy(qml + n, ".qml");
@@ -437,9 +444,9 @@ hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path)
 hs_status hs_hotspots_write_summary(hs_ctx *ctx, const hs_hotspots *h, const char *path) {
     if (!ctx || !h || !path) return HS_EINVAL;
     size_t n = h->n;
-    double *v = malloc((n ? n : 1) * sizeof *v), *lx = malloc((n + 1) * sizeof *lx),
-           *ly = malloc((n + 1) * sizeof *ly), *hx = malloc((n + 1) * sizeof *hx),
-           *hy = malloc((n + 1) * sizeof *hy);
+    double *v = hs__malloc(ctx, (n ? n : 1) * sizeof *v),
+           *lx = hs__malloc(ctx, (n + 1) * sizeof *lx), *ly = hs__malloc(ctx, (n + 1) * sizeof *ly),
+           *hx = hs__malloc(ctx, (n + 1) * sizeof *hx), *hy = hs__malloc(ctx, (n + 1) * sizeof *hy);
     hs_concentration cc, ch;
     hs_status st =
         !v || !lx || !ly || !hx || !hy ? hs__error(ctx, HS_ENOMEM, "out of memory") : HS_OK;

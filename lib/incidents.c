@@ -15,8 +15,8 @@
 hs_status hs_incidents_create(hs_ctx *ctx, hs_incidents **out) {
     if (!ctx || !out) return HS_EINVAL;
     *out = NULL;
-    hs_incidents *inc = calloc(1, sizeof *inc);
-    if (!inc || !(inc->crs = hs__strdup(ctx->crs))) {
+    hs_incidents *inc = hs__calloc(ctx, 1, sizeof *inc);
+    if (!inc || !(inc->crs = hs__strdup(ctx, ctx->crs))) {
         free(inc);
         return hs__error(ctx, HS_ENOMEM, "out of memory");
     }
@@ -38,7 +38,7 @@ void hs_incidents_destroy(hs_incidents *inc) {
     free(inc);
 }
 
-bool hs__cols_reserve(hs__cols *c, size_t need) {
+bool hs__cols_reserve(const hs_ctx *ctx, hs__cols *c, size_t need) {
     if (need <= c->cap) return true;
     size_t cap = c->cap ? c->cap : 4096;
     while (cap < need) {
@@ -47,7 +47,7 @@ bool hs__cols_reserve(hs__cols *c, size_t need) {
     }
 #define GROW(f)                                                                                    \
     do {                                                                                           \
-        void *p = realloc(c->f, cap * sizeof *c->f);                                               \
+        void *p = hs__realloc(ctx, c->f, cap * sizeof *c->f);                                      \
         if (!p) return false;                                                                      \
         c->f = p;                                                                                  \
     } while (0)
@@ -90,25 +90,26 @@ void hs__cols_move(hs__cols *c, size_t to, size_t from) {
     c->off[to] = c->off[from];
 }
 
-bool hs__incidents_reserve_rejects(hs_incidents *inc, size_t need) {
-    return hs__grow((void **)&inc->rej, &inc->rejcap, need, sizeof *inc->rej);
+bool hs__incidents_reserve_rejects(const hs_ctx *ctx, hs_incidents *inc, size_t need) {
+    return hs__grow(ctx, (void **)&inc->rej, &inc->rejcap, need, sizeof *inc->rej);
 }
 
-uint32_t hs__incidents_add_file(hs_incidents *inc, const char *name, bool on_disk) {
+uint32_t hs__incidents_add_file(const hs_ctx *ctx, hs_incidents *inc, const char *name,
+                                bool on_disk) {
     size_t cap = inc->filecap;
     if (inc->nfiles >= UINT32_MAX - 1) return UINT32_MAX;
     if (inc->nfiles + 1 > cap) {
         size_t c = cap ? cap * 2 : 8;
-        char **f = realloc(inc->files, c * sizeof *f);
+        char **f = hs__realloc(ctx, inc->files, c * sizeof *f);
         if (f) inc->files = f;
-        bool *d = realloc(inc->file_on_disk, c * sizeof *d);
+        bool *d = hs__realloc(ctx, inc->file_on_disk, c * sizeof *d);
         if (d) inc->file_on_disk = d;
-        hs_read_summary *s = realloc(inc->sums, c * sizeof *s);
+        hs_read_summary *s = hs__realloc(ctx, inc->sums, c * sizeof *s);
         if (s) inc->sums = s;
         if (!f || !d || !s) return UINT32_MAX;
         inc->filecap = c;
     }
-    char *copy = hs__strdup(name);
+    char *copy = hs__strdup(ctx, name);
     if (!copy) return UINT32_MAX;
     inc->files[inc->nfiles] = copy;
     inc->file_on_disk[inc->nfiles] = on_disk;
@@ -308,7 +309,7 @@ hs_status hs_incidents_apply_harm(hs_ctx *ctx, hs_incidents *inc, const char *pa
                                   uint64_t *unmatched) {
     if (!ctx || !inc || !path) return HS_EINVAL;
     size_t nc = inc->cats.count;
-    double *w = malloc((nc ? nc : 1) * sizeof *w);
+    double *w = hs__malloc(ctx, (nc ? nc : 1) * sizeof *w);
     if (!w) return hs__error(ctx, HS_ENOMEM, "out of memory");
     for (size_t c = 0; c < nc; c++)
         w[c] = NAN;

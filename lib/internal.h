@@ -24,8 +24,22 @@ struct hs_ctx {
     int xnext;
     char *crs;   /* working CRS, owned */
     int threads; /* >= 1 */
+    hs_progress_fn progress;
+    void *progress_user;
+    hs_alloc_hook alloc_hook;
+    void *alloc_user;
     char err[HS__ERRLEN];
 };
+
+/* Asks the progress callback; HS_ECANCELED (with its message) if it says stop. */
+hs_status hs__progress(hs_ctx *ctx, const char *stage, uint64_t done, uint64_t total);
+
+/* The library's allocations, through the context's hook (ctx may be NULL:
+ * no hook). Frees are plain free(). */
+void *hs__malloc(const hs_ctx *ctx, size_t n);
+void *hs__calloc(const hs_ctx *ctx, size_t n, size_t size);
+void *hs__realloc(const hs_ctx *ctx, void *p, size_t n);
+void *hs__aligned_alloc(const hs_ctx *ctx, size_t align, size_t n);
 
 /* Records a printf-style message on ctx and returns status. */
 hs_status hs__error(hs_ctx *ctx, hs_status status, const char *fmt, ...)
@@ -40,9 +54,9 @@ void hs__format(char *buf, size_t size, const char *fmt, ...)
 #endif
     ;
 
-char *hs__strdup(const char *s);
+char *hs__strdup(const hs_ctx *ctx, const char *s);
 /* Grows *ptr (of elem bytes each) so it holds at least need elements. */
-bool hs__grow(void **ptr, size_t *cap, size_t need, size_t elem);
+bool hs__grow(const hs_ctx *ctx, void **ptr, size_t *cap, size_t need, size_t elem);
 
 /* ---- crs.c: the only file that includes proj.h ------------------------- */
 
@@ -70,8 +84,10 @@ hs__xentry *hs__ctx_xform(hs_ctx *ctx, const char *src, const char *dst);
  * made on first use by the thread that will use it. */
 hs__xform *hs__xentry_worker(hs__xentry *e, int k, char *err, size_t errsize);
 void hs__ctx_xcache_free(hs_ctx *ctx);
-/* The CRS as ESRI WKT (for .prj files); malloc'd, NULL on failure. */
-char *hs__crs_wkt_esri(hs_ctx *ctx, const char *crs);
+/* ESRI WKT1 of a CRS (owned; NULL when it has none) for .prj files. */
+/* reader.c's window per thread (bytes); tests shrink it. */
+extern size_t hs__reader_window_bytes;
+hs_status hs__crs_wkt_esri(hs_ctx *ctx, const char *crs, char **out);
 
 /* Checks that crs is a projected CRS with metre axes (message in err). */
 hs_status hs__crs_check_metric(hs_ctx *ctx, const char *crs);
@@ -246,7 +262,8 @@ typedef struct hs__strtab {
 } hs__strtab;
 
 /* Id of name (len bytes), adding it when new; UINT32_MAX on no memory. */
-uint32_t hs__strtab_intern(hs__strtab *t, const char *name, size_t len, bool *added);
+uint32_t hs__strtab_intern(const hs_ctx *ctx, hs__strtab *t, const char *name, size_t len,
+                           bool *added);
 void hs__strtab_free(hs__strtab *t);
 
 /* ---- incidents.c -------------------------------------------------------- */
@@ -263,7 +280,7 @@ typedef struct hs__cols {
 } hs__cols;
 
 /* Grows every column to hold at least need rows (doubling). */
-bool hs__cols_reserve(hs__cols *c, size_t need);
+bool hs__cols_reserve(const hs_ctx *ctx, hs__cols *c, size_t need);
 void hs__cols_free(hs__cols *c);
 /* Copies row from to row to (compaction). */
 void hs__cols_move(hs__cols *c, size_t to, size_t from);
@@ -280,9 +297,10 @@ struct hs_incidents {
     size_t nrej, rejcap;
 };
 
-bool hs__incidents_reserve_rejects(hs_incidents *inc, size_t need);
+bool hs__incidents_reserve_rejects(const hs_ctx *ctx, hs_incidents *inc, size_t need);
 /* Adds a file name; returns its index or UINT32_MAX on no memory. */
-uint32_t hs__incidents_add_file(hs_incidents *inc, const char *name, bool on_disk);
+uint32_t hs__incidents_add_file(const hs_ctx *ctx, hs_incidents *inc, const char *name,
+                                bool on_disk);
 /* Drops the last file and everything appended since it was added. */
 void hs__incidents_truncate(hs_incidents *inc, size_t n, size_t nrej, size_t nfiles);
 
@@ -373,9 +391,11 @@ bool hs__geojson_geometry(FILE *f, void *geos, const hs__geom *g, hs__xform *to_
 
 /* ---- afile.c: write to a temporary name, then rename -------------------- */
 
+typedef struct hs__afile_sink hs__afile_sink;
 typedef struct hs__afile {
     FILE *f;
     char *path, *tmp;
+    hs__afile_sink *sink; /* the file descriptor and its first error */
 } hs__afile;
 
 hs_status hs__afile_open(hs_ctx *ctx, const char *path, hs__afile *af);

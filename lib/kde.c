@@ -116,13 +116,14 @@ typedef struct rkey {
  * location (weights summed in file order). Weights of 0 are dropped. The
  * order comes from a stable radix sort on the packed (row, col) key
  * (16-bit digits, constant digits skipped), then a sort inside each cell. */
-static hs_status prepare(const hs_incidents *inc, double x0, double ytop, double cs, bool binned,
-                         pts *P) {
+static hs_status prepare(const hs_ctx *ctx, const hs_incidents *inc, double x0, double ytop,
+                         double cs, bool binned, pts *P) {
     size_t n = inc->col.n;
     const double *X = inc->col.x, *Y = inc->col.y, *Wt = inc->col.w;
     memset(P, 0, sizeof *P);
-    rkey *k = malloc((n ? n : 1) * sizeof *k), *tmp = malloc((n ? n : 1) * sizeof *tmp);
-    int64_t *rows = malloc((n ? n : 1) * sizeof *rows);
+    rkey *k = hs__malloc(ctx, (n ? n : 1) * sizeof *k),
+         *tmp = hs__malloc(ctx, (n ? n : 1) * sizeof *tmp);
+    int64_t *rows = hs__malloc(ctx, (n ? n : 1) * sizeof *rows);
     loc *cell = NULL;
     size_t cellcap = 0;
     if (!k || !tmp || !rows) goto nomem;
@@ -162,17 +163,17 @@ static hs_status prepare(const hs_incidents *inc, double x0, double ytop, double
     }
     free(tmp);
     tmp = NULL;
-    P->x = malloc((m ? m : 1) * sizeof *P->x);
-    P->y = malloc((m ? m : 1) * sizeof *P->y);
-    P->w = malloc((m ? m : 1) * sizeof *P->w);
-    P->row = malloc((m ? m : 1) * sizeof *P->row);
+    P->x = hs__malloc(ctx, (m ? m : 1) * sizeof *P->x);
+    P->y = hs__malloc(ctx, (m ? m : 1) * sizeof *P->y);
+    P->w = hs__malloc(ctx, (m ? m : 1) * sizeof *P->w);
+    P->row = hs__malloc(ctx, (m ? m : 1) * sizeof *P->row);
     if (!P->x || !P->y || !P->w || !P->row) goto nomem;
     size_t u = 0;
     for (size_t a = 0; a < m;) {
         size_t b = a + 1;
         while (b < m && k[b].key == k[a].key)
             b++;
-        if (!hs__grow((void **)&cell, &cellcap, b - a, sizeof *cell)) goto nomem;
+        if (!hs__grow(ctx, (void **)&cell, &cellcap, b - a, sizeof *cell)) goto nomem;
         for (size_t j = a; j < b; j++) {
             cell[j - a] = (loc){X[k[j].i], Y[k[j].i], k[j].i};
             if (binned) { /* the pixel's centre: one location for the whole cell */
@@ -248,6 +249,7 @@ typedef struct band_job {
     double *acc;
     uint8_t *touched;
     const double *xc;
+    const hs_ctx *ctx; /* for its allocation hook */
     bool failed;
 } band_job;
 
@@ -392,9 +394,11 @@ HS_HOT static void *band_run_poly(void *arg) {
     const pts *P = J->P;
     size_t W = J->width;
     int pw = kernel_power(J->o->kernel), deg = 2 * pw;
-    double *co = aligned_alloc(64, (W + 1) * POLY_MAX * sizeof *co);
-    if (co) memset(co, 0, (W + 1) * POLY_MAX * sizeof *co);
-    int32_t *cnt = calloc(W + 1, sizeof *cnt);
+    const hs_ctx *ctx = J->ctx;
+    size_t cobytes = (W + 1) * POLY_MAX * sizeof(double);
+    double *co = hs__aligned_alloc(ctx, 64, cobytes);
+    if (co) memset(co, 0, cobytes);
+    int32_t *cnt = hs__calloc(ctx, W + 1, sizeof *cnt);
     if (!co || !cnt) {
         free(co);
         free(cnt);
@@ -575,9 +579,9 @@ static hs_status lay_grid(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_opt
 /* Marks pixels whose centre is in the mask; returns malloc'd flags. */
 static uint8_t *mask_flags(hs_ctx *ctx, const hs_raster *R, const hs_units *mask, hs_status *st) {
     size_t n = R->width * R->height;
-    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
-    uint32_t *of = malloc(n * sizeof *of);
-    uint8_t *m = malloc(n);
+    double *x = hs__malloc(ctx, n * sizeof *x), *y = hs__malloc(ctx, n * sizeof *y);
+    uint32_t *of = hs__malloc(ctx, n * sizeof *of);
+    uint8_t *m = hs__malloc(ctx, n);
     if (!x || !y || !of || !m) {
         *st = hs__error(ctx, HS_ENOMEM, "out of memory for the mask");
         free(m);
@@ -618,7 +622,7 @@ typedef struct cut {
 static float *mask_fractions(hs_ctx *ctx, const hs_raster *R, const hs_units *mask,
                              const uint8_t *in, cut **cuts, size_t *ncuts, hs_status *st) {
     size_t W = R->width, H = R->height, cap = 0;
-    float *f = malloc(W * H * sizeof *f);
+    float *f = hs__malloc(ctx, W * H * sizeof *f);
     hs__locator *L = f ? hs__locator_create(mask->geos, mask->g, mask->n) : NULL;
     *cuts = NULL;
     *ncuts = 0;
@@ -642,7 +646,7 @@ static float *mask_fractions(hs_ctx *ctx, const hs_raster *R, const hs_units *ma
                 double cx, cy;
                 f[i] = (float)(hs__locator_box_area(L, b, &cx, &cy) / (R->px * R->px));
                 if (f[i] > 0 && f[i] < 1) {
-                    if (!hs__grow((void **)cuts, &cap, *ncuts + 1, sizeof **cuts)) {
+                    if (!hs__grow(ctx, (void **)cuts, &cap, *ncuts + 1, sizeof **cuts)) {
                         free(f);
                         free(*cuts);
                         hs__locator_destroy(L);
@@ -671,8 +675,8 @@ static hs_status edge_correct(hs_ctx *ctx, hs_raster *R, double *acc, const uint
     size_t W = R->width, H = R->height;
     int64_t s = (int64_t)floor(reach / R->px);
     /* sat[(r)(W+1) + c]: pixels not wholly inside in rows < r, cols < c. */
-    uint32_t *sat = calloc((W + 1) * (H + 1), sizeof *sat);
-    double *kw = malloc((size_t)(2 * s + 1) * (size_t)(2 * s + 1) * sizeof *kw);
+    uint32_t *sat = hs__calloc(ctx, (W + 1) * (H + 1), sizeof *sat);
+    double *kw = hs__malloc(ctx, (size_t)(2 * s + 1) * (size_t)(2 * s + 1) * sizeof *kw);
     if (!sat || !kw) {
         free(sat);
         free(kw);
@@ -767,9 +771,9 @@ hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_opti
         if ((st = hs_units_bounds(ctx, o.mask, o.extent))) return st;
         o.has_extent = 1;
     }
-    hs_raster *R = calloc(1, sizeof *R);
+    hs_raster *R = hs__calloc(ctx, 1, sizeof *R);
     if (!R) return hs__error(ctx, HS_ENOMEM, "out of memory");
-    R->crs = hs__strdup(inc->crs);
+    R->crs = hs__strdup(ctx, inc->crs);
     R->kernel = o.kernel;
     R->bandwidth = h;
     R->rule = rule;
@@ -785,15 +789,15 @@ hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_opti
         return st;
     }
     size_t W = R->width, Hh = R->height, N = W * Hh;
-    double *acc = calloc(N, sizeof *acc);
-    uint8_t *touched = calloc(N, 1);
-    double *xc = malloc(W * sizeof *xc);
-    R->v = malloc(N * sizeof *R->v);
+    double *acc = hs__calloc(ctx, N, sizeof *acc);
+    uint8_t *touched = hs__calloc(ctx, N, 1);
+    double *xc = hs__malloc(ctx, W * sizeof *xc);
+    R->v = hs__malloc(ctx, N * sizeof *R->v);
     pts P;
     memset(&P, 0, sizeof P);
     uint8_t *in = NULL;
     if (!acc || !touched || !xc || !R->v ||
-        prepare(inc, R->x_min, R->y_max, R->px, o.binned != 0, &P) != HS_OK) {
+        prepare(ctx, inc, R->x_min, R->y_max, R->px, o.binned != 0, &P) != HS_OK) {
         st = hs__error(ctx, HS_ENOMEM, "out of memory for a %zu x %zu grid", W, Hh);
         goto done;
     }
@@ -812,7 +816,7 @@ hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_opti
     for (int t = 0; t < nt; t++) {
         J[t] = (band_job){&next_band, band_rows,   &P,      &o,    R->x_min, R->y_max, R->px,
                           h,          1 / (h * h), qmax,    reach, W,        Hh,       0,
-                          0,          acc,         touched, xc,    false};
+                          0,          acc,         touched, xc,    ctx,      false};
         if (o.kernel == HS_KERNEL_GAUSSIAN) J[t].inv_h2 = 1 / (h * h); /* q = d^2 / sigma^2 */
     }
     /* Polynomial kernels row by row when a kernel spans a few pixels; the
@@ -834,6 +838,7 @@ hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_opti
         st = hs__error(ctx, HS_ENOMEM, "out of memory");
         goto done;
     }
+    if ((st = hs__progress(ctx, "kde", N, N))) goto done;
     if (o.mask) {
         in = mask_flags(ctx, R, o.mask, &st);
         if (!in) goto done;
@@ -880,8 +885,9 @@ hs_status hs_kde_at(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_options *
     /* Incidents bucketed on cells of the reach: each location looks at the
      * 3 x 3 cells around it. */
     pts P;
-    if (prepare(inc, 0, 0, reach, false, &P)) return hs__error(ctx, HS_ENOMEM, "out of memory");
-    int64_t *col = malloc((P.n ? P.n : 1) * sizeof *col);
+    if (prepare(ctx, inc, 0, 0, reach, false, &P))
+        return hs__error(ctx, HS_ENOMEM, "out of memory");
+    int64_t *col = hs__malloc(ctx, (P.n ? P.n : 1) * sizeof *col);
     if (!col) {
         pts_free(&P);
         return hs__error(ctx, HS_ENOMEM, "out of memory");

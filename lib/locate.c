@@ -164,7 +164,7 @@ hs_status hs__units_locate_xy(hs_ctx *ctx, const hs_units *u, const double *x, c
     j.ny = (size_t)fmax(1, ceil(target / (double)j.nx));
     j.cw = w / (double)j.nx;
     j.ch = h / (double)j.ny;
-    j.cell = malloc(j.nx * j.ny * sizeof *j.cell);
+    j.cell = hs__malloc(ctx, j.nx * j.ny * sizeof *j.cell);
     uint32_t *mixed = NULL;
     if (!j.cell) return hs__error(ctx, HS_ENOMEM, "out of memory");
     for (size_t c = 0; c < j.nx * j.ny; c++)
@@ -177,7 +177,7 @@ hs_status hs__units_locate_xy(hs_ctx *ctx, const hs_units *u, const double *x, c
             nmixed++;
         }
     }
-    mixed = malloc((nmixed ? nmixed : 1) * sizeof *mixed);
+    mixed = hs__malloc(ctx, (nmixed ? nmixed : 1) * sizeof *mixed);
     if (!mixed) {
         free(j.cell);
         return hs__error(ctx, HS_ENOMEM, "out of memory");

@@ -82,7 +82,7 @@ bool hs__parse_double(const char *s, size_t len, double *out) {
         v = exp10 < 0 ? v / pow10_exact[-exp10] : v * pow10_exact[exp10];
     } else {
         size_t n = (size_t)(end - start);
-        char small[64], *buf = n < sizeof small ? small : malloc(n + 1);
+        char small[64], *buf = n < sizeof small ? small : hs__malloc(NULL, n + 1);
         if (!buf) return false;
         memcpy(buf, start, n);
         buf[n] = '\0';

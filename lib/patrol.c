@@ -109,7 +109,7 @@ hs_status hs_patrol_sites_read(hs_ctx *ctx, const char *path, hs_patrol_site **o
                                (unsigned long long)line, nfields);
                 break;
             }
-            if (!hs__grow((void **)&s, &cap, *n + 1, sizeof *s)) {
+            if (!hs__grow(ctx, (void **)&s, &cap, *n + 1, sizeof *s)) {
                 st = hs__error(ctx, HS_ENOMEM, "out of memory");
                 break;
             }
@@ -125,7 +125,7 @@ hs_status hs_patrol_sites_read(hs_ctx *ctx, const char *path, hs_patrol_site **o
             }
             t->rank = (uint32_t)rank;
             hs__csv_unescape(&fl[cid], buf);
-            if (!(t->id = hs__strdup(buf))) {
+            if (!(t->id = hs__strdup(ctx, buf))) {
                 st = hs__error(ctx, HS_ENOMEM, "out of memory");
                 break;
             }
@@ -179,9 +179,9 @@ hs_status hs_patrol_plan_write(hs_ctx *ctx, const hs_patrol_site *sites, size_t 
         return hs__error(ctx, HS_EINVAL, "patrol: --start must be a date YYYY-MM-DD, not '%s'",
                          o.start_date);
     uint64_t rng = o.seed;
-    uint8_t *on = malloc(n ? n : 1);
-    size_t *perm = malloc((n ? n : 1) * sizeof *perm);
-    int *mins = malloc((size_t)o.visits_per_day * sizeof *mins);
+    uint8_t *on = hs__malloc(ctx, n ? n : 1);
+    size_t *perm = hs__malloc(ctx, (n ? n : 1) * sizeof *perm);
+    int *mins = hs__malloc(ctx, (size_t)o.visits_per_day * sizeof *mins);
     hs__afile af;
     hs_status st = !on || !perm || !mins ? hs__error(ctx, HS_ENOMEM, "out of memory")
                                          : hs__afile_open(ctx, path, &af);

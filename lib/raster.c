@@ -58,10 +58,10 @@ hs_status hs_raster_compare(hs_ctx *ctx, const hs_raster *a, const hs_raster *b,
                          "--extent and --pixel-size");
     static const char *const names[] = {"ratio", "difference", "log-ratio"};
     if ((unsigned)op > HS_RASTER_LOG_RATIO) return hs__error(ctx, HS_EINVAL, "unknown comparison");
-    hs_raster *r = calloc(1, sizeof *r);
+    hs_raster *r = hs__calloc(ctx, 1, sizeof *r);
     size_t n = a->width * a->height;
-    if (!r || !(r->v = malloc(n * sizeof *r->v)) || !(r->crs = hs__strdup(a->crs)) ||
-        !(r->what = hs__strdup(names[op]))) {
+    if (!r || !(r->v = hs__malloc(ctx, n * sizeof *r->v)) || !(r->crs = hs__strdup(ctx, a->crs)) ||
+        !(r->what = hs__strdup(ctx, names[op]))) {
         hs_raster_destroy(r);
         return hs__error(ctx, HS_ENOMEM, "out of memory");
     }
@@ -133,10 +133,10 @@ static hs_status write_asc(hs_ctx *ctx, const hs_raster *r, const char *path) {
 }
 
 /* Replaces path's extension by ext (owned). */
-static char *with_ext(const char *path, const char *ext) {
+static char *with_ext(const hs_ctx *ctx, const char *path, const char *ext) {
     const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
     size_t n = dot && (!slash || dot > slash) ? (size_t)(dot - path) : strlen(path);
-    char *p = malloc(n + strlen(ext) + 1);
+    char *p = hs__malloc(ctx, n + strlen(ext) + 1);
     if (p) {
         memcpy(p, path, n);
         strcpy(p + n, ext);
@@ -240,8 +240,11 @@ hs_status hs_raster_write(hs_ctx *ctx, const hs_raster *r, const char *path) {
     hs_status st;
     if (asc) {
         st = write_asc(ctx, r, path);
-        char *prj = with_ext(path, ".prj"), *wkt = hs__crs_wkt_esri(ctx, r->crs);
-        if (!st && prj && wkt) st = write_text_file(ctx, prj, wkt);
+        char *prj = NULL, *wkt = NULL;
+        if (!st && !(prj = with_ext(ctx, path, ".prj")))
+            st = hs__error(ctx, HS_ENOMEM, "out of memory");
+        if (!st) st = hs__crs_wkt_esri(ctx, r->crs, &wkt);
+        if (!st && wkt) st = write_text_file(ctx, prj, wkt);
         free(prj);
         free(wkt);
         return st;
@@ -261,7 +264,7 @@ hs_status hs_raster_write(hs_ctx *ctx, const hs_raster *r, const char *path) {
                desc, hs_kernel_name(r->kernel), r->bandwidth, hs_bandwidth_rule_name(r->rule),
                units_name(r->units));
     st = hs__geotiff_write(ctx, r, epsg, xml, path);
-    char *qml = with_ext(path, ".qml"), *json = with_ext(path, ".json");
+    char *qml = with_ext(ctx, path, ".qml"), *json = with_ext(ctx, path, ".json");
     if (!qml || !json) st = st ? st : hs__error(ctx, HS_ENOMEM, "out of memory");
     if (!st) st = write_qml(ctx, r, qml);
     if (!st) st = write_json(ctx, r, json);
@@ -281,8 +284,8 @@ hs_status hs_raster_contours_write(hs_ctx *ctx, const hs_raster *r, const double
                                    const char *path) {
     if (!ctx || !r || !path || (n && !top_pct)) return HS_EINVAL;
     size_t N = r->width * r->height, m = 0;
-    float *sorted = malloc((N ? N : 1) * sizeof *sorted);
-    uint8_t *on = malloc(N ? N : 1);
+    float *sorted = hs__malloc(ctx, (N ? N : 1) * sizeof *sorted);
+    uint8_t *on = hs__malloc(ctx, N ? N : 1);
     if (!sorted || !on) {
         free(sorted);
         free(on);

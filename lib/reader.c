@@ -41,6 +41,12 @@ static const char *const police_cols[12] = {"Crime ID",
                                             "Context"};
 
 #define PARALLEL_MIN_BYTES (4u << 20)
+/* Bytes of CSV per thread and window: big enough that thread start-up and
+ * the boundary checks are noise, small enough that a window's parsed
+ * columns (about 60 bytes a row) stay in the low hundreds of MB. A variable
+ * so that tests can make windows tiny and cross every boundary case. */
+size_t hs__reader_window_bytes = (size_t)64 << 20;
+#define WINDOW_BYTES hs__reader_window_bytes
 
 typedef struct plan {
     const char *name; /* for messages */
@@ -58,6 +64,8 @@ typedef struct plan {
     bool have_cmp, have_cfrom, have_cto;
     int64_t cfrom, cto_end;
     const hs_read_options *opts;
+    const hs_ctx *ctx; /* for its allocation hook only: chunks run on workers */
+    bool count_only;   /* hs_incidents_check_csv: rejects counted, not kept */
 } plan;
 
 typedef struct chunk {
@@ -106,14 +114,19 @@ static void chunk_reset(chunk *c) {
 }
 
 static bool chunk_grow(chunk *c) {
-    if (!hs__cols_reserve(&c->col, c->col.cap + 1)) return false;
-    uint64_t *l = realloc(c->len, c->col.cap * sizeof *l);
+    if (!hs__cols_reserve(c->pl->ctx, &c->col, c->col.cap + 1)) return false;
+    uint64_t *l = hs__realloc(c->pl->ctx, c->len, c->col.cap * sizeof *l);
     if (l) c->len = l;
     return l != NULL;
 }
 
 static bool add_reject_at(chunk *c, uint64_t line, hs_reject_reason r, uint64_t off, uint64_t len) {
-    if (!hs__grow((void **)&c->rej, &c->rejcap, c->nrej + 1, sizeof *c->rej)) return false;
+    if (c->pl->count_only) {
+        c->rejected[r]++;
+        return true;
+    }
+    if (!hs__grow(c->pl->ctx, (void **)&c->rej, &c->rejcap, c->nrej + 1, sizeof *c->rej))
+        return false;
     hs_reject *j = &c->rej[c->nrej++];
     j->file = 0;
     j->line = line;
@@ -140,7 +153,8 @@ static bool chunk_category(chunk *c, const hs__field *f, uint32_t *id) {
     const char *s = f->s;
     size_t len = f->len;
     if (f->escaped) {
-        if (!hs__grow((void **)&c->scratch, &c->scratch_cap, f->len + 1, 1)) return false;
+        if (!hs__grow(c->pl->ctx, (void **)&c->scratch, &c->scratch_cap, f->len + 1, 1))
+            return false;
         len = hs__csv_unescape(f, c->scratch);
         s = c->scratch;
     }
@@ -149,10 +163,10 @@ static bool chunk_category(chunk *c, const hs__field *f, uint32_t *id) {
     while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
         len--;
     bool added;
-    uint32_t k = hs__strtab_intern(&c->cats, s, len, &added);
+    uint32_t k = hs__strtab_intern(c->pl->ctx, &c->cats, s, len, &added);
     if (k == UINT32_MAX) return false;
     if (added) {
-        if (!hs__grow((void **)&c->cat_pass, &c->cat_pass_cap, k + 1, 1)) return false;
+        if (!hs__grow(c->pl->ctx, (void **)&c->cat_pass, &c->cat_pass_cap, k + 1, 1)) return false;
         const hs_read_options *o = c->pl->opts;
         bool pass = o->crime_type_count == 0;
         for (size_t i = 0; i < o->crime_type_count && !pass; i++)
@@ -266,12 +280,13 @@ static void chunk_project(chunk *c) {
         }
     }
     c->col.n = k;
-    if (moved) qsort(c->rej, c->nrej, sizeof *c->rej, cmp_reject_line);
+    if (moved && c->nrej > 1) qsort(c->rej, c->nrej, sizeof *c->rej, cmp_reject_line);
 }
 
 static void chunk_parse(chunk *c) {
     const plan *pl = c->pl;
-    if (!c->fields && !(c->fields = malloc((pl->nfields + 1) * sizeof *c->fields))) {
+    if (!c->fields &&
+        !(c->fields = hs__malloc(c->pl->ctx, (pl->nfields + 1) * sizeof *c->fields))) {
         c->status = HS_ENOMEM;
         hs__format(c->err, sizeof c->err, "out of memory");
         return;
@@ -363,11 +378,11 @@ static hs_status make_plan(hs_ctx *ctx, plan *pl, const char **body, uint64_t *b
     if (nf > 512)
         return hs__error(ctx, HS_EPARSE, "%s:1: header has %zu columns; at most 512 are supported",
                          pl->name, nf);
-    char **names = calloc(nf, sizeof *names);
+    char **names = hs__calloc(ctx, nf, sizeof *names);
     if (!names) return hs__error(ctx, HS_ENOMEM, "out of memory");
     hs_status st = HS_OK;
     for (size_t i = 0; i < nf; i++) {
-        names[i] = malloc(hf[i].len + 1);
+        names[i] = hs__malloc(ctx, hf[i].len + 1);
         if (!names[i]) {
             st = hs__error(ctx, HS_ENOMEM, "out of memory");
             goto done;
@@ -457,8 +472,56 @@ done:
     return st;
 }
 
+/* Appends a parsed chunk's rows and rejects to inc (file fid; the chunk's
+ * lines are relative to base_line). */
+static hs_status append_chunk(hs_ctx *ctx, hs_incidents *inc, const chunk *c, uint32_t fid,
+                              uint64_t base_line) {
+    uint32_t *map = hs__malloc(ctx, (c->cats.count + 1) * sizeof *map);
+    if (!map || !hs__cols_reserve(ctx, &inc->col, inc->col.n + c->col.n) ||
+        !hs__incidents_reserve_rejects(ctx, inc, inc->nrej + c->nrej)) {
+        free(map);
+        return hs__error(ctx, HS_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < c->cats.count; i++)
+        map[i] = UINT32_MAX;
+    size_t at = inc->col.n;
+    if (c->col.n) {
+        memcpy(inc->col.x + at, c->col.x, c->col.n * sizeof *c->col.x);
+        memcpy(inc->col.y + at, c->col.y, c->col.n * sizeof *c->col.y);
+        memcpy(inc->col.w + at, c->col.w, c->col.n * sizeof *c->col.w);
+        memcpy(inc->col.t + at, c->col.t, c->col.n * sizeof *c->col.t);
+        memcpy(inc->col.prec + at, c->col.prec, c->col.n * sizeof *c->col.prec);
+        memcpy(inc->col.off + at, c->col.off, c->col.n * sizeof *c->col.off);
+    }
+    for (size_t i = 0; i < c->col.n; i++) {
+        uint32_t lc = c->col.cat[i];
+        if (lc != HS_NO_CATEGORY && map[lc] == UINT32_MAX) {
+            map[lc] = hs__strtab_intern(ctx, &inc->cats, c->cats.names[lc],
+                                        strlen(c->cats.names[lc]), NULL);
+            if (map[lc] == UINT32_MAX) {
+                free(map);
+                return hs__error(ctx, HS_ENOMEM, "out of memory");
+            }
+        }
+        inc->col.cat[at + i] = lc == HS_NO_CATEGORY ? HS_NO_CATEGORY : map[lc];
+        inc->col.file[at + i] = fid;
+        inc->col.line[at + i] = base_line + c->col.line[i];
+    }
+    free(map);
+    inc->col.n += c->col.n;
+    for (size_t i = 0; i < c->nrej; i++) {
+        hs_reject r = c->rej[i];
+        r.file = fid;
+        r.line += base_line;
+        inc->rej[inc->nrej++] = r;
+    }
+    return HS_OK;
+}
+
+/* Reads data into inc; with inc NULL, only counts into *count. */
 static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk, const char *data,
-                             size_t size, const hs_read_options *opts, hs_incidents *inc) {
+                             size_t size, const hs_read_options *opts, hs_incidents *inc,
+                             hs_read_summary *count) {
     hs_read_options defaults;
     if (!opts) {
         hs_read_options_init(&defaults);
@@ -470,136 +533,136 @@ static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk, const 
     pl.base = data;
     pl.end = data + size;
     pl.opts = opts;
+    pl.ctx = ctx;
+    pl.count_only = inc == NULL;
     const char *body;
     uint64_t body_line;
     hs_status st = make_plan(ctx, &pl, &body, &body_line);
     if (st) return st;
 
-    const char *src = pl.lonlat ? "EPSG:4326" : opts->input_crs ? opts->input_crs : inc->crs;
-    pl.xe = hs__ctx_xform(ctx, src, inc->crs);
+    const char *dst = inc ? inc->crs : ctx->crs;
+    const char *src = pl.lonlat ? "EPSG:4326" : opts->input_crs ? opts->input_crs : dst;
+    pl.xe = hs__ctx_xform(ctx, src, dst);
     if (!pl.xe) return hs__error(ctx, HS_ECRS, "%s: %s", name, hs_ctx_last_error(ctx));
     pl.need_xform = pl.lonlat || !pl.xe->same;
     pl.have_area = pl.xe->have_area;
     memcpy(pl.area, pl.xe->area, sizeof pl.area);
 
-    /* Split at line ends; each chunk parses the records that start in it. */
-    size_t body_len = (size_t)(pl.end - body);
-    int nchunks = body_len >= PARALLEL_MIN_BYTES ? ctx->threads : 1;
-    chunk *ch = calloc((size_t)nchunks, sizeof *ch);
-    if (!ch) return hs__error(ctx, HS_ENOMEM, "out of memory");
-    for (int k = 0; k < nchunks; k++) {
-        ch[k].pl = &pl;
-        ch[k].slot = k;
-        const char *b = body + body_len / (size_t)nchunks * (size_t)k;
-        if (k > 0) {
-            const char *nlp = memchr(b, '\n', (size_t)(pl.end - b));
-            b = nlp ? nlp + 1 : pl.end;
-            if (b < ch[k - 1].begin) b = ch[k - 1].begin;
-        }
-        ch[k].begin = b;
-        if (k > 0) ch[k - 1].limit = b;
-    }
-    ch[nchunks - 1].limit = pl.end;
-
-    pthread_t *tid = calloc((size_t)nchunks, sizeof *tid);
-    bool *started = calloc((size_t)nchunks, sizeof *started);
-    if (!tid || !started) {
+    /* The body is read in windows of WINDOW_BYTES per thread, so memory for
+     * the parse stays bounded whatever the file's size (a 5 GB file is
+     * streamed, not held twice). Within a window, split at line ends; each
+     * chunk parses the records that start in it; the next window starts
+     * where the last chunk stopped. */
+    int nthreads = ctx->threads;
+    chunk *ch = hs__calloc(ctx, (size_t)nthreads, sizeof *ch);
+    pthread_t *tid = hs__calloc(ctx, (size_t)nthreads, sizeof *tid);
+    bool *started = hs__calloc(ctx, (size_t)nthreads, sizeof *started);
+    int nchunks = 0;
+    size_t n0 = inc ? inc->col.n : 0, r0 = inc ? inc->nrej : 0, f0 = inc ? inc->nfiles : 0;
+    hs_read_summary local, *sum = &local;
+    memset(&local, 0, sizeof local);
+    uint32_t fid = 0;
+    if (!ch || !tid || !started) {
         st = hs__error(ctx, HS_ENOMEM, "out of memory");
         goto out;
     }
-    for (int k = 1; k < nchunks; k++)
-        started[k] = pthread_create(&tid[k], NULL, chunk_thread, &ch[k]) == 0;
-    chunk_parse(&ch[0]);
-    for (int k = 1; k < nchunks; k++) {
-        if (started[k])
-            pthread_join(tid[k], NULL);
-        else
-            chunk_parse(&ch[k]);
-    }
-    /* Verify the speculative splits, in order; re-parse a chunk whose start
-     * fell inside a record of the previous one. */
-    for (int k = 1; k < nchunks; k++) {
-        if (ch[k - 1].status) break;
-        if (ch[k].begin != ch[k - 1].stop) {
-            ch[k].begin = ch[k - 1].stop;
-            chunk_reset(&ch[k]); /* slot 0: now on this thread */
-            if (ch[k].begin >= ch[k].limit) {
-                ch[k].stop = ch[k].begin;
-                continue;
-            }
-            chunk_parse(&ch[k]);
-        }
-    }
-
-    uint64_t base_line = body_line;
-    for (int k = 0; k < nchunks; k++) {
-        if (ch[k].status) {
-            if (ch[k].status == HS_EPARSE)
-                st = hs__error(ctx, HS_EPARSE, "%s:%llu: %s", name,
-                               (unsigned long long)(base_line + ch[k].err_line), ch[k].err);
-            else
-                st = hs__error(ctx, ch[k].status, "%s: %s", name, ch[k].err);
+    if (inc) {
+        fid = hs__incidents_add_file(ctx, inc, name, on_disk);
+        if (fid == UINT32_MAX) {
+            st = hs__error(ctx, HS_ENOMEM, "out of memory");
             goto out;
         }
-        base_line += ch[k].lines;
+        sum = &inc->sums[fid];
     }
-
-    /* Append in chunk order. */
-    size_t n0 = inc->col.n, r0 = inc->nrej, f0 = inc->nfiles;
-    uint32_t fid = hs__incidents_add_file(inc, name, on_disk);
-    if (fid == UINT32_MAX) {
-        st = hs__error(ctx, HS_ENOMEM, "out of memory");
-        goto out;
-    }
-    hs_read_summary *sum = &inc->sums[fid];
-    base_line = body_line;
-    for (int k = 0; k < nchunks && !st; k++) {
-        chunk *c = &ch[k];
-        uint32_t *map = malloc((c->cats.count + 1) * sizeof *map);
-        if (!map || !hs__cols_reserve(&inc->col, inc->col.n + c->col.n) ||
-            !hs__incidents_reserve_rejects(inc, inc->nrej + c->nrej)) {
-            free(map);
-            st = hs__error(ctx, HS_ENOMEM, "out of memory");
-            break;
-        }
-        for (size_t i = 0; i < c->cats.count; i++)
-            map[i] = UINT32_MAX;
-        size_t at = inc->col.n;
-        if (c->col.n) {
-            memcpy(inc->col.x + at, c->col.x, c->col.n * sizeof *c->col.x);
-            memcpy(inc->col.y + at, c->col.y, c->col.n * sizeof *c->col.y);
-            memcpy(inc->col.w + at, c->col.w, c->col.n * sizeof *c->col.w);
-            memcpy(inc->col.t + at, c->col.t, c->col.n * sizeof *c->col.t);
-            memcpy(inc->col.prec + at, c->col.prec, c->col.n * sizeof *c->col.prec);
-            memcpy(inc->col.off + at, c->col.off, c->col.n * sizeof *c->col.off);
-        }
-        for (size_t i = 0; i < c->col.n && !st; i++) {
-            uint32_t lc = c->col.cat[i];
-            if (lc != HS_NO_CATEGORY && map[lc] == UINT32_MAX) {
-                map[lc] = hs__strtab_intern(&inc->cats, c->cats.names[lc],
-                                            strlen(c->cats.names[lc]), NULL);
-                if (map[lc] == UINT32_MAX) st = hs__error(ctx, HS_ENOMEM, "out of memory");
+    uint64_t base_line = body_line;
+    uintptr_t dropped = (uintptr_t)pl.base; /* mapped pages released up to here */
+    for (const char *wbeg = body; wbeg < pl.end && !st;) {
+        size_t left = (size_t)(pl.end - wbeg);
+        nchunks = left >= PARALLEL_MIN_BYTES || WINDOW_BYTES < PARALLEL_MIN_BYTES ? nthreads : 1;
+        /* Checking keeps a window's used rows only to project them: smaller
+         * windows bound that for files of tiny rows (8 MB of "x,y" rows is
+         * 2M rows, 130 MB of columns). */
+        size_t win = (inc ? WINDOW_BYTES : WINDOW_BYTES / 8) * (size_t)nchunks;
+        size_t wlen = left < win ? left : win;
+        for (int k = 0; k < nchunks; k++) {
+            memset(&ch[k], 0, sizeof ch[k]);
+            ch[k].pl = &pl;
+            ch[k].slot = k;
+            const char *b = wbeg + wlen / (size_t)nchunks * (size_t)k;
+            if (k > 0) {
+                const char *nlp = memchr(b, '\n', (size_t)(pl.end - b));
+                b = nlp ? nlp + 1 : pl.end;
+                if (b < ch[k - 1].begin) b = ch[k - 1].begin;
             }
-            inc->col.cat[at + i] = lc == HS_NO_CATEGORY ? HS_NO_CATEGORY : map[lc];
-            inc->col.file[at + i] = fid;
-            inc->col.line[at + i] = base_line + c->col.line[i];
+            ch[k].begin = b;
+            if (k > 0) ch[k - 1].limit = b;
+            started[k] = false;
         }
-        free(map);
-        inc->col.n += c->col.n;
-        for (size_t i = 0; i < c->nrej; i++) {
-            hs_reject r = c->rej[i];
-            r.file = fid;
-            r.line += base_line;
-            inc->rej[inc->nrej++] = r;
+        ch[nchunks - 1].limit = wbeg + wlen;
+        for (int k = 1; k < nchunks; k++)
+            started[k] = pthread_create(&tid[k], NULL, chunk_thread, &ch[k]) == 0;
+        chunk_parse(&ch[0]);
+        for (int k = 1; k < nchunks; k++) {
+            if (started[k])
+                pthread_join(tid[k], NULL);
+            else
+                chunk_parse(&ch[k]);
         }
-        sum->rows_read += c->rows;
-        sum->rows_used += c->col.n;
-        for (int r = 0; r < HS_REJECT_COUNT_; r++)
-            sum->rejected[r] += c->rejected[r];
-        base_line += c->lines;
+        /* Verify the speculative splits, in order; re-parse a chunk whose
+         * start fell inside a record of the previous one. */
+        for (int k = 1; k < nchunks; k++) {
+            if (ch[k - 1].status) break;
+            if (ch[k].begin != ch[k - 1].stop) {
+                ch[k].begin = ch[k - 1].stop;
+                chunk_reset(&ch[k]); /* slot 0: now on this thread */
+                if (ch[k].begin >= ch[k].limit) {
+                    ch[k].stop = ch[k].begin;
+                    continue;
+                }
+                chunk_parse(&ch[k]);
+            }
+        }
+        uint64_t line = base_line;
+        for (int k = 0; k < nchunks; k++) {
+            if (ch[k].status) {
+                if (ch[k].status == HS_EPARSE)
+                    st = hs__error(ctx, HS_EPARSE, "%s:%llu: %s", name,
+                                   (unsigned long long)(line + ch[k].err_line), ch[k].err);
+                else
+                    st = hs__error(ctx, ch[k].status, "%s: %s", name, ch[k].err);
+                goto out;
+            }
+            line += ch[k].lines;
+        }
+        /* The pages of a mapped file behind this window are done with: let
+         * them go, so resident memory stays at a window, not the file (they
+         * are read again from the file if the rejects need their text). */
+        if (on_disk) {
+            uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+            uintptr_t hi = (uintptr_t)ch[nchunks - 1].stop & ~(pg - 1);
+            if (hi > dropped) madvise((void *)dropped, hi - dropped, MADV_DONTNEED);
+            if (hi > dropped) dropped = hi;
+        }
+        wbeg = ch[nchunks - 1].stop;
+        if ((st = hs__progress(ctx, "read", (uint64_t)(wbeg - pl.base), size))) goto out;
+
+        /* Append in chunk order (only count, for hs_incidents_check_csv). */
+        for (int k = 0; k < nchunks && !st; k++) {
+            chunk *c = &ch[k];
+            if (inc) st = append_chunk(ctx, inc, c, fid, base_line);
+            sum->rows_read += c->rows;
+            sum->rows_used += c->col.n;
+            for (int r = 0; r < HS_REJECT_COUNT_; r++)
+                sum->rejected[r] += c->rejected[r];
+            base_line += c->lines;
+        }
+        for (int k = 0; k < nchunks; k++)
+            chunk_free(&ch[k]);
+        nchunks = 0;
     }
-    if (st) hs__incidents_truncate(inc, n0, r0, f0);
+    if (!inc && count) *count = local;
 out:
+    if (st && inc) hs__incidents_truncate(inc, n0, r0, f0);
     for (int k = 0; k < nchunks; k++)
         chunk_free(&ch[k]);
     free(ch);
@@ -611,12 +674,12 @@ out:
 hs_status hs_incidents_read_csv_buffer(hs_ctx *ctx, const char *name, const char *data, size_t size,
                                        const hs_read_options *opts, hs_incidents *inc) {
     if (!ctx || !inc || !name || (!data && size)) return HS_EINVAL;
-    return read_buffer(ctx, name, false, data ? data : "", size, opts, inc);
+    return read_buffer(ctx, name, false, data ? data : "", size, opts, inc, NULL);
 }
 
-hs_status hs_incidents_read_csv(hs_ctx *ctx, const char *path, const hs_read_options *opts,
-                                hs_incidents *inc) {
-    if (!ctx || !inc || !path) return HS_EINVAL;
+/* Maps a file and reads it (inc) or counts it (count). */
+static hs_status read_file(hs_ctx *ctx, const char *path, const hs_read_options *opts,
+                           hs_incidents *inc, hs_read_summary *count) {
     int fd = open(path, O_RDONLY);
     if (fd < 0) return hs__error(ctx, HS_EIO, "%s: %s", path, strerror(errno));
     struct stat sb;
@@ -631,14 +694,27 @@ hs_status hs_incidents_read_csv(hs_ctx *ctx, const char *path, const hs_read_opt
     }
     if (sb.st_size == 0) {
         close(fd);
-        return read_buffer(ctx, path, true, "", 0, opts, inc);
+        return read_buffer(ctx, path, true, "", 0, opts, inc, count);
     }
     void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     int e = errno;
     close(fd);
     if (m == MAP_FAILED) return hs__error(ctx, HS_EIO, "%s: cannot map: %s", path, strerror(e));
     madvise(m, (size_t)sb.st_size, MADV_SEQUENTIAL | MADV_WILLNEED);
-    hs_status st = read_buffer(ctx, path, true, m, (size_t)sb.st_size, opts, inc);
+    hs_status st = read_buffer(ctx, path, true, m, (size_t)sb.st_size, opts, inc, count);
     munmap(m, (size_t)sb.st_size);
     return st;
+}
+
+hs_status hs_incidents_read_csv(hs_ctx *ctx, const char *path, const hs_read_options *opts,
+                                hs_incidents *inc) {
+    if (!ctx || !inc || !path) return HS_EINVAL;
+    return read_file(ctx, path, opts, inc, NULL);
+}
+
+hs_status hs_incidents_check_csv(hs_ctx *ctx, const char *path, const hs_read_options *opts,
+                                 hs_read_summary *out) {
+    if (!ctx || !path || !out) return HS_EINVAL;
+    memset(out, 0, sizeof *out);
+    return read_file(ctx, path, opts, NULL, out);
 }

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <shapefil.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,50 @@ static void shp_error(const char *m) {
 static void hooks(SAHooks *h) {
     SASetupDefaultHooks(h);
     h->Error = shp_error;
+}
+
+/* Writing: shapelib does not check its writes (nor the header rewrites in
+ * SHPClose/DBFClose), so the hooks keep the first failure's errno (ENOSPC,
+ * EFBIG) for hs__shpw_commit to refuse the file. A writer stays on the
+ * thread that opened it. */
+static _Thread_local int shp_werr;
+static SAHooks shp_default;
+static pthread_once_t shp_default_once = PTHREAD_ONCE_INIT;
+static void shp_default_init(void) {
+    SASetupDefaultHooks(&shp_default);
+}
+static SAOffset write_hook(void *p, SAOffset size, SAOffset nmemb, SAFile f) {
+    errno = 0;
+    SAOffset r = shp_default.FWrite(p, size, nmemb, f);
+    if (r < nmemb && !shp_werr) shp_werr = errno ? errno : EIO;
+    return r;
+}
+static SAOffset seek_hook(SAFile f, SAOffset off, int whence) {
+    errno = 0; /* a seek flushes stdio's buffer: the write error shows here */
+    SAOffset r = shp_default.FSeek(f, off, whence);
+    if (r != 0 && !shp_werr) shp_werr = errno ? errno : EIO;
+    return r;
+}
+static int flush_hook(SAFile f) {
+    errno = 0;
+    int r = shp_default.FFlush(f);
+    if (r != 0 && !shp_werr) shp_werr = errno ? errno : EIO;
+    return r;
+}
+static int close_hook(SAFile f) {
+    errno = 0;
+    int r = shp_default.FClose(f);
+    if (r != 0 && !shp_werr) shp_werr = errno ? errno : EIO;
+    return r;
+}
+static void write_hooks(SAHooks *h) {
+    pthread_once(&shp_default_once, shp_default_init);
+    hooks(h);
+    h->FWrite = write_hook;
+    h->FFlush = flush_hook;
+    h->FSeek = seek_hook;
+    h->FClose = close_hook;
+    shp_werr = 0;
 }
 
 /* In-memory files: shapelib asks for "<base>.shp" etc.; the hooks serve the
@@ -44,7 +89,7 @@ static SAFile mem_open(const char *name, const char *access) {
     else if (hs__has_ext(name, ".dbf"))
         d = mem_set->dbf, n = mem_set->dbf_size;
     if (!d) return NULL;
-    memfile *m = calloc(1, sizeof *m);
+    memfile *m = hs__calloc(NULL, 1, sizeof *m);
     if (!m) return NULL;
     m->data = d;
     m->len = n;
@@ -100,8 +145,8 @@ static void mem_hooks(SAHooks *h) {
 }
 
 /* "wards.shp" -> "wards" (owned). */
-static char *base_of(const char *path) {
-    char *b = hs__strdup(path);
+static char *base_of(const hs_ctx *ctx, const char *path) {
+    char *b = hs__strdup(ctx, path);
     if (!b) return NULL;
     size_t n = strlen(b);
     if (n > 4 && (hs__has_ext(b, ".shp") || hs__has_ext(b, ".shx") || hs__has_ext(b, ".dbf")))
@@ -109,9 +154,9 @@ static char *base_of(const char *path) {
     return b;
 }
 
-static char *sibling(const char *base, const char *ext) {
+static char *sibling(const hs_ctx *ctx, const char *base, const char *ext) {
     size_t n = strlen(base);
-    char *p = malloc(n + strlen(ext) + 1);
+    char *p = hs__malloc(ctx, n + strlen(ext) + 1);
     if (p) {
         memcpy(p, base, n);
         strcpy(p + n, ext);
@@ -126,8 +171,8 @@ static bool exists(const char *path) {
 
 /* Reads a small text file (.prj, .cpg) whole; NULL when absent. Looks for
  * the lower- and upper-case extension. */
-static char *read_text(const char *base, const char *ext) {
-    char *p = sibling(base, ext);
+static char *read_text(const hs_ctx *ctx, const char *base, const char *ext) {
+    char *p = sibling(ctx, base, ext);
     if (!p) return NULL;
     FILE *f = fopen(p, "rb");
     if (!f) {
@@ -137,7 +182,7 @@ static char *read_text(const char *base, const char *ext) {
     }
     free(p);
     if (!f) return NULL;
-    char *buf = malloc(65536);
+    char *buf = hs__malloc(ctx, 65536);
     size_t n = buf ? fread(buf, 1, 65535, f) : 0;
     fclose(f);
     if (buf) buf[n] = 0;
@@ -179,15 +224,15 @@ static const uint16_t cp1252[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x20
                                     0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
                                     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
-static char *to_utf8(const char *s, int enc) {
+static char *to_utf8(const hs_ctx *ctx, const char *s, int enc) {
     if (enc == ENC_GUESS) enc = valid_utf8((const unsigned char *)s) ? ENC_UTF8 : ENC_CP1252;
     if (enc == ENC_UTF8) {
         /* Invalid bytes in a file that says UTF-8 become U+FFFD. */
-        if (valid_utf8((const unsigned char *)s)) return hs__strdup(s);
+        if (valid_utf8((const unsigned char *)s)) return hs__strdup(ctx, s);
         enc = ENC_LATIN1 + 100;
     }
     size_t n = strlen(s);
-    char *o = malloc(3 * n + 1), *q = o;
+    char *o = hs__malloc(ctx, 3 * n + 1), *q = o;
     if (!o) return NULL;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         uint32_t c = *p;
@@ -288,8 +333,9 @@ void hs__shp_free(hs__shp_layer *L) {
     memset(L, 0, sizeof *L);
 }
 
-static bool add_note(hs__shp_layer *L, size_t rec, const char *text) {
-    if (!hs__grow((void **)&L->notes, &L->notecap, L->nnotes + 1, sizeof *L->notes)) return false;
+static bool add_note(const hs_ctx *ctx, hs__shp_layer *L, size_t rec, const char *text) {
+    if (!hs__grow(ctx, (void **)&L->notes, &L->notecap, L->nnotes + 1, sizeof *L->notes))
+        return false;
     L->notes[L->nnotes].record = rec;
     snprintf(L->notes[L->nnotes].text, sizeof L->notes[0].text, "%s", text);
     L->nnotes++;
@@ -298,8 +344,8 @@ static bool add_note(hs__shp_layer *L, size_t rec, const char *text) {
 
 /* Appends one part as a closed ring; notes open rings and drops rings with
  * fewer than three distinct points. */
-static hs_status add_ring(hs__shp_layer *L, size_t rec, const double *x, const double *y, size_t n,
-                          size_t *cappts, size_t *caprings) {
+static hs_status add_ring(const hs_ctx *ctx, hs__shp_layer *L, size_t rec, const double *x,
+                          const double *y, size_t n, size_t *cappts, size_t *caprings) {
     while (n > 1 && x[n - 1] == x[n - 2] && y[n - 1] == y[n - 2] &&
            !(x[0] == x[n - 1] && y[0] == y[n - 1]))
         n--;
@@ -307,26 +353,27 @@ static hs_status add_ring(hs__shp_layer *L, size_t rec, const double *x, const d
      * are corrupt and would overflow areas. */
     for (size_t i = 0; i < n; i++)
         if (!(fabs(x[i]) < 1e10) || !(fabs(y[i]) < 1e10)) {
-            if (!add_note(L, rec, "ring with a coordinate that is not a number below 1e10 dropped"))
+            if (!add_note(ctx, L, rec,
+                          "ring with a coordinate that is not a number below 1e10 dropped"))
                 return HS_ENOMEM;
             return HS_OK;
         }
     bool closed = n > 0 && x[0] == x[n - 1] && y[0] == y[n - 1];
     size_t m = n + (closed ? 0 : 1);
     if (m < 4) {
-        if (!add_note(L, rec, "ring with fewer than 3 points dropped")) return HS_ENOMEM;
+        if (!add_note(ctx, L, rec, "ring with fewer than 3 points dropped")) return HS_ENOMEM;
         return HS_OK;
     }
-    if (!closed && !add_note(L, rec, "ring not closed: closed by repeating its first point"))
+    if (!closed && !add_note(ctx, L, rec, "ring not closed: closed by repeating its first point"))
         return HS_ENOMEM;
     /* x and y grow together; *cappts is their shared capacity. */
-    if (!hs__grow((void **)&L->x, cappts, L->npts + m, sizeof *L->x)) return HS_ENOMEM;
-    double *ny = realloc(L->y, *cappts * sizeof *ny);
+    if (!hs__grow(ctx, (void **)&L->x, cappts, L->npts + m, sizeof *L->x)) return HS_ENOMEM;
+    double *ny = hs__realloc(ctx, L->y, *cappts * sizeof *ny);
     if (!ny) return HS_ENOMEM;
     L->y = ny;
-    if (!hs__grow((void **)&L->rstart, caprings, L->nrings + 1, sizeof *L->rstart))
+    if (!hs__grow(ctx, (void **)&L->rstart, caprings, L->nrings + 1, sizeof *L->rstart))
         return HS_ENOMEM;
-    size_t *nl = realloc(L->rlen, *caprings * sizeof *nl);
+    size_t *nl = hs__realloc(ctx, L->rlen, *caprings * sizeof *nl);
     if (!nl) return HS_ENOMEM;
     L->rlen = nl;
     memcpy(L->x + L->npts, x, n * sizeof *x);
@@ -346,8 +393,9 @@ hs_status hs__shp_read(hs_ctx *ctx, const char *path, const hs_shapefile_buffers
                        const char *code_field, const char *name_field, hs__shp_layer *L) {
     memset(L, 0, sizeof *L);
     L->path = path;
-    char *base = base_of(path), *shp = base ? sibling(base, ".shp") : NULL;
-    char *shx = base ? sibling(base, ".shx") : NULL, *dbfp = base ? sibling(base, ".dbf") : NULL;
+    char *base = base_of(ctx, path), *shp = base ? sibling(ctx, base, ".shp") : NULL;
+    char *shx = base ? sibling(ctx, base, ".shx") : NULL,
+         *dbfp = base ? sibling(ctx, base, ".dbf") : NULL;
     SHPHandle sh = NULL;
     DBFHandle db = NULL;
     SHPObject *o = NULL;
@@ -418,8 +466,8 @@ hs_status hs__shp_read(hs_ctx *ctx, const char *path, const hs_shapefile_buffers
                        dbfp, which, list);
         goto done;
     }
-    L->prj = mem ? (mem->prj ? hs__strdup(mem->prj) : NULL) : read_text(base, ".prj");
-    cpg = mem ? (mem->cpg ? hs__strdup(mem->cpg) : NULL) : read_text(base, ".cpg");
+    L->prj = mem ? (mem->prj ? hs__strdup(ctx, mem->prj) : NULL) : read_text(ctx, base, ".prj");
+    cpg = mem ? (mem->cpg ? hs__strdup(ctx, mem->cpg) : NULL) : read_text(ctx, base, ".cpg");
     const char *ldid = DBFGetCodePage(db);
     int enc = encoding_of(cpg, ldid);
     L->encoding = enc == ENC_UTF8     ? "UTF-8"
@@ -427,10 +475,10 @@ hs_status hs__shp_read(hs_ctx *ctx, const char *path, const hs_shapefile_buffers
                   : enc == ENC_LATIN1 ? "ISO-8859-1"
                                       : "UTF-8 or CP1252 (guessed)";
     L->nrec = (size_t)nent;
-    L->code = calloc(L->nrec, sizeof *L->code);
-    L->name = calloc(L->nrec, sizeof *L->name);
-    L->ring0 = calloc(L->nrec, sizeof *L->ring0);
-    L->nring = calloc(L->nrec, sizeof *L->nring);
+    L->code = hs__calloc(ctx, L->nrec, sizeof *L->code);
+    L->name = hs__calloc(ctx, L->nrec, sizeof *L->name);
+    L->ring0 = hs__calloc(ctx, L->nrec, sizeof *L->ring0);
+    L->nring = hs__calloc(ctx, L->nrec, sizeof *L->nring);
     if (!L->code || !L->name || !L->ring0 || !L->nring) {
         st = hs__error(ctx, HS_ENOMEM, "out of memory");
         goto done;
@@ -438,14 +486,14 @@ hs_status hs__shp_read(hs_ctx *ctx, const char *path, const hs_shapefile_buffers
     size_t cappts = 0, caprings = 0;
     for (int i = 0; i < nent && !st; i++) {
         const char *c = DBFIsAttributeNULL(db, i, fc) ? "" : DBFReadStringAttribute(db, i, fc);
-        L->code[i] = to_utf8(c ? c : "", enc);
+        L->code[i] = to_utf8(ctx, c ? c : "", enc);
         bool bad = enc == ENC_UTF8 && c && !valid_utf8((const unsigned char *)c);
         const char *nm =
             fn < 0 || DBFIsAttributeNULL(db, i, fn) ? "" : DBFReadStringAttribute(db, i, fn);
-        L->name[i] = to_utf8(nm ? nm : "", enc);
+        L->name[i] = to_utf8(ctx, nm ? nm : "", enc);
         bad = bad || (enc == ENC_UTF8 && nm && !valid_utf8((const unsigned char *)nm));
         if (bad &&
-            !add_note(L, (size_t)i, "code or name not valid UTF-8: bad bytes shown as U+FFFD"))
+            !add_note(ctx, L, (size_t)i, "code or name not valid UTF-8: bad bytes shown as U+FFFD"))
             st = HS_ENOMEM;
         if (!L->code[i] || !L->name[i]) {
             st = hs__error(ctx, HS_ENOMEM, "out of memory");
@@ -462,7 +510,7 @@ hs_status hs__shp_read(hs_ctx *ctx, const char *path, const hs_shapefile_buffers
         }
         L->ring0[i] = L->nrings;
         if (o->nSHPType == SHPT_NULL || o->nVertices == 0) {
-            if (!add_note(L, (size_t)i, "empty geometry")) st = HS_ENOMEM;
+            if (!add_note(ctx, L, (size_t)i, "empty geometry")) st = HS_ENOMEM;
         } else if (o->nSHPType != type) {
             st = hs__error(ctx, HS_EPARSE, "%s: record %d: shape type %d in a layer of type %d",
                            shp, i + 1, o->nSHPType, type);
@@ -475,8 +523,8 @@ hs_status hs__shp_read(hs_ctx *ctx, const char *path, const hs_shapefile_buffers
                                    i + 1, p + 1);
                     break;
                 }
-                st = add_ring(L, (size_t)i, o->padfX + a, o->padfY + a, (size_t)(b - a), &cappts,
-                              &caprings);
+                st = add_ring(ctx, L, (size_t)i, o->padfX + a, o->padfY + a, (size_t)(b - a),
+                              &cappts, &caprings);
                 if (st == HS_ENOMEM) hs__error(ctx, st, "out of memory");
             }
         }
@@ -512,11 +560,10 @@ void hs__shpw_abort(hs__shp_writer *w) {
     if (w->sh) SHPClose(w->sh);
     if (w->db) DBFClose(w->db);
     static const char *const exts[] = {".shp", ".shx", ".dbf", ".prj", ".cpg"};
-    for (size_t i = 0; w->tmpbase && i < 5; i++) {
-        char *p = sibling(w->tmpbase, exts[i]);
-        if (p) unlink(p);
-        free(p);
-    }
+    /* No allocation here: cleaning up must work when memory has run out. */
+    char p[4096];
+    for (size_t i = 0; w->tmpbase && i < 5; i++)
+        if ((size_t)snprintf(p, sizeof p, "%s%s", w->tmpbase, exts[i]) < sizeof p) unlink(p);
     if (w->lock) unlink(w->lock);
     free(w->base);
     free(w->tmpbase);
@@ -527,8 +574,8 @@ void hs__shpw_abort(hs__shp_writer *w) {
 hs_status hs__shpw_open(hs_ctx *ctx, const char *path, const hs__dbf_field *f, size_t nf,
                         hs__shp_writer **out) {
     *out = NULL;
-    hs__shp_writer *w = calloc(1, sizeof *w);
-    if (!w || !(w->base = base_of(path)) || !(w->lock = sibling(w->base, "_tmpXXXXXX"))) {
+    hs__shp_writer *w = hs__calloc(ctx, 1, sizeof *w);
+    if (!w || !(w->base = base_of(ctx, path)) || !(w->lock = sibling(ctx, w->base, "_tmpXXXXXX"))) {
         hs__shpw_abort(w);
         return hs__error(ctx, HS_ENOMEM, "out of memory");
     }
@@ -542,15 +589,20 @@ hs_status hs__shpw_open(hs_ctx *ctx, const char *path, const hs__dbf_field *f, s
         return hs__error(ctx, HS_EIO, "%s: cannot create: %s", path, strerror(e));
     }
     close(fd);
-    w->tmpbase = hs__strdup(w->lock);
+    w->tmpbase = hs__strdup(ctx, w->lock);
     SAHooks hk;
-    hooks(&hk);
+    write_hooks(&hk);
     shp_msg[0] = 0;
-    w->sh = w->tmpbase ? SHPCreateLL(w->tmpbase, SHPT_POLYGON, &hk) : NULL;
-    w->db = w->tmpbase ? DBFCreateLL(w->tmpbase, "UTF-8", &hk) : NULL;
+    if (!w->tmpbase) {
+        hs__shpw_abort(w);
+        return hs__error(ctx, HS_ENOMEM, "out of memory");
+    }
+    w->sh = SHPCreateLL(w->tmpbase, SHPT_POLYGON, &hk);
+    w->db = DBFCreateLL(w->tmpbase, "UTF-8", &hk);
     if (!w->sh || !w->db) {
         hs__shpw_abort(w);
-        return hs__error(ctx, HS_EIO, "%s: cannot create the shapefile: %s", path, shp_msg);
+        return hs__error(ctx, HS_EIO, "%s: cannot create the shapefile: %s", path,
+                         shp_werr ? strerror(shp_werr) : shp_msg);
     }
     for (size_t i = 0; i < nf; i++) {
         DBFFieldType t = f[i].type == 'C' ? FTString : f[i].type == 'N' ? FTInteger : FTDouble;
@@ -575,7 +627,11 @@ hs_status hs__shpw_add(hs_ctx *ctx, hs__shp_writer *w, const double *x, const do
     if (nparts > 0) SHPRewindObject(w->sh, o);
     int id = SHPWriteObject(w->sh, -1, o);
     SHPDestroyObject(o);
-    if (id < 0) return hs__error(ctx, HS_EIO, "%s.shp: write failed", w->base);
+    if (id < 0 || shp_werr)
+        return hs__error(ctx, HS_EIO, "%s.shp: write failed: %s", w->base,
+                         shp_werr     ? strerror(shp_werr)
+                         : shp_msg[0] ? shp_msg
+                                      : strerror(EIO));
     bool ok = true;
     for (size_t i = 0; i < w->nfields && ok; i++) {
         if (v[i].null)
@@ -592,8 +648,9 @@ hs_status hs__shpw_add(hs_ctx *ctx, hs__shp_writer *w, const double *x, const do
 }
 
 static hs_status write_small(hs_ctx *ctx, const char *base, const char *ext, const char *text) {
-    char *p = sibling(base, ext);
-    FILE *f = p ? fopen(p, "wb") : NULL;
+    char *p = sibling(ctx, base, ext);
+    if (!p) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    FILE *f = fopen(p, "wb");
     bool ok = f && fputs(text, f) >= 0;
     if (f && fclose(f) != 0) ok = false;
     hs_status st =
@@ -608,17 +665,27 @@ hs_status hs__shpw_commit(hs_ctx *ctx, hs__shp_writer *w, const char *prj_wkt) {
     DBFClose(w->db);
     w->db = NULL;
     hs_status st = HS_OK;
+    if (shp_werr)
+        st = hs__error(ctx, HS_EIO, "%s.shp: write failed: %s", w->base, strerror(shp_werr));
     if (prj_wkt) st = write_small(ctx, w->tmpbase, ".prj", prj_wkt);
     if (!st) st = write_small(ctx, w->tmpbase, ".cpg", "UTF-8");
+    if (!st) st = hs__progress(ctx, "write", 1, 1);
+    /* Every name first, so a failed allocation cannot stop the renames
+     * half way (which would leave a mixed set of old and new files). */
     static const char *const exts[] = {".shp", ".shx", ".dbf", ".prj", ".cpg"};
+    char *from[5] = {NULL}, *to[5] = {NULL};
     for (size_t i = 0; i < 5 && !st; i++) {
         if (i == 3 && !prj_wkt) continue;
-        char *from = sibling(w->tmpbase, exts[i]), *to = sibling(w->base, exts[i]);
-        if (!from || !to || rename(from, to) != 0)
-            st = hs__error(ctx, HS_EIO, "%s: cannot rename into place: %s", to ? to : w->base,
-                           strerror(errno));
-        free(from);
-        free(to);
+        from[i] = sibling(ctx, w->tmpbase, exts[i]);
+        to[i] = sibling(ctx, w->base, exts[i]);
+        if (!from[i] || !to[i]) st = hs__error(ctx, HS_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < 5 && !st; i++)
+        if (from[i] && rename(from[i], to[i]) != 0)
+            st = hs__error(ctx, HS_EIO, "%s: cannot rename into place: %s", to[i], strerror(errno));
+    for (size_t i = 0; i < 5; i++) {
+        free(from[i]);
+        free(to[i]);
     }
     hs__shpw_abort(w); /* removes what is left: the lock file */
     return st;

@@ -15,6 +15,7 @@ static const char *const status_text[HS_STATUS_COUNT_] = {
     [HS_ERANGE] = "value out of range",
     [HS_EFORMAT] = "unsupported format",
     [HS_ENODATA] = "no data",
+    [HS_ECANCELED] = "interrupted",
 };
 
 const char *hs_status_string(hs_status status) {
@@ -66,21 +67,21 @@ hs_status hs__error(hs_ctx *ctx, hs_status status, const char *fmt, ...) {
     return status;
 }
 
-char *hs__strdup(const char *s) {
+char *hs__strdup(const hs_ctx *ctx, const char *s) {
     size_t n = strlen(s) + 1;
-    char *d = malloc(n);
+    char *d = hs__malloc(ctx, n);
     if (d) memcpy(d, s, n);
     return d;
 }
 
-bool hs__grow(void **ptr, size_t *cap, size_t need, size_t elem) {
+bool hs__grow(const hs_ctx *ctx, void **ptr, size_t *cap, size_t need, size_t elem) {
     if (need <= *cap) return true;
     size_t c = *cap ? *cap : 16;
     while (c < need) {
         if (c > SIZE_MAX / 2 / elem) return false;
         c *= 2;
     }
-    void *p = realloc(*ptr, c * elem);
+    void *p = hs__realloc(ctx, *ptr, c * elem);
     if (!p) return false;
     *ptr = p;
     *cap = c;

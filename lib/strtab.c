@@ -12,8 +12,8 @@ static uint64_t fnv1a(const char *s, size_t n) {
     return h;
 }
 
-static bool rehash(hs__strtab *t, size_t nslots) {
-    uint32_t *slots = calloc(nslots, sizeof *slots);
+static bool rehash(const hs_ctx *ctx, hs__strtab *t, size_t nslots) {
+    uint32_t *slots = hs__calloc(ctx, nslots, sizeof *slots);
     if (!slots) return false;
     for (size_t id = 0; id < t->count; id++) {
         size_t i = fnv1a(t->names[id], strlen(t->names[id])) & (nslots - 1);
@@ -27,9 +27,10 @@ static bool rehash(hs__strtab *t, size_t nslots) {
     return true;
 }
 
-uint32_t hs__strtab_intern(hs__strtab *t, const char *name, size_t len, bool *added) {
+uint32_t hs__strtab_intern(const hs_ctx *ctx, hs__strtab *t, const char *name, size_t len,
+                           bool *added) {
     if (added) *added = false;
-    if (t->nslots == 0 && !rehash(t, 64)) return UINT32_MAX;
+    if (t->nslots == 0 && !rehash(ctx, t, 64)) return UINT32_MAX;
     size_t i = fnv1a(name, len) & (t->nslots - 1);
     for (; t->slots[i]; i = (i + 1) & (t->nslots - 1)) {
         const char *s = t->names[t->slots[i] - 1];
@@ -37,11 +38,12 @@ uint32_t hs__strtab_intern(hs__strtab *t, const char *name, size_t len, bool *ad
     }
     if (t->count >= UINT32_MAX - 1) return UINT32_MAX;
     if ((t->count + 1) * 2 > t->nslots) {
-        if (!rehash(t, t->nslots * 2)) return UINT32_MAX;
-        return hs__strtab_intern(t, name, len, added);
+        if (!rehash(ctx, t, t->nslots * 2)) return UINT32_MAX;
+        return hs__strtab_intern(ctx, t, name, len, added);
     }
-    if (!hs__grow((void **)&t->names, &t->cap, t->count + 1, sizeof *t->names)) return UINT32_MAX;
-    char *copy = malloc(len + 1);
+    if (!hs__grow(ctx, (void **)&t->names, &t->cap, t->count + 1, sizeof *t->names))
+        return UINT32_MAX;
+    char *copy = hs__malloc(ctx, len + 1);
     if (!copy) return UINT32_MAX;
     memcpy(copy, name, len);
     copy[len] = 0;

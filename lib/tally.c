@@ -87,7 +87,7 @@ hs_status hs_tally_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents *i
     hs_status st = make_range(ctx, opts->from, opts->to, "period", &main);
     if (!st) st = make_range(ctx, opts->compare_from, opts->compare_to, "compare period", &cmp);
     if (st) return st;
-    hs_tally *t = calloc(1, sizeof *t);
+    hs_tally *t = hs__calloc(ctx, 1, sizeof *t);
     if (!t) return hs__error(ctx, HS_ENOMEM, "out of memory");
     t->u = u;
     t->inc = inc;
@@ -99,13 +99,13 @@ hs_status hs_tally_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents *i
     t->by_type = opts->by_type != 0;
     t->ncat = inc->cats.count;
     size_t n1 = t->n ? t->n : 1;
-    t->count = calloc(n1, sizeof *t->count);
-    t->ccount = calloc(n1, sizeof *t->ccount);
-    t->weight = calloc(n1, sizeof *t->weight);
-    t->pop = malloc(n1 * sizeof *t->pop);
-    t->rank = calloc(n1, sizeof *t->rank);
-    t->types = t->by_type ? calloc(n1 * (t->ncat ? t->ncat : 1), sizeof *t->types) : NULL;
-    uint64_t *sorted = malloc(n1 * sizeof *sorted);
+    t->count = hs__calloc(ctx, n1, sizeof *t->count);
+    t->ccount = hs__calloc(ctx, n1, sizeof *t->ccount);
+    t->weight = hs__calloc(ctx, n1, sizeof *t->weight);
+    t->pop = hs__malloc(ctx, n1 * sizeof *t->pop);
+    t->rank = hs__calloc(ctx, n1, sizeof *t->rank);
+    t->types = t->by_type ? hs__calloc(ctx, n1 * (t->ncat ? t->ncat : 1), sizeof *t->types) : NULL;
+    uint64_t *sorted = hs__malloc(ctx, n1 * sizeof *sorted);
     if (!t->count || !t->ccount || !t->weight || !t->pop || !t->rank || !sorted ||
         (t->by_type && !t->types)) {
         free(sorted);
@@ -197,7 +197,7 @@ typedef struct pop_ctx {
 static hs_status pop_row(void *ud, const char *key, size_t klen, double v, uint64_t line) {
     pop_ctx *c = ud;
     bool added;
-    uint32_t id = hs__strtab_intern(c->codes, key, klen, &added);
+    uint32_t id = hs__strtab_intern(c->ctx, c->codes, key, klen, &added);
     if (id == UINT32_MAX) return hs__error(c->ctx, HS_ENOMEM, "out of memory");
     if (id >= c->nunits) {
         c->extra += added; /* a code no unit has */
@@ -213,12 +213,13 @@ static hs_status pop_row(void *ud, const char *key, size_t klen, double v, uint6
 hs_status hs_tally_set_population(hs_ctx *ctx, hs_tally *t, const char *path, size_t *unmatched) {
     if (!ctx || !t || !path) return HS_EINVAL;
     hs__strtab codes = {0};
-    double *pop = malloc((t->n ? t->n : 1) * sizeof *pop);
+    double *pop = hs__malloc(ctx, (t->n ? t->n : 1) * sizeof *pop);
     hs_status st = HS_OK;
     if (!pop) return hs__error(ctx, HS_ENOMEM, "out of memory");
     for (size_t i = 0; i < t->n && !st; i++) {
         pop[i] = NAN;
-        if (hs__strtab_intern(&codes, t->u->code[i], strlen(t->u->code[i]), NULL) == UINT32_MAX)
+        if (hs__strtab_intern(ctx, &codes, t->u->code[i], strlen(t->u->code[i]), NULL) ==
+            UINT32_MAX)
             st = hs__error(ctx, HS_ENOMEM, "out of memory");
     }
     /* Ids below nunits are unit codes; codes only in the file come after. */
@@ -228,7 +229,8 @@ hs_status hs_tally_set_population(hs_ctx *ctx, hs_tally *t, const char *path, si
         /* Units sharing a code (unlikely) take the same population. */
         size_t missing = 0;
         for (size_t i = 0; i < t->n; i++) {
-            uint32_t id = hs__strtab_intern(&codes, t->u->code[i], strlen(t->u->code[i]), NULL);
+            uint32_t id =
+                hs__strtab_intern(ctx, &codes, t->u->code[i], strlen(t->u->code[i]), NULL);
             t->pop[i] = pop[id];
             missing += isnan(pop[id]);
         }
@@ -440,12 +442,12 @@ typedef struct rings {
 static int collect_ring(void *ud, int poly, int ring, const double *x, const double *y, size_t n) {
     rings *R = ud;
     (void)ring;
-    if (!hs__grow((void **)&R->x, &R->cap, R->n + n, sizeof *R->x)) goto nomem;
-    double *ny = realloc(R->y, R->cap * sizeof *ny);
+    if (!hs__grow(NULL, (void **)&R->x, &R->cap, R->n + n, sizeof *R->x)) goto nomem;
+    double *ny = hs__realloc(NULL, R->y, R->cap * sizeof *ny);
     if (!ny) goto nomem;
     R->y = ny;
-    if (!hs__grow((void **)&R->start, &R->capr, R->nr + 2, sizeof *R->start)) goto nomem;
-    int *np = realloc(R->poly, R->capr * sizeof *np);
+    if (!hs__grow(NULL, (void **)&R->start, &R->capr, R->nr + 2, sizeof *R->start)) goto nomem;
+    int *np = hs__realloc(NULL, R->poly, R->capr * sizeof *np);
     if (!np) goto nomem;
     R->poly = np;
     memcpy(R->x + R->n, x, n * sizeof *x);
@@ -465,10 +467,10 @@ static hs_status write_shp(hs_ctx *ctx, const hs_tally *t, const char *path) {
     col c[16];
     size_t nc = columns(t, c);
     size_t nf = nc + (t->by_type ? t->ncat : 0);
-    hs__dbf_field *fd = calloc(nf, sizeof *fd);
-    hs__dbf_value *v = calloc(nf, sizeof *v);
-    char(*tnames)[11] = calloc(t->ncat + 1, sizeof *tnames);
-    char(*vals)[64] = calloc(nf, sizeof *vals);
+    hs__dbf_field *fd = hs__calloc(ctx, nf, sizeof *fd);
+    hs__dbf_value *v = hs__calloc(ctx, nf, sizeof *v);
+    char(*tnames)[11] = hs__calloc(ctx, t->ncat + 1, sizeof *tnames);
+    char(*vals)[64] = hs__calloc(ctx, nf, sizeof *vals);
     hs__shp_writer *w = NULL;
     rings R = {0};
     hs_status st = HS_OK;
@@ -513,10 +515,13 @@ static hs_status write_shp(hs_ctx *ctx, const hs_tally *t, const char *path) {
         st = hs__shpw_add(ctx, w, R.x, R.y, R.start, (int)R.nr, (int)R.n, v);
     }
     if (!st) {
-        char *wkt = hs__crs_wkt_esri(ctx, t->u->crs);
-        st = hs__shpw_commit(ctx, w, wkt);
+        char *wkt = NULL;
+        st = hs__crs_wkt_esri(ctx, t->u->crs, &wkt);
+        if (!st) {
+            st = hs__shpw_commit(ctx, w, wkt);
+            w = NULL;
+        }
         free(wkt);
-        w = NULL;
     }
 done:
     hs__shpw_abort(w);

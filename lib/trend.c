@@ -88,24 +88,24 @@ hs_status hs_trend_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents *i
     if (k1 - k0 + 1 > 100000) return hs__error(ctx, HS_EINVAL, "trend: too many periods");
     size_t np = (size_t)(k1 - k0 + 1), n = u->n;
     if (n && np > SIZE_MAX / sizeof(double) / n) return hs__error(ctx, HS_ENOMEM, "out of memory");
-    hs_trend *t = calloc(1, sizeof *t);
+    hs_trend *t = hs__calloc(ctx, 1, sizeof *t);
     size_t cells = n && np ? n * np : 1;
     double *col = NULL, *zc = NULL, *pc = NULL, *zs = NULL, *ps = NULL;
     int *bin = NULL;
     hs_status st = HS_OK;
     if (!t) return hs__error(ctx, HS_ENOMEM, "out of memory");
     t->u = u, t->period = o.period, t->n = n, t->np = np, t->undated = undated;
-    t->label = calloc(np, sizeof *t->label);
-    t->v = calloc(cells, sizeof *t->v);
-    t->z = malloc(cells * sizeof *t->z);
-    t->p = malloc(cells * sizeof *t->p);
-    t->unit = calloc(n ? n : 1, sizeof *t->unit);
-    col = malloc((n ? n : 1) * sizeof *col);
-    zc = malloc((n ? n : 1) * sizeof *zc);
-    pc = malloc((n ? n : 1) * sizeof *pc);
-    bin = malloc((n ? n : 1) * sizeof *bin);
-    zs = malloc(np * sizeof *zs);
-    ps = malloc(np * sizeof *ps);
+    t->label = hs__calloc(ctx, np, sizeof *t->label);
+    t->v = hs__calloc(ctx, cells, sizeof *t->v);
+    t->z = hs__malloc(ctx, cells * sizeof *t->z);
+    t->p = hs__malloc(ctx, cells * sizeof *t->p);
+    t->unit = hs__calloc(ctx, n ? n : 1, sizeof *t->unit);
+    col = hs__malloc(ctx, (n ? n : 1) * sizeof *col);
+    zc = hs__malloc(ctx, (n ? n : 1) * sizeof *zc);
+    pc = hs__malloc(ctx, (n ? n : 1) * sizeof *pc);
+    bin = hs__malloc(ctx, (n ? n : 1) * sizeof *bin);
+    zs = hs__malloc(ctx, np * sizeof *zs);
+    ps = hs__malloc(ctx, np * sizeof *ps);
     if (!t->label || !t->v || !t->z || !t->p || !t->unit || !col || !zc || !pc || !bin || !zs ||
         !ps) {
         st = hs__error(ctx, HS_ENOMEM, "out of memory");

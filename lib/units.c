@@ -21,8 +21,8 @@ void hs_layer_options_init(hs_layer_options *o) {
 hs_status hs_units_create(hs_ctx *ctx, hs_units **out) {
     if (!ctx || !out) return HS_EINVAL;
     *out = NULL;
-    hs_units *u = calloc(1, sizeof *u);
-    if (!u || !(u->crs = hs__strdup(ctx->crs)) || !(u->geos = hs__geos_new())) {
+    hs_units *u = hs__calloc(ctx, 1, sizeof *u);
+    if (!u || !(u->crs = hs__strdup(ctx, ctx->crs)) || !(u->geos = hs__geos_new())) {
         hs_units_destroy(u);
         return hs__error(ctx, HS_ENOMEM, "out of memory");
     }
@@ -60,14 +60,14 @@ void hs_units_destroy(hs_units *u) {
     free(u);
 }
 
-static bool reserve(hs_units *u, size_t need) {
+static bool reserve(const hs_ctx *ctx, hs_units *u, size_t need) {
     if (need <= u->cap) return true;
     size_t cap = u->cap ? u->cap : 64;
     while (cap < need)
         cap *= 2;
 #define GROW(f)                                                                                    \
     do {                                                                                           \
-        void *p = realloc(u->f, cap * sizeof *u->f);                                               \
+        void *p = hs__realloc(ctx, u->f, cap * sizeof *u->f);                                      \
         if (!p) return false;                                                                      \
         u->f = p;                                                                                  \
     } while (0)
@@ -86,9 +86,11 @@ static bool reserve(hs_units *u, size_t need) {
     return true;
 }
 
-static bool add_note(hs_units *u, uint32_t layer, uint64_t record, const char *text) {
-    if (!hs__grow((void **)&u->notes, &u->notecap, u->nnotes + 1, sizeof *u->notes)) return false;
-    char *t = hs__strdup(text);
+static bool add_note(const hs_ctx *ctx, hs_units *u, uint32_t layer, uint64_t record,
+                     const char *text) {
+    if (!hs__grow(ctx, (void **)&u->notes, &u->notecap, u->nnotes + 1, sizeof *u->notes))
+        return false;
+    char *t = hs__strdup(ctx, text);
     if (!t) return false;
     u->notes[u->nnotes].layer = layer;
     u->notes[u->nnotes].record = record;
@@ -97,11 +99,11 @@ static bool add_note(hs_units *u, uint32_t layer, uint64_t record, const char *t
     return true;
 }
 
-static uint32_t add_layer(hs_units *u, const char *name) {
-    char **l = realloc(u->layers, (u->nlayers + 1) * sizeof *l);
+static uint32_t add_layer(const hs_ctx *ctx, hs_units *u, const char *name) {
+    char **l = hs__realloc(ctx, u->layers, (u->nlayers + 1) * sizeof *l);
     if (!l) return UINT32_MAX;
     u->layers = l;
-    if (!(l[u->nlayers] = hs__strdup(name))) return UINT32_MAX;
+    if (!(l[u->nlayers] = hs__strdup(ctx, name))) return UINT32_MAX;
     return (uint32_t)u->nlayers++;
 }
 
@@ -132,17 +134,17 @@ static hs_status read_layer(hs_ctx *ctx, hs__shp_layer *L, const char *label, hs
                                      label, u->crs);
         }
     }
-    uint32_t lay = add_layer(u, label);
+    uint32_t lay = add_layer(ctx, u, label);
     void *geos = hs__ctx_geos(ctx);
-    if (lay == UINT32_MAX || !geos || !reserve(u, u->n + L->nrec))
+    if (lay == UINT32_MAX || !geos || !reserve(ctx, u, u->n + L->nrec))
         return hs__error(ctx, HS_ENOMEM, "out of memory");
     if (!L->prj) {
         char t[200];
         hs__format(t, sizeof t, "no .prj: taken to be in the working CRS %s", u->crs);
-        if (!add_note(u, lay, 0, t)) return hs__error(ctx, HS_ENOMEM, "out of memory");
+        if (!add_note(ctx, u, lay, 0, t)) return hs__error(ctx, HS_ENOMEM, "out of memory");
     }
     for (size_t k = 0; k < L->nnotes; k++)
-        if (!add_note(u, lay, L->notes[k].record + 1, L->notes[k].text))
+        if (!add_note(ctx, u, lay, L->notes[k].record + 1, L->notes[k].text))
             return hs__error(ctx, HS_ENOMEM, "out of memory");
     for (size_t r = 0; r < L->nrec && !st; r++) {
         size_t i = u->n;
@@ -154,7 +156,7 @@ static hs_status read_layer(hs_ctx *ctx, hs__shp_layer *L, const char *label, hs
                                     L->rlen + L->ring0[r], L->nring[r], note, sizeof note);
             if (!g && !note[0]) hs__format(note, sizeof note, "no polygon could be built");
         }
-        if (note[0] && !add_note(u, lay, r + 1, note)) st = HS_ENOMEM;
+        if (note[0] && !add_note(ctx, u, lay, r + 1, note)) st = HS_ENOMEM;
         u->g[i] = g;
         u->code[i] = L->code[r];
         u->name[i] = L->name[r];
@@ -214,9 +216,10 @@ hs_status hs_units_from_grid(hs_ctx *ctx, const hs_grid *grid, hs_units **out) {
     u->is_grid = true;
     hs__grid_params(grid, &u->grid_shape, &u->grid_cs, &u->grid_ox, &u->grid_oy);
     free(u->crs);
-    u->crs = hs__strdup(hs__grid_crs(grid));
+    u->crs = hs__strdup(ctx, hs__grid_crs(grid));
     void *geos = hs__ctx_geos(ctx);
-    if (!u->crs || !geos || add_layer(u, "grid") == UINT32_MAX || !reserve(u, n)) goto nomem;
+    if (!u->crs || !geos || add_layer(ctx, u, "grid") == UINT32_MAX || !reserve(ctx, u, n))
+        goto nomem;
     for (size_t i = 0; i < n; i++) {
         hs_cell c;
         double xy[14];
@@ -226,8 +229,8 @@ hs_status hs_units_from_grid(hs_ctx *ctx, const hs_grid *grid, hs_units **out) {
         hs_grid_cell_ring(grid, i, xy, &np);
         hs_grid_cell_id(grid, i, id, sizeof id);
         u->g[i] = hs__geom_from_ring(geos, xy, np);
-        u->code[i] = hs__strdup(id);
-        u->name[i] = hs__strdup("");
+        u->code[i] = hs__strdup(ctx, id);
+        u->name[i] = hs__strdup(ctx, "");
         u->n = i + 1;
         if (!u->g[i] || !u->code[i] || !u->name[i]) goto nomem;
         u->layer[i] = 0;
@@ -288,8 +291,9 @@ static int cmp_pair(const void *a, const void *b) {
 
 /* Builds the adjacency lists (CSR) from undirected pairs. */
 static hs_status set_neighbours(hs_ctx *ctx, hs_units *u, uint32_t *pairs, size_t np) {
-    uint32_t *dir = malloc((2 * np + 1) * 2 * sizeof *dir);
-    uint32_t *start = calloc(u->n + 1, sizeof *start), *nb = malloc((2 * np + 1) * sizeof *nb);
+    uint32_t *dir = hs__malloc(ctx, (2 * np + 1) * 2 * sizeof *dir);
+    uint32_t *start = hs__calloc(ctx, u->n + 1, sizeof *start),
+             *nb = hs__malloc(ctx, (2 * np + 1) * sizeof *nb);
     if (!dir || !start || !nb) {
         free(dir);
         free(start);
@@ -339,7 +343,7 @@ hs_status hs_units_build_neighbours(hs_ctx *ctx, hs_units *u, double snap_m) {
                     int64_t r = u->row[i] + dr, c = u->col[i] + dc;
                     size_t lo = hs__units_find_cell(u, r, c);
                     if (lo < u->n) {
-                        if (!hs__grow((void **)&pairs, &cap, 2 * (np + 1), sizeof *pairs)) {
+                        if (!hs__grow(ctx, (void **)&pairs, &cap, 2 * (np + 1), sizeof *pairs)) {
                             free(pairs);
                             return hs__error(ctx, HS_ENOMEM, "out of memory");
                         }
@@ -394,7 +398,7 @@ hs_status hs_units_build_neighbours_distance(hs_ctx *ctx, hs_units *u, double d)
     if (!ctx || !u) return HS_EINVAL;
     if (!(d > 0) || !isfinite(d)) return hs__error(ctx, HS_EINVAL, "distance band must be > 0 m");
     /* Centroids in buckets of side d: neighbours are in the 3 x 3 around. */
-    bucket *b = malloc((u->n ? u->n : 1) * sizeof *b);
+    bucket *b = hs__malloc(ctx, (u->n ? u->n : 1) * sizeof *b);
     uint32_t *pairs = NULL;
     size_t np = 0, cap = 0;
     if (!b) return hs__error(ctx, HS_ENOMEM, "out of memory");
@@ -420,7 +424,7 @@ hs_status hs_units_build_neighbours_distance(hs_ctx *ctx, hs_units *u, double d)
                 if (j <= i || !u->g[j]) continue;
                 double ex = u->cx[i] - u->cx[j], ey = u->cy[i] - u->cy[j];
                 if (ex * ex + ey * ey > d * d) continue;
-                if (!hs__grow((void **)&pairs, &cap, 2 * (np + 1), sizeof *pairs)) {
+                if (!hs__grow(ctx, (void **)&pairs, &cap, 2 * (np + 1), sizeof *pairs)) {
                     st = hs__error(ctx, HS_ENOMEM, "out of memory");
                     break;
                 }
@@ -442,7 +446,7 @@ hs_status hs_units_from_cell_ids(hs_ctx *ctx, const char *const *ids, size_t n, 
     if (st) return st;
     hs_units *u = *out;
     void *geos = hs__ctx_geos(ctx);
-    if (!geos || add_layer(u, "cells") == UINT32_MAX || !reserve(u, n)) goto nomem;
+    if (!geos || add_layer(ctx, u, "cells") == UINT32_MAX || !reserve(ctx, u, n)) goto nomem;
     for (size_t i = 0; i < n; i++) {
         double xy[14];
         size_t np;
@@ -453,8 +457,8 @@ hs_status hs_units_from_cell_ids(hs_ctx *ctx, const char *const *ids, size_t n, 
                              ids[i]);
         }
         u->g[i] = hs__geom_from_ring(geos, xy, np);
-        u->code[i] = hs__strdup(ids[i]);
-        u->name[i] = hs__strdup("");
+        u->code[i] = hs__strdup(ctx, ids[i]);
+        u->name[i] = hs__strdup(ctx, "");
         u->n = i + 1;
         if (!u->g[i] || !u->code[i] || !u->name[i]) goto nomem;
         u->layer[i] = 0;

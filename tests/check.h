@@ -34,6 +34,7 @@ void test_csv(void);
 void test_reader(void);
 void test_grid(void);
 void test_cli(void);
+void test_nomem(void);
 void test_units(void);
 void test_kde(void);
 void test_getisord(void);

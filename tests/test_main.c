@@ -66,6 +66,8 @@ int main(int argc, char **argv) {
         test_grid();
     else if (!strcmp(s, "cli"))
         test_cli();
+    else if (!strcmp(s, "nomem"))
+        test_nomem();
     else if (!strcmp(s, "units"))
         test_units();
     else if (!strcmp(s, "kde"))

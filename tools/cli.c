@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,8 @@ enum cmd {
     C_EVAL = 64,
     C_DISP = 128,
     C_TREND = 256,
-    C_ALL = 495
+    C_ALL = 495,  /* the commands that analyse incidents (not patrol, not check) */
+    C_CHECK = 512 /* reads and counts only */
 };
 
 enum opt_id {
@@ -177,22 +179,27 @@ static const opt_def opts[] = {
      "cell shape (default square)"},
     {"origin", 0, "X,Y", O_ORIGIN, C_GRID,
      "grid origin in the working CRS (default 0,0: edges at multiples of the cell size)"},
-    {"crs", 0, "CRS", O_CRS, C_ALL | C_PATROL,
+    {"crs", 0, "CRS", O_CRS, C_ALL | C_CHECK | C_PATROL,
      "working CRS, projected in metres (default EPSG:27700)"},
-    {"x-column", 0, "NAME", O_XCOL, C_ALL, "easting column (with --y-column)"},
-    {"y-column", 0, "NAME", O_YCOL, C_ALL, "northing column"},
-    {"input-crs", 0, "CRS", O_INCRS, C_ALL,
+    {"x-column", 0, "NAME", O_XCOL, C_ALL | C_CHECK, "easting column (with --y-column)"},
+    {"y-column", 0, "NAME", O_YCOL, C_ALL | C_CHECK, "northing column"},
+    {"input-crs", 0, "CRS", O_INCRS, C_ALL | C_CHECK,
      "CRS of --x-column/--y-column (default: the working CRS)"},
-    {"lon-column", 0, "NAME", O_LONCOL, C_ALL, "longitude column, WGS84 (with --lat-column)"},
-    {"lat-column", 0, "NAME", O_LATCOL, C_ALL, "latitude column, WGS84"},
-    {"date-column", 0, "NAME", O_DATECOL, C_ALL, "date column, ISO 8601 (police.uk: Month)"},
-    {"category-column", 0, "NAME", O_CATCOL, C_ALL, "crime type column (police.uk: Crime type)"},
-    {"weight-column", 0, "NAME", O_WCOL, C_ALL, "weight (e.g. harm) column; default weight 1"},
-    {"crime-type", 0, "LIST", O_TYPE, C_ALL, "keep only these crime types (comma list)"},
-    {"from", 0, "DATE", O_FROM, C_ALL, "keep dates from YYYY-MM or YYYY-MM-DD (inclusive)"},
-    {"to", 0, "DATE", O_TO, C_ALL, "keep dates to YYYY-MM or YYYY-MM-DD (inclusive)"},
+    {"lon-column", 0, "NAME", O_LONCOL, C_ALL | C_CHECK,
+     "longitude column, WGS84 (with --lat-column)"},
+    {"lat-column", 0, "NAME", O_LATCOL, C_ALL | C_CHECK, "latitude column, WGS84"},
+    {"date-column", 0, "NAME", O_DATECOL, C_ALL | C_CHECK,
+     "date column, ISO 8601 (police.uk: Month)"},
+    {"category-column", 0, "NAME", O_CATCOL, C_ALL | C_CHECK,
+     "crime type column (police.uk: Crime type)"},
+    {"weight-column", 0, "NAME", O_WCOL, C_ALL | C_CHECK,
+     "weight (e.g. harm) column; default weight 1"},
+    {"crime-type", 0, "LIST", O_TYPE, C_ALL | C_CHECK, "keep only these crime types (comma list)"},
+    {"from", 0, "DATE", O_FROM, C_ALL | C_CHECK,
+     "keep dates from YYYY-MM or YYYY-MM-DD (inclusive)"},
+    {"to", 0, "DATE", O_TO, C_ALL | C_CHECK, "keep dates to YYYY-MM or YYYY-MM-DD (inclusive)"},
     {"rejects", 0, "FILE", O_REJECTS, C_ALL, "write every rejected row (file,line,reason,record)"},
-    {"threads", 0, "N", O_THREADS, C_ALL, "worker threads (default: all cores)"},
+    {"threads", 0, "N", O_THREADS, C_ALL | C_CHECK, "worker threads (default: all cores)"},
     {"output", 'o', "FILE", O_OUTPUT, C_PATROL, "the schedule, CSV"},
     {"output", 'o', "FILE", O_OUTPUT, C_CHANGE, "per unit: .geojson, .csv or .shp"},
     {"output", 'o', "FILE", O_OUTPUT, C_EVAL | C_DISP, "the measures, CSV (measure,value)"},
@@ -229,8 +236,8 @@ static const opt_def opts[] = {
      "hours for visits when the data have no times (default 12-24)"},
     {"geofences", 0, "FILE", O_GEOFENCES, C_PATROL, "the hotspots' outlines as GeoJSON, for GPS"},
     {"units", 0, "FILE.shp", O_UNITS_SHP, C_PATROL, "polygons whose codes are the hotspot ids"},
-    {"quiet", 'q', NULL, O_QUIET, C_ALL | C_PATROL, "no summary on stderr"},
-    {"help", 'h', NULL, O_HELP, C_ALL | C_PATROL, "this help"},
+    {"quiet", 'q', NULL, O_QUIET, C_ALL | C_CHECK | C_PATROL, "no summary on stderr"},
+    {"help", 'h', NULL, O_HELP, C_ALL | C_CHECK | C_PATROL, "this help"},
     {NULL, 0, NULL, 0, 0, NULL}};
 
 typedef struct args {
@@ -282,6 +289,8 @@ static void usage_main(FILE *f) {
             "  evaluate hit rate, PAI, PEI and RRI of hotspots on another period\n"
             "  displacement  the weighted displacement quotient of a patrolled area\n"
             "  trend    emerging hotspots: Gi* per month, quarter or year, trend and category\n"
+            "  check    read files as the commands would and count rows used and rejected, by\n"
+            "           reason, keeping nothing (streams files of any size)\n"
             "\n"
             "'hotspot COMMAND --help' lists a command's options.\n"
             "exit codes: 0 success, 1 bad data or files, 2 bad command line, 3 out of memory\n");
@@ -322,6 +331,11 @@ static void usage_cmd(FILE *f, int cmd) {
         fprintf(f, "usage: hotspot patrol [options] HOTSPOTS.csv -o PLAN.csv\n\n"
                    "A reproducible randomised patrol schedule for the hotspots of 'hotspot "
                    "hotspots'.\n\n");
+    else if (cmd == C_CHECK)
+        fprintf(f, "usage: hotspot check [options] INPUT...\n\n"
+                   "Reads each file as the other commands would (same columns, filters, CRS and "
+                   "reject\nreasons) and prints the rows read, used and rejected by reason, "
+                   "keeping nothing:\nmemory stays small whatever the file's size.\n\n");
     else if (cmd == C_KDE)
         fprintf(f, "usage: hotspot kde [options] INPUT... -o OUT.tif\n\n"
                    "Exact kernel density: every incident adds its kernel at its true distance to "
@@ -706,6 +720,7 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
                           : a->cmd == C_EVAL   ? "evaluate"
                           : a->cmd == C_DISP   ? "displacement"
                           : a->cmd == C_TREND  ? "trend"
+                          : a->cmd == C_CHECK  ? "check"
                                                : "wards";
     a->inputs = calloc((size_t)argc + 1, sizeof *a->inputs);
     if (!a->inputs) return HS_EXIT_NOMEM;
@@ -771,7 +786,7 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
         fprintf(err, "%s: %s: no input files (see 'hotspot %s --help')\n", prog, cmdname, cmdname);
         return HS_EXIT_USAGE;
     }
-    if (!a->output) {
+    if (!a->output && a->cmd != C_CHECK) {
         fprintf(err, "%s: %s: no output: give -o FILE (%s)\n", prog, cmdname,
                 a->cmd == C_GRID || a->cmd == C_HOT || a->cmd == C_TREND ? ".geojson or .csv"
                 : a->cmd == C_KDE                                        ? ".tif or .asc"
@@ -820,7 +835,51 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
 }
 
 static int status_exit(hs_status st) {
-    return st == HS_ENOMEM ? HS_EXIT_NOMEM : st == HS_EINVAL ? HS_EXIT_USAGE : HS_EXIT_DATA;
+    return st == HS_ENOMEM      ? HS_EXIT_NOMEM
+           : st == HS_EINVAL    ? HS_EXIT_USAGE
+           : st == HS_ECANCELED ? HS_EXIT_INTERRUPTED
+                                : HS_EXIT_DATA;
+}
+
+/* SIGINT / SIGTERM set a flag that the library's progress callback
+ * returns, so the running call stops at its next stage and unwinds: its
+ * temporary files are removed and nothing half-written is renamed into
+ * place. The handler then restores the default action, so a second ^C
+ * kills at once (and may leave a *.tmp.* file). SIGXFSZ (ulimit -f) is
+ * ignored so a write past the limit fails with EFBIG, reported like a full
+ * disk, instead of killing the process with its temporary file. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig) {
+    interrupted = 1;
+    signal(sig, SIG_DFL);
+}
+
+static int progress(void *user, const char *stage, uint64_t done, uint64_t total) {
+    (void)user, (void)stage, (void)done, (void)total;
+    return interrupted;
+}
+
+typedef struct saved_signals {
+    struct sigaction intr, term, xfsz;
+} saved_signals;
+
+static void signals_catch(saved_signals *s) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_signal;
+    interrupted = 0;
+    sigaction(SIGINT, &sa, &s->intr);
+    sigaction(SIGTERM, &sa, &s->term);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGXFSZ, &sa, &s->xfsz);
+}
+
+static void signals_restore(const saved_signals *s) {
+    sigaction(SIGINT, &s->intr, NULL);
+    sigaction(SIGTERM, &s->term, NULL);
+    sigaction(SIGXFSZ, &s->xfsz, NULL);
 }
 
 static const char *base_name(const char *p) {
@@ -1270,7 +1329,7 @@ static bool out_open(out_file *o, const char *path) {
 static bool out_close(out_file *o, bool ok) {
     if (!o->tmp) return false;
     bool werr = ferror(o->f) != 0;
-    ok = (fclose(o->f) == 0) && !werr && ok;
+    ok = (fclose(o->f) == 0) && !werr && ok && !interrupted;
     ok = ok && rename(o->tmp, o->path) == 0;
     if (!ok) unlink(o->tmp);
     free(o->tmp);
@@ -1535,6 +1594,35 @@ static hs_status run_patrol(hs_ctx *ctx, args *a, FILE *err) {
     return st;
 }
 
+/* hotspot check: one line a file on stdout (and a total for several),
+ * from hs_incidents_check_csv, which keeps nothing. */
+static void print_check(FILE *out, const char *name, const hs_read_summary *s) {
+    uint64_t rej = 0;
+    for (int r = 0; r < HS_REJECT_COUNT_; r++)
+        rej += s->rejected[r];
+    fprintf(out, "%s: %" PRIu64 " rows read: %" PRIu64 " used, %" PRIu64 " rejected", name,
+            s->rows_read, s->rows_used, rej);
+    print_reasons(out, s);
+    fputc('\n', out);
+}
+
+static hs_status run_check(hs_ctx *ctx, args *a, FILE *out) {
+    hs_read_summary all;
+    memset(&all, 0, sizeof all);
+    for (int i = 0; i < a->ninputs; i++) {
+        hs_read_summary s;
+        hs_status st = hs_incidents_check_csv(ctx, a->inputs[i], &a->ro, &s);
+        if (st) return st;
+        print_check(out, a->inputs[i], &s);
+        all.rows_read += s.rows_read;
+        all.rows_used += s.rows_used;
+        for (int r = 0; r < HS_REJECT_COUNT_; r++)
+            all.rejected[r] += s.rejected[r];
+    }
+    if (a->ninputs > 1) print_check(out, "total", &all);
+    return HS_OK;
+}
+
 static int run(int cmd, int argc, char **argv, FILE *out, FILE *err) {
     args a;
     memset(&a, 0, sizeof a);
@@ -1551,6 +1639,9 @@ static int run(int cmd, int argc, char **argv, FILE *out, FILE *err) {
         rc = status_exit(st);
         goto done;
     }
+    saved_signals sigs;
+    signals_catch(&sigs);
+    hs_ctx_set_progress(ctx, progress, NULL);
     if (a.crs) st = hs_ctx_set_crs(ctx, a.crs);
     if (!st && a.threads) st = hs_ctx_set_threads(ctx, a.threads);
     if (!st)
@@ -1562,8 +1653,16 @@ static int run(int cmd, int argc, char **argv, FILE *out, FILE *err) {
              : cmd == C_EVAL   ? run_evaluate(ctx, &a, err)
              : cmd == C_DISP   ? run_displacement(ctx, &a, err)
              : cmd == C_TREND  ? run_trend(ctx, &a, err)
+             : cmd == C_CHECK  ? run_check(ctx, &a, out)
                                : run_wards(ctx, &a, err);
-    if (st) {
+    /* A signal after the last library call: the CLI's own files (out_file)
+     * were abandoned by out_close; say so rather than "cannot write". */
+    if (interrupted) st = HS_ECANCELED;
+    signals_restore(&sigs);
+    if (st == HS_ECANCELED) {
+        fprintf(err, "%s: interrupted: no output written\n", prog);
+        rc = HS_EXIT_INTERRUPTED;
+    } else if (st) {
         const char *m = hs_ctx_last_error(ctx);
         fprintf(err, "%s: %s\n", prog, *m ? m : hs_status_string(st));
         rc = status_exit(st);
@@ -1604,6 +1703,7 @@ int hs_cli_run(int argc, char **argv, FILE *out, FILE *err) {
     if (strcmp(cmd, "evaluate") == 0) return run(C_EVAL, argc - 2, argv + 2, out, err);
     if (strcmp(cmd, "displacement") == 0) return run(C_DISP, argc - 2, argv + 2, out, err);
     if (strcmp(cmd, "trend") == 0) return run(C_TREND, argc - 2, argv + 2, out, err);
+    if (strcmp(cmd, "check") == 0) return run(C_CHECK, argc - 2, argv + 2, out, err);
     fprintf(err, "%s: unknown command '%s' (see 'hotspot --help')\n", prog, cmd);
     return HS_EXIT_USAGE;
 }

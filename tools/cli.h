@@ -6,11 +6,12 @@
 
 /* Exit codes, as documented in docs/cli.md. */
 enum {
-    HS_EXIT_OK = 0,    /* success */
-    HS_EXIT_DATA = 1,  /* bad input data, a file that cannot be read or
-                          written, a CRS that cannot be used */
-    HS_EXIT_USAGE = 2, /* bad command line */
-    HS_EXIT_NOMEM = 3  /* out of memory */
+    HS_EXIT_OK = 0,           /* success */
+    HS_EXIT_DATA = 1,         /* bad input data, a file that cannot be read or
+                                 written, a CRS that cannot be used */
+    HS_EXIT_USAGE = 2,        /* bad command line */
+    HS_EXIT_NOMEM = 3,        /* out of memory */
+    HS_EXIT_INTERRUPTED = 130 /* SIGINT or SIGTERM: stopped, no output left (128 + 2, as shells) */
 };
 
 /* Runs the hotspot command: argv as main's; output to out, messages to

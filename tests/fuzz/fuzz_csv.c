@@ -5,15 +5,60 @@
  *   fuzz_csv DIR...: replay */
 #include "hotspot.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* reader.c's window per thread (internal): shrunk here so that the input
+ * crosses many windows, whose result must equal the one-window read. */
+extern size_t hs__reader_window_bytes;
+
+static bool same_tables(const hs_incidents *a, const hs_incidents *b) {
+    size_t n = hs_incidents_count(a);
+    if (n != hs_incidents_count(b) || hs_incidents_reject_count(a) != hs_incidents_reject_count(b))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        hs_incident p, q;
+        hs_incidents_get(a, i, &p);
+        hs_incidents_get(b, i, &q);
+        if (memcmp(&p.x, &q.x, sizeof p.x) || memcmp(&p.y, &q.y, sizeof p.y) ||
+            memcmp(&p.weight, &q.weight, sizeof p.weight) || p.time_s != q.time_s ||
+            p.line != q.line || p.precision != q.precision)
+            return false;
+    }
+    for (size_t i = 0; i < hs_incidents_reject_count(a); i++) {
+        hs_reject p, q;
+        hs_incidents_reject_get(a, i, &p);
+        hs_incidents_reject_get(b, i, &q);
+        if (p.line != q.line || p.reason != q.reason || p.offset != q.offset ||
+            p.length != q.length)
+            return false;
+    }
+    return true;
+}
+
 static void read_with(hs_ctx *ctx, const uint8_t *data, size_t size, const hs_read_options *o) {
-    hs_incidents *inc = NULL;
+    hs_incidents *inc = NULL, *win = NULL;
     if (hs_incidents_create(ctx, &inc) != HS_OK) return;
-    if (hs_incidents_read_csv_buffer(ctx, "fuzz.csv", (const char *)data, size, o, inc) == HS_OK) {
+    hs_status st = hs_incidents_read_csv_buffer(ctx, "fuzz.csv", (const char *)data, size, o, inc);
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", hs_ctx_last_error(ctx));
+    /* Again in windows of 97 bytes (2 threads each): same status and error
+     * message (with its line number), same table. */
+    size_t saved = hs__reader_window_bytes;
+    hs__reader_window_bytes = 97;
+    if (hs_incidents_create(ctx, &win) == HS_OK) {
+        hs_status sw =
+            hs_incidents_read_csv_buffer(ctx, "fuzz.csv", (const char *)data, size, o, win);
+        if (sw != st || (st == HS_OK && !same_tables(inc, win)) ||
+            (st != HS_OK && strcmp(msg, hs_ctx_last_error(ctx)) != 0))
+            abort();
+    }
+    hs__reader_window_bytes = saved;
+    hs_incidents_destroy(win);
+    if (st == HS_OK) {
         /* The accounting invariant must hold for every input. */
         hs_read_summary s;
         hs_incidents_summary(inc, UINT32_MAX, &s);

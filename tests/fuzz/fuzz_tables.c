@@ -15,7 +15,7 @@ static hs_status row(void *ud, const char *key, size_t klen, double v, uint64_t 
     bool added;
     if (strlen(key) != klen) abort(); /* NUL bytes are refused before */
     if (!(v >= 0) || line == 0) abort();
-    return hs__strtab_intern(t, key, klen, &added) == UINT32_MAX ? HS_ENOMEM : HS_OK;
+    return hs__strtab_intern(ctx, t, key, klen, &added) == UINT32_MAX ? HS_ENOMEM : HS_OK;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
