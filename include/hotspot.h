@@ -253,6 +253,21 @@ HS_API hs_status hs_incidents_read_csv_buffer(hs_ctx *ctx, const char *name, con
                                               size_t size, const hs_read_options *opts,
                                               hs_incidents *inc);
 
+/**
+ * Keeps only the incidents i with keep[i] != 0 (caller-sized, one per
+ * incident), in order: e.g. those inside a study area, from
+ * hs_units_locate. The read summaries and rejects still describe the files
+ * as read.
+ */
+HS_API hs_status hs_incidents_keep(hs_ctx *ctx, hs_incidents *inc, const uint8_t *keep);
+/**
+ * out[i] (caller-sized) = 1 when incident i lies in [from, to] ("YYYY-MM"
+ * or "YYYY-MM-DD", inclusive; NULL = open), by the rule of the ward table
+ * and the reader: the start of its date within the bounds. Undated
+ * incidents are in only when both bounds are NULL.
+ */
+HS_API hs_status hs_incidents_in_period(hs_ctx *ctx, const hs_incidents *inc, const char *from,
+                                        const char *to, uint8_t *out);
 HS_API size_t hs_incidents_count(const hs_incidents *inc);
 /** Copies incident i (i < count) into *out. */
 HS_API hs_status hs_incidents_get(const hs_incidents *inc, size_t i, hs_incident *out);
@@ -1062,6 +1077,57 @@ HS_API hs_status hs_patrol_plan_write(hs_ctx *ctx, const hs_patrol_site *sites, 
  *  units (may be NULL). Atomic. */
 HS_API hs_status hs_patrol_geofences_write(hs_ctx *ctx, const hs_patrol_site *sites, size_t n,
                                            const hs_units *units, const char *path);
+
+/* ------------------------------------------------------------------------ */
+/* Sharing: QGIS project and HTML report                                    */
+/* ------------------------------------------------------------------------ */
+
+/** A layer of a QGIS project: its file and style, relative to the project's
+ *  folder. */
+typedef struct hs_project_layer {
+    const char *name;        /**< shown in QGIS's layers panel */
+    const char *path;        /**< the data (.geojson, .shp, .tif) */
+    const char *style;       /**< its .qml, embedded in the project; NULL: none */
+    int raster;              /**< 1: a GeoTIFF (gdal), 0: a vector layer (ogr) */
+    const char *crs;         /**< the file's CRS; NULL: the working CRS (GeoJSON: "EPSG:4326") */
+    const char *attribution; /**< the data's licence line; NULL: none */
+} hs_project_layer;
+
+/**
+ * Writes a QGIS 3 project (.qgs) opening layers[0..n) styled, drawn in that
+ * order (layers[0] at the bottom), in the context's working CRS, with
+ * relative paths (the folder can be moved or zipped). extent: the initial
+ * view (x_min, y_min, x_max, y_max) or NULL. Atomic.
+ */
+HS_API hs_status hs_project_write_qgs(hs_ctx *ctx, const hs_project_layer *layers, size_t n,
+                                      const char *title, const double extent[4], const char *path);
+
+/** What goes in the HTML report (every pointer borrowed for the call). */
+typedef struct hs_report {
+    const char *title, *subtitle;
+    const hs_incidents *incidents; /**< required: what was read and rejected */
+    const hs_tally *wards;         /**< the ward table and map; NULL: none */
+    const hs_raster *density;      /**< drawn under the hotspots; NULL: none */
+    const hs_hotspots *hotspots;   /**< top places, time profiles; NULL: none */
+    /** Name, value pairs: the parameters used (2 x parameter_count). */
+    const char *const *parameters;
+    size_t parameter_count;
+    /** File, what it is pairs: the outputs written (2 x file_count). */
+    const char *const *files;
+    size_t file_count;
+    const char *const *licences; /**< the data's attribution lines */
+    size_t licence_count;
+} hs_report;
+
+/**
+ * Writes one self-contained HTML page (no scripts, fonts or images from
+ * the network; the map is inline SVG with the density as an embedded PNG):
+ * summary, map (wards shaded by count, density, hotspots), ward table, top
+ * hotspots with their time profiles, concentration curve, rejects by
+ * reason, parameters, outputs and licences. Laid out for A4 when printed.
+ * Atomic; the same inputs give the same bytes.
+ */
+HS_API hs_status hs_report_write_html(hs_ctx *ctx, const hs_report *report, const char *path);
 
 #ifdef __cplusplus
 }

@@ -164,3 +164,15 @@ void hs__put_text(FILE *f, const char *s, bool json) {
     }
     if (q) fputc('"', f);
 }
+
+void hs__put_xml(FILE *f, const char *s) {
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}

@@ -207,6 +207,15 @@ hs_status hs__crs_wkt_esri(hs_ctx *ctx, const char *crs, char **out) {
     return w && !*out ? hs__error(ctx, HS_ENOMEM, "out of memory") : HS_OK;
 }
 
+hs_status hs__crs_wkt2(hs_ctx *ctx, const char *crs, char **out) {
+    PJ *pj = proj_create(ctx->proj, crs);
+    const char *const opts[] = {"MULTILINE=NO", NULL};
+    const char *w = pj ? proj_as_wkt(ctx->proj, pj, PJ_WKT2_2019, opts) : NULL;
+    *out = w ? hs__strdup(ctx, w) : NULL;
+    proj_destroy(pj);
+    return w && !*out ? hs__error(ctx, HS_ENOMEM, "out of memory") : HS_OK;
+}
+
 int hs__crs_epsg(hs_ctx *ctx, const char *crs) {
     PJ *pj = proj_create(ctx->proj, crs);
     int code = 0;

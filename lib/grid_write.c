@@ -114,5 +114,19 @@ hs_status hs_grid_write(hs_ctx *ctx, const hs_grid *g, const char *path) {
         hs__afile_abort(&af);
         return st;
     }
-    return hs__afile_commit(ctx, &af);
+    st = hs__afile_commit(ctx, &af);
+    if (!st && json) {
+        /* The QGIS style beside it: cells shaded by count. */
+        size_t n = hs_grid_cell_count(g);
+        double *v = hs__malloc(ctx, (n ? n : 1) * sizeof *v);
+        if (!v) return hs__error(ctx, HS_ENOMEM, "out of memory");
+        for (size_t i = 0; i < n; i++) {
+            hs_cell c;
+            hs_grid_cell(g, i, &c);
+            v[i] = (double)c.count;
+        }
+        st = hs__style_write_graduated(ctx, path, "count", v, n, "255,255,255,0");
+        free(v);
+    }
+    return st;
 }

@@ -13,20 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct hs_hotspots {
-    const hs_units *u;
-    const hs_incidents *inc;
-    const uint32_t *unit_of_copy; /* owned copy */
-    size_t n;                     /* units */
-    uint64_t *count;
-    double *harm, *z, *p;
-    int *bin;
-    size_t nsel;
-    hs_hotspot *sel; /* chosen, in rank order */
-    char **ward;     /* per chosen, owned */
-    double total_count, total_harm, total_area;
-};
-
 void hs_hotspot_options_init(hs_hotspot_options *o) {
     if (!o) return;
     memset(o, 0, sizeof *o);
@@ -484,4 +470,16 @@ hs_status hs_hotspots_write_summary(hs_ctx *ctx, const hs_hotspots *h, const cha
     }
     free(v), free(lx), free(ly), free(hx), free(hy);
     return st;
+}
+
+const hs_units *hs__hotspots_units(const hs_hotspots *h) {
+    return h->u;
+}
+
+const uint32_t *hs__hotspots_unit_of(const hs_hotspots *h) {
+    return h->unit_of_copy;
+}
+
+const hs_incidents *hs__hotspots_incidents(const hs_hotspots *h) {
+    return h->inc;
 }

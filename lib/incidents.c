@@ -331,3 +331,31 @@ hs_status hs_incidents_apply_harm(hs_ctx *ctx, hs_incidents *inc, const char *pa
     free(w);
     return st;
 }
+
+hs_status hs_incidents_keep(hs_ctx *ctx, hs_incidents *inc, const uint8_t *keep) {
+    if (!ctx || !inc || (!keep && inc->col.n)) return HS_EINVAL;
+    size_t k = 0;
+    for (size_t i = 0; i < inc->col.n; i++)
+        if (keep[i]) {
+            if (k != i) hs__cols_move(&inc->col, k, i);
+            k++;
+        }
+    inc->col.n = k;
+    return HS_OK;
+}
+
+hs_status hs_incidents_in_period(hs_ctx *ctx, const hs_incidents *inc, const char *from,
+                                 const char *to, uint8_t *out) {
+    if (!ctx || !inc || (!out && inc->col.n)) return HS_EINVAL;
+    int64_t a = INT64_MIN, b = INT64_MAX, ignore;
+    if ((from && !hs__parse_bound(from, &a, &ignore)) || (to && !hs__parse_bound(to, &ignore, &b)))
+        return hs__error(ctx, HS_EINVAL,
+                         "period: expected YYYY-MM or YYYY-MM-DD bounds, a real date");
+    /* As the ward table counts a period: the start of the incident's date
+     * within [start of from, end of to); undated ones only when unbounded. */
+    bool any = from || to;
+    for (size_t i = 0; i < inc->col.n; i++)
+        out[i] =
+            !any || (inc->col.prec[i] != HS_TIME_NONE && inc->col.t[i] >= a && inc->col.t[i] < b);
+    return HS_OK;
+}

@@ -88,6 +88,8 @@ void hs__ctx_xcache_free(hs_ctx *ctx);
 /* reader.c's window per thread (bytes); tests shrink it. */
 extern size_t hs__reader_window_bytes;
 hs_status hs__crs_wkt_esri(hs_ctx *ctx, const char *crs, char **out);
+/* WKT2:2019 of a CRS (owned; NULL when PROJ has none), for QGIS projects. */
+hs_status hs__crs_wkt2(hs_ctx *ctx, const char *crs, char **out);
 
 /* Checks that crs is a projected CRS with metre axes (message in err). */
 hs_status hs__crs_check_metric(hs_ctx *ctx, const char *crs);
@@ -391,6 +393,41 @@ bool hs__geojson_geometry(FILE *f, void *geos, const hs__geom *g, hs__xform *to_
 
 /* ---- afile.c: write to a temporary name, then rename -------------------- */
 
+/* style.c: QGIS graduated fill on attr in quantile classes; breaks of
+ * nclass classes (returned; 0 = out of memory) into breaks[0..nclass]. */
+size_t hs__style_breaks(const hs_ctx *ctx, const double *v, size_t n, double breaks[6]);
+void hs__style_graduated(FILE *f, const char *attr, const double *breaks, size_t nclass,
+                         const char *outline);
+/* Writes LAYER.qml beside layer_path (its extension replaced). */
+hs_status hs__style_write_graduated(hs_ctx *ctx, const char *layer_path, const char *attr,
+                                    const double *v, size_t n, const char *outline);
+
+/* Ranked hotspots (hotspots.c; read by report.c). */
+struct hs_hotspots {
+    const hs_units *u;
+    const hs_incidents *inc;
+    const uint32_t *unit_of_copy; /* owned copy */
+    size_t n;                     /* units */
+    uint64_t *count;
+    double *harm, *z, *p;
+    int *bin;
+    size_t nsel;
+    hs_hotspot *sel; /* chosen, in rank order */
+    char **ward;     /* per chosen, owned */
+    double total_count, total_harm, total_area;
+};
+
+/* For the report (report.c): what a table or ranking was computed from. */
+const hs_units *hs__tally_units(const hs_tally *t);
+bool hs__tally_has_compare(const hs_tally *t);
+bool hs__tally_has_population(const hs_tally *t);
+const hs_units *hs__hotspots_units(const hs_hotspots *h);
+const uint32_t *hs__hotspots_unit_of(const hs_hotspots *h);
+const hs_incidents *hs__hotspots_incidents(const hs_hotspots *h);
+/* png.c: RGBA rows (top first) to a PNG in memory (owned). */
+hs_status hs__png_encode(hs_ctx *ctx, const uint8_t *rgba, size_t w, size_t h, uint8_t **out,
+                         size_t *len);
+
 typedef struct hs__afile_sink hs__afile_sink;
 typedef struct hs__afile {
     FILE *f;
@@ -411,6 +448,8 @@ int hs__fmt_real(char *buf, size_t size, double v);
 bool hs__has_ext(const char *path, const char *ext);
 /* A text field: CSV (RFC 4180, quoted only when needed) or a JSON string
  * (control characters escaped). */
+/* Text escaped for XML and HTML (& < > "). */
+void hs__put_xml(FILE *f, const char *s);
 void hs__put_text(FILE *f, const char *s, bool json);
 
 #endif

@@ -543,14 +543,40 @@ hs_status hs_tally_write(hs_ctx *ctx, const hs_tally *t, const char *path) {
     if (!json && !csv && !shp)
         return hs__error(ctx, HS_EFORMAT,
                          "%s: unknown output format: use a .geojson, .csv or .shp name", path);
-    if (shp) return write_shp(ctx, t, path);
-    hs__afile af;
-    hs_status st = hs__afile_open(ctx, path, &af);
-    if (st) return st;
-    st = json ? write_geojson(ctx, t, af.f) : write_csv(t, af.f);
-    if (st) {
-        hs__afile_abort(&af);
-        return st;
+    hs_status st;
+    if (shp) {
+        st = write_shp(ctx, t, path);
+    } else {
+        hs__afile af;
+        st = hs__afile_open(ctx, path, &af);
+        if (st) return st;
+        st = json ? write_geojson(ctx, t, af.f) : write_csv(t, af.f);
+        if (st) {
+            hs__afile_abort(&af);
+            return st;
+        }
+        st = hs__afile_commit(ctx, &af);
     }
-    return hs__afile_commit(ctx, &af);
+    if (!st && !csv) {
+        /* The QGIS style beside a map layer: wards shaded by count. */
+        double *v = hs__malloc(ctx, (t->n ? t->n : 1) * sizeof *v);
+        if (!v) return hs__error(ctx, HS_ENOMEM, "out of memory");
+        for (size_t i = 0; i < t->n; i++)
+            v[i] = (double)t->count[i];
+        st = hs__style_write_graduated(ctx, path, "count", v, t->n, "80,80,80,255");
+        free(v);
+    }
+    return st;
+}
+
+const hs_units *hs__tally_units(const hs_tally *t) {
+    return t->u;
+}
+
+bool hs__tally_has_compare(const hs_tally *t) {
+    return t->compare;
+}
+
+bool hs__tally_has_population(const hs_tally *t) {
+    return t->has_pop;
 }

@@ -41,6 +41,7 @@ static bool only_file_is(const char *dir, const char *name) {
         if (e->d_name[0] == '.') continue;
         n++;
         if (!name || strcmp(e->d_name, name) != 0) ok = false;
+        if (!ok) fprintf(stderr, "only_file_is %s: also %s\n", dir, e->d_name);
     }
     closedir(d);
     return ok && n == (name ? 1 : 0);
@@ -66,6 +67,15 @@ void test_cli(void) {
     free(b1);
     free(b2);
     unlink(out2);
+    char bq[700]; /* its style: the same for both thread counts too */
+    snprintf(bq, sizeof bq, "%s/b.qml", dir);
+    char *q1 = NULL, *q2 = hs_test_slurp(bq, &l2);
+    snprintf(bq + strlen(bq) - 5, 6, "a.qml");
+    q1 = hs_test_slurp(bq, &l1);
+    CHECK(q1 && q2 && l1 == l2 && memcmp(q1, q2, l1) == 0);
+    free(q1), free(q2);
+    snprintf(bq + strlen(bq) - 5, 6, "b.qml");
+    unlink(bq);
 
     /* Usage errors: exit 2, nothing written. */
     CHECK(run("grid", k1, NULL) == HS_EXIT_USAGE && strstr(errbuf, "no output"));
@@ -295,13 +305,19 @@ void test_cli(void) {
     CHECK(run("hotspots", k1, "-o", hj, "--harm", "no-such.csv", NULL) == HS_EXIT_DATA &&
           strstr(errbuf, "no-such.csv: No such file"));
     /* Only the good outputs are left: no temporaries, no partial files. */
-    const char *exts[] = {".csv", ".shp", ".shx", ".dbf", ".prj", ".cpg"};
-    for (int i = 0; i < 6; i++) {
+    const char *exts[] = {".csv", ".shp", ".shx", ".dbf", ".prj", ".cpg", ".qml"};
+    for (int i = 0; i < 7; i++) {
         char p[700];
         snprintf(p, sizeof p, "%s%s", wbase, exts[i]);
         CHECK_MSG(access(p, F_OK) == 0, "%s missing", p);
         unlink(p);
     }
+    char aq[700]; /* the grid's QGIS style */
+    snprintf(aq, sizeof aq, "%s/a.qml", dir);
+    CHECK(access(aq, F_OK) == 0);
+    unlink(aq);
+    snprintf(aq, sizeof aq, "%s/b.qml", dir); /* of later b.geojson runs */
+    unlink(aq);
     CHECK(only_file_is(dir, "a.geojson"));
     unlink(out1);
     rmdir(dir);

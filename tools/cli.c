@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
+#include <time.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +25,9 @@ enum cmd {
     C_EVAL = 64,
     C_DISP = 128,
     C_TREND = 256,
-    C_ALL = 495,  /* the commands that analyse incidents (not patrol, not check) */
-    C_CHECK = 512 /* reads and counts only */
+    C_ALL = 495,   /* the commands that analyse incidents (not patrol, not check) */
+    C_CHECK = 512, /* reads and counts only */
+    C_REPORT = 1024
 };
 
 enum opt_id {
@@ -98,7 +100,9 @@ enum opt_id {
     O_BUFFER,
     O_CONTROL,
     O_PERIOD,
-    O_ALPHA
+    O_ALPHA,
+    O_CONFIG,
+    O_TITLE
 };
 
 typedef struct opt_def {
@@ -111,30 +115,35 @@ typedef struct opt_def {
 } opt_def;
 
 static const opt_def opts[] = {
+    {"output", 'o', "FOLDER", O_OUTPUT, C_REPORT,
+     "the folder for the report, the QGIS project and every layer (made if missing)"},
+    {"config", 0, "FILE", O_CONFIG, C_REPORT,
+     "settings as 'name = value' lines (option names without --); the command line wins"},
+    {"title", 0, "TEXT", O_TITLE, C_REPORT, "the report's heading"},
     {"output", 'o', "FILE", O_OUTPUT, C_GRID,
      "output layer: .geojson (WGS84) or .csv (working CRS)"},
     {"output", 'o', "FILE", O_OUTPUT, C_WARDS, "output table: .geojson, .csv or .shp"},
-    {"wards", 0, "FILE.shp", O_WARDS, C_WARDS,
+    {"wards", 0, "FILE.shp", O_WARDS, C_WARDS | C_REPORT,
      "polygon layer (wards, LSOAs); repeat for more layers (default: the built-in Gravesham "
      "wards 2013)"},
-    {"code-field", 0, "NAME", O_CODEF, C_WARDS | C_HOT | C_CHANGE,
+    {"code-field", 0, "NAME", O_CODEF, C_WARDS | C_HOT | C_CHANGE | C_REPORT,
      "DBF field of the codes (default: WDyyCD, LSOAyyCD, ...)"},
-    {"name-field", 0, "NAME", O_NAMEF, C_WARDS | C_HOT | C_CHANGE,
+    {"name-field", 0, "NAME", O_NAMEF, C_WARDS | C_HOT | C_CHANGE | C_REPORT,
      "DBF field of the names (default: WDyyNM, LSOAyyNM, ...)"},
-    {"population", 0, "FILE", O_POP, C_WARDS, "CSV code,population: adds rate_per_1000"},
-    {"compare", 0, "FROM..TO", O_COMPARE, C_WARDS,
+    {"population", 0, "FILE", O_POP, C_WARDS | C_REPORT, "CSV code,population: adds rate_per_1000"},
+    {"compare", 0, "FROM..TO", O_COMPARE, C_WARDS | C_REPORT,
      "a second period (e.g. last year): adds count_compare, change, change_pct"},
-    {"by-type", 0, NULL, O_BYTYPE, C_WARDS, "adds a count per crime type"},
+    {"by-type", 0, NULL, O_BYTYPE, C_WARDS | C_REPORT, "adds a count per crime type"},
     {"output", 'o', "FILE", O_OUTPUT, C_KDE,
      "output raster: .tif (GeoTIFF, with .qml style and .json sidecar) or .asc (with .prj)"},
-    {"kernel", 0, "NAME", O_KERNEL, C_KDE,
+    {"kernel", 0, "NAME", O_KERNEL, C_KDE | C_REPORT,
      "quartic (default), epanechnikov, triweight, uniform, triangular, gaussian"},
-    {"bandwidth", 0, "M", O_BW, C_KDE,
+    {"bandwidth", 0, "M", O_BW, C_KDE | C_REPORT,
      "kernel radius in metres (gaussian: sigma); default: --bandwidth-rule"},
-    {"bandwidth-rule", 0, "RULE", O_BWRULE, C_KDE,
+    {"bandwidth-rule", 0, "RULE", O_BWRULE, C_KDE | C_REPORT,
      "thumb (sfhotspot, both axes; default), scott (spatstat), silverman (ArcGIS)"},
-    {"bandwidth-adjust", 0, "F", O_BWADJ, C_KDE, "multiply the bandwidth by F"},
-    {"pixel-size", 0, "M", O_PIXEL, C_KDE,
+    {"bandwidth-adjust", 0, "F", O_BWADJ, C_KDE | C_REPORT, "multiply the bandwidth by F"},
+    {"pixel-size", 0, "M", O_PIXEL, C_KDE | C_REPORT,
      "pixel size in metres (default: shorter side of the extent / 250, rounded down)"},
     {"units", 0, "U", O_UNITS, C_KDE,
      "raw (kernel sums, default), density (incidents per km2), count (per pixel)"},
@@ -159,47 +168,55 @@ static const opt_def opts[] = {
      "the hotspots: .geojson (polygons, with a .qml style) or .csv"},
     {"units", 0, "FILE.shp", O_UNITS_SHP, C_HOT,
      "rank these polygons (e.g. LSOAs) instead of grid cells"},
-    {"harm", 0, "FILE", O_HARM, C_HOT, "CSV category,weight: rank by harm instead of counts"},
-    {"top", 0, "N", O_TOP, C_HOT, "how many hotspots (default 20)"},
-    {"significant", 0, NULL, O_SIGNIF, C_HOT, "only units hot at 95% (Gi* class 2 or 3)"},
-    {"min-separation", 0, "M", O_MINSEP, C_HOT, "at least M metres between chosen centroids"},
-    {"no-self", 0, NULL, O_NOSELF, C_HOT, "Gi instead of Gi* (a unit is not its own neighbour)"},
-    {"fdr", 0, "on|off", O_FDR, C_HOT | C_TREND,
+    {"harm", 0, "FILE", O_HARM, C_HOT | C_REPORT,
+     "CSV category,weight: rank by harm instead of counts"},
+    {"top", 0, "N", O_TOP, C_HOT | C_REPORT, "how many hotspots (default 20)"},
+    {"significant", 0, NULL, O_SIGNIF, C_HOT | C_REPORT,
+     "only units hot at 95% (Gi* class 2 or 3)"},
+    {"min-separation", 0, "M", O_MINSEP, C_HOT | C_REPORT,
+     "at least M metres between chosen centroids"},
+    {"no-self", 0, NULL, O_NOSELF, C_HOT | C_REPORT,
+     "Gi instead of Gi* (a unit is not its own neighbour)"},
+    {"fdr", 0, "on|off", O_FDR, C_HOT | C_TREND | C_REPORT,
      "Benjamini-Hochberg correction of the p-values (default on)"},
     {"all", 0, NULL, O_ALL, C_HOT, "write every unit in rank order"},
-    {"snap", 0, "M", O_SNAP, C_HOT | C_TREND, "polygon neighbours within M metres (default 1)"},
+    {"snap", 0, "M", O_SNAP, C_HOT | C_TREND | C_REPORT,
+     "polygon neighbours within M metres (default 1)"},
     {"neighbour-distance", 0, "M", O_NBDIST, C_HOT | C_TREND,
      "neighbours: centroids within M metres"},
     {"summary", 0, "FILE.json", O_SUMMARY, C_HOT,
      "concentration: top 1/5/10% shares, Gini, generalised Gini, curve"},
     {"wards", 0, "FILE.shp", O_WARDS, C_HOT, "name the ward of each hotspot"},
-    {"cell-size", 0, "M", O_CELL, C_GRID | C_HOT | C_CHANGE | C_EVAL | C_TREND,
+    {"cell-size", 0, "M", O_CELL, C_GRID | C_HOT | C_CHANGE | C_EVAL | C_TREND | C_REPORT,
      "cell size in metres (default 150; hex: width across flats)"},
-    {"shape", 0, "square|hex", O_SHAPE, C_GRID | C_HOT | C_CHANGE | C_EVAL | C_TREND,
+    {"shape", 0, "square|hex", O_SHAPE, C_GRID | C_HOT | C_CHANGE | C_EVAL | C_TREND | C_REPORT,
      "cell shape (default square)"},
     {"origin", 0, "X,Y", O_ORIGIN, C_GRID,
      "grid origin in the working CRS (default 0,0: edges at multiples of the cell size)"},
-    {"crs", 0, "CRS", O_CRS, C_ALL | C_CHECK | C_PATROL,
+    {"crs", 0, "CRS", O_CRS, C_ALL | C_REPORT | C_CHECK | C_PATROL,
      "working CRS, projected in metres (default EPSG:27700)"},
-    {"x-column", 0, "NAME", O_XCOL, C_ALL | C_CHECK, "easting column (with --y-column)"},
-    {"y-column", 0, "NAME", O_YCOL, C_ALL | C_CHECK, "northing column"},
-    {"input-crs", 0, "CRS", O_INCRS, C_ALL | C_CHECK,
+    {"x-column", 0, "NAME", O_XCOL, C_ALL | C_REPORT | C_CHECK, "easting column (with --y-column)"},
+    {"y-column", 0, "NAME", O_YCOL, C_ALL | C_REPORT | C_CHECK, "northing column"},
+    {"input-crs", 0, "CRS", O_INCRS, C_ALL | C_REPORT | C_CHECK,
      "CRS of --x-column/--y-column (default: the working CRS)"},
-    {"lon-column", 0, "NAME", O_LONCOL, C_ALL | C_CHECK,
+    {"lon-column", 0, "NAME", O_LONCOL, C_ALL | C_REPORT | C_CHECK,
      "longitude column, WGS84 (with --lat-column)"},
-    {"lat-column", 0, "NAME", O_LATCOL, C_ALL | C_CHECK, "latitude column, WGS84"},
-    {"date-column", 0, "NAME", O_DATECOL, C_ALL | C_CHECK,
+    {"lat-column", 0, "NAME", O_LATCOL, C_ALL | C_REPORT | C_CHECK, "latitude column, WGS84"},
+    {"date-column", 0, "NAME", O_DATECOL, C_ALL | C_REPORT | C_CHECK,
      "date column, ISO 8601 (police.uk: Month)"},
-    {"category-column", 0, "NAME", O_CATCOL, C_ALL | C_CHECK,
+    {"category-column", 0, "NAME", O_CATCOL, C_ALL | C_REPORT | C_CHECK,
      "crime type column (police.uk: Crime type)"},
-    {"weight-column", 0, "NAME", O_WCOL, C_ALL | C_CHECK,
+    {"weight-column", 0, "NAME", O_WCOL, C_ALL | C_REPORT | C_CHECK,
      "weight (e.g. harm) column; default weight 1"},
-    {"crime-type", 0, "LIST", O_TYPE, C_ALL | C_CHECK, "keep only these crime types (comma list)"},
-    {"from", 0, "DATE", O_FROM, C_ALL | C_CHECK,
+    {"crime-type", 0, "LIST", O_TYPE, C_ALL | C_REPORT | C_CHECK,
+     "keep only these crime types (comma list)"},
+    {"from", 0, "DATE", O_FROM, C_ALL | C_REPORT | C_CHECK,
      "keep dates from YYYY-MM or YYYY-MM-DD (inclusive)"},
-    {"to", 0, "DATE", O_TO, C_ALL | C_CHECK, "keep dates to YYYY-MM or YYYY-MM-DD (inclusive)"},
+    {"to", 0, "DATE", O_TO, C_ALL | C_REPORT | C_CHECK,
+     "keep dates to YYYY-MM or YYYY-MM-DD (inclusive)"},
     {"rejects", 0, "FILE", O_REJECTS, C_ALL, "write every rejected row (file,line,reason,record)"},
-    {"threads", 0, "N", O_THREADS, C_ALL | C_CHECK, "worker threads (default: all cores)"},
+    {"threads", 0, "N", O_THREADS, C_ALL | C_REPORT | C_CHECK,
+     "worker threads (default: all cores)"},
     {"output", 'o', "FILE", O_OUTPUT, C_PATROL, "the schedule, CSV"},
     {"output", 'o', "FILE", O_OUTPUT, C_CHANGE, "per unit: .geojson, .csv or .shp"},
     {"output", 'o', "FILE", O_OUTPUT, C_EVAL | C_DISP, "the measures, CSV (measure,value)"},
@@ -224,20 +241,23 @@ static const opt_def opts[] = {
     {"alpha", 0, "A", O_ALPHA, C_TREND, "a period is hot or cold when Gi* p < A (default 0.10)"},
     {"units", 0, "FILE.shp", O_UNITS_SHP, C_CHANGE | C_EVAL | C_TREND,
      "polygons (e.g. LSOAs) instead of grid cells"},
-    {"days", 0, "D", O_DAYS, C_PATROL, "days in the plan (default 28)"},
-    {"visits", 0, "V", O_VISITS, C_PATROL, "visits a day to each patrolled hotspot (default 2)"},
-    {"minutes", 0, "M", O_MINUTES, C_PATROL, "minutes a visit (default 15, the Koper curve)"},
-    {"half", 0, NULL, O_HALF, C_PATROL,
+    {"days", 0, "D", O_DAYS, C_PATROL | C_REPORT, "days in the plan (default 28)"},
+    {"visits", 0, "V", O_VISITS, C_PATROL | C_REPORT,
+     "visits a day to each patrolled hotspot (default 2)"},
+    {"minutes", 0, "M", O_MINUTES, C_PATROL | C_REPORT,
+     "minutes a visit (default 15, the Koper curve)"},
+    {"half", 0, NULL, O_HALF, C_PATROL | C_REPORT,
      "patrol a random half each day, the rest are control days (balanced)"},
-    {"seed", 0, "S", O_SEED, C_PATROL,
+    {"seed", 0, "S", O_SEED, C_PATROL | C_REPORT,
      "random seed: the same seed gives the same plan (default 1)"},
-    {"start", 0, "DATE", O_START, C_PATROL, "first day, YYYY-MM-DD (default: day numbers only)"},
-    {"window", 0, "H1-H2", O_WINDOW, C_PATROL,
+    {"start", 0, "DATE", O_START, C_PATROL | C_REPORT,
+     "first day, YYYY-MM-DD (default: day numbers only)"},
+    {"window", 0, "H1-H2", O_WINDOW, C_PATROL | C_REPORT,
      "hours for visits when the data have no times (default 12-24)"},
     {"geofences", 0, "FILE", O_GEOFENCES, C_PATROL, "the hotspots' outlines as GeoJSON, for GPS"},
     {"units", 0, "FILE.shp", O_UNITS_SHP, C_PATROL, "polygons whose codes are the hotspot ids"},
-    {"quiet", 'q', NULL, O_QUIET, C_ALL | C_CHECK | C_PATROL, "no summary on stderr"},
-    {"help", 'h', NULL, O_HELP, C_ALL | C_CHECK | C_PATROL, "this help"},
+    {"quiet", 'q', NULL, O_QUIET, C_ALL | C_REPORT | C_CHECK | C_PATROL, "no summary on stderr"},
+    {"help", 'h', NULL, O_HELP, C_ALL | C_REPORT | C_CHECK | C_PATROL, "this help"},
     {NULL, 0, NULL, 0, 0, NULL}};
 
 typedef struct args {
@@ -267,33 +287,37 @@ typedef struct args {
     bool quiet, help;
     char **inputs;
     int ninputs;
+    const char *title;
 } args;
 
 static const char *prog = "hotspot";
 
 static void usage_main(FILE *f) {
-    fprintf(f,
-            "usage: hotspot COMMAND [options] INPUT...\n"
-            "       hotspot --version | --help\n"
-            "\n"
-            "Turns geocoded crime incidents (data.police.uk street-level CSVs, or any\n"
-            "CSV with named columns) into hotspot layers and ward tables.\n"
-            "\n"
-            "commands:\n"
-            "  grid     count incidents on a square or hexagonal grid\n"
-            "  wards    the ward table: counts, share, rank, density, rate, change per polygon\n"
-            "  kde      kernel density surface (GeoTIFF styled for QGIS), outlines, comparisons\n"
-            "  hotspots rank places by harm with Getis-Ord Gi*: the top N for patrols\n"
-            "  patrol   a randomised, reproducible patrol plan for those hotspots\n"
-            "  change   per place: before, after, difference and an exact test of it\n"
-            "  evaluate hit rate, PAI, PEI and RRI of hotspots on another period\n"
-            "  displacement  the weighted displacement quotient of a patrolled area\n"
-            "  trend    emerging hotspots: Gi* per month, quarter or year, trend and category\n"
-            "  check    read files as the commands would and count rows used and rejected, by\n"
-            "           reason, keeping nothing (streams files of any size)\n"
-            "\n"
-            "'hotspot COMMAND --help' lists a command's options.\n"
-            "exit codes: 0 success, 1 bad data or files, 2 bad command line, 3 out of memory\n");
+    fprintf(
+        f, "usage: hotspot COMMAND [options] INPUT...\n"
+           "       hotspot --version | --help\n"
+           "\n"
+           "Turns geocoded crime incidents (data.police.uk street-level CSVs, or any\n"
+           "CSV with named columns) into hotspot layers and ward tables.\n"
+           "\n"
+           "commands:\n"
+           "  grid     count incidents on a square or hexagonal grid\n"
+           "  wards    the ward table: counts, share, rank, density, rate, change per polygon\n"
+           "  kde      kernel density surface (GeoTIFF styled for QGIS), outlines, comparisons\n"
+           "  hotspots rank places by harm with Getis-Ord Gi*: the top N for patrols\n"
+           "  patrol   a randomised, reproducible patrol plan for those hotspots\n"
+           "  change   per place: before, after, difference and an exact test of it\n"
+           "  evaluate hit rate, PAI, PEI and RRI of hotspots on another period\n"
+           "  displacement  the weighted displacement quotient of a patrolled area\n"
+           "  trend    emerging hotspots: Gi* per month, quarter or year, trend and category\n"
+           "  report   the whole job in one pass: ward table, grid, density, Gi* hotspots, patrol\n"
+           "           plan, a styled QGIS project and an HTML report, in one folder\n"
+           "  check    read files as the commands would and count rows used and rejected, by\n"
+           "           reason, keeping nothing (streams files of any size)\n"
+           "\n"
+           "'hotspot COMMAND --help' lists a command's options.\n"
+           "exit codes: 0 success, 1 bad data or files, 2 bad command line, 3 out of memory,\n130 "
+           "interrupted\n");
 }
 
 static void usage_cmd(FILE *f, int cmd) {
@@ -331,6 +355,15 @@ static void usage_cmd(FILE *f, int cmd) {
         fprintf(f, "usage: hotspot patrol [options] HOTSPOTS.csv -o PLAN.csv\n\n"
                    "A reproducible randomised patrol schedule for the hotspots of 'hotspot "
                    "hotspots'.\n\n");
+    else if (cmd == C_REPORT)
+        fprintf(f, "usage: hotspot report [options] INPUT... -o FOLDER\n\n"
+                   "Reads the incidents once and writes, in FOLDER: the ward table (wards.geojson, "
+                   "wards.csv),\ngrid counts (grid.geojson), the density (density.tif), the top "
+                   "hotspots with Gi*\n(hotspots.geojson, hotspots.csv), a patrol plan "
+                   "(patrol.csv), the rejected rows\n(rejects.csv), each layer with its QGIS "
+                   "style (.qml), a QGIS project opening them\n(project.qgs) and a report for the "
+                   "board (report.html). Grid, density and hotspots cover\nthe incidents inside "
+                   "the wards (default: the built-in Gravesham wards).\n\n");
     else if (cmd == C_CHECK)
         fprintf(f, "usage: hotspot check [options] INPUT...\n\n"
                    "Reads each file as the other commands would (same columns, filters, CRS and "
@@ -354,8 +387,8 @@ static void usage_cmd(FILE *f, int cmd) {
                  o->arg ? " " : "", o->arg ? o->arg : "");
         fprintf(f, "  %-30s %s\n", o->short_name ? lhs : lhs + 2, o->help);
     }
-    fprintf(f,
-            "\nexit codes: 0 success, 1 bad data or files, 2 bad command line, 3 out of memory\n");
+    fprintf(f, "\nexit codes: 0 success, 1 bad data or files, 2 bad command line, 3 out of "
+               "memory,\n130 interrupted\n");
 }
 
 static bool parse_number(const char *s, double *out) {
@@ -418,6 +451,8 @@ static int apply(args *a, const opt_def *o, char *val, FILE *err) {
         return HS_EXIT_NOMEM;
     switch (o->id) {
     case O_HELP: a->help = true; break;
+    case O_CONFIG: break; /* read before the command line (with_config) */
+    case O_TITLE: a->title = val; break;
     case O_QUIET: a->quiet = true; break;
     case O_OUTPUT: a->output = val; break;
     case O_CRS: a->crs = val; break;
@@ -721,6 +756,7 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
                           : a->cmd == C_DISP   ? "displacement"
                           : a->cmd == C_TREND  ? "trend"
                           : a->cmd == C_CHECK  ? "check"
+                          : a->cmd == C_REPORT ? "report"
                                                : "wards";
     a->inputs = calloc((size_t)argc + 1, sizeof *a->inputs);
     if (!a->inputs) return HS_EXIT_NOMEM;
@@ -787,10 +823,12 @@ static int parse_args(int argc, char **argv, args *a, FILE *err) {
         return HS_EXIT_USAGE;
     }
     if (!a->output && a->cmd != C_CHECK) {
-        fprintf(err, "%s: %s: no output: give -o FILE (%s)\n", prog, cmdname,
-                a->cmd == C_GRID || a->cmd == C_HOT || a->cmd == C_TREND ? ".geojson or .csv"
-                : a->cmd == C_KDE                                        ? ".tif or .asc"
-                : a->cmd == C_PATROL                                     ? ".csv"
+        fprintf(err, "%s: %s: no output: give -o %s (%s)\n", prog, cmdname,
+                a->cmd == C_REPORT ? "FOLDER" : "FILE",
+                a->cmd == C_REPORT                                         ? "made if missing"
+                : a->cmd == C_GRID || a->cmd == C_HOT || a->cmd == C_TREND ? ".geojson or .csv"
+                : a->cmd == C_KDE                                          ? ".tif or .asc"
+                : a->cmd == C_PATROL                                       ? ".csv"
                                      : ".geojson, .csv or .shp");
         return HS_EXIT_USAGE;
     }
@@ -1165,6 +1203,17 @@ static void print_outside(FILE *err, const args *a, const hs_incidents *inc,
                 outside, a->rejects ? " (listed in the rejects file)" : "");
 }
 
+/* --harm: each incident's weight from its crime type; says how many had
+ * a type the table lacks. */
+static hs_status apply_harm(hs_ctx *ctx, const args *a, hs_incidents *inc, FILE *err) {
+    uint64_t miss = 0;
+    hs_status st = hs_incidents_apply_harm(ctx, inc, a->harm, &miss);
+    if (!st && miss && !a->quiet)
+        fprintf(err, "%s: warning: %" PRIu64 " incidents are of crime types not in %s: harm 0\n",
+                prog, miss, a->harm);
+    return st;
+}
+
 /* The units of hotspots/trend: the polygons of --units, or grid cells over
  * the inputs' box with the empty ones; neighbours built; each incident's
  * unit. */
@@ -1199,14 +1248,7 @@ static hs_status run_hotspots(hs_ctx *ctx, args *a, FILE *err) {
     hs_hotspots *h = NULL;
     uint32_t *unit_of = NULL;
     hs_status st = read_inputs(ctx, a, &inc, err);
-    if (!st && a->harm) {
-        uint64_t miss = 0;
-        st = hs_incidents_apply_harm(ctx, inc, a->harm, &miss);
-        if (!st && miss && !a->quiet)
-            fprintf(err,
-                    "%s: warning: %" PRIu64 " incidents are of crime types not in %s: harm 0\n",
-                    prog, miss, a->harm);
-    }
+    if (!st && a->harm) st = apply_harm(ctx, a, inc, err);
     if (!st) st = ranked_units(ctx, a, inc, &grid, &u, &unit_of, err);
     for (size_t i = 0; i < a->nlayers && !st; i++) {
         if (!wards) st = hs_units_create(ctx, &wards);
@@ -1623,11 +1665,347 @@ static hs_status run_check(hs_ctx *ctx, args *a, FILE *out) {
     return HS_OK;
 }
 
+/* ---- hotspot report ------------------------------------------------------ */
+
+/* --config FILE: "name = value" lines (option names without --; "input =
+ * FILE" for inputs; a bare name or "name = yes" for a switch; # comments)
+ * placed before the command line, so the command line wins. */
+static int with_config(args *a, int *argc, char ***argv, char ***cargv, FILE *err) {
+    const char *path = NULL;
+    for (int i = 0; i < *argc; i++) {
+        if (strcmp((*argv)[i], "--config") == 0 && i + 1 < *argc) path = (*argv)[i + 1];
+        if (strncmp((*argv)[i], "--config=", 9) == 0) path = (*argv)[i] + 9;
+    }
+    if (!path) return HS_EXIT_OK;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(err, "%s: %s: %s\n", prog, path, strerror(errno));
+        return HS_EXIT_USAGE;
+    }
+    char **tok = NULL;
+    size_t ntok = 0;
+    int rc = HS_EXIT_OK;
+    char line[4096];
+    for (unsigned long ln = 1; rc == HS_EXIT_OK && fgets(line, sizeof line, f); ln++) {
+        char *s = line;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (*s == '#' || *s == '\n' || *s == '\r' || *s == 0) continue;
+        char *end = s + strlen(s);
+        while (end > s && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+            *--end = 0;
+        char *eq = strchr(s, '='), *val = NULL;
+        if (eq) {
+            val = eq + 1;
+            while (*val == ' ' || *val == '\t')
+                val++;
+            char *k = eq;
+            while (k > s && (k[-1] == ' ' || k[-1] == '\t'))
+                k--;
+            *k = 0;
+        }
+        if (strcmp(s, "input") == 0) {
+            char *v = val && *val ? keep(a, val) : NULL;
+            if (!v || !push(&tok, &ntok, v)) rc = v ? HS_EXIT_NOMEM : HS_EXIT_USAGE;
+            if (rc == HS_EXIT_USAGE) fprintf(err, "%s:%lu: input needs a file\n", path, ln);
+            continue;
+        }
+        const opt_def *o = NULL;
+        for (const opt_def *d = opts; d->name && !o; d++)
+            if ((d->cmds & C_REPORT) && strcmp(d->name, s) == 0 && d->id != O_CONFIG) o = d;
+        if (!o) {
+            fprintf(err,
+                    "%s:%lu: unknown setting '%s' (settings are the long options of "
+                    "'hotspot report --help', without --)\n",
+                    path, ln, s);
+            rc = HS_EXIT_USAGE;
+            break;
+        }
+        bool on = true;
+        if (!o->arg && val) {
+            on = !strcasecmp(val, "yes") || !strcasecmp(val, "true") || !strcasecmp(val, "on") ||
+                 !strcmp(val, "1");
+            if (!on && strcasecmp(val, "no") && strcasecmp(val, "false") &&
+                strcasecmp(val, "off") && strcmp(val, "0")) {
+                fprintf(err, "%s:%lu: %s is a switch: yes or no, not '%s'\n", path, ln, s, val);
+                rc = HS_EXIT_USAGE;
+                break;
+            }
+        }
+        if (o->arg && (!val || !*val)) {
+            fprintf(err, "%s:%lu: %s needs a value (%s)\n", path, ln, s, o->arg);
+            rc = HS_EXIT_USAGE;
+            break;
+        }
+        if (!on) continue;
+        char opt[128];
+        snprintf(opt, sizeof opt, "--%s", o->name);
+        char *k = keep(a, opt), *v = o->arg ? keep(a, val) : NULL;
+        if (!k || (o->arg && !v) || !push(&tok, &ntok, k) || (v && !push(&tok, &ntok, v)))
+            rc = HS_EXIT_NOMEM;
+    }
+    fclose(f);
+    if (rc == HS_EXIT_OK) {
+        char **av = calloc(ntok + (size_t)*argc + 1, sizeof *av);
+        if (!av) {
+            rc = HS_EXIT_NOMEM;
+        } else {
+            memcpy(av, tok, ntok * sizeof *av);
+            memcpy(av + ntok, *argv, (size_t)*argc * sizeof *av);
+            *argc += (int)ntok;
+            *argv = av;
+            *cargv = av;
+        }
+    }
+    free(tok);
+    return rc;
+}
+
+/* Stage lines on stderr for a person at a terminal; nothing when piped. */
+typedef struct stages {
+    FILE *err;
+    bool on;
+    int k, n;
+} stages;
+
+static void stage(stages *s, const char *what) {
+    s->k++;
+    if (s->on) fprintf(s->err, "%s: [%d/%d] %s\n", prog, s->k, s->n, what);
+}
+
+static char *in_folder(args *a, const char *name) {
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s/%s", a->output, name);
+    return keep(a, buf);
+}
+
+static hs_status run_report(hs_ctx *ctx, args *a, FILE *err) {
+    if (mkdir(a->output, 0777) != 0 && errno != EEXIST) {
+        fprintf(err, "%s: %s: cannot make the folder: %s\n", prog, a->output, strerror(errno));
+        return HS_EIO;
+    }
+    stages sg = {err, !a->quiet && isatty(fileno(err)), 0, 9};
+    hs_units *wards = NULL, *cells = NULL;
+    hs_incidents *inc = NULL;
+    hs_tally *t = NULL;
+    hs_grid *grid = NULL, *hgrid = NULL;
+    hs_raster *r = NULL;
+    hs_hotspots *h = NULL;
+    hs_patrol_site *sites = NULL;
+    size_t nsites = 0;
+    uint32_t *unit_of = NULL, *cell_of = NULL;
+    uint8_t *inside = NULL;
+    char *p_wards = in_folder(a, "wards.geojson"), *p_wcsv = in_folder(a, "wards.csv"),
+         *p_grid = in_folder(a, "grid.geojson"), *p_kde = in_folder(a, "density.tif"),
+         *p_hot = in_folder(a, "hotspots.geojson"), *p_hcsv = in_folder(a, "hotspots.csv"),
+         *p_patrol = in_folder(a, "patrol.csv"), *p_rej = in_folder(a, "rejects.csv"),
+         *p_qgs = in_folder(a, "project.qgs"), *p_html = in_folder(a, "report.html");
+    if (!p_wards || !p_wcsv || !p_grid || !p_kde || !p_hot || !p_hcsv || !p_patrol || !p_rej ||
+        !p_qgs || !p_html)
+        return HS_ENOMEM;
+
+    stage(&sg, "wards");
+    hs_status st = hs_units_create(ctx, &wards);
+    for (size_t i = 0; i < a->nlayers && !st; i++)
+        st = hs_units_read_shapefile(ctx, a->layers[i], &a->lo, wards);
+    if (!st && a->nlayers == 0) st = hs_units_read_builtin(ctx, "gravesham-wards-2013", wards);
+    if (!st && !a->quiet) print_notes(err, wards);
+    if (!st) stage(&sg, "reading the incidents (once)");
+    if (!st) st = read_inputs(ctx, a, &inc, err);
+    if (!st && a->harm) st = apply_harm(ctx, a, inc, err);
+    size_t n = inc ? hs_incidents_count(inc) : 0, nin = 0;
+    if (!st) {
+        stage(&sg, "ward table");
+        unit_of = malloc((n + 1) * sizeof *unit_of);
+        inside = malloc(n + 1);
+        if (!unit_of || !inside) st = HS_ENOMEM;
+    }
+    if (!st) st = hs_units_locate(ctx, wards, inc, unit_of);
+    if (!st) st = hs_tally_compute(ctx, wards, inc, unit_of, &a->to, &t);
+    size_t unmatched = 0;
+    if (!st && a->population) st = hs_tally_set_population(ctx, t, a->population, &unmatched);
+    if (!st) st = hs_tally_write(ctx, t, p_wards);
+    if (!st) st = hs_tally_write(ctx, t, p_wcsv);
+    if (!st) st = hs_incidents_write_rejects(ctx, inc, NULL, p_rej);
+    /* The study area is the wards: the grid, the density and the hotspots
+     * cover the incidents inside them (and in the main period). */
+    if (!st) st = hs_incidents_in_period(ctx, inc, a->to.from, a->to.to, inside);
+    for (size_t i = 0; !st && i < n; i++) {
+        inside[i] = inside[i] && unit_of[i] != HS_NO_UNIT;
+        nin += inside[i];
+    }
+    if (!st) st = hs_incidents_keep(ctx, inc, inside);
+    if (!st && nin == 0) {
+        fprintf(err, "%s: no incident lies inside the wards: nothing to map\n", prog);
+        st = HS_ENODATA;
+    }
+    if (!st) {
+        stage(&sg, "grid counts");
+        st = hs_grid_count(ctx, inc, &a->go, &grid);
+    }
+    if (!st) st = hs_grid_write(ctx, grid, p_grid);
+    double box[4];
+    if (!st) st = hs_units_bounds(ctx, wards, box);
+    if (!st) {
+        stage(&sg, "kernel density");
+        if (!a->ko.has_extent) {
+            memcpy(a->ko.extent, box, sizeof box);
+            a->ko.has_extent = 1;
+        }
+        if (!a->ko.mask) a->ko.mask = wards;
+        st = hs_kde_compute(ctx, inc, &a->ko, &r);
+    }
+    if (!st) st = hs_raster_write(ctx, r, p_kde);
+    if (!st) {
+        stage(&sg, "Gi* hotspots");
+        a->go.include_empty = 1;
+        st = hs_grid_count(ctx, inc, &a->go, &hgrid);
+    }
+    if (!st) st = hs_units_from_grid(ctx, hgrid, &cells);
+    if (!st) st = hs_units_build_neighbours(ctx, cells, 0);
+    if (!st) {
+        cell_of = malloc((hs_incidents_count(inc) + 1) * sizeof *cell_of);
+        st = cell_of ? hs_grid_locate(ctx, hgrid, inc, cell_of) : HS_ENOMEM;
+    }
+    if (!st) st = hs_hotspots_compute(ctx, cells, inc, cell_of, wards, &a->ho, &h);
+    if (!st) st = hs_hotspots_write(ctx, h, p_hot);
+    if (!st) st = hs_hotspots_write(ctx, h, p_hcsv);
+    if (!st) {
+        stage(&sg, "patrol plan");
+        st = hs_patrol_sites_read(ctx, p_hcsv, &sites, &nsites);
+    }
+    if (!st) st = hs_patrol_plan_write(ctx, sites, nsites, &a->po, p_patrol);
+    if (!st) {
+        stage(&sg, "QGIS project");
+        static const char *const osdata =
+            "Contains OS data (c) Crown copyright and database right; Office for National "
+            "Statistics licensed under the Open Government Licence v3.0";
+        static const char *const police =
+            "Incidents: data.police.uk, Open Government Licence v3.0 (locations anonymised "
+            "to snap points)";
+        hs_project_layer layers[] = {
+            {"Wards: incidents", "wards.geojson", "wards.qml", 0, "EPSG:4326", osdata},
+            {"Kernel density", "density.tif", "density.qml", 1, NULL, police},
+            {"Top hotspots", "hotspots.geojson", "hotspots.qml", 0, "EPSG:4326", police},
+        };
+        st = hs_project_write_qgs(ctx, layers, 3, a->title ? a->title : "Hotspot report", box,
+                                  p_qgs);
+    }
+    if (!st) {
+        stage(&sg, "HTML report");
+        char sub[512], ktxt[64], pix[32], cell[32], top[32], bw[32];
+        hs_raster_info ri;
+        hs_raster_info_get(r, &ri);
+        hs_read_summary rs;
+        hs_incidents_summary(inc, UINT32_MAX, &rs);
+        /* What, when, how many: "Violence and sexual offences; 2024-01 to
+         * 2024-04; 1428 incidents in 18 wards". */
+        char types[256] = "All crime types", when[64] = "undated";
+        for (size_t i = 0, o = 0; i < a->ntypes && o < sizeof types; i++)
+            o += (size_t)snprintf(types + o, sizeof types - o, "%s%s", i ? ", " : "", a->types[i]);
+        int64_t t0 = INT64_MAX, t1 = INT64_MIN;
+        for (size_t i = 0; i < hs_incidents_count(inc); i++) {
+            hs_incident e;
+            hs_incidents_get(inc, i, &e);
+            if (e.precision == HS_TIME_NONE) continue;
+            t0 = e.time_s < t0 ? e.time_s : t0;
+            t1 = e.time_s > t1 ? e.time_s : t1;
+        }
+        if (t0 <= t1) {
+            time_t a0 = (time_t)t0, a1 = (time_t)t1;
+            struct tm m0, m1;
+            gmtime_r(&a0, &m0);
+            gmtime_r(&a1, &m1);
+            snprintf(when, sizeof when, "%04d-%02d to %04d-%02d", m0.tm_year + 1900, m0.tm_mon + 1,
+                     m1.tm_year + 1900, m1.tm_mon + 1);
+        }
+        snprintf(sub, sizeof sub, "%s; %s; %zu incidents in %zu wards", types, when, nin,
+                 hs_units_count(wards));
+        snprintf(ktxt, sizeof ktxt, "%s, %s", hs_kernel_name(ri.kernel),
+                 hs_bandwidth_rule_name(ri.rule));
+        snprintf(bw, sizeof bw, "%.0f m", ri.bandwidth_m);
+        snprintf(pix, sizeof pix, "%.0f m", ri.pixel_size_m);
+        snprintf(cell, sizeof cell, "%.0f m %s", a->go.cell_size_m,
+                 a->go.shape == HS_GRID_HEX ? "hexagons" : "squares");
+        snprintf(top, sizeof top, "%zu%s", a->ho.top, a->ho.significant ? " (significant)" : "");
+        const char *params[] = {"Crime types",
+                                types,
+                                "Period",
+                                when,
+                                "Cells",
+                                cell,
+                                "Kernel (bandwidth rule)",
+                                ktxt,
+                                "Bandwidth",
+                                bw,
+                                "Pixel",
+                                pix,
+                                "Hotspots",
+                                top,
+                                "Ranked by",
+                                a->harm ? a->harm : "counts",
+                                "Working CRS",
+                                hs_ctx_crs(ctx)};
+        const char *files[] = {"report.html",
+                               "this page",
+                               "project.qgs",
+                               "QGIS project: wards, density, hotspots",
+                               "wards.geojson, wards.csv",
+                               "ward table (map layer and table)",
+                               "grid.geojson",
+                               "incidents per cell",
+                               "density.tif",
+                               "kernel density (GeoTIFF)",
+                               "hotspots.geojson, hotspots.csv",
+                               "top hotspots with Gi*",
+                               "patrol.csv",
+                               "randomised patrol schedule",
+                               "rejects.csv",
+                               "every rejected row and its reason"};
+        const char *lic[] = {
+            "Incidents: data.police.uk, Open Government Licence v3.0 (locations are anonymised "
+            "to snap points; dates are months).",
+            "Boundaries: Office for National Statistics, Open Government Licence v3.0; contains "
+            "OS data (c) Crown copyright and database right."};
+        hs_report rep = {
+            a->title ? a->title : "Hotspot report", sub, inc, t, r, h, params, 9, files, 8, lic, 2};
+        st = hs_report_write_html(ctx, &rep, p_html);
+    }
+    if (!st && !a->quiet) {
+        hs_tally_summary ts;
+        hs_tally_summary_get(t, &ts);
+        fprintf(err, "%s: %" PRIu64 " incidents in %zu wards, %" PRIu64 " outside them\n", prog,
+                ts.in_units, hs_units_count(wards), ts.outside);
+        hs_concentration cc;
+        hs_hotspots_concentration(h, &cc, NULL);
+        print_concentration(err, "incidents", &cc);
+        fprintf(err,
+                "%s: wrote %s/: report.html (open in a browser), project.qgs (open in QGIS), "
+                "wards, grid, density, hotspots (+ .qml styles), patrol.csv, rejects.csv\n",
+                prog, a->output);
+    }
+    hs_patrol_sites_free(sites, nsites);
+    hs_hotspots_destroy(h);
+    hs_raster_destroy(r);
+    hs_grid_destroy(hgrid);
+    hs_grid_destroy(grid);
+    hs_tally_destroy(t);
+    hs_units_destroy(cells);
+    hs_units_destroy(wards);
+    hs_incidents_destroy(inc);
+    free(unit_of);
+    free(cell_of);
+    free(inside);
+    return st;
+}
+
 static int run(int cmd, int argc, char **argv, FILE *out, FILE *err) {
     args a;
     memset(&a, 0, sizeof a);
     a.cmd = cmd;
-    int rc = parse_args(argc, argv, &a, err);
+    char **cargv = NULL;
+    int rc = cmd == C_REPORT ? with_config(&a, &argc, &argv, &cargv, err) : 0;
+    if (!rc) rc = parse_args(argc, argv, &a, err);
     if (rc || a.help) {
         if (a.help) usage_cmd(out, cmd);
         goto done;
@@ -1654,6 +2032,7 @@ static int run(int cmd, int argc, char **argv, FILE *out, FILE *err) {
              : cmd == C_DISP   ? run_displacement(ctx, &a, err)
              : cmd == C_TREND  ? run_trend(ctx, &a, err)
              : cmd == C_CHECK  ? run_check(ctx, &a, out)
+             : cmd == C_REPORT ? run_report(ctx, &a, err)
                                : run_wards(ctx, &a, err);
     /* A signal after the last library call: the CLI's own files (out_file)
      * were abandoned by out_close; say so rather than "cannot write". */
@@ -1669,6 +2048,7 @@ static int run(int cmd, int argc, char **argv, FILE *out, FILE *err) {
     }
     hs_ctx_destroy(ctx);
 done:
+    free(cargv);
     free(a.inputs);
     free(a.types);
     free(a.layers);
@@ -1704,6 +2084,7 @@ int hs_cli_run(int argc, char **argv, FILE *out, FILE *err) {
     if (strcmp(cmd, "displacement") == 0) return run(C_DISP, argc - 2, argv + 2, out, err);
     if (strcmp(cmd, "trend") == 0) return run(C_TREND, argc - 2, argv + 2, out, err);
     if (strcmp(cmd, "check") == 0) return run(C_CHECK, argc - 2, argv + 2, out, err);
+    if (strcmp(cmd, "report") == 0) return run(C_REPORT, argc - 2, argv + 2, out, err);
     fprintf(err, "%s: unknown command '%s' (see 'hotspot --help')\n", prog, cmd);
     return HS_EXIT_USAGE;
 }

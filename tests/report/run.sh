@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# 'hotspot report' end to end on the shipped data (the Kent police.uk months
+# and the built-in Gravesham wards): every file is there, the ward table
+# agrees with an independent count (the peer fixture's 1,428 violent
+# incidents in Gravesham), the page is self-contained, two runs give the
+# same bytes, QGIS opens the project (check_qgs.py, with Debian's
+# python3-qgis) and Chromium renders the page with no console error and a
+# screenshot. Usage: run.sh HOTSPOT KENT_DIR FIXTURE_CSV WORKDIR
+set -u
+hs=$1 kent=$2 fixture=$3 work=$4
+here=$(cd "$(dirname "$0")" && pwd)
+rm -rf "$work" && mkdir -p "$work"
+fail=0
+ok() { echo "ok   $*"; }
+bad() { echo "FAIL $*"; fail=1; }
+
+run() {
+  "$hs" report "$kent"/*.csv --crime-type "Violence and sexual offences" \
+    --title "Violence in Gravesham" -o "$1" 2>"$1.err"
+}
+run "$work/a" || { bad "hotspot report exited $?"; cat "$work/a.err"; exit 1; }
+for f in report.html project.qgs wards.geojson wards.qml wards.csv grid.geojson grid.qml \
+  density.tif density.qml hotspots.geojson hotspots.qml hotspots.csv patrol.csv rejects.csv; do
+  [ -s "$work/a/$f" ] || bad "missing or empty: $f"
+done
+if ls "$work/a" | grep -q '\.tmp\.'; then bad "temporary files left"; fi
+grep -qF "wrote $work/a/: report.html" "$work/a.err" || bad "no final summary on stderr"
+
+# Independent reference: the fixture holds the Gravesham violent incidents
+# of 2024-01..04, one row each (made by the shared data's authors with
+# geopandas); the ward table must sum to its row count.
+want=$(($(wc -l <"$fixture") - 1))
+got=$(python3 -c "import csv,sys; print(sum(int(r['count']) for r in csv.DictReader(open(sys.argv[1]))))" "$work/a/wards.csv")
+[ "$got" = "$want" ] && ok "wards.csv sums to $got, the fixture's $want rows" || bad "wards.csv sums to $got, fixture has $want"
+rows=$(($(wc -l <"$work/a/hotspots.csv") - 1))
+[ "$rows" = 20 ] && ok "20 hotspots" || bad "$rows hotspots, want 20"
+
+# The page: every ward's count in its table as in wards.csv; no script, no
+# fetch from the network (only the SVG namespace names a URL).
+python3 - "$work/a/report.html" "$work/a/wards.csv" <<'EOF' || fail=1
+import csv, re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+bad = []
+if re.search(r"<script|<link|@import|url\(http", html, re.I):
+    bad.append("scripts, links or imports")
+urls = set(re.findall(r"https?://[^\"' )<]+", html))
+if urls - {"http://www.w3.org/2000/svg"}:
+    bad.append("network addresses: %s" % sorted(urls))
+if "Content-Security-Policy" not in html:
+    bad.append("no CSP")
+for r in csv.DictReader(open(sys.argv[2])):
+    name = r["name"].replace("&", "&amp;")
+    if not re.search(r"<td>%s</td><td>%s</td><td class=n>%s</td>" % (re.escape(name), r["code"], "{:,}".format(int(r["count"]))), html):
+        bad.append("ward %s %s not in the table" % (r["code"], r["count"]))
+for b in bad:
+    print("FAIL report.html:", b)
+if not bad:
+    print("ok   report.html: self-contained, ward table agrees with wards.csv")
+sys.exit(1 if bad else 0)
+EOF
+
+# Same input, same bytes.
+run "$work/b" || bad "second run exited $?"
+for f in $(ls "$work/a"); do
+  cmp -s "$work/a/$f" "$work/b/$f" || bad "$f differs between two runs"
+done
+[ $fail = 0 ] && ok "two runs: the same bytes in every file"
+
+# QGIS itself opens the project.
+if /usr/bin/python3 -c "import qgis.core" 2>/dev/null; then
+  QT_QPA_PLATFORM=offscreen /usr/bin/python3 "$here/check_qgs.py" "$work/a" "$work/qgis.png" 2>"$work/qgis.err" || {
+    bad "QGIS check"; grep -v "^Warning" "$work/qgis.err"; }
+else
+  echo "skip QGIS check: python3-qgis is not installed"
+fi
+
+# Chromium renders it: no console message, no blocked load; a screenshot
+# and an A4 PDF are made (look at them: $work/report.png, report.pdf).
+chrome=$(command -v chromium || command -v chromium-browser || true)
+if [ -n "$chrome" ]; then
+  flags=(--headless --no-sandbox --disable-gpu --hide-scrollbars --enable-logging=stderr --v=0)
+  timeout 120 "$chrome" "${flags[@]}" --window-size=900,2600 --screenshot="$work/report.png" \
+    "file://$work/a/report.html" >"$work/chrome.out" 2>"$work/chrome.err"
+  timeout 120 "$chrome" "${flags[@]}" --no-pdf-header-footer --print-to-pdf="$work/report.pdf" \
+    "file://$work/a/report.html" >>"$work/chrome.out" 2>>"$work/chrome.err"
+  if grep -E "CONSOLE|Refused to|Uncaught|Failed to load resource" "$work/chrome.err"; then
+    bad "Chromium console messages (above)"
+  fi
+  size=$(stat -c %s "$work/report.png" 2>/dev/null || echo 0)
+  [ "$size" -gt 50000 ] && ok "Chromium screenshot $work/report.png ($size bytes)" || bad "no screenshot ($size bytes)"
+  [ -s "$work/report.pdf" ] && ok "A4 PDF printed ($work/report.pdf)" || bad "no PDF"
+else
+  echo "skip Chromium check: chromium is not installed"
+fi
+exit $fail
