@@ -410,6 +410,8 @@ static hs_status hotspot_table(hs_ctx *ctx, FILE *f, const hs_report *r) {
                     "<svg class=strip width=\"%.0f\" height=\"%.0f\" "
                     "xmlns=\"http://www.w3.org/2000/svg\">",
                     cols * cw, rows * ch);
+            fprintf(f, "<rect width=\"%.0f\" height=\"%.0f\" fill=\"#f7fbff\"/>", cols * cw,
+                    rows * ch);
             for (size_t b = 0; b < nbins; b++) {
                 double t = mx ? (double)bj[b] / (double)mx : 0;
                 fprintf(f,

@@ -25,6 +25,15 @@ for f in report.html project.qgs wards.geojson wards.qml wards.csv grid.geojson 
 done
 if ls "$work/a" | grep -q '\.tmp\.'; then bad "temporary files left"; fi
 grep -qF "wrote $work/a/: report.html" "$work/a.err" || bad "no final summary on stderr"
+# Stages are shown to a person at a terminal, not in a pipe or a log.
+if grep -q '\[1/9\]' "$work/a.err"; then bad "stage lines written when stderr is not a terminal"; fi
+if command -v script >/dev/null; then
+  script -qec "$hs report $kent/2024-01-kent-street.csv -o $work/tty" /dev/null >"$work/tty.out" 2>&1
+  grep -q '\[1/9\] wards' "$work/tty.out" && grep -q '\[9/9\] HTML report' "$work/tty.out" &&
+    ok "stage lines at a terminal (script), none in a pipe" || bad "no stage lines at a terminal"
+  script -qec "$hs report $kent/2024-01-kent-street.csv -q -o $work/tty" /dev/null >"$work/tty.out" 2>&1
+  [ ! -s "$work/tty.out" ] || bad "-q at a terminal still printed: $(head -c 200 "$work/tty.out")"
+fi
 
 # Independent reference: the fixture holds the Gravesham violent incidents
 # of 2024-01..04, one row each (made by the shared data's authors with
@@ -58,6 +67,43 @@ if not bad:
     print("ok   report.html: self-contained, ward table agrees with wards.csv")
 sys.exit(1 if bad else 0)
 EOF
+
+# Each hotspot's time strip adds up to its count (the cells' tooltips), by
+# month for police.uk; and by weekday x hour for data with times: the
+# fixture's points given made-up date-times.
+strips() { # strips REPORT.html WANT_HEADER
+  python3 - "$1" "$2" <<'EOF2'
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+top = html[html.index("<h2>Top hotspots"):html.index("<h2>How concentrated")]
+if sys.argv[2] not in top:
+    print("FAIL strips: no header %r" % sys.argv[2]); sys.exit(1)
+rows = re.findall(r"<tr><td>\d+</td>.*?</tr>", top, re.S)
+bad = 0
+for r in rows:
+    count = int(re.findall(r"<td class=n>([\d,]+)</td>", r)[0].replace(",", ""))
+    cells = [int(t) for t in re.findall(r"<title>(\d+)</title>", r)]
+    if sum(cells) != count:
+        bad += 1
+        print("FAIL strips: a row of %d has cells summing to %d" % (count, sum(cells)))
+print("ok   %d time strips add up to their hotspots' counts (%s)" % (len(rows), sys.argv[2]))
+sys.exit(1 if bad or not rows else 0)
+EOF2
+}
+strips "$work/a/report.html" "By month" || fail=1
+python3 - "$fixture" "$work/timed.csv" <<'EOF2'
+import csv, datetime, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+t0 = datetime.datetime(2024, 1, 1)
+with open(sys.argv[2], "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["x", "y", "when"])
+    for i, r in enumerate(rows):
+        w.writerow([r["x_bng"], r["y_bng"], (t0 + datetime.timedelta(minutes=7919 * i % (120 * 1440))).strftime("%Y-%m-%dT%H:%M")])
+EOF2
+"$hs" report "$work/timed.csv" --x-column x --y-column y --date-column when -q -o "$work/timed" ||
+  bad "report on timed data"
+strips "$work/timed/report.html" "weekday &#215; hour" || fail=1
 
 # Same input, same bytes.
 run "$work/b" || bad "second run exited $?"
