@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <time.h>
 #include <stdbool.h>
@@ -1768,9 +1769,21 @@ typedef struct stages {
     int k, n;
 } stages;
 
-static void stage(stages *s, const char *what) {
+/* A stage done, with its counts. */
+static void stage(stages *s, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+static void stage(stages *s, const char *fmt, ...) {
     s->k++;
-    if (s->on) fprintf(s->err, "%s: [%d/%d] %s\n", prog, s->k, s->n, what);
+    if (!s->on) return;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(s->err, "%s: [%d/%d] ", prog, s->k, s->n);
+    vfprintf(s->err, fmt, ap);
+    fputc('\n', s->err);
+    va_end(ap);
 }
 
 static char *in_folder(args *a, const char *name) {
@@ -1804,18 +1817,17 @@ static hs_status run_report(hs_ctx *ctx, args *a, FILE *err) {
         !p_qgs || !p_html)
         return HS_ENOMEM;
 
-    stage(&sg, "wards");
     hs_status st = hs_units_create(ctx, &wards);
     for (size_t i = 0; i < a->nlayers && !st; i++)
         st = hs_units_read_shapefile(ctx, a->layers[i], &a->lo, wards);
     if (!st && a->nlayers == 0) st = hs_units_read_builtin(ctx, "gravesham-wards-2013", wards);
     if (!st && !a->quiet) print_notes(err, wards);
-    if (!st) stage(&sg, "reading the incidents (once)");
+    if (!st) stage(&sg, "wards: %zu polygons", hs_units_count(wards));
     if (!st) st = read_inputs(ctx, a, &inc, err);
+    if (!st) stage(&sg, "incidents read once: %zu", hs_incidents_count(inc));
     if (!st && a->harm) st = apply_harm(ctx, a, inc, err);
     size_t n = inc ? hs_incidents_count(inc) : 0, nin = 0;
     if (!st) {
-        stage(&sg, "ward table");
         unit_of = malloc((n + 1) * sizeof *unit_of);
         inside = malloc(n + 1);
         if (!unit_of || !inside) st = HS_ENOMEM;
@@ -1840,14 +1852,17 @@ static hs_status run_report(hs_ctx *ctx, args *a, FILE *err) {
         st = HS_ENODATA;
     }
     if (!st) {
-        stage(&sg, "grid counts");
+        hs_tally_summary ts;
+        hs_tally_summary_get(t, &ts);
+        stage(&sg, "ward table: %" PRIu64 " incidents in the wards, %" PRIu64 " outside",
+              ts.in_units, ts.outside);
         st = hs_grid_count(ctx, inc, &a->go, &grid);
     }
     if (!st) st = hs_grid_write(ctx, grid, p_grid);
+    if (!st) stage(&sg, "grid: %zu cells of %g m", hs_grid_cell_count(grid), a->go.cell_size_m);
     double box[4];
     if (!st) st = hs_units_bounds(ctx, wards, box);
     if (!st) {
-        stage(&sg, "kernel density");
         if (!a->ko.has_extent) {
             memcpy(a->ko.extent, box, sizeof box);
             a->ko.has_extent = 1;
@@ -1857,7 +1872,10 @@ static hs_status run_report(hs_ctx *ctx, args *a, FILE *err) {
     }
     if (!st) st = hs_raster_write(ctx, r, p_kde);
     if (!st) {
-        stage(&sg, "Gi* hotspots");
+        hs_raster_info ri;
+        hs_raster_info_get(r, &ri);
+        stage(&sg, "density: %zu x %zu pixels of %g m, bandwidth %.0f m", ri.width, ri.height,
+              ri.pixel_size_m, ri.bandwidth_m);
         a->go.include_empty = 1;
         st = hs_grid_count(ctx, inc, &a->go, &hgrid);
     }
@@ -1871,12 +1889,13 @@ static hs_status run_report(hs_ctx *ctx, args *a, FILE *err) {
     if (!st) st = hs_hotspots_write(ctx, h, p_hot);
     if (!st) st = hs_hotspots_write(ctx, h, p_hcsv);
     if (!st) {
-        stage(&sg, "patrol plan");
+        stage(&sg, "Gi* hotspots: the top %zu of %zu cells", hs_hotspots_count(h),
+              hs_units_count(cells));
         st = hs_patrol_sites_read(ctx, p_hcsv, &sites, &nsites);
     }
     if (!st) st = hs_patrol_plan_write(ctx, sites, nsites, &a->po, p_patrol);
     if (!st) {
-        stage(&sg, "QGIS project");
+        stage(&sg, "patrol plan: %zu places over %d days", nsites, a->po.days);
         static const char *const osdata =
             "Contains OS data (c) Crown copyright and database right; Office for National "
             "Statistics licensed under the Open Government Licence v3.0";
@@ -1892,7 +1911,7 @@ static hs_status run_report(hs_ctx *ctx, args *a, FILE *err) {
                                   p_qgs);
     }
     if (!st) {
-        stage(&sg, "HTML report");
+        stage(&sg, "QGIS project: wards, density, hotspots");
         char sub[512], ktxt[64], pix[32], cell[32], top[32], bw[32];
         hs_raster_info ri;
         hs_raster_info_get(r, &ri);
@@ -1970,6 +1989,7 @@ static hs_status run_report(hs_ctx *ctx, args *a, FILE *err) {
         hs_report rep = {
             a->title ? a->title : "Hotspot report", sub, inc, t, r, h, params, 9, files, 8, lic, 2};
         st = hs_report_write_html(ctx, &rep, p_html);
+        if (!st) stage(&sg, "HTML report");
     }
     if (!st && !a->quiet) {
         hs_tally_summary ts;
