@@ -2,8 +2,9 @@
  * NUL into arguments, go to hs_cli_run (the whole tool, as `main` runs it)
  * with output to /dev/null. It runs in a fresh empty folder so any output
  * names are harmless; inputs named by the bytes rarely exist, so this
- * mostly exercises option parsing and usage errors. Exit codes must be
- * the documented ones. */
+ * mostly exercises option parsing and usage errors. Bytes after a 0x01
+ * become the file c.conf (the report's --config). Exit codes must be the
+ * documented ones. */
 #include "cli.h"
 
 #include <stdint.h>
@@ -28,6 +29,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!buf) return 0;
     memcpy(buf, data, size);
     buf[size] = 0;
+    /* Bytes after a 0x01 are the contents of c.conf (for --config c.conf):
+     * the report's settings file is an input parser too. */
+    char *conf = memchr(buf, 1, size);
+    FILE *cf = fopen("c.conf", "wb");
+    if (cf) {
+        if (conf) fwrite(conf + 1, 1, size - (size_t)(conf + 1 - buf), cf);
+        fclose(cf);
+    }
+    if (conf) {
+        *conf = 0;
+        size = (size_t)(conf - buf);
+    }
     int argc = 0;
     argv[argc++] = "hotspot";
     for (size_t i = 0; i <= size && argc < 64;) {
