@@ -1127,6 +1127,22 @@ static hs_status run_kde(hs_ctx *ctx, args *a, FILE *err) {
                     "%s: warning: the bandwidth (%.4g m) is smaller than a pixel (%.4g m): "
                     "the surface will be spotty; choose a smaller --pixel-size\n",
                     prog, in.bandwidth_m, in.pixel_size_m);
+        /* A kernel wider than the whole cloud of incidents smooths it into
+         * one flat hill: nothing is wrong with the file, but the map says
+         * nothing about where. */
+        size_t n = hs_incidents_count(inc);
+        const double *x = hs_incidents_x(inc), *y = hs_incidents_y(inc);
+        double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+        for (size_t i = 0; i < n; i++) {
+            x0 = fmin(x0, x[i]), x1 = fmax(x1, x[i]);
+            y0 = fmin(y0, y[i]), y1 = fmax(y1, y[i]);
+        }
+        if (n > 1 && in.bandwidth_m > fmax(x1 - x0, y1 - y0))
+            fprintf(err,
+                    "%s: warning: the bandwidth (%.6g m) is larger than the incidents' extent "
+                    "(%.6g x %.6g m): the surface will be one flat hill; choose a smaller "
+                    "--bandwidth\n",
+                    prog, in.bandwidth_m, x1 - x0, y1 - y0);
     }
     for (size_t i = 0; i < a->nversus && !st; i++) {
         if (!vs) st = hs_incidents_create(ctx, &vs);
