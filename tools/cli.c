@@ -1767,7 +1767,7 @@ static int with_config(args *a, int *argc, char ***argv, char ***cargv, FILE *er
         if (!av) {
             rc = HS_EXIT_NOMEM;
         } else {
-            memcpy(av, tok, ntok * sizeof *av);
+            if (ntok) memcpy(av, tok, ntok * sizeof *av); /* tok is NULL when empty */
             memcpy(av + ntok, *argv, (size_t)*argc * sizeof *av);
             *argc += (int)ntok;
             *argv = av;
