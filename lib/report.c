@@ -164,13 +164,15 @@ static hs_status write_map(hs_ctx *ctx, FILE *f, const hs_report *r, int mode) {
     fprintf(f, "<g clip-path=\"url(#frame%d)\">\n", mode);
     double breaks[6];
     size_t nclass = 0;
+    /* With populations, wards are shaded by rate (as their QGIS style). */
+    bool rate = r->wards && hs__tally_has_population(r->wards);
     if (wards && mode == 0) {
         double *cnt = hs__malloc(ctx, (wards->n ? wards->n : 1) * sizeof *cnt);
         if (!cnt) return hs__error(ctx, HS_ENOMEM, "out of memory");
         for (size_t i = 0; i < wards->n; i++) {
             hs_tally_row row;
             hs_tally_row_get(r->wards, i, &row);
-            cnt[i] = (double)row.count;
+            cnt[i] = !rate ? (double)row.count : isnan(row.rate_per_1000) ? 0 : row.rate_per_1000;
         }
         nclass = hs__style_breaks(ctx, cnt, wards->n, breaks);
         if (!nclass) {
@@ -186,7 +188,8 @@ static hs_status write_map(hs_ctx *ctx, FILE *f, const hs_report *r, int mode) {
             unit_path(f, wards, i, &v);
             fputs("\"><title>", f);
             hs__put_xml(f, wards->name[i]);
-            fprintf(f, ": %.0f</title></path>\n", cnt[i]);
+            fprintf(f, rate ? ": %.1f per 1,000</title></path>\n" : ": %.0f</title></path>\n",
+                    cnt[i]);
         }
         free(cnt);
     }
@@ -242,8 +245,8 @@ static hs_status write_map(hs_ctx *ctx, FILE *f, const hs_report *r, int mode) {
     double lx = v.w + 14, ly = 16;
     fprintf(f, "<g font-size=\"10\">\n");
     if (nclass) {
-        fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" font-weight=\"bold\">Incidents per ward</text>\n",
-                lx, ly);
+        fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" font-weight=\"bold\">%s</text>\n", lx, ly,
+                rate ? "Per 1,000 residents" : "Incidents per ward");
         for (size_t c = 0; c < nclass; c++) {
             size_t col = nclass == 1 ? 4 : c * 4 / (nclass - 1);
             ly += 16;
@@ -251,7 +254,7 @@ static hs_status write_map(hs_ctx *ctx, FILE *f, const hs_report *r, int mode) {
                     "<rect x=\"%.0f\" y=\"%.0f\" width=\"14\" height=\"11\" fill=\"%s\" "
                     "stroke=\"#555\" stroke-width=\"0.6\"/><text x=\"%.0f\" y=\"%.0f\">%.0f "
                     "&#8211; %.0f</text>\n",
-                    lx, ly - 9, ramp5[col], lx + 20, ly, c ? breaks[c] + 1 : breaks[c],
+                    lx, ly - 9, ramp5[col], lx + 20, ly, c && !rate ? breaks[c] + 1 : breaks[c],
                     breaks[c + 1]);
         }
         ly += 26;
@@ -275,9 +278,10 @@ static hs_status write_map(hs_ctx *ctx, FILE *f, const hs_report *r, int mode) {
                 "hotspots</text>\n",
                 lx, ly - 9, lx + 20, ly, r->hotspots->nsel);
     fputs("</g>\n</svg>\n<figcaption>", f);
-    fputs(mode ? "Kernel density of incidents (darker red = more), with the top hotspot cells "
-                 "outlined and the first ten numbered."
-               : "Incidents per ward, in five quantile classes.",
+    fputs(mode   ? "Kernel density of incidents (darker red = more), with the top hotspot cells "
+                   "outlined and the first ten numbered."
+          : rate ? "Incidents per 1,000 residents by ward, in five quantile classes."
+                 : "Incidents per ward, in five quantile classes.",
           f);
     fputs("</figcaption></figure>\n", f);
     return HS_OK;

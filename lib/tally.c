@@ -558,12 +558,16 @@ hs_status hs_tally_write(hs_ctx *ctx, const hs_tally *t, const char *path) {
         st = hs__afile_commit(ctx, &af);
     }
     if (!st && !csv) {
-        /* The QGIS style beside a map layer: wards shaded by count. */
+        /* The QGIS style beside a map layer: wards shaded by count, or by
+         * rate when populations are known (the DBF's field is shorter). */
         double *v = hs__malloc(ctx, (t->n ? t->n : 1) * sizeof *v);
         if (!v) return hs__error(ctx, HS_ENOMEM, "out of memory");
-        for (size_t i = 0; i < t->n; i++)
-            v[i] = (double)t->count[i];
-        st = hs__style_write_graduated(ctx, path, "count", v, t->n, "80,80,80,255");
+        for (size_t i = 0; i < t->n; i++) {
+            double rate = t->pop[i] > 0 ? 1000.0 * (double)t->count[i] / t->pop[i] : 0;
+            v[i] = t->has_pop ? rate : (double)t->count[i];
+        }
+        const char *attr = !t->has_pop ? "count" : shp ? "rate_1000" : "rate_per_1000";
+        st = hs__style_write_graduated(ctx, path, attr, v, t->n, "80,80,80,255");
         free(v);
     }
     return st;

@@ -105,6 +105,35 @@ EOF2
   bad "report on timed data"
 strips "$work/timed/report.html" "weekday &#215; hour" || fail=1
 
+# With populations, the wards are shaded by rate (page and QGIS style) and
+# the table's rate is 1000 x count / population (recomputed here).
+python3 - "$work/a/wards.csv" "$work/pop.csv" <<'EOF2'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+with open(sys.argv[2], "w") as f:
+    f.write("code,population\n")
+    for i, r in enumerate(rows):
+        f.write("%s,%d\n" % (r["code"], 4000 + 613 * i))
+EOF2
+"$hs" report "$kent"/*.csv --crime-type "Violence and sexual offences" --population "$work/pop.csv" \
+  -q -o "$work/pop" || bad "report with --population"
+grep -q 'attr="rate_per_1000"' "$work/pop/wards.qml" || bad "wards.qml is not shaded by rate"
+grep -q "Per 1,000 residents" "$work/pop/report.html" || bad "the page's map is not by rate"
+python3 - "$work/pop/wards.csv" "$work/pop.csv" "$work/pop/report.html" <<'EOF2' || fail=1
+import csv, sys
+pop = {r["code"]: float(r["population"]) for r in csv.DictReader(open(sys.argv[2]))}
+html = open(sys.argv[3], encoding="utf-8").read()
+bad = 0
+for r in csv.DictReader(open(sys.argv[1])):
+    want = 1000.0 * int(r["count"]) / pop[r["code"]]
+    if abs(float(r["rate_per_1000"]) - want) > 0.01 or ("<td class=n>%.1f</td>" % want) not in html:
+        bad += 1
+        print("FAIL rate of %s: %s, want %.3f" % (r["code"], r["rate_per_1000"], want))
+if not bad:
+    print("ok   rates per 1,000 (wards.csv and the page) = 1000 x count / population")
+sys.exit(1 if bad else 0)
+EOF2
+
 # Same input, same bytes.
 run "$work/b" || bad "second run exited $?"
 for f in $(ls "$work/a"); do
