@@ -488,6 +488,9 @@ HS_API hs_status hs_units_neighbours(const hs_units *units, size_t i, const uint
  */
 HS_API hs_status hs_units_locate(hs_ctx *ctx, const hs_units *units, const hs_incidents *incidents,
                                  uint32_t *unit_of);
+/** The same for n points (x, y in the units' CRS), e.g. cell centroids. */
+HS_API hs_status hs_units_locate_xy(hs_ctx *ctx, const hs_units *units, const double *x,
+                                    const double *y, size_t n, uint32_t *unit_of);
 
 /* ------------------------------------------------------------------------ */
 /* Tallies: the ward table                                                  */

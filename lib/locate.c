@@ -115,6 +115,12 @@ hs_status hs_units_locate(hs_ctx *ctx, const hs_units *u, const hs_incidents *in
                                hs_incidents_count(inc), unit_of);
 }
 
+hs_status hs_units_locate_xy(hs_ctx *ctx, const hs_units *u, const double *x, const double *y,
+                             size_t n, uint32_t *unit_of) {
+    if (!ctx || !u || (n && (!x || !y || !unit_of))) return HS_EINVAL;
+    return hs__units_locate_xy(ctx, u, x, y, n, unit_of);
+}
+
 /* Grid cells: the grid's own rule (half-open squares, nearest hexagon
  * centre), by arithmetic and a binary search on the sorted (row, col). */
 static void locate_cells(const hs_units *u, const double *x, const double *y, size_t n,

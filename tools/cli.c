@@ -1778,6 +1778,42 @@ static int with_config(args *a, int *argc, char ***argv, char ***cargv, FILE *er
     return rc;
 }
 
+/* The cells of the study area: those whose centre lies in a ward, and
+ * those holding an incident (which lies in a ward: report keeps only those),
+ * so that Gi* and the concentration figures are not diluted by the sea or
+ * the next borough, and no incident is lost at the edge. */
+static hs_status study_cells(hs_ctx *ctx, const hs_grid *grid, const hs_units *wards,
+                             hs_units **out) {
+    size_t n = hs_grid_cell_count(grid);
+    double *x = malloc((n + 1) * sizeof *x), *y = malloc((n + 1) * sizeof *y);
+    uint32_t *of = malloc((n + 1) * sizeof *of);
+    char **ids = calloc(n + 1, sizeof *ids);
+    hs_status st = x && y && of && ids ? HS_OK : HS_ENOMEM;
+    for (size_t i = 0; !st && i < n; i++) {
+        hs_cell c;
+        hs_grid_cell(grid, i, &c);
+        x[i] = c.cx, y[i] = c.cy;
+    }
+    if (!st) st = hs_units_locate_xy(ctx, wards, x, y, n, of);
+    size_t k = 0;
+    for (size_t i = 0; !st && i < n; i++) {
+        hs_cell c;
+        hs_grid_cell(grid, i, &c);
+        if (of[i] == HS_NO_UNIT && c.count == 0) continue;
+        char id[64];
+        hs_grid_cell_id(grid, i, id, sizeof id);
+        if (!(ids[k++] = strdup(id))) st = HS_ENOMEM;
+    }
+    if (!st) st = hs_units_from_cell_ids(ctx, (const char *const *)ids, k, out);
+    for (size_t i = 0; ids && i < k; i++)
+        free(ids[i]);
+    free(ids);
+    free(x);
+    free(y);
+    free(of);
+    return st;
+}
+
 /* Stage lines on stderr for a person at a terminal; nothing when piped. */
 typedef struct stages {
     FILE *err;
@@ -1895,11 +1931,11 @@ static hs_status run_report(hs_ctx *ctx, args *a, FILE *err) {
         a->go.include_empty = 1;
         st = hs_grid_count(ctx, inc, &a->go, &hgrid);
     }
-    if (!st) st = hs_units_from_grid(ctx, hgrid, &cells);
+    if (!st) st = study_cells(ctx, hgrid, wards, &cells);
     if (!st) st = hs_units_build_neighbours(ctx, cells, 0);
     if (!st) {
         cell_of = malloc((hs_incidents_count(inc) + 1) * sizeof *cell_of);
-        st = cell_of ? hs_grid_locate(ctx, hgrid, inc, cell_of) : HS_ENOMEM;
+        st = cell_of ? hs_units_locate(ctx, cells, inc, cell_of) : HS_ENOMEM;
     }
     if (!st) st = hs_hotspots_compute(ctx, cells, inc, cell_of, wards, &a->ho, &h);
     if (!st) st = hs_hotspots_write(ctx, h, p_hot);
