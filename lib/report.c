@@ -590,7 +590,7 @@ hs_status hs_report_write_html(hs_ctx *ctx, const hs_report *r, const char *path
     put_count(f, s.rows_used);
     fputs("</b>of ", f);
     put_count(f, s.rows_read);
-    fputs(" rows (the rest: filters, rejects)</div>", f);
+    fputs(" rows read</div>", f);
     if (r->wards) {
         hs_tally_summary ts;
         hs_tally_summary_get(r->wards, &ts);
