@@ -153,7 +153,8 @@ fi
 # and an A4 PDF are made (look at them: $work/report.png, report.pdf).
 chrome=$(command -v chromium || command -v chromium-browser || true)
 if [ -n "$chrome" ]; then
-  flags=(--headless --no-sandbox --disable-gpu --hide-scrollbars --enable-logging=stderr --v=0)
+  flags=(--headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars
+    --enable-logging=stderr --v=0)
   timeout 120 "$chrome" "${flags[@]}" --window-size=900,2600 --screenshot="$work/report.png" \
     "file://$work/a/report.html" >"$work/chrome.out" 2>"$work/chrome.err"
   timeout 120 "$chrome" "${flags[@]}" --no-pdf-header-footer --print-to-pdf="$work/report.pdf" \
