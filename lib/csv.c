@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 
 /* Bytes that end an unquoted field (or need a look). */
@@ -123,15 +124,40 @@ size_t hs__csv_unescape(const hs__field *f, char *buf) {
 }
 
 hs_status hs__slurp(hs_ctx *ctx, const char *path, char **data, size_t *len) {
+    *data = NULL;
+    *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f) return hs__error(ctx, HS_EIO, "%s: %s", path, strerror(errno));
-    fseek(f, 0, SEEK_END);
-    long sz = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    *data = hs__malloc(ctx, sz > 0 ? (size_t)sz : 1);
-    *len = *data && sz > 0 ? fread(*data, 1, (size_t)sz, f) : 0;
+    /* Read to the end in growing steps, not by a size asked of the file:
+     * a folder opens on Linux and its "size" is nonsense (found by fuzz_cli:
+     * `hotspot patrol /`), and pipes have none. */
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(f);
+        return hs__error(ctx, HS_EIO, "%s: is a folder, not a file", path);
+    }
+    size_t cap = 0;
+    hs_status st = HS_OK;
+    for (;;) {
+        if (!hs__grow(ctx, (void **)data, &cap, *len + 65536, 1)) {
+            st = hs__error(ctx, HS_ENOMEM, "out of memory");
+            break;
+        }
+        size_t k = fread(*data + *len, 1, cap - *len, f);
+        *len += k;
+        if (k == 0) {
+            if (ferror(f))
+                st = hs__error(ctx, HS_EIO, "%s: cannot read: %s", path, strerror(errno));
+            break;
+        }
+    }
     fclose(f);
-    if (!*data) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    if (st) {
+        free(*data);
+        *data = NULL;
+        *len = 0;
+        return st;
+    }
     /* A UTF-8 byte-order mark is not part of the text. */
     if (*len >= 3 && memcmp(*data, "\xEF\xBB\xBF", 3) == 0) {
         memmove(*data, *data + 3, *len - 3);
