@@ -52,5 +52,5 @@ peer() {
 q=$(median_of "$RUNS" peer)
 peer >/dev/null 2>&1
 qin=$(ogrinfo -q -sql "SELECT SUM(NUMPOINTS) FROM wards" "$out/qgis_report/wards.gpkg" | awk '/SUM/ {print $NF}')
-echo "QGIS pipeline (ogr2ogr + 4 qgis_process steps): median $q s; $qin incidents in the wards"
+echo "QGIS pipeline (ogr2ogr + 5 qgis_process steps): median $q s; $qin incidents in the wards"
 echo "ratio: hotspot report is $(echo "$q / $h" | bc -l | xargs printf '%.1f')x faster"
