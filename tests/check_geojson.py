@@ -50,13 +50,13 @@ for shape in ("square", "hex"):
 # The ward table as GeoJSON: polygons with holes and parts, RFC 7946
 # orientation (exterior counter-clockwise, holes clockwise), and the
 # violence counts of the peer (geopandas) file.
-shared = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "peer")
+peerdir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "peer")
 wj = os.path.join(out, "wards.geojson")
 r = subprocess.run([exe, "wards", *inputs, "--crime-type", "Violence and sexual offences",
                     "--by-type", "-o", wj], capture_output=True, text=True)
 check(r.returncode == 0, f"wards: exit {r.returncode} {r.stderr}")
 doc = json.load(open(wj))
-peer = {row["code"]: int(row["n"]) for row in csv.DictReader(open(os.path.join(shared, "gravesham_violence_wards_geopandas.csv")))}
+peer = {row["code"]: int(row["n"]) for row in csv.DictReader(open(os.path.join(peerdir, "gravesham_violence_wards_geopandas.csv")))}
 check(doc["type"] == "FeatureCollection" and "crs" not in doc and len(doc["features"]) == 18, "wards collection")
 def area2(ring):
     return sum(ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1] for i in range(len(ring) - 1))
@@ -76,25 +76,24 @@ for ft in doc["features"]:
 print(f"wards: 18 polygons, counts equal to geopandas, RFC 7946 checks passed")
 
 # LSOAs: two of them are MultiPolygons.
-lsoa = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data",
+lsoa = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data",
                     "boundaries", "gravesham-lsoa-2011", "gravesham_lsoa_2011.shp")
-if os.path.exists(lsoa):
-    lj = os.path.join(out, "lsoa.geojson")
-    r = subprocess.run([exe, "wards", *inputs, "--crime-type", "Violence and sexual offences",
-                        "--wards", lsoa, "-o", lj], capture_output=True, text=True)
-    check(r.returncode == 0, f"lsoa: exit {r.returncode} {r.stderr}")
-    doc = json.load(open(lj))
-    peer = {row["code"]: int(row["n"]) for row in csv.DictReader(open(os.path.join(shared, "gravesham_violence_lsoa_geopandas.csv")))}
-    multi = 0
-    for ft in doc["features"]:
-        p, g = ft["properties"], ft["geometry"]
-        check(p["count"] == peer[p["code"]], f"{p['code']}: {p['count']} vs geopandas")
-        polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
-        multi += g["type"] == "MultiPolygon"
-        for poly in polys:
-            check(area2(poly[0]) > 0, f"{p['code']}: exterior counter-clockwise")
-    check(len(doc["features"]) == 64 and multi == 2, f"{len(doc['features'])} LSOAs, {multi} multipart")
-    print(f"lsoa: 64 polygons ({multi} MultiPolygons), counts equal to geopandas")
+lj = os.path.join(out, "lsoa.geojson")
+r = subprocess.run([exe, "wards", *inputs, "--crime-type", "Violence and sexual offences",
+                    "--wards", lsoa, "-o", lj], capture_output=True, text=True)
+check(r.returncode == 0, f"lsoa: exit {r.returncode} {r.stderr}")
+doc = json.load(open(lj))
+peer = {row["code"]: int(row["n"]) for row in csv.DictReader(open(os.path.join(peerdir, "gravesham_violence_lsoa_geopandas.csv")))}
+multi = 0
+for ft in doc["features"]:
+    p, g = ft["properties"], ft["geometry"]
+    check(p["count"] == peer[p["code"]], f"{p['code']}: {p['count']} vs geopandas")
+    polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+    multi += g["type"] == "MultiPolygon"
+    for poly in polys:
+        check(area2(poly[0]) > 0, f"{p['code']}: exterior counter-clockwise")
+check(len(doc["features"]) == 64 and multi == 2, f"{len(doc['features'])} LSOAs, {multi} multipart")
+print(f"lsoa: 64 polygons ({multi} MultiPolygons), counts equal to geopandas")
 
 print("1 passed, 0 failed" if not fails else f"0 passed, 1 failed")
 sys.exit(1 if fails else 0)

@@ -39,7 +39,7 @@ static fcell *read_fixture(const char *path, size_t *nout) {
 static hs_incidents *memphis(hs_ctx *ctx) {
     char path[512];
     snprintf(path, sizeof path, "%s/fixtures/sfhotspot-memphis/memphis_robberies.csv",
-             HS_SHARED_DATA);
+             HS_TEST_DATA);
     hs_incidents *inc;
     hs_ctx_set_crs(ctx, "EPSG:2843");
     hs_incidents_create(ctx, &inc);
@@ -53,7 +53,7 @@ static hs_incidents *memphis(hs_ctx *ctx) {
 
 static void vs_sfhotspot(const char *file, double cs) {
     char path[512];
-    snprintf(path, sizeof path, "%s/fixtures/sfhotspot-memphis/%s", HS_SHARED_DATA, file);
+    snprintf(path, sizeof path, "%s/fixtures/sfhotspot-memphis/%s", HS_TEST_DATA, file);
     size_t nf;
     fcell *fc = read_fixture(path, &nf);
     if (!fc) return;

@@ -16,10 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#define QGIS HS_SHARED_DATA "/fixtures/qgis-kde"
-#define REDWOOD HS_SHARED_DATA "/fixtures/spatstat-redwood"
-#define MEMPHIS HS_SHARED_DATA "/fixtures/sfhotspot-memphis"
-#define FIXTURE HS_SHARED_DATA "/fixtures/gravesham_violence_2024-01_to_04_bng.csv"
+#define QGIS HS_TEST_DATA "/fixtures/qgis-kde"
+#define REDWOOD HS_TEST_DATA "/fixtures/spatstat-redwood"
+#define MEMPHIS HS_TEST_DATA "/fixtures/sfhotspot-memphis"
+#define FIXTURE HS_TEST_DATA "/fixtures/gravesham_violence_2024-01_to_04_bng.csv"
 
 static hs_incidents *read_xy(hs_ctx *ctx, const char *path, const char *xc, const char *yc) {
     hs_incidents *inc;

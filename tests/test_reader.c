@@ -10,7 +10,7 @@
 
 static const char *kent[4] = {"2024-01-kent-street.csv", "2024-02-kent-street.csv",
                               "2024-03-kent-street.csv", "2024-04-kent-street.csv"};
-static const uint64_t kent_rows[4] = {14466, 13953, 15875, 15727}; /* shared/data/README */
+static const uint64_t kent_rows[4] = {14466, 13953, 15875, 15727}; /* tests/data/README.md */
 
 static char *kent_path(int i) {
     static char buf[4][512];
@@ -169,7 +169,7 @@ static void kent_filters(void) {
 static void fixture_bng(void) {
     char path[512];
     snprintf(path, sizeof path, "%s/fixtures/gravesham_violence_2024-01_to_04_bng.csv",
-             HS_SHARED_DATA);
+             HS_TEST_DATA);
     hs_ctx *ctx;
     hs_incidents *inc, *ref;
     hs_ctx_create(&ctx);
@@ -201,7 +201,7 @@ static void fixture_bng(void) {
 static void memphis_generic(void) {
     char path[512];
     snprintf(path, sizeof path, "%s/fixtures/sfhotspot-memphis/memphis_robberies.csv",
-             HS_SHARED_DATA);
+             HS_TEST_DATA);
     hs_ctx *ctx;
     hs_incidents *inc;
     hs_ctx_create(&ctx);

@@ -13,10 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define WARDS HS_SHARED_DATA "/boundaries/gravesham-wards-2013/gravesham_wards_2013.shp"
-#define LSOA HS_SHARED_DATA "/boundaries/gravesham-lsoa-2011/gravesham_lsoa_2011.shp"
-#define DARTFORD HS_SHARED_DATA "/boundaries/dartford-wards-2013/dartford_wards_2013.shp"
-#define FIXTURE HS_SHARED_DATA "/fixtures/gravesham_violence_2024-01_to_04_bng.csv"
+#define WARDS HS_TEST_DATA "/boundaries/gravesham-wards-2013/gravesham_wards_2013.shp"
+#define LSOA HS_TEST_DATA "/boundaries/gravesham-lsoa-2011/gravesham_lsoa_2011.shp"
+#define DARTFORD HS_TEST_DATA "/boundaries/dartford-wards-2013/dartford_wards_2013.shp"
+#define FIXTURE HS_TEST_DATA "/fixtures/gravesham_violence_2024-01_to_04_bng.csv"
 
 static hs_incidents *fixture_points(hs_ctx *ctx) {
     return hs_test_fixture_bng(ctx);

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define WARDS HS_SHARED_DATA "/boundaries/gravesham-wards-2013/gravesham_wards_2013.shp"
-#define COLUMBUS HS_SHARED_DATA "/fixtures/spdep-localG-columbus"
+#define WARDS HS_TEST_DATA "/boundaries/gravesham-wards-2013/gravesham_wards_2013.shp"
+#define COLUMBUS HS_TEST_DATA "/fixtures/spdep-localG-columbus"
 
 int test_units_ogr(const char *ogr2ogr) {
     char dir[] = "/tmp/hs_ogr_XXXXXX", cmd[2048], p4326[600], pcol[600];
