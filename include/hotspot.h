@@ -24,6 +24,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -124,6 +125,45 @@ HS_API hs_status hs_ctx_set_progress(hs_ctx *ctx, hs_progress_fn fn, void *user)
 typedef int (*hs_alloc_hook)(void *user, size_t bytes);
 /** Sets (or, with NULL, clears) the allocation hook; user is passed back. */
 HS_API hs_status hs_ctx_set_alloc_hook(hs_ctx *ctx, hs_alloc_hook hook, void *user);
+
+/**
+ * Outputs. Every file libhotspot writes is created new (O_CREAT|O_EXCL,
+ * never through a link) in a private staging folder (".hotspot-XXXXXX",
+ * mode 0700) inside its target's folder, and renamed over the target only
+ * when complete. A target is refused (HS_EIO, with the reason) when it is
+ * an input of the run (same file: every CSV, shapefile part and table the
+ * context read, and those given to hs_ctx_add_input), not a regular file
+ * (a device, FIFO, folder or symbolic link), or a style or sidecar (.qml,
+ * .json) that libhotspot did not write, unless hs_ctx_set_overwrite. A
+ * replaced file keeps its mode; rejects are created 0600.
+ *
+ * A job: between hs_ctx_outputs_begin and hs_ctx_outputs_commit, finished
+ * files wait staged and all are renamed into place at the commit, after
+ * every target is checked again; hs_ctx_outputs_abort, or destroying the
+ * context, removes them, leaving every target as it was. Outside a job,
+ * each file is renamed into place as soon as it is complete.
+ */
+HS_API hs_status hs_ctx_outputs_begin(hs_ctx *ctx);
+/** Renames every staged file into place; on a failed check, none. */
+HS_API hs_status hs_ctx_outputs_commit(hs_ctx *ctx);
+/** Removes every staged file of the job. NULL is accepted. */
+HS_API void hs_ctx_outputs_abort(hs_ctx *ctx);
+/** Whether path could be written (the checks above, and that its folder
+ *  exists and is writable): to refuse a job before any work is done. */
+HS_API hs_status hs_ctx_output_check(hs_ctx *ctx, const char *path);
+/** Protects a file the caller reads itself (a config file, say) as an input. */
+HS_API hs_status hs_ctx_add_input(hs_ctx *ctx, const char *path);
+/** Allows replacing styles and sidecars libhotspot did not write (0: refuse, the default). */
+HS_API hs_status hs_ctx_set_overwrite(hs_ctx *ctx, int overwrite);
+
+/** A text output of the caller's own (a report of its own, say), made as the
+ *  library's are. */
+typedef struct hs_output hs_output;
+/** Opens path for writing: *f is the stream to write to (owned by *out). */
+HS_API hs_status hs_output_open(hs_ctx *ctx, const char *path, hs_output **out, FILE **f);
+/** keep non-zero: completes the file (renamed into place now, or at the
+ *  job's commit); zero: removes it. Frees o. NULL is accepted. */
+HS_API hs_status hs_output_close(hs_ctx *ctx, hs_output *o, int keep);
 
 /* ------------------------------------------------------------------------ */
 /* Incidents                                                                */
@@ -1066,6 +1106,10 @@ HS_API void hs_patrol_options_init(hs_patrol_options *opts);
  *  hours when present). out: owned; hs_patrol_sites_free. */
 HS_API hs_status hs_patrol_sites_read(hs_ctx *ctx, const char *path, hs_patrol_site **out,
                                       size_t *n);
+/** The chosen hotspots of h as sites, exactly as hs_patrol_sites_read reads
+ *  them from the CSV hs_hotspots_write makes of h. out: owned. */
+HS_API hs_status hs_patrol_sites_from_hotspots(hs_ctx *ctx, const hs_hotspots *h,
+                                               hs_patrol_site **out, size_t *n);
 HS_API void hs_patrol_sites_free(hs_patrol_site *sites, size_t n);
 /**
  * Writes the schedule as CSV: day, date, weekday, rank, id, lon, lat, arm

@@ -1,7 +1,7 @@
-/* afile.c — output files are written to a temporary name in the same folder
- * and renamed over the target only when complete (rename(2) is atomic on
- * POSIX file systems), so a failed or interrupted run never leaves a half
- * file under the real name. Also the number formatting shared by writers. */
+/* afile.c — a buffered stream onto a staged output (output.c: created
+ * new in a private folder beside the target, renamed over it only when
+ * complete), so a failed or interrupted run never leaves a half file under
+ * the real name. Also the number formatting shared by writers. */
 #define _GNU_SOURCE /* fopencookie */
 #include "internal.h"
 
@@ -43,36 +43,22 @@ static int sink_close(void *cookie) {
     return r;
 }
 
-hs_status hs__afile_open(hs_ctx *ctx, const char *path, hs__afile *af) {
+hs_status hs__afile_open_flags(hs_ctx *ctx, const char *path, unsigned flags, hs__afile *af) {
     memset(af, 0, sizeof *af);
-    size_t n = strlen(path);
+    af->ctx = ctx;
     af->path = hs__strdup(ctx, path);
-    char *tmp = hs__malloc(ctx, n + 16);
-    if (!af->path || !tmp) {
-        free(tmp);
-        hs__afile_abort(af);
-        return hs__error(ctx, HS_ENOMEM, "out of memory");
-    }
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp.XXXXXX", 12);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        hs__afile_abort(af);
-        return hs__error(ctx, HS_EIO, "%s: cannot create: %s", path, strerror(e));
-    }
-    af->tmp = tmp; /* only a file that exists is ever unlinked */
-    /* mkstemp makes 0600 files; outputs are for sharing, so honour umask. */
-    mode_t um = umask(0);
-    umask(um);
-    fchmod(fd, 0666 & ~um);
     af->sink = hs__calloc(ctx, 1, sizeof *af->sink);
-    if (!af->sink) {
-        close(fd);
+    if (!af->path || !af->sink) {
         hs__afile_abort(af);
         return hs__error(ctx, HS_ENOMEM, "out of memory");
     }
+    int fd;
+    hs_status st = hs__output_create(ctx, path, flags, &fd, &af->id);
+    if (st) {
+        hs__afile_abort(af);
+        return st;
+    }
+    af->open = true; /* only a file that exists is ever removed */
     af->sink->fd = fd;
     af->f =
         fopencookie(af->sink, "wb", (cookie_io_functions_t){NULL, sink_write, NULL, sink_close});
@@ -85,11 +71,14 @@ hs_status hs__afile_open(hs_ctx *ctx, const char *path, hs__afile *af) {
     return HS_OK;
 }
 
+hs_status hs__afile_open(hs_ctx *ctx, const char *path, hs__afile *af) {
+    return hs__afile_open_flags(ctx, path, 0, af);
+}
+
 void hs__afile_abort(hs__afile *af) {
     if (af->f) fclose(af->f);
     free(af->sink);
-    if (af->tmp) unlink(af->tmp);
-    free(af->tmp);
+    if (af->open) hs__output_finish(af->ctx, af->id, false);
     free(af->path);
     memset(af, 0, sizeof *af);
 }
@@ -110,16 +99,41 @@ hs_status hs__afile_commit(hs_ctx *ctx, hs__afile *af) {
         hs__afile_abort(af);
         return st;
     }
-    if (rename(af->tmp, af->path) != 0) {
-        hs_status st =
-            hs__error(ctx, HS_EIO, "%s: cannot rename into place: %s", af->path, strerror(errno));
-        hs__afile_abort(af);
+    af->open = false;
+    hs_status st = hs__output_finish(ctx, af->id, true);
+    hs__afile_abort(af);
+    return st;
+}
+
+struct hs_output {
+    hs__afile af;
+};
+
+hs_status hs_output_open(hs_ctx *ctx, const char *path, hs_output **out, FILE **f) {
+    if (!ctx || !path || !out || !f) return HS_EINVAL;
+    *out = NULL;
+    *f = NULL;
+    hs_output *o = hs__calloc(ctx, 1, sizeof *o);
+    if (!o) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    hs_status st = hs__afile_open(ctx, path, &o->af);
+    if (st) {
+        free(o);
         return st;
     }
-    free(af->tmp);
-    af->tmp = NULL;
-    hs__afile_abort(af);
+    *out = o;
+    *f = o->af.f;
     return HS_OK;
+}
+
+hs_status hs_output_close(hs_ctx *ctx, hs_output *o, int keep) {
+    if (!o) return HS_OK;
+    hs_status st = HS_OK;
+    if (keep && ctx)
+        st = hs__afile_commit(ctx, &o->af);
+    else
+        hs__afile_abort(&o->af);
+    free(o);
+    return st;
 }
 
 int hs__fmt_double(char *buf, size_t size, double v) {

@@ -46,26 +46,16 @@ hs_status hs__geotiff_write(hs_ctx *ctx, const hs_raster *r, int epsg, const cha
     pthread_once(&once, register_tags);
     TIFFSetErrorHandler(tiff_error);
     TIFFSetWarningHandler(NULL);
-    size_t n = strlen(path);
-    char *tmp = hs__malloc(ctx, n + 16);
-    if (!tmp) return hs__error(ctx, HS_ENOMEM, "out of memory");
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp.XXXXXX", 12);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return hs__error(ctx, HS_EIO, "%s: cannot create: %s", path, strerror(e));
-    }
-    /* mkstemp makes 0600 files; outputs are for sharing, so honour umask. */
-    mode_t um = umask(0);
-    umask(um);
-    fchmod(fd, 0666 & ~um);
-    close(fd);
+    int fd;
+    size_t id;
+    hs_status st0 = hs__output_create(ctx, path, 0, &fd, &id);
+    if (st0) return st0;
     tiff_msg[0] = 0;
-    TIFF *t = XTIFFOpen(tmp, "w");
+    /* libtiff writes through the staged descriptor and closes it. */
+    TIFF *t = XTIFFFdOpen(fd, hs__output_tmp(ctx, id), "w");
     hs_status st = HS_OK;
     if (!t) {
+        close(fd);
         st = hs__error(ctx, HS_EIO, "%s: cannot write: %s", path, tiff_msg);
         goto fail;
     }
@@ -121,15 +111,9 @@ hs_status hs__geotiff_write(hs_ctx *ctx, const hs_raster *r, int epsg, const cha
     if (!st) st = hs__progress(ctx, "write", 1, 1);
     XTIFFClose(t);
     t = NULL;
-    if (!st && rename(tmp, path) != 0)
-        st = hs__error(ctx, HS_EIO, "%s: cannot rename into place: %s", path, strerror(errno));
-    if (!st) {
-        free(tmp);
-        return HS_OK;
-    }
+    if (!st) return hs__output_finish(ctx, id, true);
 fail:
     if (t) XTIFFClose(t);
-    unlink(tmp);
-    free(tmp);
+    hs__output_finish(ctx, id, false);
     return st;
 }

@@ -262,6 +262,7 @@ static void put_counts(FILE *f, const uint64_t *v, int n, bool json) {
 
 static const char hotspot_qml[] =
     "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+    "<!-- written by libhotspot: replaced when its layer is written again -->\n"
     "<qgis version=\"3.22\" styleCategories=\"Symbology|Labeling\">\n"
     " <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\" "
     "forceraster=\"0\">\n"
@@ -290,42 +291,107 @@ static const char hotspot_qml[] =
     " </labeling>\n"
     "</qgis>\n";
 
-hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path) {
-    if (!ctx || !h || !path) return HS_EINVAL;
-    bool json = hs__has_ext(path, ".geojson") || hs__has_ext(path, ".json");
-    if (!json && !hs__has_ext(path, ".csv"))
-        return hs__error(ctx, HS_EFORMAT, "%s: unknown output format: use .geojson or .csv", path);
+/* Hours and weekdays are profiled only when every incident has a time of day. */
+static bool is_timed(const hs_hotspots *h) {
     bool timed = h->inc->col.n > 0;
     for (size_t i = 0; i < h->inc->col.n && timed; i++)
         timed = h->inc->col.prec[i] >= HS_TIME_MINUTE;
-    hs__xentry *xe = json ? hs__ctx_xform(ctx, h->u->crs, "EPSG:4326") : NULL;
-    if (json && !xe) return HS_ECRS;
-    hs__afile af;
-    hs_status st = hs__afile_open(ctx, path, &af);
-    if (st) return st;
-    FILE *f = af.f;
-    /* The incidents of each unit, in file order (counting sort). */
+    return timed;
+}
+
+/* The incidents of each unit, in file order (counting sort): unit k's are
+ * list[first[k] .. first[k + 1]). Both owned. */
+static hs_status unit_lists(hs_ctx *ctx, const hs_hotspots *h, size_t **first_out,
+                            size_t **list_out) {
     size_t ni = h->inc->col.n;
     size_t *first = hs__calloc(ctx, h->n + 1, sizeof *first),
-           *list = hs__malloc(ctx, (ni ? ni : 1) * sizeof *list);
-    if (!first || !list) {
+           *list = hs__malloc(ctx, (ni ? ni : 1) * sizeof *list),
+           *fill = hs__calloc(ctx, h->n + 1, sizeof *fill);
+    if (!first || !list || !fill) {
         free(first);
         free(list);
-        hs__afile_abort(&af);
+        free(fill);
         return hs__error(ctx, HS_ENOMEM, "out of memory");
     }
     for (size_t i = 0; i < ni; i++)
         if (h->unit_of_copy[i] < h->n) first[h->unit_of_copy[i] + 1]++;
     for (size_t k = 0; k < h->n; k++)
         first[k + 1] += first[k];
-    {
-        size_t *fill = hs__calloc(ctx, h->n + 1, sizeof *fill);
-        if (!fill) st = hs__error(ctx, HS_ENOMEM, "out of memory");
-        for (size_t i = 0; fill && i < ni; i++) {
-            uint32_t k = h->unit_of_copy[i];
-            if (k < h->n) list[first[k] + fill[k]++] = i;
+    for (size_t i = 0; i < ni; i++) {
+        uint32_t k = h->unit_of_copy[i];
+        if (k < h->n) list[first[k] + fill[k]++] = i;
+    }
+    free(fill);
+    *first_out = first;
+    *list_out = list;
+    return HS_OK;
+}
+
+/* The chosen hotspots as patrol sites, as hs_patrol_sites_read would read
+ * them back from hs_hotspots_write's CSV (lon/lat to 1e-7 degrees). */
+hs_status hs_patrol_sites_from_hotspots(hs_ctx *ctx, const hs_hotspots *h, hs_patrol_site **out,
+                                        size_t *n) {
+    if (!ctx || !h || !out || !n) return HS_EINVAL;
+    *out = NULL;
+    *n = 0;
+    size_t *first, *list;
+    hs_status st = unit_lists(ctx, h, &first, &list);
+    if (st) return st;
+    bool timed = is_timed(h);
+    hs_patrol_site *s = hs__calloc(ctx, h->nsel ? h->nsel : 1, sizeof *s);
+    if (!s) st = hs__error(ctx, HS_ENOMEM, "out of memory");
+    size_t k = 0;
+    for (; !st && k < h->nsel; k++) {
+        const hs_hotspot *c = &h->sel[k];
+        char buf[64];
+        s[k].rank = c->rank;
+        snprintf(buf, sizeof buf, "%.7f", c->lon);
+        s[k].lon = strtod(buf, NULL);
+        snprintf(buf, sizeof buf, "%.7f", c->lat);
+        s[k].lat = strtod(buf, NULL);
+        if (!(s[k].id = hs__strdup(ctx, h->u->code[c->unit]))) {
+            st = hs__error(ctx, HS_ENOMEM, "out of memory");
+            break;
         }
-        free(fill);
+        if (timed) {
+            profile pr;
+            if (!make_profile(ctx, h, list + first[c->unit], first[c->unit + 1] - first[c->unit],
+                              true, &pr)) {
+                st = hs__error(ctx, HS_ENOMEM, "out of memory");
+                k++;
+                break;
+            }
+            memcpy(s[k].hours, pr.hour, sizeof s[k].hours);
+            s[k].has_hours = 1;
+        }
+    }
+    free(first);
+    free(list);
+    if (st) {
+        hs_patrol_sites_free(s, k);
+        return st;
+    }
+    *out = s;
+    *n = h->nsel;
+    return HS_OK;
+}
+
+hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path) {
+    if (!ctx || !h || !path) return HS_EINVAL;
+    bool json = hs__has_ext(path, ".geojson") || hs__has_ext(path, ".json");
+    if (!json && !hs__has_ext(path, ".csv"))
+        return hs__error(ctx, HS_EFORMAT, "%s: unknown output format: use .geojson or .csv", path);
+    bool timed = is_timed(h);
+    hs__xentry *xe = json ? hs__ctx_xform(ctx, h->u->crs, "EPSG:4326") : NULL;
+    if (json && !xe) return HS_ECRS;
+    hs__afile af;
+    hs_status st = hs__afile_open(ctx, path, &af);
+    if (st) return st;
+    FILE *f = af.f;
+    size_t *first, *list;
+    if ((st = unit_lists(ctx, h, &first, &list))) {
+        hs__afile_abort(&af);
+        return st;
     }
     if (json)
         fputs("{\"type\":\"FeatureCollection\",\"features\":[", f);
@@ -417,7 +483,7 @@ hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path)
         memcpy(qml, path, n);
         strcpy(qml + n, ".qml");
         hs__afile q;
-        st = hs__afile_open(ctx, qml, &q);
+        st = hs__afile_open_flags(ctx, qml, HS__OUT_SIDECAR, &q);
         if (!st) {
             fputs(hotspot_qml, q.f);
             st = hs__afile_commit(ctx, &q);

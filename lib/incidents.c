@@ -223,14 +223,15 @@ hs_status hs_incidents_write_rejects(hs_ctx *ctx, const hs_incidents *inc, const
                                      const char *path) {
     if (!ctx || !inc || !path) return HS_EINVAL;
     hs__afile af;
-    hs_status st = hs__afile_open(ctx, path, &af);
+    hs_status st = hs__afile_open_flags(ctx, path, HS__OUT_PRIVATE, &af); /* raw records */
     if (st) return st;
     fputs("file,line,reason,record\n", af.f);
     /* Two streams, each in (file, line) order: the reader's rejects and the
      * incidents outside every unit; merged. Each file is mapped once, when
      * its first row comes up; record text is taken from the bytes the
      * reader saw. */
-    uint32_t mapped = UINT32_MAX;
+    uint32_t mapped = UINT32_MAX, shrank = UINT32_MAX;
+    hs__map mp = {NULL, 0, -1};
     const char *map = NULL;
     size_t maplen = 0, r = 0, i = 0;
     const hs__cols *c = &inc->col;
@@ -243,19 +244,17 @@ hs_status hs_incidents_write_rejects(hs_ctx *ctx, const hs_incidents *inc, const
                                  (inc->rej[r].file == c->file[i] && inc->rej[r].line < c->line[i]));
         uint32_t file = take_r ? inc->rej[r].file : c->file[i];
         if (file != mapped) {
-            if (map) munmap((void *)map, maplen);
+            if (hs__map_close(&mp)) shrank = file;
             map = NULL;
             maplen = 0;
             mapped = file;
             if (inc->file_on_disk[file]) {
                 int fd = open(inc->files[file], O_RDONLY);
                 struct stat sb;
-                if (fd >= 0 && fstat(fd, &sb) == 0 && sb.st_size > 0) {
-                    void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-                    if (m != MAP_FAILED) {
-                        map = m;
-                        maplen = (size_t)sb.st_size;
-                    }
+                if (fd >= 0 && fstat(fd, &sb) == 0 && sb.st_size > 0 &&
+                    hs__map_open(ctx, inc->files[file], fd, (size_t)sb.st_size, &mp) == HS_OK) {
+                    map = mp.data;
+                    maplen = mp.len;
                 }
                 if (fd >= 0) close(fd);
             }
@@ -280,7 +279,12 @@ hs_status hs_incidents_write_rejects(hs_ctx *ctx, const hs_incidents *inc, const
         if (map && off + len <= maplen) put_quoted(af.f, map + off, (size_t)len);
         fputc('\n', af.f);
     }
-    if (map) munmap((void *)map, maplen);
+    if (hs__map_close(&mp)) shrank = mapped;
+    if (shrank != UINT32_MAX) {
+        hs__afile_abort(&af);
+        return hs__error(ctx, HS_EIO, "%s: the file shrank after it was read: rejects not written",
+                         inc->files[shrank]);
+    }
     return hs__afile_commit(ctx, &af);
 }
 

@@ -16,6 +16,7 @@
 #define HS__XCACHE 4
 #define HS__MAX_THREADS 64
 typedef struct hs__xentry hs__xentry;
+typedef struct hs__outputs hs__outputs;
 
 struct hs_ctx {
     void *proj;                     /* PJ_CONTEXT*, owned; only crs.c looks inside */
@@ -28,6 +29,7 @@ struct hs_ctx {
     void *progress_user;
     hs_alloc_hook alloc_hook;
     void *alloc_user;
+    hs__outputs *out; /* staged outputs and the run's inputs (output.c), owned */
     char err[HS__ERRLEN];
 };
 
@@ -391,6 +393,40 @@ hs_status hs__csv_pairs_buffer(hs_ctx *ctx, const char *path, const char *data, 
 /* geojson.c: g as an RFC 7946 geometry (false when out of memory). */
 bool hs__geojson_geometry(FILE *f, void *geos, const hs__geom *g, hs__xform *to_wgs84);
 
+/* ---- mapfile.c: input files mapped, guarded against SIGBUS --------------- */
+
+typedef struct hs__map {
+    const char *data;
+    size_t len;
+    int slot; /* in the SIGBUS guard's table; -1: unguarded */
+} hs__map;
+/* Maps len bytes of fd read-only and registers them with the guard. */
+hs_status hs__map_open(hs_ctx *ctx, const char *path, int fd, size_t len, hs__map *m);
+/* Unmaps; true when the file shrank while mapped (zeros were read). */
+bool hs__map_close(hs__map *m);
+
+/* ---- output.c: every output file is made here ---------------------------- */
+
+#define HS__OUT_SIDECAR 1u /* a style or sidecar: kept if someone else wrote it */
+#define HS__OUT_PRIVATE 2u /* created 0600 (rejects hold raw records) */
+/* Checks target (see output.c), stages a new file for it and opens it
+ * read-write: *fd is the caller's to close; *id names it to finish. */
+hs_status hs__output_create(hs_ctx *ctx, const char *target, unsigned flags, int *fd, size_t *id);
+/* The staged file's path (valid until it is finished). */
+const char *hs__output_tmp(const hs_ctx *ctx, size_t id);
+/* Where target's content is now: its staged file when this job has
+ * finished one for it, else target itself. */
+const char *hs__output_current(const hs_ctx *ctx, const char *target);
+/* ok: complete (renamed into place now, or at the job's commit); else removed. */
+hs_status hs__output_finish(hs_ctx *ctx, size_t id, bool ok);
+/* Whether target could be written (the checks of hs__output_create, and
+ * that its folder exists and is writable), before any work is done. */
+hs_status hs__output_check(hs_ctx *ctx, const char *target, unsigned flags);
+/* Remembers a file the run reads, so no output replaces it. */
+hs_status hs__input_note_fd(hs_ctx *ctx, int fd);
+hs_status hs__input_note_path(hs_ctx *ctx, const char *path);
+void hs__outputs_free(hs_ctx *ctx);
+
 /* ---- afile.c: write to a temporary name, then rename -------------------- */
 
 /* style.c: QGIS graduated fill on attr in quantile classes; breaks of
@@ -431,11 +467,16 @@ hs_status hs__png_encode(hs_ctx *ctx, const uint8_t *rgba, size_t w, size_t h, u
 typedef struct hs__afile_sink hs__afile_sink;
 typedef struct hs__afile {
     FILE *f;
-    char *path, *tmp;
+    char *path;
+    hs_ctx *ctx;          /* the context that staged it */
+    size_t id;            /* the staged output (output.c) */
+    bool open;            /* id is staged */
     hs__afile_sink *sink; /* the file descriptor and its first error */
 } hs__afile;
 
 hs_status hs__afile_open(hs_ctx *ctx, const char *path, hs__afile *af);
+/* The same, with HS__OUT_* flags. */
+hs_status hs__afile_open_flags(hs_ctx *ctx, const char *path, unsigned flags, hs__afile *af);
 /* Flushes, closes and renames; on any failure removes the temporary. */
 hs_status hs__afile_commit(hs_ctx *ctx, hs__afile *af);
 void hs__afile_abort(hs__afile *af);

@@ -17,7 +17,7 @@ static hs_status style_body(hs_ctx *ctx, const char *folder, const char *qml, ch
     char *p = hs__malloc(ctx, n);
     if (!p) return hs__error(ctx, HS_ENOMEM, "out of memory");
     snprintf(p, n, "%s/%s", folder, qml);
-    FILE *f = fopen(p, "rb");
+    FILE *f = fopen(hs__output_current(ctx, p), "rb"); /* this job's style, if staged */
     if (!f) {
         hs_status st = hs__error(ctx, HS_EIO, "%s: cannot read the style: %s", p, strerror(errno));
         free(p);

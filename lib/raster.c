@@ -144,9 +144,9 @@ static char *with_ext(const hs_ctx *ctx, const char *path, const char *ext) {
     return p;
 }
 
-static hs_status write_text_file(hs_ctx *ctx, const char *path, const char *text) {
+static hs_status write_text_file(hs_ctx *ctx, const char *path, unsigned flags, const char *text) {
     hs__afile af;
-    hs_status st = hs__afile_open(ctx, path, &af);
+    hs_status st = hs__afile_open_flags(ctx, path, flags, &af);
     if (st) return st;
     fputs(text, af.f);
     return hs__afile_commit(ctx, &af);
@@ -176,6 +176,7 @@ static hs_status write_qml(hs_ctx *ctx, const hs_raster *r, const char *path) {
     size_t k = (size_t)snprintf(
         buf, sizeof buf,
         "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+        "<!-- written by libhotspot: replaced when its layer is written again -->\n"
         "<qgis version=\"3.22\" styleCategories=\"Symbology\">\n"
         " <pipe>\n"
         "  <rasterrenderer type=\"singlebandpseudocolor\" band=\"1\" opacity=\"0.75\" "
@@ -202,7 +203,7 @@ static hs_status write_qml(hs_ctx *ctx, const hs_raster *r, const char *path) {
              " </pipe>\n"
              " <blendMode>0</blendMode>\n"
              "</qgis>\n");
-    return write_text_file(ctx, path, buf);
+    return write_text_file(ctx, path, HS__OUT_SIDECAR, buf);
 }
 
 static hs_status write_json(hs_ctx *ctx, const hs_raster *r, const char *path) {
@@ -216,7 +217,8 @@ static hs_status write_json(hs_ctx *ctx, const hs_raster *r, const char *path) {
     describe(r, desc, sizeof desc);
     char buf[2048];
     snprintf(buf, sizeof buf,
-             "{\n  \"description\": \"%s\",\n  \"surface\": \"%s\",\n  \"kernel\": \"%s\",\n"
+             "{\n  \"generator\": \"libhotspot\",\n  \"description\": \"%s\",\n  \"surface\": "
+             "\"%s\",\n  \"kernel\": \"%s\",\n"
              "  \"bandwidth_m\": %s,\n  \"bandwidth_rule\": \"%s\",\n  \"units\": \"%s\",\n"
              "  \"method\": \"%s\",\n  \"pixel_size_m\": %s,\n  \"width\": %zu,\n  \"height\": "
              "%zu,\n  \"x_min\": %s,\n"
@@ -227,7 +229,7 @@ static hs_status write_json(hs_ctx *ctx, const hs_raster *r, const char *path) {
              r->binned ? "binned: incidents moved to pixel centres" : "exact", px, r->width,
              r->height, x0, y1, r->crs, (double)r->nodata, (unsigned long long)r->incidents,
              in.data_pixels, in.min, in.max, in.sum);
-    return write_text_file(ctx, path, buf);
+    return write_text_file(ctx, path, HS__OUT_SIDECAR, buf);
 }
 
 hs_status hs_raster_write(hs_ctx *ctx, const hs_raster *r, const char *path) {
@@ -244,7 +246,7 @@ hs_status hs_raster_write(hs_ctx *ctx, const hs_raster *r, const char *path) {
         if (!st && !(prj = with_ext(ctx, path, ".prj")))
             st = hs__error(ctx, HS_ENOMEM, "out of memory");
         if (!st) st = hs__crs_wkt_esri(ctx, r->crs, &wkt);
-        if (!st && wkt) st = write_text_file(ctx, prj, wkt);
+        if (!st && wkt) st = write_text_file(ctx, prj, 0, wkt);
         free(prj);
         free(wkt);
         return st;

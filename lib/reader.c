@@ -692,17 +692,30 @@ static hs_status read_file(hs_ctx *ctx, const char *path, const hs_read_options 
         close(fd);
         return hs__error(ctx, HS_EIO, "%s: is a folder, not a CSV file", path);
     }
+    hs_status nst = hs__input_note_fd(ctx, fd); /* no output of the run may replace it */
+    if (nst) {
+        close(fd);
+        return nst;
+    }
     if (sb.st_size == 0) {
         close(fd);
         return read_buffer(ctx, path, true, "", 0, opts, inc, count);
     }
-    void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    int e = errno;
+    hs__map mp;
+    hs_status st = hs__map_open(ctx, path, fd, (size_t)sb.st_size, &mp);
     close(fd);
-    if (m == MAP_FAILED) return hs__error(ctx, HS_EIO, "%s: cannot map: %s", path, strerror(e));
-    madvise(m, (size_t)sb.st_size, MADV_SEQUENTIAL | MADV_WILLNEED);
-    hs_status st = read_buffer(ctx, path, true, m, (size_t)sb.st_size, opts, inc, count);
-    munmap(m, (size_t)sb.st_size);
+    if (st) return st;
+    madvise((void *)mp.data, mp.len, MADV_SEQUENTIAL | MADV_WILLNEED);
+    size_t n0 = inc ? inc->col.n : 0, r0 = inc ? inc->nrej : 0, f0 = inc ? inc->nfiles : 0;
+    st = read_buffer(ctx, path, true, mp.data, mp.len, opts, inc, count);
+    if (hs__map_close(&mp)) {
+        /* Pages past the new end read as zeros: nothing of it is kept. */
+        if (!st && inc) hs__incidents_truncate(inc, n0, r0, f0);
+        st = hs__error(ctx, HS_EIO,
+                       "%s: the file shrank while it was read (another program changed it); "
+                       "nothing was used from it",
+                       path);
+    }
     return st;
 }
 

@@ -420,6 +420,16 @@ hs_status hs__shp_read(hs_ctx *ctx, const char *path, const hs_shapefile_buffers
         st = hs__error(ctx, HS_EIO, "%s: missing: a shapefile needs its .shx index", shx);
         goto done;
     }
+    if (!mem) { /* no output of this run may replace any part */
+        static const char *const all[] = {".shp", ".shx", ".dbf", ".prj", ".cpg",
+                                          ".SHP", ".SHX", ".DBF", ".PRJ", ".CPG"};
+        for (size_t i = 0; i < 10 && !st; i++) {
+            char *p = sibling(ctx, base, all[i]);
+            st = p ? hs__input_note_path(ctx, p) : hs__error(ctx, HS_ENOMEM, "out of memory");
+            free(p);
+        }
+        if (st) goto done;
+    }
     sh = SHPOpenLLEx(base, "rb", &hk, 0);
     if (!sh) {
         st = hs__error(ctx, HS_EPARSE, "%s: not a readable shapefile%s%s", shp,
@@ -547,27 +557,56 @@ done:
 
 /* ---- writing -------------------------------------------------------------- */
 
+/* The five parts of a shapefile being written, each a staged output
+ * (output.c) opened before shapelib asks for it: shapelib opens its files
+ * by name (and reopens the .shp and .shx), so its FOpen hook serves it a
+ * duplicate of the staged descriptor instead; nothing is opened by name. */
+static const char *const part_ext[5] = {".shp", ".shx", ".dbf", ".prj", ".cpg"};
+
 struct hs__shp_writer {
-    char *base, *tmpbase, *lock;
+    hs_ctx *ctx;
+    char *base;
+    int fd[5];
+    size_t id[5];
+    bool staged[5];
     SHPHandle sh;
     DBFHandle db;
     size_t nfields;
-    int rec;
 };
+
+static _Thread_local const hs__shp_writer *w_open;
+
+static SAFile part_open(const char *name, const char *access) {
+    size_t n = strlen(name);
+    for (int i = 0; w_open && n >= 4 && i < 5; i++) {
+        if (!hs__has_ext(name, part_ext[i]) || !w_open->staged[i]) continue;
+        int fd = dup(w_open->fd[i]);
+        if (fd < 0) return NULL;
+        if (lseek(fd, 0, SEEK_SET) != 0 || (strchr(access, 'w') && ftruncate(fd, 0) != 0)) {
+            close(fd);
+            return NULL;
+        }
+        FILE *f = fdopen(fd, "r+b");
+        if (!f) close(fd);
+        return (SAFile)f;
+    }
+    return NULL; /* never a file by name */
+}
+static int part_remove(const char *name) {
+    (void)name; /* the staged parts are removed by output.c, nothing else */
+    return 0;
+}
 
 void hs__shpw_abort(hs__shp_writer *w) {
     if (!w) return;
     if (w->sh) SHPClose(w->sh);
     if (w->db) DBFClose(w->db);
-    static const char *const exts[] = {".shp", ".shx", ".dbf", ".prj", ".cpg"};
-    /* No allocation here: cleaning up must work when memory has run out. */
-    char p[4096];
-    for (size_t i = 0; w->tmpbase && i < 5; i++)
-        if ((size_t)snprintf(p, sizeof p, "%s%s", w->tmpbase, exts[i]) < sizeof p) unlink(p);
-    if (w->lock) unlink(w->lock);
+    for (int i = 0; i < 5; i++)
+        if (w->staged[i]) {
+            close(w->fd[i]);
+            hs__output_finish(w->ctx, w->id[i], false);
+        }
     free(w->base);
-    free(w->tmpbase);
-    free(w->lock);
     free(w);
 }
 
@@ -575,30 +614,32 @@ hs_status hs__shpw_open(hs_ctx *ctx, const char *path, const hs__dbf_field *f, s
                         hs__shp_writer **out) {
     *out = NULL;
     hs__shp_writer *w = hs__calloc(ctx, 1, sizeof *w);
-    if (!w || !(w->base = base_of(ctx, path)) || !(w->lock = sibling(ctx, w->base, "_tmpXXXXXX"))) {
-        hs__shpw_abort(w);
+    if (!w || !(w->base = base_of(ctx, path))) {
+        free(w);
         return hs__error(ctx, HS_ENOMEM, "out of memory");
     }
-    /* A unique temporary base name (no dot: shapelib cuts at the last one). */
-    int fd = mkstemp(w->lock);
-    if (fd < 0) {
-        int e = errno;
-        free(w->lock);
-        w->lock = NULL;
-        hs__shpw_abort(w);
-        return hs__error(ctx, HS_EIO, "%s: cannot create: %s", path, strerror(e));
+    w->ctx = ctx;
+    hs_status st = HS_OK;
+    for (int i = 0; i < 5 && !st; i++) {
+        char *target = sibling(ctx, w->base, part_ext[i]);
+        st = target ? hs__output_create(ctx, target, 0, &w->fd[i], &w->id[i])
+                    : hs__error(ctx, HS_ENOMEM, "out of memory");
+        w->staged[i] = st == HS_OK;
+        free(target);
     }
-    close(fd);
-    w->tmpbase = hs__strdup(ctx, w->lock);
+    if (st) {
+        hs__shpw_abort(w);
+        return st;
+    }
     SAHooks hk;
     write_hooks(&hk);
+    hk.FOpen = part_open;
+    hk.Remove = part_remove;
     shp_msg[0] = 0;
-    if (!w->tmpbase) {
-        hs__shpw_abort(w);
-        return hs__error(ctx, HS_ENOMEM, "out of memory");
-    }
-    w->sh = SHPCreateLL(w->tmpbase, SHPT_POLYGON, &hk);
-    w->db = DBFCreateLL(w->tmpbase, "UTF-8", &hk);
+    w_open = w;
+    w->sh = SHPCreateLL("part", SHPT_POLYGON, &hk);
+    w->db = DBFCreateLL("part", "UTF-8", &hk);
+    w_open = NULL;
     if (!w->sh || !w->db) {
         hs__shpw_abort(w);
         return hs__error(ctx, HS_EIO, "%s: cannot create the shapefile: %s", path,
@@ -647,16 +688,21 @@ hs_status hs__shpw_add(hs_ctx *ctx, hs__shp_writer *w, const double *x, const do
     return HS_OK;
 }
 
-static hs_status write_small(hs_ctx *ctx, const char *base, const char *ext, const char *text) {
-    char *p = sibling(ctx, base, ext);
-    if (!p) return hs__error(ctx, HS_ENOMEM, "out of memory");
-    FILE *f = fopen(p, "wb");
-    bool ok = f && fputs(text, f) >= 0;
-    if (f && fclose(f) != 0) ok = false;
-    hs_status st =
-        ok ? HS_OK : hs__error(ctx, HS_EIO, "%s: write failed: %s", p ? p : base, strerror(errno));
-    free(p);
-    return st;
+/* Replaces part i's content with text. */
+static hs_status write_part(hs_ctx *ctx, hs__shp_writer *w, int i, const char *text) {
+    size_t n = strlen(text), done = 0;
+    int e = 0;
+    if (lseek(w->fd[i], 0, SEEK_SET) != 0 || ftruncate(w->fd[i], 0) != 0) e = errno;
+    while (!e && done < n) {
+        ssize_t k = write(w->fd[i], text + done, n - done);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0)
+            e = k < 0 ? errno : ENOSPC;
+        else
+            done += (size_t)k;
+    }
+    return e ? hs__error(ctx, HS_EIO, "%s%s: write failed: %s", w->base, part_ext[i], strerror(e))
+             : HS_OK;
 }
 
 hs_status hs__shpw_commit(hs_ctx *ctx, hs__shp_writer *w, const char *prj_wkt) {
@@ -667,26 +713,24 @@ hs_status hs__shpw_commit(hs_ctx *ctx, hs__shp_writer *w, const char *prj_wkt) {
     hs_status st = HS_OK;
     if (shp_werr)
         st = hs__error(ctx, HS_EIO, "%s.shp: write failed: %s", w->base, strerror(shp_werr));
-    if (prj_wkt) st = write_small(ctx, w->tmpbase, ".prj", prj_wkt);
-    if (!st) st = write_small(ctx, w->tmpbase, ".cpg", "UTF-8");
+    if (!st && prj_wkt) st = write_part(ctx, w, 3, prj_wkt);
+    if (!st) st = write_part(ctx, w, 4, "UTF-8");
+    for (int i = 0; i < 5 && !st; i++)
+        if (close(w->fd[i]) != 0)
+            st = hs__error(ctx, HS_EIO, "%s%s: write failed: %s", w->base, part_ext[i],
+                           strerror(errno));
+        else
+            w->fd[i] = -1;
     if (!st) st = hs__progress(ctx, "write", 1, 1);
-    /* Every name first, so a failed allocation cannot stop the renames
-     * half way (which would leave a mixed set of old and new files). */
-    static const char *const exts[] = {".shp", ".shx", ".dbf", ".prj", ".cpg"};
-    char *from[5] = {NULL}, *to[5] = {NULL};
-    for (size_t i = 0; i < 5 && !st; i++) {
-        if (i == 3 && !prj_wkt) continue;
-        from[i] = sibling(ctx, w->tmpbase, exts[i]);
-        to[i] = sibling(ctx, w->base, exts[i]);
-        if (!from[i] || !to[i]) st = hs__error(ctx, HS_ENOMEM, "out of memory");
+    /* Every part is complete before the first is renamed into place (in a
+     * job, at its commit). Without a .prj the old one is left alone. */
+    for (int i = 0; i < 5; i++) {
+        if (!w->staged[i]) continue;
+        if (w->fd[i] >= 0) close(w->fd[i]);
+        w->staged[i] = false;
+        hs_status s = hs__output_finish(ctx, w->id[i], !st && (i != 3 || prj_wkt));
+        if (!st) st = s;
     }
-    for (size_t i = 0; i < 5 && !st; i++)
-        if (from[i] && rename(from[i], to[i]) != 0)
-            st = hs__error(ctx, HS_EIO, "%s: cannot rename into place: %s", to[i], strerror(errno));
-    for (size_t i = 0; i < 5; i++) {
-        free(from[i]);
-        free(to[i]);
-    }
-    hs__shpw_abort(w); /* removes what is left: the lock file */
+    hs__shpw_abort(w);
     return st;
 }

@@ -88,9 +88,10 @@ hs_status hs__style_write_graduated(hs_ctx *ctx, const char *layer_path, const c
     memcpy(qml, layer_path, len);
     strcpy(qml + len, ".qml");
     hs__afile af;
-    hs_status st = hs__afile_open(ctx, qml, &af);
+    hs_status st = hs__afile_open_flags(ctx, qml, HS__OUT_SIDECAR, &af);
     if (!st) {
         fputs("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+              "<!-- written by libhotspot: replaced when its layer is written again -->\n"
               "<qgis version=\"3.22\" styleCategories=\"Symbology\">\n",
               af.f);
         hs__style_graduated(af.f, attr, breaks, nclass, outline);

@@ -103,7 +103,8 @@ enum opt_id {
     O_PERIOD,
     O_ALPHA,
     O_CONFIG,
-    O_TITLE
+    O_TITLE,
+    O_OVERWRITE
 };
 
 typedef struct opt_def {
@@ -258,6 +259,8 @@ static const opt_def opts[] = {
     {"geofences", 0, "FILE", O_GEOFENCES, C_PATROL, "the hotspots' outlines as GeoJSON, for GPS"},
     {"units", 0, "FILE.shp", O_UNITS_SHP, C_PATROL, "polygons whose codes are the hotspot ids"},
     {"quiet", 'q', NULL, O_QUIET, C_ALL | C_REPORT | C_CHECK | C_PATROL, "no summary on stderr"},
+    {"overwrite", 0, NULL, O_OVERWRITE, C_ALL | C_REPORT | C_PATROL,
+     "replace styles and sidecars (.qml, .json) that hotspot did not write"},
     {"help", 'h', NULL, O_HELP, C_ALL | C_REPORT | C_CHECK | C_PATROL, "this help"},
     {NULL, 0, NULL, 0, 0, NULL}};
 
@@ -285,7 +288,9 @@ typedef struct args {
     hs_patrol_options po;
     double snap, nbdist;
     int threads;
-    bool quiet, help;
+    bool quiet, help, overwrite;
+    bool made_folder;   /* report: -o did not exist; removed again on failure */
+    const char *config; /* report: the --config file */
     char **inputs;
     int ninputs;
     const char *title;
@@ -455,6 +460,7 @@ static int apply(args *a, const opt_def *o, char *val, FILE *err) {
     case O_CONFIG: break; /* read before the command line (with_config) */
     case O_TITLE: a->title = val; break;
     case O_QUIET: a->quiet = true; break;
+    case O_OVERWRITE: a->overwrite = true; break;
     case O_OUTPUT: a->output = val; break;
     case O_CRS: a->crs = val; break;
     case O_REJECTS: a->rejects = val; break;
@@ -1352,51 +1358,6 @@ static hs_status run_change(hs_ctx *ctx, args *a, FILE *err) {
     return st;
 }
 
-/* Small CSV reports the tool writes itself go the same way as the library's
- * layers: to a temporary name in the target's folder, renamed over the
- * target only once complete, so a failed run leaves no partial file. */
-typedef struct out_file {
-    FILE *f;
-    char *tmp;
-    const char *path;
-} out_file;
-
-static bool out_open(out_file *o, const char *path) {
-    size_t n = strlen(path);
-    o->path = path;
-    o->f = NULL;
-    o->tmp = malloc(n + 12);
-    if (!o->tmp) return false;
-    memcpy(o->tmp, path, n);
-    memcpy(o->tmp + n, ".tmp.XXXXXX", 12);
-    int fd = mkstemp(o->tmp);
-    if (fd >= 0) {
-        mode_t um = umask(0);
-        umask(um);
-        fchmod(fd, 0666 & ~um);
-        if (!(o->f = fdopen(fd, "w"))) close(fd);
-    }
-    if (!o->f) {
-        if (fd >= 0) unlink(o->tmp);
-        free(o->tmp);
-        o->tmp = NULL;
-    }
-    return o->f != NULL;
-}
-
-/* ok false: abandon the file. Returns whether the target now holds it. */
-static bool out_close(out_file *o, bool ok) {
-    if (!o->tmp) return false;
-    bool werr = ferror(o->f) != 0;
-    ok = (fclose(o->f) == 0) && !werr && ok && !interrupted;
-    ok = ok && rename(o->tmp, o->path) == 0;
-    if (!ok) unlink(o->tmp);
-    free(o->tmp);
-    o->tmp = NULL;
-    o->f = NULL;
-    return ok;
-}
-
 static int cmp_curve(const void *x, const void *y) {
     const double *a = x, *b = y; /* {prediction, after, area, index} */
     if (a[0] != b[0]) return a[0] < b[0] ? 1 : -1;
@@ -1413,7 +1374,7 @@ static hs_status run_evaluate(hs_ctx *ctx, args *a, FILE *err) {
     uint32_t *unit_of = NULL;
     double *after = NULL, *before = NULL, *area = NULL, *curve = NULL;
     int *chosen = NULL;
-    out_file of = {0}, oc = {0};
+    hs_output *of = NULL, *oc = NULL;
     hs_status st = hs_patrol_sites_read(ctx, a->hotspots, &sites, &nsites);
     if (!st) st = read_inputs(ctx, a, &inc, err);
     if (!st && a->units_shp) {
@@ -1456,8 +1417,8 @@ static hs_status run_evaluate(hs_ctx *ctx, args *a, FILE *err) {
                 "%s: warning: %zu of the %zu hotspots are not among these units (other cell "
                 "size or layer?)\n",
                 prog, nsites - found, nsites);
-    if (!st && !out_open(&of, a->output)) st = HS_EIO;
-    FILE *f = of.f;
+    FILE *f = NULL;
+    if (!st) st = hs_output_open(ctx, a->output, &of, &f);
     if (!st) {
         double N = 0, nin = 0, A = 0, ain = 0;
         for (size_t i = 0; i < n; i++) {
@@ -1484,9 +1445,8 @@ static hs_status run_evaluate(hs_ctx *ctx, args *a, FILE *err) {
         double N = 0, A = 0, cn = 0, ca = 0;
         for (size_t i = 0; i < n; i++)
             N += after[i], A += area[i];
-        if (!out_open(&oc, a->curve)) st = HS_EIO;
+        st = hs_output_open(ctx, a->curve, &oc, &f);
         if (!st) {
-            f = oc.f;
             fputs("units,share_of_area_pct,share_of_incidents_pct\n0,0,0\n", f);
             for (size_t i = 0; i < n; i++) {
                 cn += curve[4 * i + 1], ca += curve[4 * i + 2];
@@ -1495,9 +1455,11 @@ static hs_status run_evaluate(hs_ctx *ctx, args *a, FILE *err) {
             }
         }
     }
-    /* Both reports complete before either replaces its target. */
-    if (of.tmp && !out_close(&of, !st)) st = st ? st : HS_EIO;
-    if (oc.tmp && !out_close(&oc, !st)) st = st ? st : HS_EIO;
+    /* Both are part of the run's job: they replace their targets together. */
+    hs_status cst = hs_output_close(ctx, of, !st);
+    if (!st) st = cst;
+    cst = hs_output_close(ctx, oc, !st);
+    if (!st) st = cst;
     if (!st && !a->quiet) {
         fprintf(err, "%s: %zu hotspots on %zu units: hit rate %.1f%%, PAI %.2f, PEI %.2f", prog,
                 found, n, cap.hit_rate_pct, cap.pai, cap.pei);
@@ -1505,7 +1467,6 @@ static hs_status run_evaluate(hs_ctx *ctx, args *a, FILE *err) {
         fprintf(err, "\n%s: wrote %s%s%s\n", prog, a->output, a->curve ? " and " : "",
                 a->curve ? a->curve : "");
     }
-    if (st == HS_EIO) fprintf(err, "%s: cannot write %s\n", prog, a->output);
     free(curve), free(chosen), free(area), free(before), free(after), free(unit_of);
     hs_tally_destroy(t);
     hs_units_destroy(u);
@@ -1546,12 +1507,9 @@ static hs_status run_displacement(hs_ctx *ctx, args *a, FILE *err) {
     if (!st)
         st = hs_displacement_compute(ctx, inc, treated, a->buffer_m, control, a->to.compare_from,
                                      a->to.compare_to, a->to.from, a->to.to, &dq);
-    out_file of = {0};
-    if (!st && !out_open(&of, a->output)) {
-        fprintf(err, "%s: %s: cannot write\n", prog, a->output);
-        st = HS_EIO;
-    }
-    FILE *f = of.f;
+    hs_output *of = NULL;
+    FILE *f = NULL;
+    if (!st) st = hs_output_open(ctx, a->output, &of, &f);
     const char *reading = "";
     if (!st) {
         double w = dq.wdq.wdq;
@@ -1570,10 +1528,7 @@ static hs_status run_displacement(hs_ctx *ctx, args *a, FILE *err) {
                 dq.a0, dq.a1, dq.b0, dq.b1, dq.c0, dq.c1, dq.area_km2[0], dq.area_km2[1],
                 dq.area_km2[2], dq.wdq.success, dq.wdq.buffer, dq.wdq.wdq, dq.wdq.net_effect,
                 reading);
-        if (!out_close(&of, true)) {
-            fprintf(err, "%s: %s: cannot write\n", prog, a->output);
-            st = HS_EIO;
-        }
+        st = hs_output_close(ctx, of, 1);
     }
     if (!st && !a->quiet) {
         fprintf(err, "%s: treated %.0f -> %.0f, buffer %.0f -> %.0f, control %.0f -> %.0f\n", prog,
@@ -1694,6 +1649,7 @@ static int with_config(args *a, int *argc, char ***argv, char ***cargv, FILE *er
         if (strncmp((*argv)[i], "--config=", 9) == 0) path = (*argv)[i] + 9;
     }
     if (!path) return HS_EXIT_OK;
+    a->config = path;
     FILE *f = fopen(path, "r");
     if (!f) {
         fprintf(err, "%s: %s: %s\n", prog, path, strerror(errno));
@@ -1845,9 +1801,18 @@ static char *in_folder(args *a, const char *name) {
 }
 
 static hs_status run_report(hs_ctx *ctx, args *a, FILE *err) {
-    if (mkdir(a->output, 0777) != 0 && errno != EEXIST) {
+    if (mkdir(a->output, 0777) == 0)
+        a->made_folder = true;
+    else if (errno != EEXIST) {
         fprintf(err, "%s: %s: cannot make the folder: %s\n", prog, a->output, strerror(errno));
         return HS_EIO;
+    } else {
+        struct stat sb;
+        if (stat(a->output, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+            fprintf(err, "%s: %s: is a file, not a folder (-o names the report's folder)\n", prog,
+                    a->output);
+            return HS_EIO;
+        }
     }
     stages sg = {err, !a->quiet && isatty(fileno(err)), 0, 9};
     hs_units *wards = NULL, *cells = NULL;
@@ -1868,6 +1833,14 @@ static hs_status run_report(hs_ctx *ctx, args *a, FILE *err) {
     if (!p_wards || !p_wcsv || !p_grid || !p_kde || !p_hot || !p_hcsv || !p_patrol || !p_rej ||
         !p_qgs || !p_html)
         return HS_ENOMEM;
+    /* An input named like one of the report's files, in its folder, is refused
+     * before any work. */
+    const char *const every[] = {p_wards, p_wcsv,   p_grid, p_kde, p_hot,
+                                 p_hcsv,  p_patrol, p_rej,  p_qgs, p_html};
+    hs_status st0 = HS_OK;
+    for (size_t i = 0; i < sizeof every / sizeof *every && !st0; i++)
+        st0 = hs_ctx_output_check(ctx, every[i]);
+    if (st0) return st0;
 
     hs_status st = hs_units_create(ctx, &wards);
     for (size_t i = 0; i < a->nlayers && !st; i++)
@@ -1943,7 +1916,7 @@ static hs_status run_report(hs_ctx *ctx, args *a, FILE *err) {
     if (!st) {
         stage(&sg, "Gi* hotspots: the top %zu of %zu cells", hs_hotspots_count(h),
               hs_units_count(cells));
-        st = hs_patrol_sites_read(ctx, p_hcsv, &sites, &nsites);
+        st = hs_patrol_sites_from_hotspots(ctx, h, &sites, &nsites);
     }
     if (!st) st = hs_patrol_plan_write(ctx, sites, nsites, &a->po, p_patrol);
     if (!st) {
@@ -2071,6 +2044,30 @@ static hs_status run_report(hs_ctx *ctx, args *a, FILE *err) {
     return st;
 }
 
+/* Before any work: the inputs are protected, and every output named on the
+ * command line could be written (not an input, not a device or a link, not
+ * a style someone else wrote, its folder there), so that a job is refused
+ * whole rather than failing after its main output. */
+static hs_status check_outputs(hs_ctx *ctx, args *a) {
+    hs_status st = HS_OK;
+    for (int i = 0; i < a->ninputs && !st; i++)
+        st = hs_ctx_add_input(ctx, a->inputs[i]);
+    const char *in[] = {a->population,   a->harm, a->hotspots, a->config, a->units_shp,
+                        a->extent_layer, a->mask, a->treated,  a->control};
+    for (size_t i = 0; i < sizeof in / sizeof *in && !st; i++)
+        if (in[i]) st = hs_ctx_add_input(ctx, in[i]);
+    for (size_t i = 0; i < a->nlayers && !st; i++)
+        st = hs_ctx_add_input(ctx, a->layers[i]);
+    for (size_t i = 0; i < a->nversus && !st; i++)
+        st = hs_ctx_add_input(ctx, a->versus[i]);
+    if (a->cmd == C_REPORT || a->cmd == C_CHECK) return st;
+    const char *out[] = {a->output, a->rejects,   a->summary,
+                         a->curve,  a->geofences, a->contours_out};
+    for (size_t i = 0; i < sizeof out / sizeof *out && !st; i++)
+        if (out[i]) st = hs_ctx_output_check(ctx, out[i]);
+    return st;
+}
+
 static int run(int cmd, int argc, char **argv, FILE *out, FILE *err) {
     args a;
     memset(&a, 0, sizeof a);
@@ -2092,7 +2089,11 @@ static int run(int cmd, int argc, char **argv, FILE *out, FILE *err) {
     saved_signals sigs;
     signals_catch(&sigs);
     hs_ctx_set_progress(ctx, progress, NULL);
-    if (a.crs) st = hs_ctx_set_crs(ctx, a.crs);
+    /* Every file of the run appears at the end, together, or none does. */
+    st = hs_ctx_outputs_begin(ctx);
+    if (!st) st = hs_ctx_set_overwrite(ctx, a.overwrite);
+    if (!st) st = check_outputs(ctx, &a);
+    if (!st && a.crs) st = hs_ctx_set_crs(ctx, a.crs);
     if (!st && a.threads) st = hs_ctx_set_threads(ctx, a.threads);
     if (!st)
         st = cmd == C_GRID     ? run_grid(ctx, &a, err)
@@ -2106,9 +2107,12 @@ static int run(int cmd, int argc, char **argv, FILE *out, FILE *err) {
              : cmd == C_CHECK  ? run_check(ctx, &a, out)
              : cmd == C_REPORT ? run_report(ctx, &a, err)
                                : run_wards(ctx, &a, err);
-    /* A signal after the last library call: the CLI's own files (out_file)
-     * were abandoned by out_close; say so rather than "cannot write". */
+    /* A signal after the last library call still stops the job: nothing
+     * has replaced any target yet. */
     if (interrupted) st = HS_ECANCELED;
+    if (!st) st = hs_ctx_outputs_commit(ctx);
+    if (st) hs_ctx_outputs_abort(ctx);
+    if (st && a.made_folder) rmdir(a.output); /* only if empty: as it was */
     signals_restore(&sigs);
     if (st == HS_ECANCELED) {
         fprintf(err, "%s: interrupted: no output written\n", prog);

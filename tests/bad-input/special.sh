@@ -3,7 +3,7 @@
 # a full disk (ulimit -f, and a tiny tmpfs when mount is allowed), an output
 # folder that even root cannot write (a read-only mount), and SIGINT in the
 # middle of a run. Each checks the exit code, the message, and that no file
-# (not even a temporary) is left. Usage: special.sh HOTSPOT KENT_DIR WORKDIR
+# (not even a temporary) is left; and an input truncated while it is read. Usage: special.sh HOTSPOT KENT_DIR WORKDIR
 set -u
 hs=$1 kent=$2 work=$3
 csv=$kent/2024-01-kent-street.csv
@@ -64,13 +64,13 @@ if mount -t tmpfs -o size=64k tmpfs "$mnt" 2>/dev/null; then
   mount -t tmpfs -o ro,size=64k tmpfs "$mnt"
   "$hs" grid "$csv" -o "$mnt/o.geojson" 2>"$work/read_only.err"
   rc=$?
-  check read_only 1 "$mnt/o.geojson: cannot create: Read-only file system" "$mnt"
+  check read_only 1 "$mnt/o.geojson: cannot write into $mnt: Read-only file system" "$mnt"
   umount "$mnt"
 elif [ "$(id -u)" != 0 ]; then
   chmod 555 "$mnt"
   "$hs" grid "$csv" -o "$mnt/o.geojson" 2>"$work/read_only.err"
   rc=$?
-  check read_only 1 "$mnt/o.geojson: cannot create: Permission denied" "$mnt"
+  check read_only 1 "$mnt/o.geojson: cannot write into $mnt: Permission denied" "$mnt"
   chmod 755 "$mnt"
 else
   echo "skip disk_full, read_only: root without mount (a container): chmod cannot stop root"
@@ -92,6 +92,22 @@ wait "$pid"
 rc=$?
 check sigint 130 "hotspot: interrupted: no output written" "$out"
 rm -f "$many"
+
+# 5. An input that shrinks while it is read (another program truncates it):
+# the mapped pages past its new end would raise SIGBUS (exit 135, and a
+# temporary left behind); now a clear error and nothing written.
+shrink=$work/shrink.csv
+{ head -n 1 "$csv"; for i in $(seq 1 100); do tail -n +2 "$csv"; done; } >"$shrink"
+out=$work/shrink.out
+mkdir -p "$out"
+"$hs" grid "$shrink" -q -o "$out/o.geojson" 2>"$work/shrink.err" &
+pid=$!
+sleep 0.25
+truncate -s 1000000 "$shrink"
+wait "$pid"
+rc=$?
+check shrink 1 "shrink.csv: the file shrank while it was read (another program changed it); nothing was used from it" "$out"
+rm -f "$shrink"
 
 echo "$n special bad-input cases run, $skipped skipped"
 exit $fail
