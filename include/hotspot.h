@@ -192,6 +192,8 @@ typedef enum hs_reject_reason {
     HS_REJECT_DATE_RANGE,      /**< filtered out by --from / --to */
     HS_REJECT_SWAPPED,         /**< lon/lat outside the area of use, but
                                     inside it swapped: columns swapped? */
+    HS_REJECT_IMPLAUSIBLE_DATE, /**< a real date, but before 1900 or after
+                                     next year (a typo such as 0024-01) */
     HS_REJECT_COUNT_
 } hs_reject_reason;
 

@@ -131,11 +131,23 @@ hs_status hs__slurp(hs_ctx *ctx, const char *path, char **data, size_t *len) {
     /* Read to the end in growing steps, not by a size asked of the file:
      * a folder opens on Linux and its "size" is nonsense (found by fuzz_cli:
      * `hotspot patrol /`), and pipes have none. */
+    /* Tables (harm, population, hotspots) are files of a sane size: a
+     * folder, a device (/dev/zero) or a pipe would be read without end. */
     struct stat sb;
-    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    if (fstat(fileno(f), &sb) != 0 || S_ISDIR(sb.st_mode)) {
         fclose(f);
         return hs__error(ctx, HS_EIO, "%s: is a folder, not a file", path);
     }
+    if (!S_ISREG(sb.st_mode)) {
+        fclose(f);
+        return hs__error(ctx, HS_EIO, "%s: not a regular file (a table is read from a file)", path);
+    }
+    if (sb.st_size > HS__TABLE_MAX_BYTES) {
+        fclose(f);
+        return hs__error(ctx, HS_EIO, "%s: %lld MB is too large for a table (at most %d MB)", path,
+                         (long long)(sb.st_size >> 20), HS__TABLE_MAX_BYTES >> 20);
+    }
+    hs__input_note_fd(ctx, fileno(f));
     size_t cap = 0;
     hs_status st = HS_OK;
     for (;;) {
@@ -145,6 +157,11 @@ hs_status hs__slurp(hs_ctx *ctx, const char *path, char **data, size_t *len) {
         }
         size_t k = fread(*data + *len, 1, cap - *len, f);
         *len += k;
+        if (*len > HS__TABLE_MAX_BYTES) { /* grew while read */
+            st = hs__error(ctx, HS_EIO, "%s: too large for a table (at most %d MB)", path,
+                           HS__TABLE_MAX_BYTES >> 20);
+            break;
+        }
         if (k == 0) {
             if (ferror(f))
                 st = hs__error(ctx, HS_EIO, "%s: cannot read: %s", path, strerror(errno));

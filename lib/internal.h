@@ -378,6 +378,8 @@ hs__geom *hs__geom_union_pixels(void *geos, const uint8_t *on, size_t width, siz
                                 double x_min, double y_max, double px);
 
 /* csv.c: a whole (small) file, without its UTF-8 BOM; *data malloc'd. */
+/* Tables are regular files of at most this size. */
+#define HS__TABLE_MAX_BYTES (256 << 20)
 hs_status hs__slurp(hs_ctx *ctx, const char *path, char **data, size_t *len);
 /* csv.c: reads a two-column table (header naming kcol and vcol, other
  * columns ignored); calls fn for each row with the key and the number.

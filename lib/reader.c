@@ -21,6 +21,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -60,7 +61,8 @@ typedef struct plan {
     bool have_area;
     double area[4];
     bool have_from, have_to;
-    int64_t from, to_end; /* [from, to_end) */
+    int64_t from, to_end;               /* [from, to_end) */
+    int64_t plausible_lo, plausible_hi; /* [1900-01-01, 1 January of the year after next) */
     bool have_cmp, have_cfrom, have_cto;
     int64_t cfrom, cto_end;
     const hs_read_options *opts;
@@ -210,6 +212,10 @@ static bool process_row(chunk *c, const hs__field *f, size_t nf, uint64_t line, 
                 return add_reject(c, line, HS_REJECT_NO_DATE, rec, rec_end);
         } else if (fd->escaped || !hs__parse_date(fd->s, fd->len, &t, &prec)) {
             return add_reject(c, line, HS_REJECT_BAD_DATE, rec, rec_end);
+        } else if (t < pl->plausible_lo || t >= pl->plausible_hi) {
+            /* One typo (0024-01) would otherwise stretch every per-period
+             * analysis over two thousand years. */
+            return add_reject(c, line, HS_REJECT_IMPLAUSIBLE_DATE, rec, rec_end);
         }
     }
     double w = 1.0;
@@ -535,6 +541,16 @@ static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk, const 
     pl.opts = opts;
     pl.ctx = ctx;
     pl.count_only = inc == NULL;
+    {
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        struct tm next = {0};
+        next.tm_year = tm.tm_year + 2; /* 1 January of the year after next */
+        next.tm_mday = 1;
+        pl.plausible_lo = -2208988800; /* 1900-01-01T00:00 */
+        pl.plausible_hi = (int64_t)timegm(&next);
+    }
     const char *body;
     uint64_t body_line;
     hs_status st = make_plan(ctx, &pl, &body, &body_line);
@@ -677,6 +693,41 @@ hs_status hs_incidents_read_csv_buffer(hs_ctx *ctx, const char *name, const char
     return read_buffer(ctx, name, false, data ? data : "", size, opts, inc, NULL);
 }
 
+/* A pipe, FIFO or device (/dev/stdin): has no size to map, so it is read
+ * to its end into memory, up to a bound (/dev/zero never ends). Takes fd. */
+#define STREAM_MAX_BYTES ((size_t)1 << 30)
+static hs_status read_stream(hs_ctx *ctx, const char *path, int fd, const hs_read_options *opts,
+                             hs_incidents *inc, hs_read_summary *count) {
+    char *data = NULL;
+    size_t len = 0, cap = 0;
+    hs_status st = HS_OK;
+    for (;;) {
+        if (len == cap && !hs__grow(ctx, (void **)&data, &cap, len + (1 << 20), 1)) {
+            st = hs__error(ctx, HS_ENOMEM, "out of memory");
+            break;
+        }
+        ssize_t k = read(fd, data + len, cap - len);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) {
+            st = hs__error(ctx, HS_EIO, "%s: cannot read: %s", path, strerror(errno));
+            break;
+        }
+        if (k == 0) break;
+        len += (size_t)k;
+        if (len > STREAM_MAX_BYTES) {
+            st = hs__error(ctx, HS_EIO,
+                           "%s: more than 1 GB from a pipe or device: save it to a file first",
+                           path);
+            break;
+        }
+        if ((st = hs__progress(ctx, "read", 0, 0))) break;
+    }
+    close(fd);
+    if (!st) st = read_buffer(ctx, path, false, data ? data : "", len, opts, inc, count);
+    free(data);
+    return st;
+}
+
 /* Maps a file and reads it (inc) or counts it (count). */
 static hs_status read_file(hs_ctx *ctx, const char *path, const hs_read_options *opts,
                            hs_incidents *inc, hs_read_summary *count) {
@@ -692,6 +743,7 @@ static hs_status read_file(hs_ctx *ctx, const char *path, const hs_read_options 
         close(fd);
         return hs__error(ctx, HS_EIO, "%s: is a folder, not a CSV file", path);
     }
+    if (!S_ISREG(sb.st_mode)) return read_stream(ctx, path, fd, opts, inc, count);
     hs_status nst = hs__input_note_fd(ctx, fd); /* no output of the run may replace it */
     if (nst) {
         close(fd);

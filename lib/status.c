@@ -35,6 +35,7 @@ static const char *const reject_text[HS_REJECT_COUNT_] = {
     [HS_REJECT_CRIME_TYPE] = "filtered out: crime type",
     [HS_REJECT_DATE_RANGE] = "filtered out: date range",
     [HS_REJECT_SWAPPED] = "outside CRS area of use: longitude and latitude swapped?",
+    [HS_REJECT_IMPLAUSIBLE_DATE] = "date before 1900 or after next year",
 };
 
 const char *hs_reject_reason_string(hs_reject_reason reason) {
@@ -62,6 +63,10 @@ hs_status hs__error(hs_ctx *ctx, hs_status status, const char *fmt, ...) {
         va_start(ap, fmt);
         vsnprintf(buf, sizeof buf, fmt, ap);
         va_end(ap);
+        /* A message is one line: a CR or other control byte taken from an
+         * input (CR-only line ends, say) is shown as '?', never sent raw. */
+        for (char *p = buf; *p; p++)
+            if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
         memcpy(ctx->err, buf, sizeof buf);
     }
     return status;

@@ -620,9 +620,11 @@ static int apply(args *a, const opt_def *o, char *val, FILE *err) {
         char *end;
         errno = 0;
         unsigned long long v = strtoull(val, &end, 10);
-        if (*end || end == val || errno || val[0] == '-' ||
-            (o->id != O_SEED && (v < 1 || v > 100000)))
+        if (*end || end == val || errno || val[0] == '-')
             return usage_error(err, "--%s must be a whole number >= 1, not '%s'", o->name, val);
+        if (o->id != O_SEED && (v < 1 || v > 100000))
+            return usage_error(err, "--%s must be a whole number from 1 to 100000, not '%s'",
+                               o->name, val);
         if (o->id == O_DAYS)
             a->po.days = (int)v;
         else if (o->id == O_VISITS)
@@ -659,8 +661,11 @@ static int apply(args *a, const opt_def *o, char *val, FILE *err) {
     case O_TOP: {
         char *end;
         long t = strtol(val, &end, 10);
-        if (*end || end == val || t < 1 || t > 1000000)
+        if (*end || end == val)
             return usage_error(err, "--top must be a whole number >= 1, not '%s'%s", val, "");
+        if (t < 1 || t > 1000000)
+            return usage_error(err, "--top must be a whole number from 1 to 1000000, not '%s'%s",
+                               val, "");
         a->ho.top = (size_t)t;
         break;
     }
@@ -1645,21 +1650,56 @@ static hs_status run_check(hs_ctx *ctx, args *a, FILE *out) {
 static int with_config(args *a, int *argc, char ***argv, char ***cargv, FILE *err) {
     const char *path = NULL;
     for (int i = 0; i < *argc; i++) {
-        if (strcmp((*argv)[i], "--config") == 0 && i + 1 < *argc) path = (*argv)[i + 1];
-        if (strncmp((*argv)[i], "--config=", 9) == 0) path = (*argv)[i] + 9;
+        const char *p = strcmp((*argv)[i], "--config") == 0 && i + 1 < *argc ? (*argv)[i + 1]
+                        : strncmp((*argv)[i], "--config=", 9) == 0           ? (*argv)[i] + 9
+                                                                             : NULL;
+        if (p && path) {
+            fprintf(err, "%s: --config given twice ('%s' and '%s'): give one file\n", prog, path,
+                    p);
+            return HS_EXIT_USAGE;
+        }
+        if (p) path = p;
     }
     if (!path) return HS_EXIT_OK;
     a->config = path;
-    FILE *f = fopen(path, "r");
-    if (!f) {
+    /* A settings file: a regular file of at most 1 MB (not /dev/zero or a
+     * pipe, which would never end), any line length, LF, CRLF or CR line
+     * ends, a UTF-8 byte-order mark ignored. */
+    FILE *f = fopen(path, "rb");
+    struct stat sb;
+    if (!f || fstat(fileno(f), &sb) != 0) {
         fprintf(err, "%s: %s: %s\n", prog, path, strerror(errno));
+        if (f) fclose(f);
         return HS_EXIT_USAGE;
     }
+    if (!S_ISREG(sb.st_mode) || sb.st_size > (1 << 20)) {
+        fprintf(err, "%s: %s: %s\n", prog, path,
+                S_ISREG(sb.st_mode) ? "larger than 1 MB: not a settings file"
+                                    : "not a regular file (settings are read from a file)");
+        fclose(f);
+        return HS_EXIT_USAGE;
+    }
+    char *text = malloc((size_t)sb.st_size + 1);
+    size_t tlen = text ? fread(text, 1, (size_t)sb.st_size, f) : 0;
+    fclose(f);
+    if (!text) return HS_EXIT_NOMEM;
+    text[tlen] = 0;
+    if (strlen(text) != tlen) {
+        fprintf(err, "%s: %s: holds a NUL byte: not a settings file\n", prog, path);
+        free(text);
+        return HS_EXIT_USAGE;
+    }
+    char *next = text;
+    if (tlen >= 3 && memcmp(next, "\xEF\xBB\xBF", 3) == 0) next += 3;
     char **tok = NULL;
     size_t ntok = 0;
     int rc = HS_EXIT_OK;
-    char line[4096];
-    for (unsigned long ln = 1; rc == HS_EXIT_OK && fgets(line, sizeof line, f); ln++) {
+    for (unsigned long ln = 1; rc == HS_EXIT_OK && *next; ln++) {
+        char *line = next;
+        size_t L = strcspn(line, "\r\n");
+        next = line + L;
+        if (*next == '\r' && next[1] == '\n') *next++ = 0;
+        if (*next) *next++ = 0;
         char *s = line;
         while (*s == ' ' || *s == '\t')
             s++;
@@ -1717,7 +1757,7 @@ static int with_config(args *a, int *argc, char ***argv, char ***cargv, FILE *er
         if (!k || (o->arg && !v) || !push(&tok, &ntok, k) || (v && !push(&tok, &ntok, v)))
             rc = HS_EXIT_NOMEM;
     }
-    fclose(f);
+    free(text);
     if (rc == HS_EXIT_OK) {
         char **av = calloc(ntok + (size_t)*argc + 1, sizeof *av);
         if (!av) {
