@@ -185,7 +185,7 @@ typedef enum hs_reject_reason {
     HS_REJECT_OUTSIDE_AREA,    /**< outside the working CRS's area of use */
     HS_REJECT_BAD_DATE,        /**< date not ISO 8601 or not a real date */
     HS_REJECT_NO_DATE,         /**< empty date while a date filter is set */
-    HS_REJECT_BAD_WEIGHT,      /**< weight empty, not a number, or < 0 */
+    HS_REJECT_BAD_WEIGHT,      /**< weight empty, not a number, < 0 or > 1e12 */
     HS_REJECT_FIELD_COUNT,     /**< fields differ from the header's */
     HS_REJECT_EMPTY_ROW,       /**< a blank line inside the file */
     HS_REJECT_CRIME_TYPE,      /**< filtered out by the crime types */
@@ -1113,6 +1113,10 @@ HS_API hs_status hs_patrol_sites_read(hs_ctx *ctx, const char *path, hs_patrol_s
 HS_API hs_status hs_patrol_sites_from_hotspots(hs_ctx *ctx, const hs_hotspots *h,
                                                hs_patrol_site **out, size_t *n);
 HS_API void hs_patrol_sites_free(hs_patrol_site *sites, size_t n);
+/** HS_EINVAL, naming the site, when a grid-cell id rebuilt in the working
+ *  CRS does not hold that site's lon/lat (the hotspots were made in another
+ *  --crs). hs_patrol_geofences_write checks this itself. */
+HS_API hs_status hs_patrol_sites_check(hs_ctx *ctx, const hs_patrol_site *sites, size_t n);
 /**
  * Writes the schedule as CSV: day, date, weekday, rank, id, lon, lat, arm
  * (patrol or control), visit, start, end, minutes. Visit times are drawn

@@ -27,7 +27,7 @@ hs_status hs_ctx_create(hs_ctx **out) {
 
 void hs_ctx_destroy(hs_ctx *ctx) {
     if (!ctx) return;
-    hs__outputs_free(ctx); /* removes what a job left staged */
+    hs__outputs_free(ctx);    /* removes what a job left staged */
     hs__ctx_xcache_free(ctx); /* before the PROJ context they use */
     hs__crs_ctx_free(ctx->proj);
     hs__geos_free(ctx->geos);

@@ -237,13 +237,25 @@ hs_status hs__csv_pairs_buffer(hs_ctx *ctx, const char *path, const char *data, 
             }
             size_t kl = hs__csv_unescape(&fl[ck], key);
             hs__csv_unescape(&fl[cv], num);
+            /* Spaces around a key or value are not part of it ("Robbery ,
+             * 5" from a hand-made table). */
+            char *kp = key, *np = num;
+            while (*kp == ' ' || *kp == '\t')
+                kp++, kl--;
+            while (kl && (kp[kl - 1] == ' ' || kp[kl - 1] == '\t'))
+                kp[--kl] = 0;
+            while (*np == ' ' || *np == '\t')
+                np++;
+            size_t nl_ = strlen(np);
+            while (nl_ && (np[nl_ - 1] == ' ' || np[nl_ - 1] == '\t'))
+                np[--nl_] = 0;
             double v;
-            if (!hs__parse_double(num, strlen(num), &v) || v < 0) {
-                st = hs__error(ctx, HS_EPARSE, "%s:%llu: %s '%s' is not a number >= 0", path,
-                               (unsigned long long)line, vcol, num);
+            if (!hs__parse_double(np, nl_, &v) || !(v >= 0 && v <= HS__MAX_WEIGHT)) {
+                st = hs__error(ctx, HS_EPARSE, "%s:%llu: %s '%s' is not a number from 0 to 1e12",
+                               path, (unsigned long long)line, vcol, np);
                 break;
             }
-            st = fn(ud, key, kl, v, line);
+            st = fn(ud, kp, kl, v, line);
         }
         line += nl;
     }

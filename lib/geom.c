@@ -452,6 +452,42 @@ hs_status hs__geom_touching(void *geos, hs__geom *const *geoms, size_t n, double
     return st;
 }
 
+hs_status hs__geom_overlaps(void *geos, hs__geom *const *geoms, size_t n, double min_area,
+                            size_t *count, size_t *first_a, size_t *first_b, double *first_area) {
+    *count = 0;
+    hs__locator *L = hs__locator_create(geos, geoms, n);
+    if (!L) return HS_ENOMEM;
+    GEOSContextHandle_t h = L->hd->h;
+    hs_status st = HS_OK;
+    for (size_t i = 0; i < n && !st; i++) {
+        if (!L->g[i]) continue;
+        query(L, L->g[i]);
+        for (size_t k = 0; k < L->nhits; k++) {
+            uint32_t j = L->hits[k];
+            if (j <= i || !L->g[j]) continue;
+            /* Neighbours only touch; a shared interior means overlap,
+             * nesting or the same polygon twice. Prepared predicates first
+             * (cheap), the intersection's area only for those. */
+            if (GEOSPreparedOverlaps_r(h, L->pg[i], L->g[j]) != 1 &&
+                GEOSPreparedContains_r(h, L->pg[i], L->g[j]) != 1 &&
+                GEOSPreparedWithin_r(h, L->pg[i], L->g[j]) != 1)
+                continue;
+            GEOSGeometry *x = GEOSIntersection_r(h, L->g[i], L->g[j]);
+            double a = 0;
+            if (!x) {
+                st = HS_ENOMEM;
+                break;
+            }
+            GEOSArea_r(h, x, &a);
+            GEOSGeom_destroy_r(h, x);
+            if (a <= min_area) continue;
+            if (!(*count)++) *first_a = i, *first_b = j, *first_area = a;
+        }
+    }
+    hs__locator_destroy(L);
+    return st;
+}
+
 /* ---- pixel outlines ------------------------------------------------------ */
 
 hs__geom *hs__geom_union_pixels(void *geos, const uint8_t *on, size_t width, size_t height,
@@ -527,6 +563,40 @@ hs__geom *hs__geom_union(void *geos, hs__geom *const *g, size_t n) {
 hs__geom *hs__geom_buffer(void *geos, const hs__geom *g, double d) {
     GEOSGeometry *b = g ? GEOSBuffer_r(H(geos), (const GEOSGeometry *)g, d, 16) : NULL;
     return b ? (hs__geom *)polygonal_part(H(geos), b) : NULL;
+}
+
+hs__geom *hs__geom_clip_rect(void *geos, const hs__geom *g, const double box[4]) {
+    if (!g) return NULL;
+    /* GEOS's rectangle intersection (Hölttä's algorithm): linear in the
+     * vertices, no overlay noding. */
+    GEOSGeometry *c =
+        GEOSClipByRect_r(H(geos), (const GEOSGeometry *)g, box[0], box[1], box[2], box[3]);
+    return c ? (hs__geom *)polygonal_part(H(geos), c) : NULL;
+}
+
+size_t hs__geom_explode(void *geos, hs__geom *g, hs__geom **out, size_t max) {
+    if (!g) return 0;
+    GEOSContextHandle_t h = H(geos);
+    GEOSGeometry *m = (GEOSGeometry *)g;
+    int n = GEOSGetNumGeometries_r(h, m);
+    if (n <= 1 || (size_t)n > max) {
+        out[0] = g;
+        return 1;
+    }
+    size_t k = 0;
+    for (int i = 0; i < n; i++) {
+        const GEOSGeometry *p = GEOSGetGeometryN_r(h, m, i);
+        GEOSGeometry *c = p ? GEOSGeom_clone_r(h, p) : NULL;
+        if (!c) { /* out of memory: keep the whole, drop the copies */
+            for (size_t j = 0; j < k; j++)
+                GEOSGeom_destroy_r(h, (GEOSGeometry *)out[j]);
+            out[0] = g;
+            return 1;
+        }
+        out[k++] = (hs__geom *)c;
+    }
+    GEOSGeom_destroy_r(h, m);
+    return k;
 }
 
 hs__geom *hs__geom_difference(void *geos, const hs__geom *a, const hs__geom *b) {

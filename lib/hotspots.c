@@ -109,6 +109,8 @@ hs_status hs_hotspots_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents
     }
     for (size_t r = 0; r < n && h->nsel < want; r++) {
         uint32_t k = order[r];
+        /* A place with no harm is never a top hotspot (o.all lists every unit). */
+        if (!o.all && !(h->harm[k] > 0)) break;
         if (o.significant && h->bin[k] < 2) continue;
         if (o.min_separation_m > 0) {
             bool far = true;

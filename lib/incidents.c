@@ -331,6 +331,12 @@ hs_status hs_incidents_apply_harm(hs_ctx *ctx, hs_incidents *inc, const char *pa
             inc->col.w[i] = v;
         }
         if (unmatched) *unmatched = miss;
+        if (inc->col.n && miss == inc->col.n)
+            st = hs__error(
+                ctx, HS_ENODATA,
+                "%s: none of its categories is a crime type of the incidents (e.g. "
+                "'%s'): every incident would weigh 0",
+                path, nc ? inc->cats.names[inc->col.cat[0] < nc ? inc->col.cat[0] : 0] : "none");
     }
     free(w);
     return st;

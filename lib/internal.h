@@ -155,12 +155,21 @@ int hs__locator_box(hs__locator *L, const double box[4], uint32_t *unit);
 /* Union of the geometries; buffer; difference a - b (NULL when empty). */
 hs__geom *hs__geom_union(void *geos, hs__geom *const *g, size_t n);
 hs__geom *hs__geom_buffer(void *geos, const hs__geom *g, double d);
+/* g's polygons one by one into out (at most max; owned; g is consumed),
+ * or g itself when it is one polygon or has more parts than max. */
+size_t hs__geom_explode(void *geos, hs__geom *g, hs__geom **out, size_t max);
+/* The part of g inside box (owned; NULL when none or out of memory). */
+hs__geom *hs__geom_clip_rect(void *geos, const hs__geom *g, const double box[4]);
 hs__geom *hs__geom_difference(void *geos, const hs__geom *a, const hs__geom *b);
 /* The ring of a grid cell from its id ("sq150_C_R", "hex250_C_R"; default
  * origin); false when id is not a cell id. xy holds 14 doubles. */
 bool hs__cell_ring_from_id(const char *id, double xy[14], size_t *np);
 /* Pairs (i < j) of geometries within tol of each other (queen contiguity
  * with snapping); *pairs is malloc'd, 2 entries a pair. */
+/* Pairs of polygons whose shared interior is larger than min_area (m2):
+ * how many, and the first (by index) with its area. */
+hs_status hs__geom_overlaps(void *geos, hs__geom *const *geoms, size_t n, double min_area,
+                            size_t *count, size_t *first_a, size_t *first_b, double *first_area);
 hs_status hs__geom_touching(void *geos, hs__geom *const *geoms, size_t n, double tol,
                             uint32_t **pairs, size_t *npairs);
 
@@ -378,6 +387,14 @@ hs__geom *hs__geom_union_pixels(void *geos, const uint8_t *on, size_t width, siz
                                 double x_min, double y_max, double px);
 
 /* csv.c: a whole (small) file, without its UTF-8 BOM; *data malloc'd. */
+/* The largest weight, harm or population taken: sums of millions of them
+ * stay finite and exact to well under one unit. */
+#define HS__MAX_WEIGHT 1e12
+/* The most memory (GB) one step may plan for before it starts: on the
+ * 24 GB machines analysts and CI have, a clear refusal beats swapping. */
+#define HS__MAX_WORK_GB 8.0
+/* The largest kernel bandwidth (m): Great Britain's length. */
+#define HS__MAX_BANDWIDTH_M 1e6
 /* Tables are regular files of at most this size. */
 #define HS__TABLE_MAX_BYTES (256 << 20)
 hs_status hs__slurp(hs_ctx *ctx, const char *path, char **data, size_t *len);

@@ -251,7 +251,20 @@ typedef struct band_job {
     const double *xc;
     const hs_ctx *ctx; /* for its allocation hook */
     bool failed;
+    atomic_int *stop; /* set when the progress callback says stop */
+    hs_ctx *poll;     /* the calling thread's job asks the callback between bands */
 } band_job;
+
+/* Between bands: whether to stop (the calling thread asks the callback). */
+static bool band_stop(band_job *J) {
+    if (atomic_load(J->stop)) return true;
+    if (J->poll &&
+        hs__progress(J->poll, "kde", atomic_load(J->next_band) * J->band_rows, J->height)) {
+        atomic_store(J->stop, 1);
+        return true;
+    }
+    return false;
+}
 
 /* First sorted incident whose row is >= row. */
 static size_t lower_row(const pts *P, int64_t row) {
@@ -270,7 +283,7 @@ static void band_direct(band_job *J);
 
 static void *band_run(void *arg) {
     band_job *J = arg;
-    for (;;) {
+    while (!band_stop(J)) {
         size_t band = atomic_fetch_add(J->next_band, 1);
         J->r0 = band * J->band_rows;
         J->r1 = J->r0 + J->band_rows < J->height ? J->r0 + J->band_rows : J->height;
@@ -410,7 +423,7 @@ HS_HOT static void *band_run_poly(void *arg) {
     /* Blocks about 4 bandwidths wide: |u| stays below ~5 in a block, so the
      * expanded powers (up to u^6) lose under 1e-12 to cancellation. */
     size_t B = (size_t)fmin(512, fmax(8, floor(4 / g)));
-    for (;;) {
+    while (!band_stop(J)) {
         size_t band = atomic_fetch_add(J->next_band, 1);
         size_t r0 = band * J->band_rows,
                r1 = r0 + J->band_rows < J->height ? r0 + J->band_rows : J->height;
@@ -565,12 +578,16 @@ static hs_status lay_grid(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_opt
         if (w < 1) w = 1;
         if (h < 1) h = 1;
     }
-    double pixels = w * h;
-    if (!(pixels <= 4e8))
+    /* Bytes a pixel at the peak: the double sum, a touched flag and the
+     * float raster (13); a mask adds its centres and answers while they are
+     * located (x, y, unit, flag: 21); edge correction its shares and the
+     * summed-area table (8). */
+    double pixels = w * h, bpp = 13 + (o->mask ? 21 : 0) + (o->edge_correction ? 8 : 0);
+    if (!(pixels * bpp <= HS__MAX_WORK_GB * 1e9))
         return hs__error(ctx, HS_ERANGE,
                          "a %.0f x %.0f grid of %g m pixels would need %.1f GB: choose a larger "
                          "--pixel-size or a smaller extent",
-                         w, h, px, pixels * 13 / 1e9);
+                         w, h, px, pixels * bpp / 1e9);
     R->width = (size_t)w;
     R->height = (size_t)h;
     return HS_OK;
@@ -615,6 +632,11 @@ typedef struct cut {
     float frac, dx, dy;
 } cut;
 
+static int cmp_cut(const void *a, const void *b) {
+    size_t x = ((const cut *)a)->i, y = ((const cut *)b)->i;
+    return (x > y) - (x < y);
+}
+
 /* Share of each pixel's area inside the mask: 1 or 0 from its centre,
  * except along the boundary (a 4-neighbour on the other side), where GEOS
  * intersects the pixel with the polygons; those pixels are also listed in
@@ -623,43 +645,113 @@ static float *mask_fractions(hs_ctx *ctx, const hs_raster *R, const hs_units *ma
                              const uint8_t *in, cut **cuts, size_t *ncuts, hs_status *st) {
     size_t W = R->width, H = R->height, cap = 0;
     float *f = hs__malloc(ctx, W * H * sizeof *f);
-    hs__locator *L = f ? hs__locator_create(mask->geos, mask->g, mask->n) : NULL;
+    uint8_t *edge = hs__calloc(ctx, W * H > 0 ? W * H : 1, 1);
+    double *ubox = hs__malloc(ctx, (mask->n ? mask->n : 1) * 4 * sizeof *ubox);
+    size_t piececap = mask->n + 8192;
+    hs__geom **piece = hs__calloc(ctx, piececap, sizeof *piece);
     *cuts = NULL;
     *ncuts = 0;
-    if (!f || !L) {
-        free(f);
-        hs__locator_destroy(L);
+    *st = HS_OK;
+    if (!f || !edge || !ubox || !piece) {
         *st = hs__error(ctx, HS_ENOMEM, "out of memory for the edge correction");
-        return NULL;
+        goto fail;
     }
     for (size_t r = 0; r < H; r++)
         for (size_t c = 0; c < W; c++) {
             size_t i = r * W + c;
             /* Beyond the grid counts as outside. */
-            bool edge =
+            edge[i] =
                 (c > 0 ? in[i - 1] != in[i] : in[i]) || (c + 1 < W ? in[i + 1] != in[i] : in[i]) ||
                 (r > 0 ? in[i - W] != in[i] : in[i]) || (r + 1 < H ? in[i + W] != in[i] : in[i]);
             f[i] = in[i];
-            if (edge) {
-                double b[4] = {R->x_min + (double)c * R->px, R->y_max - (double)(r + 1) * R->px,
-                               R->x_min + (double)(c + 1) * R->px, R->y_max - (double)r * R->px};
-                double cx, cy;
-                f[i] = (float)(hs__locator_box_area(L, b, &cx, &cy) / (R->px * R->px));
-                if (f[i] > 0 && f[i] < 1) {
-                    if (!hs__grow(ctx, (void **)cuts, &cap, *ncuts + 1, sizeof **cuts)) {
-                        free(f);
-                        free(*cuts);
-                        hs__locator_destroy(L);
+        }
+    for (size_t k = 0; k < mask->n; k++)
+        if (!mask->g[k] || !hs__geom_bounds(mask->geos, mask->g[k], ubox + 4 * k))
+            ubox[4 * k] = INFINITY; /* no geometry: never overlaps */
+    /* Edge pixels in blocks of 32 x 32: the mask is first clipped to the
+     * block (linear in its vertices), so each pixel meets a small piece
+     * rather than a boundary of a million vertices (77 s before). */
+    enum { B = 32 };
+    for (size_t br = 0; br < H; br += B) {
+        if ((*st = hs__progress(ctx, "edge correction", br, 2 * H))) goto fail;
+        for (size_t bc = 0; bc < W; bc += B) {
+            size_t r1 = br + B < H ? br + B : H, c1 = bc + B < W ? bc + B : W;
+            bool any = false;
+            for (size_t r = br; r < r1 && !any; r++)
+                any = memchr(edge + r * W + bc, 1, c1 - bc) != NULL;
+            if (!any) continue;
+            double e = R->px * 1e-6;
+            double bb[4] = {R->x_min + (double)bc * R->px - e, R->y_max - (double)r1 * R->px - e,
+                            R->x_min + (double)c1 * R->px + e, R->y_max - (double)br * R->px + e};
+            /* Each clipped piece split into its polygons, so the locator's
+             * tree hands a pixel only the parts near it (a mask of 10,000
+             * small parts). */
+            size_t np = 0;
+            for (size_t k = 0; k < mask->n && !*st; k++) {
+                const double *u = ubox + 4 * k;
+                if (u[0] > bb[2] || u[2] < bb[0] || u[1] > bb[3] || u[3] < bb[1]) continue;
+                hs__geom *p = hs__geom_clip_rect(mask->geos, mask->g[k], bb);
+                if (!p) continue;
+                size_t room = piececap - np;
+                if (room < 4096) {
+                    hs__geom **grown = hs__realloc(ctx, piece, (piececap + 8192) * sizeof *piece);
+                    if (!grown) {
+                        hs__geom_free(mask->geos, p);
                         *st = hs__error(ctx, HS_ENOMEM, "out of memory for the edge correction");
-                        return NULL;
+                        break;
+                    }
+                    piece = grown;
+                    piececap += 8192;
+                    room = piececap - np;
+                }
+                np += hs__geom_explode(mask->geos, p, piece + np, room);
+            }
+            hs__locator *L = np && !*st ? hs__locator_create(mask->geos, piece, np) : NULL;
+            if (np && !L && !*st)
+                *st = hs__error(ctx, HS_ENOMEM, "out of memory for the edge correction");
+            for (size_t r = br; r < r1 && L && !*st; r++)
+                for (size_t c = bc; c < c1 && !*st; c++) {
+                    size_t i = r * W + c;
+                    if (!edge[i]) continue;
+                    double b[4] = {R->x_min + (double)c * R->px, R->y_max - (double)(r + 1) * R->px,
+                                   R->x_min + (double)(c + 1) * R->px,
+                                   R->y_max - (double)r * R->px};
+                    double cx, cy;
+                    f[i] = (float)(hs__locator_box_area(L, b, &cx, &cy) / (R->px * R->px));
+                    if (!(f[i] > 0 && f[i] < 1)) continue;
+                    if (!hs__grow(ctx, (void **)cuts, &cap, *ncuts + 1, sizeof **cuts)) {
+                        *st = hs__error(ctx, HS_ENOMEM, "out of memory for the edge correction");
+                        break;
                     }
                     (*cuts)[(*ncuts)++] = (cut){i, f[i], (float)(cx - 0.5 * (b[0] + b[2])),
                                                 (float)(cy - 0.5 * (b[1] + b[3]))};
                 }
-            }
+            if (!L) /* no piece: every edge pixel of the block is outside */
+                for (size_t r = br; r < r1; r++)
+                    for (size_t c = bc; c < c1; c++)
+                        if (edge[r * W + c]) f[r * W + c] = 0;
+            hs__locator_destroy(L);
+            for (size_t k = 0; k < np; k++)
+                hs__geom_free(mask->geos, piece[k]);
+            if (*st) goto fail;
         }
-    hs__locator_destroy(L);
+    }
+    /* Blocks are visited row band by row band, so the cuts are not in pixel
+     * order: edge_correct looks them up by pixel. */
+    qsort(*cuts, *ncuts, sizeof **cuts, cmp_cut);
+    free(edge);
+    free(ubox);
+    free(piece);
     return f;
+fail:
+    free(f);
+    free(edge);
+    free(ubox);
+    free(piece);
+    free(*cuts);
+    *cuts = NULL;
+    *ncuts = 0;
+    return NULL;
 }
 
 /* spatstat's uniform edge correction on the pixel grid: each pixel is
@@ -694,8 +786,10 @@ static hs_status edge_correct(hs_ctx *ctx, hs_raster *R, double *acc, const uint
             kw[(dr + s) * (2 * s + 1) + dc + s] = v;
             total += v;
         }
-    for (int64_t r = 0; r < (int64_t)H; r++)
-        for (int64_t c = 0; c < (int64_t)W; c++) {
+    hs_status st = HS_OK;
+    for (int64_t r = 0; r < (int64_t)H && !st; r++) {
+        st = hs__progress(ctx, "edge correction", H + (uint64_t)r, 2 * H);
+        for (int64_t c = 0; c < (int64_t)W && !st; c++) {
             size_t i = (size_t)r * W + (size_t)c;
             if (!in[i] || acc[i] == 0) continue;
             int64_t r0 = r - s, r1 = r + s + 1, c0 = c - s, c1 = c + s + 1;
@@ -717,19 +811,34 @@ static hs_status edge_correct(hs_ctx *ctx, hs_raster *R, double *acc, const uint
             }
             /* Cut pixels in the window: move their kernel weight from the
              * pixel's centre to the centroid of the part inside. */
-            for (size_t j = 0; j < ncuts; j++) {
-                int64_t cr = (int64_t)(cuts[j].i / W), cc = (int64_t)(cuts[j].i % W);
-                if (cr < r - s || cr > r + s || cc < c - s || cc > c + s) continue;
-                double dx = (double)(cc - c) * R->px + cuts[j].dx;
-                double dy = (double)(r - cr) * R->px + cuts[j].dy;
-                double kc = hs__kernel_raw(k, (dx * dx + dy * dy) / (h * h), qmax);
-                inside += cuts[j].frac * (kc - kw[(cr - r + s) * (2 * s + 1) + (cc - c + s)]);
+            /* cuts are in pixel order: per row of the window, the ones in
+             * its columns are one run, found by binary search. */
+            for (int64_t cr = r - s < 0 ? 0 : r - s; cr <= r + s && cr < (int64_t)H; cr++) {
+                size_t lo_i = (size_t)cr * W + (size_t)(c - s < 0 ? 0 : c - s);
+                size_t hi_i =
+                    (size_t)cr * W + (size_t)(c + s >= (int64_t)W ? (int64_t)W - 1 : c + s);
+                size_t lo = 0, hi = ncuts;
+                while (lo < hi) {
+                    size_t mid = (lo + hi) / 2;
+                    if (cuts[mid].i < lo_i)
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                for (size_t j = lo; j < ncuts && cuts[j].i <= hi_i; j++) {
+                    int64_t cc = (int64_t)(cuts[j].i % W);
+                    double dx = (double)(cc - c) * R->px + cuts[j].dx;
+                    double dy = (double)(r - cr) * R->px + cuts[j].dy;
+                    double kc = hs__kernel_raw(k, (dx * dx + dy * dy) / (h * h), qmax);
+                    inside += cuts[j].frac * (kc - kw[(cr - r + s) * (2 * s + 1) + (cc - c + s)]);
+                }
             }
             if (inside > 0) acc[i] *= total / inside;
         }
+    }
     free(sat);
     free(kw);
-    return HS_OK;
+    return st;
 }
 
 static double resolve_bandwidth(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_options *o,
@@ -765,6 +874,14 @@ hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_opti
     if (st) return st;
     if (!(h > 0) || !isfinite(h))
         return hs__error(ctx, HS_EINVAL, "bandwidth must be a positive number of metres");
+    /* Beyond 1,000 km (the length of Great Britain) a kernel's values
+     * underflow to nothing at every pixel: refuse rather than write an
+     * all-nodata surface. */
+    if (h > HS__MAX_BANDWIDTH_M)
+        return hs__error(ctx, HS_EINVAL,
+                         "bandwidth %.6g m is larger than 1000 km: give a bandwidth in metres "
+                         "(e.g. --bandwidth 300)",
+                         h);
     double rf = reach_factor(&o), reach = h * rf, qmax = rf * rf;
     if (o.mask && !o.has_extent) {
         /* The grid covers the study area. */
@@ -809,6 +926,7 @@ hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_opti
     int nt = P.n * (size_t)(reach / R->px + 1) > 200000 ? ctx->threads : 1;
     if ((size_t)nt > Hh) nt = (int)Hh;
     _Atomic size_t next_band = 0;
+    atomic_int stop = 0;
     size_t band_rows = Hh / (size_t)(nt * 16) > 4 ? Hh / (size_t)(nt * 16) : 4;
     band_job J[HS__MAX_THREADS];
     pthread_t tid[HS__MAX_THREADS];
@@ -818,6 +936,8 @@ hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_opti
                           h,          1 / (h * h), qmax,    reach, W,        Hh,       0,
                           0,          acc,         touched, xc,    ctx,      false};
         if (o.kernel == HS_KERNEL_GAUSSIAN) J[t].inv_h2 = 1 / (h * h); /* q = d^2 / sigma^2 */
+        J[t].stop = &stop;
+        J[t].poll = t == 0 ? ctx : NULL;
     }
     /* Polynomial kernels row by row when a kernel spans a few pixels; the
      * direct loop otherwise (gaussian, triangular, tiny kernels). */
@@ -836,6 +956,10 @@ hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_opti
     }
     if (failed) {
         st = hs__error(ctx, HS_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (atomic_load(&stop)) {
+        st = hs__error(ctx, HS_ECANCELED, "interrupted");
         goto done;
     }
     if ((st = hs__progress(ctx, "kde", N, N))) goto done;
@@ -876,8 +1000,10 @@ hs_status hs_kde_at(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_options *
                     const double *x, const double *y, size_t n, double *values) {
     if (!ctx || !inc || !opts || (n && (!x || !y || !values))) return HS_EINVAL;
     hs_kde_options o = *opts;
-    if ((unsigned)o.kernel >= HS_KERNEL_COUNT_ || !(o.bandwidth_m > 0))
-        return hs__error(ctx, HS_EINVAL, "hs_kde_at needs a kernel and a bandwidth > 0");
+    if ((unsigned)o.kernel >= HS_KERNEL_COUNT_ || !(o.bandwidth_m > 0) ||
+        !(o.bandwidth_m <= HS__MAX_BANDWIDTH_M))
+        return hs__error(ctx, HS_EINVAL,
+                         "hs_kde_at needs a kernel and a bandwidth from 0 to 1000 km");
     if (o.units == HS_KDE_COUNT)
         return hs__error(ctx, HS_EINVAL, "incidents per pixel need pixels: use raw or density");
     double h = o.bandwidth_m * (o.bandwidth_adjust > 0 ? o.bandwidth_adjust : 1);

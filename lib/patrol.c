@@ -172,6 +172,12 @@ hs_status hs_patrol_plan_write(hs_ctx *ctx, const hs_patrol_site *sites, size_t 
         return hs__error(ctx, HS_EINVAL, "patrol: days 1..3660, visits 1..48, minutes 1..240");
     if (!(o.window_start_h >= 0 && o.window_end_h <= 24 && o.window_end_h > o.window_start_h))
         return hs__error(ctx, HS_EINVAL, "patrol: the window must be within 0-24 hours");
+    if (o.visits_per_day * o.minutes > (o.window_end_h - o.window_start_h) * 60)
+        return hs__error(ctx, HS_EINVAL,
+                         "patrol: %d visits of %d minutes do not fit in the %02d-%02d window "
+                         "without overlapping: fewer --visits, shorter --minutes or a wider "
+                         "--window",
+                         o.visits_per_day, o.minutes, o.window_start_h, o.window_end_h);
     int64_t start = 0;
     hs_time_precision pr = HS_TIME_NONE;
     if (o.start_date &&
@@ -234,11 +240,22 @@ hs_status hs_patrol_plan_write(hs_ctx *ctx, const hs_patrol_site *sites, size_t 
             uint64_t total = 0;
             for (int h = 0; h < 24; h++)
                 total += s->hours[h];
-            for (int v = 0; v < o.visits_per_day; v++) {
-                /* Visits to one hotspot do not overlap: redraw (bounded). */
-                for (int attempt = 0; attempt < 1000; attempt++) {
+            /* Every visit lies inside the window ([lo, hi) minutes: the
+             * whole day when the site's hours are known) and no two visits
+             * to a site overlap. Times are drawn from the busiest hours,
+             * redrawn on a clash; if 1000 draws still clash, the day's
+             * visits are placed uniformly at random without overlap
+             * instead (sorted uniform gaps: slack split at v random
+             * points), which always fits since v * minutes <= hi - lo. */
+            bool weighted = s->has_hours && total > 0;
+            int lo = weighted ? 0 : o.window_start_h * 60,
+                hi = weighted ? 1440 : o.window_end_h * 60;
+            bool fits = true;
+            for (int v = 0; v < o.visits_per_day && fits; v++) {
+                int attempt = 0;
+                for (; attempt < 1000; attempt++) {
                     int hour;
-                    if (s->has_hours && total > 0) { /* weighted by incidents per hour */
+                    if (weighted) { /* weighted by incidents per hour */
                         uint64_t r = below(&rng, total), acc = 0;
                         for (hour = 0; hour < 23 && (acc += s->hours[hour]) <= r; hour++) {
                         }
@@ -247,17 +264,24 @@ hs_status hs_patrol_plan_write(hs_ctx *ctx, const hs_patrol_site *sites, size_t 
                                (int)below(&rng, (uint64_t)(o.window_end_h - o.window_start_h));
                     }
                     mins[v] = hour * 60 + (int)below(&rng, 60);
-                    bool clash = false;
-                    for (int w = 0; w < v && !clash; w++) {
-                        int gap = abs(mins[v] - mins[w]);
-                        clash = gap < o.minutes || 1440 - gap < o.minutes;
-                    }
+                    bool clash = mins[v] < lo || mins[v] + o.minutes > hi;
+                    for (int w = 0; w < v && !clash; w++)
+                        clash = abs(mins[v] - mins[w]) < o.minutes;
                     if (!clash) break;
                 }
+                fits = attempt < 1000;
+            }
+            if (!fits) {
+                int slack = (hi - lo) - o.visits_per_day * o.minutes;
+                for (int v = 0; v < o.visits_per_day; v++)
+                    mins[v] = (int)below(&rng, (uint64_t)slack + 1);
+                qsort(mins, (size_t)o.visits_per_day, sizeof *mins, cmp_int);
+                for (int v = 0; v < o.visits_per_day; v++)
+                    mins[v] += lo + v * o.minutes;
             }
             qsort(mins, (size_t)o.visits_per_day, sizeof *mins, cmp_int);
             for (int v = 0; v < o.visits_per_day; v++) {
-                int a = mins[v], b = (a + o.minutes) % 1440;
+                int a = mins[v], b = a + o.minutes; /* at most 24:00 */
                 fprintf(af.f, "%d,%s,%s,%u,%s,%.7f,%.7f,patrol,%d,%02d:%02d,%02d:%02d,%d\n", d + 1,
                         date, wday, s->rank, s->id, s->lon, s->lat, v + 1, a / 60, a % 60, b / 60,
                         b % 60, o.minutes);
@@ -268,9 +292,40 @@ hs_status hs_patrol_plan_write(hs_ctx *ctx, const hs_patrol_site *sites, size_t 
     return hs__afile_commit(ctx, &af);
 }
 
+/* A cell id (sq150_3554_1210) says where the cell is only in the CRS it was
+ * made in: rebuilt in another, it lands hundreds of km away (lat 79). So
+ * each site's cell must hold the site's own lon/lat, projected into the
+ * working CRS (to 1 m: lon/lat are written to 1e-7 degrees). */
+hs_status hs_patrol_sites_check(hs_ctx *ctx, const hs_patrol_site *sites, size_t n) {
+    if (!ctx || (!sites && n)) return HS_EINVAL;
+    hs__xentry *xe = NULL;
+    for (size_t i = 0; i < n; i++) {
+        double xy[14];
+        size_t np;
+        if (!hs__cell_ring_from_id(sites[i].id, xy, &np)) continue;
+        if (!xe && !(xe = hs__ctx_xform(ctx, "EPSG:4326", ctx->crs))) return HS_ECRS;
+        double x = sites[i].lon, y = sites[i].lat,
+               box[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+        for (size_t k = 0; k < np; k++) {
+            box[0] = fmin(box[0], xy[2 * k]), box[1] = fmin(box[1], xy[2 * k + 1]);
+            box[2] = fmax(box[2], xy[2 * k]), box[3] = fmax(box[3], xy[2 * k + 1]);
+        }
+        if (!hs__xform_run(xe->main, &x, &y, 1) ||
+            !(x >= box[0] - 1 && x <= box[2] + 1 && y >= box[1] - 1 && y <= box[3] + 1))
+            return hs__error(ctx, HS_EINVAL,
+                             "hotspot %u (%s): its cell, rebuilt in the working CRS %s, does not "
+                             "hold its lon/lat (%.5f, %.5f): give the --crs the hotspots were "
+                             "made in",
+                             sites[i].rank, sites[i].id, ctx->crs, sites[i].lon, sites[i].lat);
+    }
+    return HS_OK;
+}
+
 hs_status hs_patrol_geofences_write(hs_ctx *ctx, const hs_patrol_site *sites, size_t n,
                                     const hs_units *units, const char *path) {
     if (!ctx || (!sites && n) || !path) return HS_EINVAL;
+    hs_status cst = hs_patrol_sites_check(ctx, sites, n);
+    if (cst) return cst;
     hs__xentry *xe = hs__ctx_xform(ctx, ctx->crs, "EPSG:4326");
     void *geos = hs__ctx_geos(ctx);
     if (!xe || !geos) return xe ? hs__error(ctx, HS_ENOMEM, "out of memory") : HS_ECRS;

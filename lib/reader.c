@@ -63,6 +63,7 @@ typedef struct plan {
     bool have_from, have_to;
     int64_t from, to_end;               /* [from, to_end) */
     int64_t plausible_lo, plausible_hi; /* [1900-01-01, 1 January of the year after next) */
+    bool day_bound;                     /* a period bound given as YYYY-MM-DD */
     bool have_cmp, have_cfrom, have_cto;
     int64_t cfrom, cto_end;
     const hs_read_options *opts;
@@ -212,6 +213,16 @@ static bool process_row(chunk *c, const hs__field *f, size_t nf, uint64_t line, 
                 return add_reject(c, line, HS_REJECT_NO_DATE, rec, rec_end);
         } else if (fd->escaped || !hs__parse_date(fd->s, fd->len, &t, &prec)) {
             return add_reject(c, line, HS_REJECT_BAD_DATE, rec, rec_end);
+        } else if (pl->day_bound && prec == HS_TIME_MONTH) {
+            /* A day bound on month-only data would silently move to the
+             * next whole month (methods.md): refuse instead. */
+            c->status = HS_EPARSE;
+            c->err_line = line;
+            hs__format(c->err, sizeof c->err,
+                       "this row's date has only a month (%.*s), but a period bound is a day "
+                       "within a month: give months (YYYY-MM) for month-only data",
+                       (int)(fd->len < 16 ? fd->len : 16), fd->s);
+            return false;
         } else if (t < pl->plausible_lo || t >= pl->plausible_hi) {
             /* One typo (0024-01) would otherwise stretch every per-period
              * analysis over two thousand years. */
@@ -221,7 +232,7 @@ static bool process_row(chunk *c, const hs__field *f, size_t nf, uint64_t line, 
     double w = 1.0;
     if (pl->cweight >= 0) {
         const hs__field *fw = &f[pl->cweight];
-        if (!hs__parse_double(fw->s, fw->len, &w) || w < 0)
+        if (!hs__parse_double(fw->s, fw->len, &w) || !(w >= 0 && w <= HS__MAX_WEIGHT))
             return add_reject(c, line, HS_REJECT_BAD_WEIGHT, rec, rec_end);
     }
     uint32_t cat = HS_NO_CATEGORY;
@@ -318,8 +329,10 @@ static void chunk_parse(chunk *c) {
             return;
         }
         if (!process_row(c, c->fields, nf, line, rec, rec_end)) {
-            c->status = HS_ENOMEM;
-            hs__format(c->err, sizeof c->err, "out of memory");
+            if (!c->status) {
+                c->status = HS_ENOMEM;
+                hs__format(c->err, sizeof c->err, "out of memory");
+            }
             return;
         }
         line += nl;
@@ -463,6 +476,30 @@ static hs_status make_plan(hs_ctx *ctx, plan *pl, const char **body, uint64_t *b
         (o->compare_to &&
          (st = parse_bound(ctx, o->compare_to, "--compare", &ignore, &pl->cto_end))))
         goto done;
+    if (o->from && o->to && pl->from >= pl->to_end) {
+        st = hs__error(ctx, HS_EINVAL, "--from %s is after --to %s", o->from, o->to);
+        goto done;
+    }
+    if (o->compare_from && o->compare_to && pl->cfrom >= pl->cto_end) {
+        st = hs__error(ctx, HS_EINVAL, "comparison period %s..%s: its start is after its end",
+                       o->compare_from, o->compare_to);
+        goto done;
+    }
+    {
+        /* A day bound that is not a month's first day (a start) or last
+         * day (an end) cannot be applied to month-only rows. */
+        const char *b[4] = {o->from, o->to, o->compare_from, o->compare_to};
+        for (int i = 0; i < 4; i++) {
+            if (!b[i] || strlen(b[i]) <= 7) continue;
+            char month[8];
+            memcpy(month, b[i], 7);
+            month[7] = 0;
+            int64_t ds, de, ms, me;
+            if (!hs__parse_bound(b[i], &ds, &de) || !hs__parse_bound(month, &ms, &me) ||
+                (i % 2 == 0 ? ds != ms : de != me))
+                pl->day_bound = true;
+        }
+    }
     pl->have_from = o->from != NULL;
     pl->have_to = o->to != NULL;
     pl->have_cfrom = o->compare_from != NULL;

@@ -458,6 +458,23 @@ hs_status hs__shp_read(hs_ctx *ctx, const char *path, const hs_shapefile_buffers
         st = hs__error(ctx, HS_ENODATA, "%s: empty layer: no polygons", shp);
         goto done;
     }
+    {
+        /* shapelib reads the records the .shx indexes: a .shp longer than
+         * its last indexed record holds records nobody would see (an
+         * out-of-date .shx), so refuse it rather than drop them. */
+        uint64_t end = 100;
+        for (int i = 0; i < nent; i++) {
+            uint64_t e = (uint64_t)sh->panRecOffset[i] + sh->panRecSize[i] + 8;
+            if (e > end) end = e;
+        }
+        if ((uint64_t)sh->nFileSize > end) {
+            st = hs__error(ctx, HS_EPARSE,
+                           "%s: holds %llu bytes of records its .shx does not index (the .shx "
+                           "lists %d): the .shx is out of date",
+                           shp, (unsigned long long)((uint64_t)sh->nFileSize - end), nent);
+            goto done;
+        }
+    }
     if (DBFGetRecordCount(db) != nent) {
         st = hs__error(ctx, HS_EPARSE, "%s: the .dbf has %d records but the .shp has %d", shp,
                        DBFGetRecordCount(db), nent);

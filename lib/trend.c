@@ -87,7 +87,17 @@ hs_status hs_trend_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents *i
     int64_t k0 = period_of(m0, o.period), k1 = period_of(m1, o.period);
     if (k1 - k0 + 1 > 100000) return hs__error(ctx, HS_EINVAL, "trend: too many periods");
     size_t np = (size_t)(k1 - k0 + 1), n = u->n;
-    if (n && np > SIZE_MAX / sizeof(double) / n) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    /* Three doubles per unit and period: refuse up front what would not fit,
+     * rather than grow for minutes and fail (a stray date once made 8.5 GB). */
+    double need_gb = 24.0 * (double)n * (double)np / 1e9;
+    char t_lo[48], t_hi[48];
+    period_label(k0, o.period, t_lo);
+    period_label(k1, o.period, t_hi);
+    if (need_gb > HS__MAX_WORK_GB)
+        return hs__error(ctx, HS_EINVAL,
+                         "trend: %zu units x %zu periods (%s to %s) would need %.1f GB: narrow "
+                         "--from/--to, take a coarser --period or a larger --cell-size",
+                         n, np, t_lo, t_hi, need_gb);
     hs_trend *t = hs__calloc(ctx, 1, sizeof *t);
     size_t cells = n && np ? n * np : 1;
     double *col = NULL, *zc = NULL, *pc = NULL, *zs = NULL, *ps = NULL;
@@ -120,6 +130,7 @@ hs_status hs_trend_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents *i
     }
     /* Gi* period by period: the values of one period are a strided column. */
     for (size_t k = 0; k < np && !st; k++) {
+        if ((st = hs__progress(ctx, "trend", k, np))) break;
         for (size_t i = 0; i < n; i++)
             col[i] = t->v[i * np + k];
         st = hs_units_getis_ord(ctx, u, col, 1, o.fdr, zc, pc, bin);

@@ -183,6 +183,27 @@ static hs_status read_source(hs_ctx *ctx, const char *path, const hs_shapefile_b
     size_t n0 = u->n;
     st = read_layer(ctx, &L, path, u);
     hs__shp_free(&L);
+    /* Overlapping polygons (or one layer given twice): an incident in the
+     * overlap is counted once, in the polygon read first (methods.md). Say
+     * so rather than let it pass unannounced. 1 m2 allows for the slivers
+     * of generalised boundaries. */
+    size_t nov = 0, oa = 0, ob = 0;
+    double area = 0;
+    if (!st) st = hs__geom_overlaps(u->geos, u->g, u->n, 1.0, &nov, &oa, &ob, &area);
+    if (st == HS_ENOMEM) st = hs__error(ctx, HS_ENOMEM, "out of memory");
+    if (!st && nov) {
+        char t[400];
+        hs__format(t, sizeof t,
+                   "%zu pair%s of polygons overlap (e.g. %s and %s, %.0f m2%s): an incident in "
+                   "an overlap is counted once, in the polygon read first",
+                   nov, nov == 1 ? "" : "s", u->code[oa] ? u->code[oa] : "?",
+                   u->code[ob] ? u->code[ob] : "?", area,
+                   u->code[oa] && u->code[ob] && !strcmp(u->code[oa], u->code[ob])
+                       ? "; the same layer given twice?"
+                       : "");
+        if (!add_note(ctx, u, u->nlayers ? (uint32_t)(u->nlayers - 1) : 0, 0, t))
+            st = hs__error(ctx, HS_ENOMEM, "out of memory");
+    }
     if (st) {
         while (u->n > n0) {
             u->n--;
@@ -397,6 +418,24 @@ static int cmp_bucket(const void *a, const void *b) {
 hs_status hs_units_build_neighbours_distance(hs_ctx *ctx, hs_units *u, double d) {
     if (!ctx || !u) return HS_EINVAL;
     if (!(d > 0) || !isfinite(d)) return hs__error(ctx, HS_EINVAL, "distance band must be > 0 m");
+    {
+        /* The links the band makes, estimated from the centroids' box
+         * (uniform density; every pair when d spans the box), refused up
+         * front when they would not fit: 16 bytes a link while building. */
+        double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+        for (size_t i = 0; i < u->n; i++) {
+            x0 = fmin(x0, u->cx[i]), y0 = fmin(y0, u->cy[i]);
+            x1 = fmax(x1, u->cx[i]), y1 = fmax(y1, u->cy[i]);
+        }
+        double n = (double)u->n, area = fmax((x1 - x0) * (y1 - y0), 1.0);
+        double per = fmin(n - 1, n * 3.14159265358979 * d * d / area);
+        double gb = 16.0 * n * fmax(per, 0) / 1e9;
+        if (gb > HS__MAX_WORK_GB)
+            return hs__error(ctx, HS_EINVAL,
+                             "a distance band of %.6g m links about %.3g pairs of the %zu units "
+                             "(%.0f GB): choose a smaller --neighbour-distance",
+                             d, n * fmax(per, 0) / 2, u->n, gb);
+    }
     /* Centroids in buckets of side d: neighbours are in the 3 x 3 around. */
     bucket *b = hs__malloc(ctx, (u->n ? u->n : 1) * sizeof *b);
     uint32_t *pairs = NULL;

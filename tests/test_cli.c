@@ -104,7 +104,8 @@ void test_cli(void) {
     CHECK_MSG(strstr(errbuf, want) != NULL, "%s", errbuf);
     CHECK(run("grid", bad, "-o", out2, NULL) == HS_EXIT_DATA &&
           strstr(errbuf, ":1: not a data.police.uk street-level CSV"));
-    CHECK(run("grid", k1, "-o", nodir, NULL) == HS_EXIT_DATA && strstr(errbuf, "cannot write into"));
+    CHECK(run("grid", k1, "-o", nodir, NULL) == HS_EXIT_DATA &&
+          strstr(errbuf, "cannot write into"));
     CHECK(run("grid", k1, "-o", out2, "--crime-type", "Violence", "-q", NULL) == HS_EXIT_OK &&
           strstr(errbuf, "--crime-type 'Violence' matched no row"));
     unlink(out2);

@@ -128,7 +128,7 @@ static void ranking(void) {
     fputs("category,weight\nX,-1\n", f);
     fclose(f);
     CHECK(hs_incidents_apply_harm(ctx, inc, path, &miss) == HS_EPARSE);
-    CHECK(strstr(hs_ctx_last_error(ctx), ":2: weight '-1' is not a number >= 0"));
+    CHECK(strstr(hs_ctx_last_error(ctx), ":2: weight '-1' is not a number from 0 to 1e12"));
     unlink(path);
 
     /* Ties go to the smaller code: two cells of one incident each. */
@@ -217,13 +217,28 @@ static void patrol(void) {
     hs_patrol_site sites[4];
     memset(sites, 0, sizeof sites);
     char ids[4][32];
+    /* Each site's id is the 150 m cell holding its lon/lat in BNG (as
+     * 'hotspot hotspots' writes them), so that geofences can check it. */
+    const char *pts = "lon,lat\n0.300,51.4\n0.301,51.4\n0.302,51.4\n0.303,51.4\n";
+    hs_incidents *pinc;
+    hs_read_options ro;
+    hs_read_options_init(&ro);
+    ro.lon_column = "lon";
+    ro.lat_column = "lat";
+    CHECK(hs_incidents_create(ctx, &pinc) == HS_OK &&
+          hs_incidents_read_csv_buffer(ctx, "sites", pts, strlen(pts), &ro, pinc) == HS_OK &&
+          hs_incidents_count(pinc) == 4);
     for (int i = 0; i < 4; i++) {
-        snprintf(ids[i], sizeof ids[i], "sq150_%d_1333", 3333 + i);
+        hs_incident in;
+        CHECK(hs_incidents_get(pinc, (size_t)i, &in) == HS_OK);
+        snprintf(ids[i], sizeof ids[i], "sq150_%d_%d", (int)floor(in.x / 150),
+                 (int)floor(in.y / 150));
         sites[i].id = ids[i];
         sites[i].rank = (uint32_t)i + 1;
         sites[i].lon = 0.3 + i * 0.001;
         sites[i].lat = 51.4;
     }
+    hs_incidents_destroy(pinc);
     sites[0].has_hours = 1;
     sites[0].hours[21] = 10; /* every incident at 21:00-21:59 */
     hs_patrol_options o;
@@ -293,6 +308,13 @@ static void patrol(void) {
         polys++;
     CHECK(polys == 4);
     free(tc);
+    /* A site whose lon/lat is not in its cell (hotspots made in another CRS) is refused. */
+    sites[2].lat = 79;
+    CHECK(hs_patrol_sites_check(ctx, sites, 4) == HS_EINVAL &&
+          strstr(hs_ctx_last_error(ctx), "hotspot 3 (") &&
+          strstr(hs_ctx_last_error(ctx), "give the --crs the hotspots were made in"));
+    CHECK(hs_patrol_geofences_write(ctx, sites, 4, NULL, c) == HS_EINVAL);
+    sites[2].lat = 51.4;
     unlink(a), unlink(b), unlink(c);
     o.days = 0;
     CHECK(hs_patrol_plan_write(ctx, sites, 4, &o, a) == HS_EINVAL);

@@ -41,8 +41,8 @@ hs_incidents *hs_test_fixture_bng(hs_ctx *ctx) {
     o.x_column = "x_bng";
     o.y_column = "y_bng";
     if (hs_incidents_read_csv(ctx,
-                              HS_TEST_DATA "/fixtures/gravesham_violence_2024-01_to_04_bng.csv",
-                              &o, inc) != HS_OK ||
+                              HS_TEST_DATA "/fixtures/gravesham_violence_2024-01_to_04_bng.csv", &o,
+                              inc) != HS_OK ||
         hs_incidents_count(inc) != 1428) {
         fprintf(stderr, "cannot read the BNG fixture: %s\n", hs_ctx_last_error(ctx));
         hs_test_failures++;

@@ -1495,6 +1495,7 @@ static hs_status run_displacement(hs_ctx *ctx, args *a, FILE *err) {
     hs_status st = read_inputs(ctx, a, &inc, err);
     if (!st && ends_with_csv(a->treated)) {
         st = hs_patrol_sites_read(ctx, a->treated, &sites, &nsites);
+        if (!st) st = hs_patrol_sites_check(ctx, sites, nsites);
         const char **ids = st ? NULL : malloc((nsites + 1) * sizeof *ids);
         if (!st && !ids) st = HS_ENOMEM;
         for (size_t i = 0; !st && i < nsites; i++)

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes the hand-made bad shapefiles of this folder (run once; the bytes
-are committed). A minimal writer of the ESRI Shapefile technical
+are committed); with `PRJ circle BASE [N]`, only a wavy circle of N
+vertices (a test makes it at run time). A minimal writer of the ESRI Shapefile technical
 description (1998): polygon records, their .shx index, a one-field .dbf."""
 import struct, sys
 
@@ -38,6 +39,17 @@ def write(base, rings_per_record, codes):
     open(base + '.dbf', 'wb').write(dbf)
     open(base + '.prj', 'w').write(open(sys.argv[1]).read())
 
+if len(sys.argv) > 3 and sys.argv[2] == 'circle':
+    # A study area with a million-vertex boundary (a wavy circle of 6 km
+    # around Gravesham), for the edge-correction time and ^C test.
+    import math
+    N = int(sys.argv[4]) if len(sys.argv) > 4 else 1000000
+    t = [2 * math.pi * k / N for k in range(N)]
+    ring = [(565000 + 6000 * math.cos(-a) * (1 + 0.02 * math.sin(40 * a)),
+             172000 + 6000 * math.sin(-a) * (1 + 0.02 * math.sin(40 * a))) for a in t]
+    write(sys.argv[3], [[ring + [ring[0]]]], [b'E0000001'])
+    sys.exit(0)
+
 sq = [(560000, 170000), (560000, 171000), (561000, 171000), (561000, 170000), (560000, 170000)]
 write('three_points', [[[(560000, 170000), (560500, 170500), (560000, 170000)]], [sq]],
       [b'E0000001', b'E0000002'])
@@ -45,3 +57,11 @@ write('not_closed', [[sq[:-1]]], [b'E0000001'])
 bow = [(560000, 170000), (561000, 171000), (561000, 170000), (560000, 171000), (560000, 170000)]
 write('bowtie', [[bow]], [b'E0000001'])
 write('bad_utf8', [[sq]], [b'E\xff\xfe001'])
+
+# A .shp of 3 records whose .shx and .dbf were left at 1 (an out-of-date
+# index): the .shx's header length and its one entry, the .dbf of one code.
+sq2 = [(x + 2000, y) for x, y in sq]
+sq3 = [(x + 4000, y) for x, y in sq]
+write('stale_shx', [[sq], [sq2], [sq3]], [b'E0000001'])
+shx = open('stale_shx.shx', 'rb').read()
+open('stale_shx.shx', 'wb').write(shx[:24] + struct.pack('>i', 54) + shx[28:100] + shx[100:108])

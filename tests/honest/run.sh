@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Results that must hold whatever the options (issue 13, point 6), checked
+# by an independent reader (Python's csv): patrol visits to one hotspot never
+# overlap and lie within the window; a harm table's padded names match;
+# every top hotspot holds incidents. Usage: run.sh HOTSPOT KENT_DIR WORKDIR
+set -u
+hs=$(realpath "$1") kent=$(realpath "$2") work=$3
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+fail=0
+"$hs" hotspots "$kent"/*.csv -q --crime-type "Violence and sexual offences" -o h.csv || fail=1
+# With known hours (a force extract's times) and without (police.uk months).
+for spec in "10 60 12-24" "12 60 12-24" "3 15 20-23" "4 45 0-24"; do
+  set -- $spec
+  "$hs" patrol h.csv -q --visits "$1" --minutes "$2" --window "$3" --days 56 --seed 7 -o "p_$1_$2.csv" || fail=1
+  python3 - "p_$1_$2.csv" "$1" "$2" "$3" <<'PY' || fail=1
+import csv, sys, collections
+path, v, m, win = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+w0, w1 = (int(h) * 60 for h in win.split('-'))
+def mins(t):
+    h, mm = t.split(':'); return int(h) * 60 + int(mm)
+by = collections.defaultdict(list)
+for r in csv.DictReader(open(path)):
+    if r['arm'] == 'patrol':
+        a, b = mins(r['start']), mins(r['end'])
+        assert b - a == m, (r, 'length')
+        by[(r['day'], r['id'])].append((a, b))
+over = out = 0
+for k, iv in by.items():
+    assert len(iv) == v, (k, len(iv))
+    iv.sort()
+    over += sum(c < b for (a, b), (c, d) in zip(iv, iv[1:]))
+    out += sum(a < w0 or b > w1 for a, b in iv)
+n = sum(len(x) for x in by.values())
+print(f"{path}: {n} visits, {over} overlapping, {out} outside {win}")
+sys.exit(1 if over or out or n == 0 else 0)
+PY
+done
+# Known hours (Memphis robberies have date-times): visits follow the busiest
+# hours over the whole day, still without overlap or crossing midnight.
+m=$(dirname "$kent")/fixtures/sfhotspot-memphis/memphis_robberies.csv
+"$hs" hotspots "$m" -q --crs EPSG:2843 --x-column x_epsg2843 --y-column y_epsg2843 \
+  --date-column date --cell-size 500 -o hm.csv || fail=1
+"$hs" patrol hm.csv -q --crs EPSG:2843 --visits 8 --minutes 90 --days 56 -o pm.csv || fail=1
+python3 - pm.csv <<'PY' || fail=1
+import csv, sys, collections
+def mins(t):
+    h, mm = t.split(':'); return int(h) * 60 + int(mm)
+by = collections.defaultdict(list)
+for r in csv.DictReader(open(sys.argv[1])):
+    if r['arm'] == 'patrol':
+        by[(r['day'], r['id'])].append((mins(r['start']), mins(r['end'])))
+over = sum(sum(c < b for (a, b), (c, d) in zip(sorted(iv), sorted(iv)[1:])) for iv in by.values())
+out = sum(a < 0 or b > 1440 for iv in by.values() for a, b in iv)
+n = sum(len(x) for x in by.values())
+print(f"memphis (hours known): {n} visits, {over} overlapping, {out} past midnight")
+sys.exit(1 if over or out or n == 0 else 0)
+PY
+# A harm table with spaces around its names and weights: matched, and the
+# first hotspot's harm equals 10 x its violent incidents counted by hand.
+printf 'category,weight\n Violence and sexual offences , 10 \n' >harm.csv
+"$hs" hotspots "$kent"/2024-01-kent-street.csv -q --harm harm.csv --rejects r.csv -o hh.csv || fail=1
+python3 - hh.csv <<'PY' || fail=1
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert rows, "no hotspots"
+for r in rows:
+    h, n = float(r['harm']), int(r['count'])
+    assert h > 0, ("a top hotspot without harm", r['rank'])
+    assert h % 10 == 0 and h <= 10 * n, ("harm is 10 a violent incident", r)
+print(f"harm: {len(rows)} hotspots, first harm {rows[0]['harm']}, all > 0")
+PY
+if [ "$fail" = 0 ]; then echo "1 passed, 0 failed"; else echo "0 passed, 1 failed"; fi
+exit $fail
