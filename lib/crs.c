@@ -50,6 +50,11 @@ hs_status hs__crs_check_metric(hs_ctx *ctx, const char *crs) {
     if (type == PJ_TYPE_COMPOUND_CRS) {
         horiz = proj_crs_get_sub_crs(c, pj, 0);
         type = horiz ? proj_get_type(horiz) : PJ_TYPE_UNKNOWN;
+    } else if (type == PJ_TYPE_BOUND_CRS) {
+        /* A projected CRS with its datum shift attached (a PROJ string with
+         * +towgs84, as QGIS writes for BNG): its axes are its source's. */
+        horiz = proj_get_source_crs(c, pj);
+        type = horiz ? proj_get_type(horiz) : PJ_TYPE_UNKNOWN;
     }
     if (type != PJ_TYPE_PROJECTED_CRS) {
         st = hs__error(ctx, HS_ECRS,
@@ -137,6 +142,30 @@ bool hs__xform_area_in_src(hs__xform *xf, const char *dst, double box[4]) {
     PJ *d = proj_create(xf->ctx, dst);
     double w, s, e, n;
     bool ok = d && proj_get_area_of_use(xf->ctx, d, &w, &s, &e, &n, NULL) && w > -1000;
+    if (d && !ok) {
+        /* A CRS given without an EPSG code (a PROJ string, WKT without an
+         * ID) has no area of use of its own: take that of the EPSG CRS
+         * PROJ identifies it as (confidence >= 70: the same definition),
+         * so rows far outside it are still rejected. */
+        int *conf = NULL;
+        PJ *base = proj_get_type(d) == PJ_TYPE_BOUND_CRS ? proj_get_source_crs(xf->ctx, d) : NULL;
+        PJ_OBJ_LIST *l = proj_identify(xf->ctx, base ? base : d, "EPSG", NULL, &conf);
+        proj_destroy(base);
+        if (l && conf && proj_list_get_count(l) > 0 && conf[0] >= 70) {
+            PJ *m = proj_list_get(xf->ctx, l, 0);
+            const char *auth = m ? proj_get_id_auth_name(m, 0) : NULL;
+            const char *code = m ? proj_get_id_code(m, 0) : NULL;
+            /* The listed object lacks its usage: take the database's. */
+            PJ *full = auth && code ? proj_create_from_database(xf->ctx, auth, code,
+                                                                PJ_CATEGORY_CRS, 0, NULL)
+                                    : NULL;
+            ok = full && proj_get_area_of_use(xf->ctx, full, &w, &s, &e, &n, NULL) && w > -1000;
+            proj_destroy(full);
+            proj_destroy(m);
+        }
+        proj_int_list_destroy(conf);
+        proj_list_destroy(l);
+    }
     proj_destroy(d);
     if (!ok) return false;
     PJ *raw = proj_create_crs_to_crs(xf->ctx, "EPSG:4326", xf->src, NULL);

@@ -363,7 +363,48 @@ static void threads_identical(void) {
     hs__reader_window_bytes = saved_window;
 }
 
+/* A working CRS given without an EPSG code still has an area of use (that
+ * of the EPSG CRS PROJ identifies it as): a row at the pole and one with
+ * lon/lat swapped are rejected, as under the EPSG code itself, and the
+ * BNG written as a PROJ string with +towgs84 (a bound CRS) is accepted
+ * and gives the same coordinates as EPSG:27700. */
+static void crs_without_code(void) {
+    const char *csv = "lon,lat\n0.963526,51.243898\n51.258906,0.963316\n0.963526,90.0\n";
+    const char *crs[3] = {"+proj=utm +zone=31 +datum=WGS84 +units=m +no_defs +type=crs",
+                          "+proj=tmerc +lat_0=49 +lon_0=-2 +k=0.9996012717 +x_0=400000 "
+                          "+y_0=-100000 +ellps=airy +towgs84=446.448,-125.157,542.06,0.15,0.247,"
+                          "0.842,-20.489 +units=m +no_defs +type=crs",
+                          "EPSG:27700"};
+    double x[3] = {0}, y[3] = {0};
+    for (int k = 0; k < 3; k++) {
+        hs_ctx *ctx;
+        hs_incidents *inc;
+        hs_ctx_create(&ctx);
+        CHECK_MSG(hs_ctx_set_crs(ctx, crs[k]) == HS_OK, "%s: %s", crs[k], hs_ctx_last_error(ctx));
+        hs_incidents_create(ctx, &inc);
+        hs_read_options o;
+        hs_read_options_init(&o);
+        o.lon_column = "lon";
+        o.lat_column = "lat";
+        CHECK(hs_incidents_read_csv_buffer(ctx, "t", csv, strlen(csv), &o, inc) == HS_OK);
+        hs_read_summary s;
+        hs_incidents_summary(inc, 0, &s);
+        CHECK_MSG(s.rows_used == 1 && s.rejected[HS_REJECT_OUTSIDE_AREA] == 1 &&
+                      s.rejected[HS_REJECT_SWAPPED] == 1,
+                  "%s: %llu used", crs[k], (unsigned long long)s.rows_used);
+        if (hs_incidents_count(inc) == 1)
+            x[k] = hs_incidents_x(inc)[0], y[k] = hs_incidents_y(inc)[0];
+        hs_incidents_destroy(inc);
+        hs_ctx_destroy(ctx);
+    }
+    CHECK_NEAR(x[1], x[2], 1e-6);
+    CHECK_NEAR(y[1], y[2], 1e-6);
+    printf("CRSs without an EPSG code: pole and swapped rows rejected; BNG as PROJ string = "
+           "EPSG:27700\n");
+}
+
 void test_reader(void) {
+    crs_without_code();
     kent_accounting();
     kent_filters();
     fixture_bng();
