@@ -105,7 +105,9 @@ hs_status hs_units_getis_ord(hs_ctx *ctx, const hs_units *u, const double *value
     if (!u->nb_start)
         return hs__error(ctx, HS_EINVAL,
                          "build the units' neighbours first (hs_units_build_neighbours)");
-    hs_status st = hs_getis_ord(values, u->n, u->nb_start, u->nb, self, z);
+    hs_status st = hs__progress(ctx, "Gi*", 0, u->n);
+    if (st) return st;
+    st = hs_getis_ord(values, u->n, u->nb_start, u->nb, self, z);
     if (st) return hs__error(ctx, st, "bad neighbour lists");
     hs_p_two_sided(z, u->n, p);
     if (fdr && (st = hs_fdr_bh(p, u->n, p))) return hs__error(ctx, st, "out of memory");

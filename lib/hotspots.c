@@ -95,6 +95,7 @@ hs_status hs_hotspots_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents
         h->total_area += u->area[k];
     }
     if ((st = hs_units_getis_ord(ctx, u, h->harm, o.self, o.fdr, h->z, h->p, h->bin))) goto done;
+    if ((st = hs__progress(ctx, "rank", 0, n))) goto done;
     for (size_t k = 0; k < n; k++)
         order[k] = (uint32_t)k;
     sort_units = u;

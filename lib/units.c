@@ -246,6 +246,11 @@ hs_status hs_units_from_grid(hs_ctx *ctx, const hs_grid *grid, hs_units **out) {
         double xy[14];
         size_t np;
         char id[96];
+        if (!(i & 0xFFFF) && (st = hs__progress(ctx, "cells", i, n))) {
+            hs_units_destroy(u);
+            *out = NULL;
+            return st;
+        }
         hs_grid_cell(grid, i, &c);
         hs_grid_cell_ring(grid, i, xy, &np);
         hs_grid_cell_id(grid, i, id, sizeof id);
@@ -354,6 +359,10 @@ hs_status hs_units_build_neighbours(hs_ctx *ctx, hs_units *u, double snap_m) {
         size_t cap = 0;
         bool hex = u->grid_shape == HS_GRID_HEX;
         for (size_t i = 0; i < u->n; i++) {
+            if (!(i & 0xFFFF) && (st = hs__progress(ctx, "neighbours", i, u->n))) {
+                free(pairs);
+                return st;
+            }
             for (int dr = 0; dr <= 1; dr++)
                 for (int dc = -1; dc <= 1; dc++) {
                     if (dr == 0 && dc <= 0) continue;
@@ -378,8 +387,13 @@ hs_status hs_units_build_neighbours(hs_ctx *ctx, hs_units *u, double snap_m) {
         st = hs__geom_touching(u->geos, u->g, u->n, snap_m, &pairs, &np);
         if (st) return hs__error(ctx, st, "out of memory");
     }
+    if ((st = hs__progress(ctx, "neighbours", u->n, u->n))) {
+        free(pairs);
+        return st;
+    }
     st = set_neighbours(ctx, u, pairs, np);
     free(pairs);
+    if (!st) st = hs__progress(ctx, "neighbours", u->n, u->n);
     return st;
 }
 

@@ -110,7 +110,7 @@ check shrink 1 "shrink.csv: the file shrank while it was read (another program c
 rm -f "$shrink"
 
 # 6. A study area with a million-vertex boundary and edge correction: took
-# 77 s and honoured ^C 75 s late; now a few seconds, and ^C within 0.5 s.
+# 77 s and honoured ^C 75 s late; now a few seconds, and ^C within 1 s (0.15 s idle).
 dir=$(cd "$(dirname "$0")" && pwd)
 python3 "$dir/make_shapes.py" "$dir/bowtie.prj" circle "$work/circle" 1000000
 out=$work/bigmask.out
@@ -138,7 +138,7 @@ if [ "$rc" = 0 ]; then
   echo "note: bigmask finished before ^C; latency not measured"
 else
   check bigmask_int 130 "hotspot: interrupted: no output written" "$out"
-  awk -v s="$lag" -v k="$slow" 'BEGIN { exit !(s < 0.5 * k) }' && echo "ok   ^C honoured after $lag s" ||
+  awk -v s="$lag" -v k="$slow" 'BEGIN { exit !(s < 1 * k) }' && echo "ok   ^C honoured after $lag s" ||
     { echo "FAIL ^C honoured after $lag s"; fail=1; }
 fi
 rm -f "$work"/circle.*
