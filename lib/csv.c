@@ -9,10 +9,12 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <strings.h>
+#include <unistd.h>
 
 /* Bytes that end an unquoted field (or need a look). */
 static const uint8_t plain_stop[256] = {[','] = 1, ['\n'] = 1, ['\r'] = 1, [0] = 1};
@@ -123,58 +125,63 @@ size_t hs__csv_unescape(const hs__field *f, char *buf) {
     return n;
 }
 
-hs_status hs__slurp(hs_ctx *ctx, const char *path, char **data, size_t *len) {
+hs_status hs__read_fd(hs_ctx *ctx, const char *path, int fd, size_t max, const char *too_big,
+                      char **data, size_t *len) {
     *data = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) return hs__error(ctx, HS_EIO, "%s: %s", path, strerror(errno));
-    /* Read to the end in growing steps, not by a size asked of the file:
-     * a folder opens on Linux and its "size" is nonsense (found by fuzz_cli:
-     * `hotspot patrol /`), and pipes have none. */
-    /* Tables (harm, population, hotspots) are files of a sane size: a
-     * folder, a device (/dev/zero) or a pipe would be read without end. */
-    struct stat sb;
-    if (fstat(fileno(f), &sb) != 0 || S_ISDIR(sb.st_mode)) {
-        fclose(f);
-        return hs__error(ctx, HS_EIO, "%s: is a folder, not a file", path);
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        fclose(f);
-        return hs__error(ctx, HS_EIO, "%s: not a regular file (a table is read from a file)", path);
-    }
-    if (sb.st_size > HS__TABLE_MAX_BYTES) {
-        fclose(f);
-        return hs__error(ctx, HS_EIO, "%s: %lld MB is too large for a table (at most %d MB)", path,
-                         (long long)(sb.st_size >> 20), HS__TABLE_MAX_BYTES >> 20);
-    }
-    hs__input_note_fd(ctx, fileno(f));
     size_t cap = 0;
     hs_status st = HS_OK;
     for (;;) {
-        if (!hs__grow(ctx, (void **)data, &cap, *len + 65536, 1)) {
+        if (*len == cap && !hs__grow(ctx, (void **)data, &cap, *len + (1 << 20), 1)) {
             st = hs__error(ctx, HS_ENOMEM, "out of memory");
             break;
         }
-        size_t k = fread(*data + *len, 1, cap - *len, f);
-        *len += k;
-        if (*len > HS__TABLE_MAX_BYTES) { /* grew while read */
-            st = hs__error(ctx, HS_EIO, "%s: too large for a table (at most %d MB)", path,
-                           HS__TABLE_MAX_BYTES >> 20);
+        ssize_t k = read(fd, *data + *len, cap - *len);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) {
+            st = hs__error(ctx, HS_EIO, "%s: cannot read: %s", path, strerror(errno));
             break;
         }
-        if (k == 0) {
-            if (ferror(f))
-                st = hs__error(ctx, HS_EIO, "%s: cannot read: %s", path, strerror(errno));
+        if (k == 0) break;
+        *len += (size_t)k;
+        if (*len > max) {
+            st = hs__error(ctx, HS_EIO, "%s: %s", path, too_big);
             break;
         }
+        if ((st = hs__progress(ctx, "read", 0, 0))) break;
     }
-    fclose(f);
     if (st) {
         free(*data);
         *data = NULL;
         *len = 0;
-        return st;
     }
+    return st;
+}
+
+hs_status hs__slurp(hs_ctx *ctx, const char *path, char **data, size_t *len) {
+    *data = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return hs__error(ctx, HS_EIO, "%s: %s", path, strerror(errno));
+    /* Tables (harm, population, hotspots) are regular files of a sane size:
+     * a folder (whose "size" is nonsense: found by fuzz_cli, `hotspot
+     * patrol /`), a device (/dev/zero) or a pipe would be read without end. */
+    struct stat sb;
+    hs_status st = HS_OK;
+    if (fstat(fd, &sb) != 0 || S_ISDIR(sb.st_mode))
+        st = hs__error(ctx, HS_EIO, "%s: is a folder, not a file", path);
+    else if (!S_ISREG(sb.st_mode))
+        st = hs__error(ctx, HS_EIO, "%s: not a regular file (a table is read from a file)", path);
+    else if (sb.st_size > HS__TABLE_MAX_BYTES)
+        st = hs__error(ctx, HS_EIO, "%s: %lld MB is too large for a table (at most %d MB)", path,
+                       (long long)(sb.st_size >> 20), HS__TABLE_MAX_BYTES >> 20);
+    if (!st) st = hs__input_note_fd(ctx, fd);
+    /* Read to the end, not to the size asked of the file: it may grow. */
+    if (!st)
+        st = hs__read_fd(ctx, path, fd, HS__TABLE_MAX_BYTES,
+                         "too large for a table (at most 256 MB)", data, len);
+    close(fd);
+    if (st) return st;
     /* A UTF-8 byte-order mark is not part of the text. */
     if (*len >= 3 && memcmp(*data, "\xEF\xBB\xBF", 3) == 0) {
         memmove(*data, *data + 3, *len - 3);

@@ -398,6 +398,10 @@ hs__geom *hs__geom_union_pixels(void *geos, const uint8_t *on, size_t width, siz
 /* Tables are regular files of at most this size. */
 #define HS__TABLE_MAX_BYTES (256 << 20)
 hs_status hs__slurp(hs_ctx *ctx, const char *path, char **data, size_t *len);
+/* Reads fd to its end (owned *data); more than max bytes: HS_EIO with
+ * "PATH: too_big". Asks the progress callback between reads. */
+hs_status hs__read_fd(hs_ctx *ctx, const char *path, int fd, size_t max, const char *too_big,
+                      char **data, size_t *len);
 /* csv.c: reads a two-column table (header naming kcol and vcol, other
  * columns ignored); calls fn for each row with the key and the number.
  * Messages name the file and line. */

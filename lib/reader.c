@@ -735,30 +735,11 @@ hs_status hs_incidents_read_csv_buffer(hs_ctx *ctx, const char *name, const char
 #define STREAM_MAX_BYTES ((size_t)1 << 30)
 static hs_status read_stream(hs_ctx *ctx, const char *path, int fd, const hs_read_options *opts,
                              hs_incidents *inc, hs_read_summary *count) {
-    char *data = NULL;
-    size_t len = 0, cap = 0;
-    hs_status st = HS_OK;
-    for (;;) {
-        if (len == cap && !hs__grow(ctx, (void **)&data, &cap, len + (1 << 20), 1)) {
-            st = hs__error(ctx, HS_ENOMEM, "out of memory");
-            break;
-        }
-        ssize_t k = read(fd, data + len, cap - len);
-        if (k < 0 && errno == EINTR) continue;
-        if (k < 0) {
-            st = hs__error(ctx, HS_EIO, "%s: cannot read: %s", path, strerror(errno));
-            break;
-        }
-        if (k == 0) break;
-        len += (size_t)k;
-        if (len > STREAM_MAX_BYTES) {
-            st = hs__error(ctx, HS_EIO,
-                           "%s: more than 1 GB from a pipe or device: save it to a file first",
-                           path);
-            break;
-        }
-        if ((st = hs__progress(ctx, "read", 0, 0))) break;
-    }
+    char *data;
+    size_t len;
+    hs_status st =
+        hs__read_fd(ctx, path, fd, STREAM_MAX_BYTES,
+                    "more than 1 GB from a pipe or device: save it to a file first", &data, &len);
     close(fd);
     if (!st) st = read_buffer(ctx, path, false, data ? data : "", len, opts, inc, count);
     free(data);
