@@ -115,6 +115,25 @@ typedef int (*hs_progress_fn)(void *user, const char *stage, uint64_t done, uint
 HS_API hs_status hs_ctx_set_progress(hs_ctx *ctx, hs_progress_fn fn, void *user);
 
 /**
+ * Messages: warnings (something the caller should know: a crime type that
+ * matched no row, a bandwidth wider than the data), information (what a
+ * job read, counted and wrote) and stages (a job's steps, for a terminal).
+ * One line each, without a trailing newline, prefix or level word; the
+ * callback runs on the calling thread. With no callback the library says
+ * nothing (as PROJ's proj_log_func, errors still come back as statuses and
+ * hs_ctx_last_error).
+ */
+typedef enum hs_log_level {
+    HS_LOG_WARNING = 1, /**< the result may mislead if this is not read */
+    HS_LOG_INFO = 2,    /**< counts and the files written */
+    HS_LOG_STAGE = 3,   /**< "[k/n] step": progress of a long job */
+    HS_LOG_RESULT = 4   /**< the answer of a job that writes no file (check) */
+} hs_log_level;
+typedef void (*hs_log_fn)(void *user, hs_log_level level, const char *message);
+/** Sets (or, with NULL, clears) the message callback; user is passed back. */
+HS_API hs_status hs_ctx_set_log(hs_ctx *ctx, hs_log_fn fn, void *user);
+
+/**
  * Allocation hook: asked before every allocation libhotspot makes for its
  * own data (not those inside GEOS, PROJ, shapelib or libtiff) with its size
  * in bytes; returning 0 makes that allocation fail as if malloc had
@@ -180,18 +199,18 @@ typedef enum hs_time_precision {
 
 /** Why a row was not used. Every row read is used or has one reason. */
 typedef enum hs_reject_reason {
-    HS_REJECT_NO_LOCATION = 0, /**< empty coordinate ("No Location") */
-    HS_REJECT_BAD_NUMBER,      /**< a coordinate is not a finite number */
-    HS_REJECT_OUTSIDE_AREA,    /**< outside the working CRS's area of use */
-    HS_REJECT_BAD_DATE,        /**< date not ISO 8601 or not a real date */
-    HS_REJECT_NO_DATE,         /**< empty date while a date filter is set */
-    HS_REJECT_BAD_WEIGHT,      /**< weight empty, not a number, < 0 or > 1e12 */
-    HS_REJECT_FIELD_COUNT,     /**< fields differ from the header's */
-    HS_REJECT_EMPTY_ROW,       /**< a blank line inside the file */
-    HS_REJECT_CRIME_TYPE,      /**< filtered out by the crime types */
-    HS_REJECT_DATE_RANGE,      /**< filtered out by --from / --to */
-    HS_REJECT_SWAPPED,         /**< lon/lat outside the area of use, but
-                                    inside it swapped: columns swapped? */
+    HS_REJECT_NO_LOCATION = 0,  /**< empty coordinate ("No Location") */
+    HS_REJECT_BAD_NUMBER,       /**< a coordinate is not a finite number */
+    HS_REJECT_OUTSIDE_AREA,     /**< outside the working CRS's area of use */
+    HS_REJECT_BAD_DATE,         /**< date not ISO 8601 or not a real date */
+    HS_REJECT_NO_DATE,          /**< empty date while a date filter is set */
+    HS_REJECT_BAD_WEIGHT,       /**< weight empty, not a number, < 0 or > 1e12 */
+    HS_REJECT_FIELD_COUNT,      /**< fields differ from the header's */
+    HS_REJECT_EMPTY_ROW,        /**< a blank line inside the file */
+    HS_REJECT_CRIME_TYPE,       /**< filtered out by the crime types */
+    HS_REJECT_DATE_RANGE,       /**< filtered out by --from / --to */
+    HS_REJECT_SWAPPED,          /**< lon/lat outside the area of use, but
+                                     inside it swapped: columns swapped? */
     HS_REJECT_IMPLAUSIBLE_DATE, /**< a real date, but before 1900 or after
                                      next year (a typo such as 0024-01) */
     HS_REJECT_COUNT_
@@ -977,6 +996,9 @@ typedef struct hs_trend_options {
     int fdr;      /**< Benjamini-Hochberg over the units within each period */
 } hs_trend_options;
 
+/** Defaults: period auto, alpha 0.10, FDR on. */
+HS_API void hs_trend_options_init(hs_trend_options *opts);
+
 /** One unit's history: Gi* each period, its trend, its category. */
 typedef struct hs_trend_unit {
     hs_emerging category;
@@ -1068,17 +1090,58 @@ typedef struct hs_displacement {
     hs_wdq wdq;
 } hs_displacement;
 
+/** What hs_displacement_compute measures. */
+typedef struct hs_displacement_options {
+    const hs_units *treated; /**< the treated places (their union is A) */
+    double buffer_m;         /**< the width of the buffer ring B around A (> 0) */
+    const hs_units *control; /**< the control area (its union less A and B is C) */
+    /** The two periods (inclusive, YYYY-MM or YYYY-MM-DD). */
+    const char *before_from, *before_to, *after_from, *after_to;
+} hs_displacement_options;
+
 /**
  * Treated area = the union of treated; buffer ring = within buffer_m of
  * it, outside it; control = the union of control minus both (control may
- * be the whole study area). Incidents are counted in [before_from,
- * before_to] and [after_from, after_to] (inclusive, YYYY-MM or YYYY-MM-DD).
+ * be the whole study area). Incidents are counted in the before and after
+ * periods.
  */
 HS_API hs_status hs_displacement_compute(hs_ctx *ctx, const hs_incidents *inc,
-                                         const hs_units *treated, double buffer_m,
-                                         const hs_units *control, const char *before_from,
-                                         const char *before_to, const char *after_from,
-                                         const char *after_to, hs_displacement *out);
+                                         const hs_displacement_options *opts, hs_displacement *out);
+/** What the WDQ says, in words (Bowers & Johnson 2003's reading): "diffusion
+ *  of benefits into the buffer", ... Static. */
+HS_API const char *hs_displacement_reading(const hs_displacement *d);
+/** Writes the counts, areas, measures and reading as CSV (measure,value). Atomic. */
+HS_API hs_status hs_displacement_write(hs_ctx *ctx, const hs_displacement *d, const char *path);
+
+/** Hotspots chosen on one period, measured on another (hs_evaluate). */
+typedef struct hs_evaluation {
+    size_t units;                            /**< the study area's units */
+    size_t hotspots;                         /**< the chosen ids found among them */
+    size_t hotspots_missing;                 /**< chosen ids not among them (another cell size?) */
+    double incidents_in_hotspots, incidents; /**< in the measured period */
+    double hotspot_area_km2, study_area_km2;
+    int has_before;     /**< a period chosen on was given: RRI and the curve use it */
+    hs_capture capture; /**< hit rate, PAI, PEI, RRI */
+} hs_evaluation;
+
+/**
+ * Evaluates the units whose codes are ids[0..n) (hotspots chosen on
+ * periods->compare_from..compare_to, or on anything when that is NULL) on
+ * the incidents of periods->from..to. unit_of: each incident's unit
+ * (hs_units_locate). curve: NULL, or 2 x (units + 1) doubles the capture
+ * curve is written to (share of area %, share of incidents %; from 0,0),
+ * the units ranked by the period chosen on (or by the measured one when
+ * there is none: the best possible curve), ties in unit order.
+ */
+HS_API hs_status hs_evaluate(hs_ctx *ctx, const hs_units *units, const hs_incidents *inc,
+                             const uint32_t *unit_of, const hs_tally_options *periods,
+                             const char *const *ids, size_t n, hs_evaluation *out, double *curve);
+/** Writes the measures as CSV (measure,value). Atomic. */
+HS_API hs_status hs_evaluation_write(hs_ctx *ctx, const hs_evaluation *e, const char *path);
+/** Writes a capture curve of hs_evaluate as CSV (units, share_of_area_pct,
+ *  share_of_incidents_pct). Atomic. */
+HS_API hs_status hs_capture_curve_write(hs_ctx *ctx, const double *curve, size_t units,
+                                        const char *path);
 
 /* ------------------------------------------------------------------------ */
 /* Patrol plans                                                             */
@@ -1181,6 +1244,113 @@ typedef struct hs_report {
  * Atomic; the same inputs give the same bytes.
  */
 HS_API hs_status hs_report_write_html(hs_ctx *ctx, const hs_report *report, const char *path);
+
+/* ------------------------------------------------------------------------ */
+/* Jobs: each hotspot command as one call                                   */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * A job is everything one `hotspot` command does, as GDAL's gdal_utils.h
+ * makes each utility one call: create a job for a command, give it inputs
+ * and settings by name (the command's long options, without "--", with
+ * the same values and bounds), and run it. The run reads the inputs,
+ * computes, writes every output as one all-or-nothing set of files (see
+ * Outputs) and says what it did through the context's log. The `hotspot`
+ * tool is this and nothing more, so a program linking libhotspot can do
+ * all it does.
+ *
+ *     hs_job *job = NULL;
+ *     hs_job_create(ctx, HS_COMMAND_REPORT, &job);
+ *     hs_job_add_input(ctx, job, "2024-01-kent-street.csv");
+ *     hs_job_set(ctx, job, "crime-type", "Violence and sexual offences");
+ *     hs_job_set(ctx, job, "output", "out");
+ *     hs_status st = hs_job_run(ctx, job);
+ *     hs_job_destroy(job);
+ */
+typedef enum hs_command {
+    HS_COMMAND_GRID,         /**< counts per grid cell */
+    HS_COMMAND_WARDS,        /**< the ward table */
+    HS_COMMAND_KDE,          /**< kernel density surface */
+    HS_COMMAND_HOTSPOTS,     /**< Gi* hotspots, top N */
+    HS_COMMAND_PATROL,       /**< a randomised patrol plan */
+    HS_COMMAND_CHANGE,       /**< before/after per place */
+    HS_COMMAND_EVALUATE,     /**< hit rate, PAI, PEI, RRI, capture curve */
+    HS_COMMAND_DISPLACEMENT, /**< weighted displacement quotient */
+    HS_COMMAND_TREND,        /**< emerging hotspots */
+    HS_COMMAND_CHECK,        /**< rows read, used and rejected */
+    HS_COMMAND_REPORT,       /**< the whole job: tables, layers, QGIS project, HTML page */
+    HS_COMMAND_COUNT_
+} hs_command;
+
+/** The command's name ("grid", "report", ...); NULL when out of range. */
+HS_API const char *hs_command_name(hs_command cmd);
+/** HS_EINVAL when name is no command. */
+HS_API hs_status hs_command_from_name(const char *name, hs_command *out);
+
+typedef struct hs_job hs_job;
+
+/** A new job for cmd with the library's defaults. out: owned (hs_job_destroy). */
+HS_API hs_status hs_job_create(hs_ctx *ctx, hs_command cmd, hs_job **out);
+/** NULL is accepted. */
+HS_API void hs_job_destroy(hs_job *job);
+HS_API hs_command hs_job_command(const hs_job *job);
+/** Adds an input (a CSV of incidents; patrol: the hotspots CSV). Copied. */
+HS_API hs_status hs_job_add_input(hs_ctx *ctx, hs_job *job, const char *path);
+/**
+ * Sets one setting by name: a long option of the command without "--"
+ * ("cell-size", "kernel", "before", ...). value is copied; NULL for a
+ * switch ("edge-correction"). Repeatable settings ("wards", "versus",
+ * "crime-type") add to the list. HS_EINVAL, with a message naming the
+ * setting, the value and what it must be, when the name is not a setting
+ * of this command or the value is out of its bounds (hs_setting_get).
+ */
+HS_API hs_status hs_job_set(hs_ctx *ctx, hs_job *job, const char *name, const char *value);
+/**
+ * Reads settings from a file of "name = value" lines (# comments; "input =
+ * FILE" adds an input; a bare name or "name = yes" turns a switch on, "no"
+ * leaves it off), a regular file of at most 1 MB, LF, CRLF or CR, a UTF-8
+ * byte-order mark ignored. Settings given after this call are added to or
+ * replace these, so a command line read after a file wins.
+ */
+HS_API hs_status hs_job_read_settings(hs_ctx *ctx, hs_job *job, const char *path);
+/** Runs the job: see hs_command. The job is not changed and may be run again. */
+HS_API hs_status hs_job_run(hs_ctx *ctx, const hs_job *job);
+
+/** A setting's description, for help texts and bindings. */
+typedef struct hs_setting {
+    const char *name;  /**< the long option without "--" */
+    const char *value; /**< what its value looks like ("M", "FILE.shp"); NULL: a switch */
+    const char *help;  /**< one line, with the default */
+    unsigned commands; /**< bit (1u << cmd) set for each command that takes it */
+    double min, max;   /**< bounds of a number (both 0: not a number) */
+} hs_setting;
+/** The number of settings (a name may appear twice, for other commands). */
+HS_API size_t hs_setting_count(void);
+HS_API hs_status hs_setting_get(size_t i, hs_setting *out);
+
+/* ------------------------------------------------------------------------ */
+/* Enum names: one table each, for command lines, settings files and pages  */
+/* ------------------------------------------------------------------------ */
+
+/** hs_kernel_from_name("quartic") and so on: HS_EINVAL for an unknown name. */
+HS_API hs_status hs_kernel_from_name(const char *name, hs_kernel *out);
+/** "thumb", "scott", "silverman" (hs_bandwidth_rule_name gives the long form). */
+HS_API hs_status hs_bandwidth_rule_from_name(const char *name, hs_bandwidth_rule *out);
+HS_API const char *hs_bandwidth_rule_short_name(hs_bandwidth_rule rule);
+/** "raw", "density", "count". */
+HS_API hs_status hs_kde_units_from_name(const char *name, hs_kde_units *out);
+HS_API const char *hs_kde_units_name(hs_kde_units units);
+/** "square", "hex". */
+HS_API hs_status hs_grid_shape_from_name(const char *name, hs_grid_shape *out);
+HS_API const char *hs_grid_shape_name(hs_grid_shape shape);
+/** "month", "quarter", "year", "auto". */
+HS_API hs_status hs_period_from_name(const char *name, hs_period *out);
+HS_API const char *hs_period_name(hs_period period);
+/** "snapped", "qgis" ("exact" is for a grid given whole, not a name). */
+HS_API hs_status hs_kde_grid_from_name(const char *name, hs_kde_grid *out);
+/** "ratio", "difference", "log-ratio". */
+HS_API hs_status hs_raster_op_from_name(const char *name, hs_raster_op *out);
+HS_API const char *hs_raster_op_name(hs_raster_op op);
 
 #ifdef __cplusplus
 }

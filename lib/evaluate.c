@@ -177,11 +177,12 @@ hs_status hs_wdq_compute(double a0, double a1, double b0, double b1, double c0, 
     return HS_OK;
 }
 
-hs_status hs_displacement_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_units *treated,
-                                  double buffer_m, const hs_units *control, const char *bf,
-                                  const char *bt, const char *af, const char *at,
-                                  hs_displacement *out) {
-    if (!ctx || !inc || !treated || !control || !out) return HS_EINVAL;
+hs_status hs_displacement_compute(hs_ctx *ctx, const hs_incidents *inc,
+                                  const hs_displacement_options *o, hs_displacement *out) {
+    if (!ctx || !inc || !o || !o->treated || !o->control || !out) return HS_EINVAL;
+    const hs_units *treated = o->treated, *control = o->control;
+    double buffer_m = o->buffer_m;
+    const char *bf = o->before_from, *bt = o->before_to, *af = o->after_from, *at = o->after_to;
     if (!(buffer_m > 0)) return hs__error(ctx, HS_EINVAL, "the buffer must be > 0 m");
     int64_t b0, b1, a0, a1, ignore;
     if (!hs__parse_bound(bf, &b0, &ignore) || !hs__parse_bound(bt, &ignore, &b1) ||

@@ -479,12 +479,8 @@ hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path)
     st = hs__afile_commit(ctx, &af);
     if (!st && json) {
         /* The QGIS style beside it: red outlines labelled by rank. */
-        const char *dot = strrchr(path, '.');
-        size_t n = (size_t)(dot - path);
-        char *qml = hs__malloc(ctx, n + 5);
+        char *qml = hs__path_with_ext(ctx, path, ".qml");
         if (!qml) return hs__error(ctx, HS_ENOMEM, "out of memory");
-        memcpy(qml, path, n);
-        strcpy(qml + n, ".qml");
         hs__afile q;
         st = hs__afile_open_flags(ctx, qml, HS__OUT_SIDECAR, &q);
         if (!st) {

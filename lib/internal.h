@@ -13,6 +13,13 @@
 
 #define HS__ERRLEN 1024
 
+/* Bounds of settings, in one place: the options' checks and the job
+ * settings (hs_setting_get) both use these. */
+#define HS__PATROL_MAX_DAYS 3660
+#define HS__PATROL_MAX_VISITS 48
+#define HS__PATROL_MAX_MINUTES 240
+#define HS__MAX_TOP 1000000
+
 #define HS__XCACHE 4
 #define HS__MAX_THREADS 64
 typedef struct hs__xentry hs__xentry;
@@ -29,6 +36,8 @@ struct hs_ctx {
     void *progress_user;
     hs_alloc_hook alloc_hook;
     void *alloc_user;
+    hs_log_fn log;
+    void *log_user;
     hs__outputs *out; /* staged outputs and the run's inputs (output.c), owned */
     char err[HS__ERRLEN];
 };
@@ -49,6 +58,20 @@ hs_status hs__error(hs_ctx *ctx, hs_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* The names of a public enum, indexed by its value (names.c). */
+typedef struct hs__names {
+    const char *const *v;
+    size_t n;
+} hs__names;
+extern const hs__names hs__kernel_names, hs__bw_rule_names, hs__kde_units_names,
+    hs__shape_names, hs__period_names, hs__op_names, hs__kde_grid_names;
+
+/* A message to the context's log callback (hs_ctx_set_log), if any. */
+void hs__log(hs_ctx *ctx, hs_log_level level, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 /* Same, into a plain buffer (worker threads have no ctx). */
 void hs__format(char *buf, size_t size, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -57,6 +80,8 @@ void hs__format(char *buf, size_t size, const char *fmt, ...)
     ;
 
 char *hs__strdup(const hs_ctx *ctx, const char *s);
+/* path with its extension (if any) replaced by ext, e.g. ".qml" (owned). */
+char *hs__path_with_ext(const hs_ctx *ctx, const char *path, const char *ext);
 /* Grows *ptr (of elem bytes each) so it holds at least need elements. */
 bool hs__grow(const hs_ctx *ctx, void **ptr, size_t *cap, size_t need, size_t elem);
 

@@ -35,12 +35,6 @@ void hs_kde_options_init(hs_kde_options *o) {
     o->units = HS_KDE_RAW;
 }
 
-const char *hs_kernel_name(hs_kernel k) {
-    static const char *const names[HS_KERNEL_COUNT_] = {"quartic", "epanechnikov", "triweight",
-                                                        "uniform", "triangular",   "gaussian"};
-    return (unsigned)k < HS_KERNEL_COUNT_ ? names[k] : "unknown";
-}
-
 /* Reach in units of the bandwidth: 1 for the compact kernels, the cutoff
  * (in sigmas) for the gaussian. */
 static double reach_factor(const hs_kde_options *o) {

@@ -399,3 +399,15 @@ void hs__outputs_free(hs_ctx *ctx) {
     free(o);
     ctx->out = NULL;
 }
+
+/* Replaces path's extension by ext (owned). */
+char *hs__path_with_ext(const hs_ctx *ctx, const char *path, const char *ext) {
+    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    size_t n = dot && (!slash || dot > slash) ? (size_t)(dot - path) : strlen(path);
+    char *p = hs__malloc(ctx, n + strlen(ext) + 1);
+    if (p) {
+        memcpy(p, path, n);
+        strcpy(p + n, ext);
+    }
+    return p;
+}

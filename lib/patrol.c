@@ -167,9 +167,11 @@ hs_status hs_patrol_plan_write(hs_ctx *ctx, const hs_patrol_site *sites, size_t 
         o = *opts;
     else
         hs_patrol_options_init(&o);
-    if (o.days < 1 || o.days > 3660 || o.visits_per_day < 1 || o.visits_per_day > 48 ||
-        o.minutes < 1 || o.minutes > 240)
-        return hs__error(ctx, HS_EINVAL, "patrol: days 1..3660, visits 1..48, minutes 1..240");
+    if (o.days < 1 || o.days > HS__PATROL_MAX_DAYS || o.visits_per_day < 1 ||
+        o.visits_per_day > HS__PATROL_MAX_VISITS || o.minutes < 1 ||
+        o.minutes > HS__PATROL_MAX_MINUTES)
+        return hs__error(ctx, HS_EINVAL, "patrol: days 1..%d, visits 1..%d, minutes 1..%d",
+                         HS__PATROL_MAX_DAYS, HS__PATROL_MAX_VISITS, HS__PATROL_MAX_MINUTES);
     if (!(o.window_start_h >= 0 && o.window_end_h <= 24 && o.window_end_h > o.window_start_h))
         return hs__error(ctx, HS_EINVAL, "patrol: the window must be within 0-24 hours");
     if (o.visits_per_day * o.minutes > (o.window_end_h - o.window_start_h) * 60)

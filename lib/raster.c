@@ -132,18 +132,6 @@ static hs_status write_asc(hs_ctx *ctx, const hs_raster *r, const char *path) {
     return hs__afile_commit(ctx, &af);
 }
 
-/* Replaces path's extension by ext (owned). */
-static char *with_ext(const hs_ctx *ctx, const char *path, const char *ext) {
-    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-    size_t n = dot && (!slash || dot > slash) ? (size_t)(dot - path) : strlen(path);
-    char *p = hs__malloc(ctx, n + strlen(ext) + 1);
-    if (p) {
-        memcpy(p, path, n);
-        strcpy(p + n, ext);
-    }
-    return p;
-}
-
 static hs_status write_text_file(hs_ctx *ctx, const char *path, unsigned flags, const char *text) {
     hs__afile af;
     hs_status st = hs__afile_open_flags(ctx, path, flags, &af);
@@ -243,7 +231,7 @@ hs_status hs_raster_write(hs_ctx *ctx, const hs_raster *r, const char *path) {
     if (asc) {
         st = write_asc(ctx, r, path);
         char *prj = NULL, *wkt = NULL;
-        if (!st && !(prj = with_ext(ctx, path, ".prj")))
+        if (!st && !(prj = hs__path_with_ext(ctx, path, ".prj")))
             st = hs__error(ctx, HS_ENOMEM, "out of memory");
         if (!st) st = hs__crs_wkt_esri(ctx, r->crs, &wkt);
         if (!st && wkt) st = write_text_file(ctx, prj, 0, wkt);
@@ -266,7 +254,7 @@ hs_status hs_raster_write(hs_ctx *ctx, const hs_raster *r, const char *path) {
                desc, hs_kernel_name(r->kernel), r->bandwidth, hs_bandwidth_rule_name(r->rule),
                units_name(r->units));
     st = hs__geotiff_write(ctx, r, epsg, xml, path);
-    char *qml = with_ext(ctx, path, ".qml"), *json = with_ext(ctx, path, ".json");
+    char *qml = hs__path_with_ext(ctx, path, ".qml"), *json = hs__path_with_ext(ctx, path, ".json");
     if (!qml || !json) st = st ? st : hs__error(ctx, HS_ENOMEM, "out of memory");
     if (!st) st = write_qml(ctx, r, qml);
     if (!st) st = write_json(ctx, r, json);

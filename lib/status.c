@@ -72,6 +72,25 @@ hs_status hs__error(hs_ctx *ctx, hs_status status, const char *fmt, ...) {
     return status;
 }
 
+hs_status hs_ctx_set_log(hs_ctx *ctx, hs_log_fn fn, void *user) {
+    if (!ctx) return HS_EINVAL;
+    ctx->log = fn;
+    ctx->log_user = user;
+    return HS_OK;
+}
+
+void hs__log(hs_ctx *ctx, hs_log_level level, const char *fmt, ...) {
+    if (!ctx || !ctx->log) return;
+    char buf[HS__ERRLEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    for (char *p = buf; *p; p++) /* one line, as hs__error */
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
+    ctx->log(ctx->log_user, level, buf);
+}
+
 char *hs__strdup(const hs_ctx *ctx, const char *s) {
     size_t n = strlen(s) + 1;
     char *d = hs__malloc(ctx, n);

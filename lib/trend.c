@@ -48,6 +48,14 @@ static void period_label(int64_t k, hs_period per, char out[48]) {
         snprintf(out, 48, "%04" PRId64, y);
 }
 
+void hs_trend_options_init(hs_trend_options *o) {
+    if (!o) return;
+    memset(o, 0, sizeof *o);
+    o->period = HS_PERIOD_AUTO;
+    o->alpha = 0.10;
+    o->fdr = 1;
+}
+
 hs_status hs_trend_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents *inc,
                            const uint32_t *unit_of, const hs_trend_options *opts, hs_trend **out) {
     if (!ctx || !u || !inc || !out || (!unit_of && inc->col.n)) return HS_EINVAL;

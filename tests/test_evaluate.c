@@ -148,9 +148,8 @@ static void displacement(void) {
     o.date_column = "date";
     CHECK(hs_incidents_read_csv_buffer(ctx, "d.csv", csv, k, &o, inc) == HS_OK);
     hs_displacement d;
-    CHECK_MSG(hs_displacement_compute(ctx, inc, t, 100, c, "2024-01", "2024-01", "2024-02",
-                                      "2024-02", &d) == HS_OK,
-              "%s", hs_ctx_last_error(ctx));
+    hs_displacement_options dopt = {t, 100, c, "2024-01", "2024-01", "2024-02", "2024-02"};
+    CHECK_MSG(hs_displacement_compute(ctx, inc, &dopt, &d) == HS_OK, "%s", hs_ctx_last_error(ctx));
     CHECK(d.a0 == 10 && d.a1 == 4 && d.b0 == 5 && d.b1 == 6 && d.c0 == 100 && d.c1 == 100);
     CHECK_NEAR(d.area_km2[0], 0.01, 1e-12);
     CHECK_NEAR(d.wdq.success, -0.06, 1e-15);

@@ -2,6 +2,8 @@
  * process. Uses only the public header. */
 #ifndef HS_CLI_H
 #define HS_CLI_H
+#include "hotspot.h"
+
 #include <stdio.h>
 
 /* Exit codes, as documented in docs/cli.md. */
@@ -13,6 +15,17 @@ enum {
     HS_EXIT_NOMEM = 3,        /* out of memory */
     HS_EXIT_INTERRUPTED = 130 /* SIGINT or SIGTERM: stopped, no output left (128 + 2, as shells) */
 };
+
+/* A command: its name, the library command it runs and its help texts. */
+typedef struct hs_cli_command {
+    const char *name;
+    hs_command cmd;
+    const char *summary; /* for 'hotspot --help' */
+    const char *usage;   /* for 'hotspot NAME --help', before the options */
+} hs_cli_command;
+
+/* The commands (commands.c), ended by a NULL name. */
+extern const hs_cli_command hs_cli_commands[];
 
 /* Runs the hotspot command: argv as main's; output to out, messages to
  * err. Returns the exit code. */

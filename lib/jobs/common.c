@@ -1,0 +1,159 @@
+/* common.c — steps several commands share: reading the incidents and the
+ * polygon layers (saying what was read), laying out the places, locating
+ * incidents in them. */
+#include "jobs.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *base_name(const char *p) {
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* " (no location 136, filtered out: crime type 8432)" */
+void hs__job_reasons(const hs_read_summary *s, char *buf, size_t size) {
+    size_t o = 0;
+    buf[0] = 0;
+    for (int r = 0; r < HS_REJECT_COUNT_ && o < size; r++) {
+        if (!s->rejected[r]) continue;
+        o += (size_t)snprintf(buf + o, size - o, "%s%s %" PRIu64, o ? ", " : " (",
+                              hs_reject_reason_string((hs_reject_reason)r), s->rejected[r]);
+    }
+    if (o && o + 1 < size) strcat(buf, ")");
+}
+
+static void say_read(hs_ctx *ctx, const hs_incidents *inc) {
+    hs_read_summary all, s;
+    char why[512];
+    size_t nf = hs_incidents_file_count(inc);
+    for (uint32_t f = 0; nf > 1 && f < nf; f++) {
+        hs_incidents_summary(inc, f, &s);
+        hs__job_reasons(&s, why, sizeof why);
+        hs__log(ctx, HS_LOG_INFO,
+                "%s: %" PRIu64 " rows read, %" PRIu64 " used, %" PRIu64 " rejected%s",
+                base_name(hs_incidents_file_name(inc, f)), s.rows_read, s.rows_used,
+                s.rows_read - s.rows_used, why);
+    }
+    hs_incidents_summary(inc, UINT32_MAX, &all);
+    hs__job_reasons(&all, why, sizeof why);
+    hs__log(ctx, HS_LOG_INFO,
+            "%zu file%s, %" PRIu64 " rows read: %" PRIu64 " used, %" PRIu64 " rejected%s", nf,
+            nf == 1 ? "" : "s", all.rows_read, all.rows_used, all.rows_read - all.rows_used, why);
+}
+
+hs_read_options hs__job_read_options(const hs_job *job) {
+    hs_read_options ro = job->ro;
+    ro.crime_types = job->types;
+    ro.crime_type_count = job->ntypes;
+    return ro;
+}
+
+hs_status hs__job_read(hs_ctx *ctx, const hs_job *job, hs_incidents **out) {
+    hs_read_options ro = hs__job_read_options(job);
+    hs_status st = hs_incidents_create(ctx, out);
+    for (size_t i = 0; i < job->ninputs && !st; i++)
+        st = hs_incidents_read_csv(ctx, job->inputs[i], &ro, *out);
+    if (st) return st;
+    say_read(ctx, *out);
+    /* Degrees given as projected x/y: every point within 180 m x 90 m of the
+     * CRS's origin (off the Scilly Isles for British National Grid). */
+    size_t n = hs_incidents_count(*out);
+    const double *x = hs_incidents_x(*out), *y = hs_incidents_y(*out);
+    bool degrees = ro.x_column && n > 0;
+    for (size_t i = 0; i < n && degrees; i++)
+        degrees = fabs(x[i]) <= 180 && fabs(y[i]) <= 90;
+    if (degrees)
+        hs__log(ctx, HS_LOG_WARNING,
+                "every x,y lies within 180 m of the CRS origin: are these degrees? (use "
+                "--lon-column and --lat-column for longitude and latitude)");
+    for (size_t t = 0; t < job->ntypes; t++) {
+        bool seen = false;
+        for (uint32_t c = 0; c < hs_incidents_category_count(*out) && !seen; c++)
+            seen = strcasecmp(hs_incidents_category_name(*out, c), job->types[t]) == 0;
+        if (!seen) hs__log(ctx, HS_LOG_WARNING, "--crime-type '%s' matched no row", job->types[t]);
+    }
+    return HS_OK;
+}
+
+static void say_notes(hs_ctx *ctx, const hs_units *u) {
+    for (size_t i = 0; i < hs_units_note_count(u); i++) {
+        hs_unit_note n;
+        hs_units_note_get(u, i, &n);
+        if (n.record)
+            hs__log(ctx, HS_LOG_INFO, "%s: record %" PRIu64 ": %s", hs_units_layer_name(u, n.layer),
+                    n.record, n.text);
+        else
+            hs__log(ctx, HS_LOG_INFO, "%s: %s", hs_units_layer_name(u, n.layer), n.text);
+    }
+}
+
+hs_status hs__job_units(hs_ctx *ctx, const char *path, const hs_layer_options *opts,
+                        hs_units **out) {
+    hs_status st = hs_units_create(ctx, out);
+    if (!st)
+        st = path ? hs_units_read_shapefile(ctx, path, opts, *out)
+                  : hs_units_read_builtin(ctx, "gravesham-wards-2013", *out);
+    if (!st) say_notes(ctx, *out);
+    return st;
+}
+
+hs_status hs__job_wards(hs_ctx *ctx, const hs_job *job, bool builtin, hs_units **out) {
+    *out = NULL;
+    if (!job->nlayers && !builtin) return HS_OK;
+    const hs_layer_options *lo = builtin ? &job->lo : NULL; /* hotspots: names only */
+    hs_status st = hs_units_create(ctx, out);
+    for (size_t i = 0; i < job->nlayers && !st; i++)
+        st = hs_units_read_shapefile(ctx, job->layers[i], lo, *out);
+    if (!st && !job->nlayers) st = hs_units_read_builtin(ctx, "gravesham-wards-2013", *out);
+    if (!st && builtin) say_notes(ctx, *out);
+    return st;
+}
+
+hs_status hs__job_locate(hs_ctx *ctx, const hs_grid *grid, const hs_units *u,
+                         const hs_incidents *inc, uint32_t **out) {
+    *out = hs__malloc(ctx, (hs_incidents_count(inc) + 1) * sizeof **out);
+    if (!*out) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    return grid ? hs_grid_locate(ctx, grid, inc, *out) : hs_units_locate(ctx, u, inc, *out);
+}
+
+hs_status hs__job_places(hs_ctx *ctx, const hs_job *job, const hs_incidents *inc, bool empty,
+                         hs_grid **grid, hs_units **u) {
+    if (job->units_shp) return hs__job_units(ctx, job->units_shp, &job->lo, u);
+    hs_grid_options go = job->go;
+    go.include_empty = empty;
+    hs_status st = hs_grid_count(ctx, inc, &go, grid);
+    if (!st) st = hs_units_from_grid(ctx, *grid, u);
+    return st;
+}
+
+void hs__job_say_outside(hs_ctx *ctx, const hs_job *job, const hs_incidents *inc,
+                         const uint32_t *unit_of, size_t n) {
+    size_t outside = 0, ni = hs_incidents_count(inc);
+    for (size_t i = 0; i < ni; i++)
+        outside += unit_of[i] >= n;
+    if (outside)
+        hs__log(ctx, HS_LOG_INFO, "%zu incidents lie outside the units and are not counted%s",
+                outside, job->rejects ? " (listed in the rejects file)" : "");
+}
+
+void hs__job_say_concentration(hs_ctx *ctx, const char *what, const hs_concentration *c) {
+    char gen[48] = "";
+    if (c->gini_generalised != c->gini)
+        snprintf(gen, sizeof gen, " (generalised %.3f)", c->gini_generalised);
+    hs__log(ctx, HS_LOG_INFO,
+            "%s: top 1%% of units hold %.1f%%, top 5%% %.1f%%, top 10%% %.1f%%; Gini %.3f%s", what,
+            c->top_share_pct[0], c->top_share_pct[1], c->top_share_pct[2], c->gini, gen);
+}
+
+hs_status hs__job_harm(hs_ctx *ctx, const hs_job *job, hs_incidents *inc) {
+    uint64_t miss = 0;
+    hs_status st = hs_incidents_apply_harm(ctx, inc, job->harm, &miss);
+    if (!st && miss)
+        hs__log(ctx, HS_LOG_WARNING, "%" PRIu64 " incidents are of crime types not in %s: harm 0",
+                miss, job->harm);
+    return st;
+}
