@@ -903,6 +903,33 @@ HS_API hs_status hs_hotspots_get(const hs_hotspots *h, size_t i, hs_hotspot *out
 /** Concentration of counts and of harm over all units. */
 HS_API hs_status hs_hotspots_concentration(const hs_hotspots *h, hs_concentration *counts,
                                            hs_concentration *harm);
+/** The longest month axis of a profile (ten years). */
+#define HS_PROFILE_MONTHS 120
+
+/**
+ * When a hotspot's incidents happened, and what they were. One rule for
+ * every output (the hotspots CSV and GeoJSON, the patrol plan's visit
+ * hours and the report page): a table is profiled by weekday and hour when
+ * more than half its incidents have a time of day (hs_hotspots_timed; the
+ * untimed ones are then left out of the hours), else by month (data.police.uk
+ * gives months only).
+ */
+typedef struct hs_hotspot_profile {
+    int timed;            /**< hours, weekdays and week hold the profile */
+    uint64_t hours[24];   /**< by hour of day */
+    uint64_t weekdays[7]; /**< Monday first */
+    uint64_t week[7][24]; /**< weekday x hour */
+    int64_t first_month;  /**< year * 12 + month - 1 of months[0]: the table's first dated month */
+    size_t month_count;   /**< the table's dated span in months; 0 when over HS_PROFILE_MONTHS */
+    uint64_t months[HS_PROFILE_MONTHS];
+    char top_types[512]; /**< its three most frequent crime types: "Robbery (3); ..." */
+} hs_hotspot_profile;
+
+/** 1 when the hotspots' incidents are profiled by hour (the rule above). */
+HS_API int hs_hotspots_timed(const hs_hotspots *h);
+/** The profile of the i-th hotspot (rank i + 1). */
+HS_API hs_status hs_hotspots_profile(const hs_hotspots *h, size_t i, hs_hotspot_profile *out);
+
 /**
  * Writes the hotspots by extension: ".geojson" (polygons, WGS84, with a
  * QGIS ".qml" style beside it) or ".csv"; with each hotspot's top crime

@@ -33,6 +33,8 @@ void hs_hotspots_destroy(hs_hotspots *h) {
         free(h->ward[i]);
     free(h->ward);
     free(h->sel);
+    free(h->first);
+    free(h->list);
     free(h);
 }
 
@@ -152,6 +154,7 @@ hs_status hs_hotspots_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents
                 st = hs__error(ctx, HS_ENOMEM, "out of memory");
         free(x), free(y), free(w);
     }
+    if (!st) st = hs__hotspots_index(ctx, h);
 done:
     free(order);
     if (st) {
@@ -189,73 +192,16 @@ hs_status hs_hotspots_concentration(const hs_hotspots *h, hs_concentration *coun
 
 /* ---- writing ---------------------------------------------------------- */
 
-typedef struct profile {
-    bool timed; /* every incident has a time of day */
-    uint64_t hour[24], wday[7];
-    char months[512];
-    char types[512];
-} profile;
-
-static int cmp_u64_desc_idx(const void *a, const void *b) {
-    const uint64_t *x = a, *y = b; /* {count, id} */
-    if (x[0] != y[0]) return x[0] < y[0] ? 1 : -1;
-    return (x[1] > y[1]) - (x[1] < y[1]);
-}
-
-/* Profile of the incidents of unit k: hours and weekdays when timed, else
- * months; and its three most frequent crime types. */
-static bool make_profile(const hs_ctx *ctx, const hs_hotspots *h, const size_t *list, size_t nlist,
-                         bool timed, profile *pr) {
-    const hs__cols *c = &h->inc->col;
-    size_t nc = h->inc->cats.count;
-    memset(pr, 0, sizeof *pr);
-    pr->timed = timed;
-    uint64_t(*cat)[2] = hs__calloc(ctx, nc + 1, sizeof *cat);
-    if (!cat) return false;
-    /* Months as (year*12+month) in a small table. */
-    int64_t mkey[64];
-    uint64_t mcnt[64];
-    size_t nm = 0;
-    for (size_t li = 0; li < nlist; li++) {
-        size_t i = list[li];
-        if (cat && c->cat[i] < nc) cat[c->cat[i]][0]++;
-        if (timed) {
-            int64_t secs = c->t[i], day = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-            pr->hour[(secs - day * 86400) / 3600]++;
-            pr->wday[((day % 7) + 7 + 3) % 7]++; /* 1970-01-01 was a Thursday; Monday = 0 */
-        } else if (c->prec[i] != HS_TIME_NONE) {
-            int64_t key = hs__month_index(c->t[i]);
-            size_t j = 0;
-            while (j < nm && mkey[j] != key)
-                j++;
-            if (j == nm && nm < 64) mkey[nm] = key, mcnt[nm++] = 0;
-            if (j < nm) mcnt[j]++;
-        }
-    }
-    /* Months in order. */
-    for (size_t a = 1; a < nm; a++)
-        for (size_t b = a; b > 0 && mkey[b - 1] > mkey[b]; b--) {
-            int64_t t = mkey[b];
-            mkey[b] = mkey[b - 1], mkey[b - 1] = t;
-            uint64_t u = mcnt[b];
-            mcnt[b] = mcnt[b - 1], mcnt[b - 1] = u;
-        }
+/* "2024-01:12;2024-03:4": the months with incidents, in order. */
+static void months_text(const hs_hotspot_profile *pr, char *buf, size_t size) {
     size_t o = 0;
-    for (size_t j = 0; j < nm && o + 32 < sizeof pr->months; j++)
-        o += (size_t)snprintf(pr->months + o, sizeof pr->months - o, "%s%04lld-%02lld:%" PRIu64,
-                              j ? ";" : "", (long long)(mkey[j] / 12),
-                              (long long)(mkey[j] % 12 + 1), mcnt[j]);
-    if (cat) {
-        for (size_t j = 0; j < nc; j++)
-            cat[j][1] = j;
-        qsort(cat, nc, sizeof *cat, cmp_u64_desc_idx);
-        o = 0;
-        for (size_t j = 0; j < nc && j < 3 && cat[j][0] > 0 && o + 100 < sizeof pr->types; j++)
-            o += (size_t)snprintf(pr->types + o, sizeof pr->types - o, "%s%s (%" PRIu64 ")",
-                                  j ? "; " : "", h->inc->cats.names[cat[j][1]], cat[j][0]);
-        free(cat);
+    buf[0] = 0;
+    for (size_t j = 0; j < pr->month_count && o + 32 < size; j++) {
+        if (!pr->months[j]) continue;
+        int64_t m = pr->first_month + (int64_t)j;
+        o += (size_t)snprintf(buf + o, size - o, "%s%04lld-%02lld:%" PRIu64, o ? ";" : "",
+                              (long long)(m / 12), (long long)(m % 12 + 1), pr->months[j]);
     }
-    return true;
 }
 
 static void put_counts(FILE *f, const uint64_t *v, int n, bool json) {
@@ -294,42 +240,6 @@ static const char hotspot_qml[] =
     " </labeling>\n"
     "</qgis>\n";
 
-/* Hours and weekdays are profiled only when every incident has a time of day. */
-static bool is_timed(const hs_hotspots *h) {
-    bool timed = h->inc->col.n > 0;
-    for (size_t i = 0; i < h->inc->col.n && timed; i++)
-        timed = h->inc->col.prec[i] >= HS_TIME_MINUTE;
-    return timed;
-}
-
-/* The incidents of each unit, in file order (counting sort): unit k's are
- * list[first[k] .. first[k + 1]). Both owned. */
-static hs_status unit_lists(hs_ctx *ctx, const hs_hotspots *h, size_t **first_out,
-                            size_t **list_out) {
-    size_t ni = h->inc->col.n;
-    size_t *first = hs__calloc(ctx, h->n + 1, sizeof *first),
-           *list = hs__malloc(ctx, (ni ? ni : 1) * sizeof *list),
-           *fill = hs__calloc(ctx, h->n + 1, sizeof *fill);
-    if (!first || !list || !fill) {
-        free(first);
-        free(list);
-        free(fill);
-        return hs__error(ctx, HS_ENOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < ni; i++)
-        if (h->unit_of_copy[i] < h->n) first[h->unit_of_copy[i] + 1]++;
-    for (size_t k = 0; k < h->n; k++)
-        first[k + 1] += first[k];
-    for (size_t i = 0; i < ni; i++) {
-        uint32_t k = h->unit_of_copy[i];
-        if (k < h->n) list[first[k] + fill[k]++] = i;
-    }
-    free(fill);
-    *first_out = first;
-    *list_out = list;
-    return HS_OK;
-}
-
 /* The chosen hotspots as patrol sites, as hs_patrol_sites_read would read
  * them back from hs_hotspots_write's CSV (lon/lat to 1e-7 degrees). */
 hs_status hs_patrol_sites_from_hotspots(hs_ctx *ctx, const hs_hotspots *h, hs_patrol_site **out,
@@ -337,12 +247,10 @@ hs_status hs_patrol_sites_from_hotspots(hs_ctx *ctx, const hs_hotspots *h, hs_pa
     if (!ctx || !h || !out || !n) return HS_EINVAL;
     *out = NULL;
     *n = 0;
-    size_t *first, *list;
-    hs_status st = unit_lists(ctx, h, &first, &list);
-    if (st) return st;
-    bool timed = is_timed(h);
+    hs_status st = HS_OK;
     hs_patrol_site *s = hs__calloc(ctx, h->nsel ? h->nsel : 1, sizeof *s);
-    if (!s) st = hs__error(ctx, HS_ENOMEM, "out of memory");
+    hs_hotspot_profile *pr = hs__malloc(ctx, sizeof *pr);
+    if (!s || !pr) st = hs__error(ctx, HS_ENOMEM, "out of memory");
     size_t k = 0;
     for (; !st && k < h->nsel; k++) {
         const hs_hotspot *c = &h->sel[k];
@@ -356,20 +264,17 @@ hs_status hs_patrol_sites_from_hotspots(hs_ctx *ctx, const hs_hotspots *h, hs_pa
             st = hs__error(ctx, HS_ENOMEM, "out of memory");
             break;
         }
-        if (timed) {
-            profile pr;
-            if (!make_profile(ctx, h, list + first[c->unit], first[c->unit + 1] - first[c->unit],
-                              true, &pr)) {
+        if (h->timed) {
+            if (hs_hotspots_profile(h, k, pr)) {
                 st = hs__error(ctx, HS_ENOMEM, "out of memory");
                 k++;
                 break;
             }
-            memcpy(s[k].hours, pr.hour, sizeof s[k].hours);
+            memcpy(s[k].hours, pr->hours, sizeof s[k].hours);
             s[k].has_hours = 1;
         }
     }
-    free(first);
-    free(list);
+    free(pr);
     if (st) {
         hs_patrol_sites_free(s, k);
         return st;
@@ -384,18 +289,16 @@ hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path)
     bool json = hs__has_ext(path, ".geojson") || hs__has_ext(path, ".json");
     if (!json && !hs__has_ext(path, ".csv"))
         return hs__error(ctx, HS_EFORMAT, "%s: unknown output format: use .geojson or .csv", path);
-    bool timed = is_timed(h);
+    bool timed = h->timed;
     hs__xentry *xe = json ? hs__ctx_xform(ctx, h->u->crs, "EPSG:4326") : NULL;
     if (json && !xe) return HS_ECRS;
     hs__afile af;
     hs_status st = hs__afile_open(ctx, path, &af);
     if (st) return st;
     FILE *f = af.f;
-    size_t *first, *list;
-    if ((st = unit_lists(ctx, h, &first, &list))) {
-        hs__afile_abort(&af);
-        return st;
-    }
+    hs_hotspot_profile *pp = hs__malloc(ctx, sizeof *pp);
+    char *months = hs__malloc(ctx, 512);
+    if (!pp || !months) st = hs__error(ctx, HS_ENOMEM, "out of memory");
     if (json)
         fputs("{\"type\":\"FeatureCollection\",\"features\":[", f);
     else
@@ -405,12 +308,12 @@ hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path)
                 timed ? "hours,weekdays" : "months");
     for (size_t j = 0; j < h->nsel && !st; j++) {
         const hs_hotspot *s = &h->sel[j];
-        profile pr;
-        if (!make_profile(ctx, h, list + first[s->unit], first[s->unit + 1] - first[s->unit], timed,
-                          &pr)) {
+        const hs_hotspot_profile *pr = pp;
+        if (hs_hotspots_profile(h, j, pp)) {
             st = hs__error(ctx, HS_ENOMEM, "out of memory");
             break;
         }
+        if (!timed) months_text(pr, months, 512);
         char v[12][40];
         hs__fmt_real(v[0], sizeof v[0], s->harm);
         snprintf(v[1], sizeof v[1], "%.4f", s->share_pct);
@@ -434,16 +337,16 @@ hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path)
                     isnan(s->gistar_p) ? "null" : v[6], s->gistar_bin);
             hs__put_text(f, h->ward[j] ? h->ward[j] : "", true);
             fputs(",\"top_types\":", f);
-            hs__put_text(f, pr.types, true);
+            hs__put_text(f, pr->top_types, true);
             if (timed) {
                 fputs(",\"hours\":[", f);
-                put_counts(f, pr.hour, 24, true);
+                put_counts(f, pr->hours, 24, true);
                 fputs("],\"weekdays\":[", f);
-                put_counts(f, pr.wday, 7, true);
+                put_counts(f, pr->weekdays, 7, true);
                 fputc(']', f);
             } else {
                 fputs(",\"months\":", f);
-                hs__put_text(f, pr.months, true);
+                hs__put_text(f, months, true);
             }
             fputs("},\"geometry\":", f);
             if (!hs__geojson_geometry(f, h->u->geos, h->u->g[s->unit], xe->main))
@@ -457,21 +360,21 @@ hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path)
                     isnan(s->gistar_z) ? "" : v[5], isnan(s->gistar_p) ? "" : v[6], s->gistar_bin);
             hs__put_text(f, h->ward[j] ? h->ward[j] : "", false);
             fputc(',', f);
-            hs__put_text(f, pr.types, false);
+            hs__put_text(f, pr->top_types, false);
             fputc(',', f);
             if (timed) {
-                put_counts(f, pr.hour, 24, false);
+                put_counts(f, pr->hours, 24, false);
                 fputc(',', f);
-                put_counts(f, pr.wday, 7, false);
+                put_counts(f, pr->weekdays, 7, false);
             } else {
-                hs__put_text(f, pr.months, false);
+                hs__put_text(f, months, false);
             }
             fputc('\n', f);
         }
     }
     if (json) fputs("\n]}\n", f);
-    free(first);
-    free(list);
+    free(pp);
+    free(months);
     if (st) {
         hs__afile_abort(&af);
         return st;
@@ -539,12 +442,4 @@ hs_status hs_hotspots_write_summary(hs_ctx *ctx, const hs_hotspots *h, const cha
 
 const hs_units *hs__hotspots_units(const hs_hotspots *h) {
     return h->u;
-}
-
-const uint32_t *hs__hotspots_unit_of(const hs_hotspots *h) {
-    return h->unit_of_copy;
-}
-
-const hs_incidents *hs__hotspots_incidents(const hs_hotspots *h) {
-    return h->inc;
 }

@@ -63,8 +63,8 @@ typedef struct hs__names {
     const char *const *v;
     size_t n;
 } hs__names;
-extern const hs__names hs__kernel_names, hs__bw_rule_names, hs__kde_units_names,
-    hs__shape_names, hs__period_names, hs__op_names, hs__kde_grid_names;
+extern const hs__names hs__kernel_names, hs__bw_rule_names, hs__kde_units_names, hs__shape_names,
+    hs__period_names, hs__op_names, hs__kde_grid_names;
 
 /* A message to the context's log callback (hs_ctx_set_log), if any. */
 void hs__log(hs_ctx *ctx, hs_log_level level, const char *fmt, ...)
@@ -499,15 +499,19 @@ struct hs_hotspots {
     hs_hotspot *sel; /* chosen, in rank order */
     char **ward;     /* per chosen, owned */
     double total_count, total_harm, total_area;
+    size_t *first, *list; /* each unit's incidents (profile.c), owned */
+    bool timed;           /* profiled by hour (hs_hotspots_timed) */
+    int64_t m0;           /* the first dated month (year * 12 + month - 1) */
+    size_t nmonths;       /* the dated span, 0 when over HS_PROFILE_MONTHS */
 };
+/* Builds h's per-unit incident lists and its time rule (profile.c). */
+hs_status hs__hotspots_index(hs_ctx *ctx, hs_hotspots *h);
 
 /* For the report (report.c): what a table or ranking was computed from. */
 const hs_units *hs__tally_units(const hs_tally *t);
 bool hs__tally_has_compare(const hs_tally *t);
 bool hs__tally_has_population(const hs_tally *t);
 const hs_units *hs__hotspots_units(const hs_hotspots *h);
-const uint32_t *hs__hotspots_unit_of(const hs_hotspots *h);
-const hs_incidents *hs__hotspots_incidents(const hs_hotspots *h);
 /* png.c: RGBA rows (top first) to a PNG in memory (owned). */
 hs_status hs__png_encode(hs_ctx *ctx, const uint8_t *rgba, size_t w, size_t h, uint8_t **out,
                          size_t *len);

@@ -337,50 +337,15 @@ static void ward_table(FILE *f, const hs_report *r) {
 static hs_status hotspot_table(hs_ctx *ctx, FILE *f, const hs_report *r) {
     const hs_hotspots *h = r->hotspots;
     const hs_units *u = hs__hotspots_units(h);
-    const hs_incidents *inc = hs__hotspots_incidents(h);
-    const uint32_t *of = hs__hotspots_unit_of(h);
-    const hs__cols *c = &inc->col;
-    size_t timed = 0, dated = 0;
-    int64_t m0 = INT64_MAX, m1 = INT64_MIN;
-    for (size_t i = 0; i < c->n; i++) {
-        timed += c->prec[i] >= HS_TIME_MINUTE;
-        if (c->prec[i] != HS_TIME_NONE) {
-            int64_t m = hs__month_index(c->t[i]);
-            dated++;
-            m0 = m < m0 ? m : m0;
-            m1 = m > m1 ? m : m1;
-        }
-    }
-    bool by_hour = timed * 2 > c->n;
-    size_t nmonths = dated && m1 - m0 < 120 ? (size_t)(m1 - m0 + 1) : 0;
-    size_t nbins = by_hour ? 7 * 24 : nmonths;
-    /* Which chosen hotspot each unit is (or none). */
-    uint32_t *slot = hs__malloc(ctx, (u->n ? u->n : 1) * sizeof *slot);
-    uint64_t *bins = hs__calloc(ctx, (h->nsel ? h->nsel : 1) * (nbins ? nbins : 1), sizeof *bins);
-    if (!slot || !bins) {
-        free(slot);
-        free(bins);
+    bool by_hour = hs_hotspots_timed(h);
+    hs_hotspot_profile *pr = hs__malloc(ctx, sizeof *pr);
+    if (!pr) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    if (h->nsel && hs_hotspots_profile(h, 0, pr)) {
+        free(pr);
         return hs__error(ctx, HS_ENOMEM, "out of memory");
     }
-    for (size_t k = 0; k < u->n; k++)
-        slot[k] = UINT32_MAX;
-    for (size_t j = 0; j < h->nsel; j++)
-        slot[h->sel[j].unit] = (uint32_t)j;
-    for (size_t i = 0; nbins && i < c->n; i++) {
-        uint32_t k = of[i];
-        if (k >= u->n || slot[k] == UINT32_MAX) continue;
-        size_t b;
-        if (by_hour) {
-            if (c->prec[i] < HS_TIME_MINUTE) continue;
-            int64_t s = c->t[i], day = s >= 0 ? s / 86400 : (s - 86399) / 86400;
-            size_t hour = (size_t)((s - day * 86400) / 3600), wd = (size_t)(((day % 7) + 10) % 7);
-            b = wd * 24 + hour; /* Monday = 0 (1970-01-01 was a Thursday) */
-        } else {
-            if (c->prec[i] == HS_TIME_NONE) continue;
-            b = (size_t)(hs__month_index(c->t[i]) - m0);
-        }
-        bins[slot[k] * nbins + b]++;
-    }
+    int64_t m0 = h->nsel ? pr->first_month : 0;
+    size_t nmonths = h->nsel ? pr->month_count : 0, nbins = by_hour ? 7 * 24 : nmonths;
     fputs("<table><thead><tr><th>Rank</th><th>Place</th><th>Ward</th><th class=n>Incidents</th>"
           "<th class=n>Share</th><th class=n>Cumulative</th><th class=n>PAI</th>"
           "<th class=n>Gi* z</th><th>",
@@ -403,7 +368,11 @@ static hs_status hotspot_table(hs_ctx *ctx, FILE *f, const hs_report *r) {
                 "</td><td class=n>%.1f%%</td><td class=n>%.1f%%</td><td class=n>%.0f</td>"
                 "<td class=n>%.2f</td><td>",
                 s->share_pct, s->cum_share_pct, s->pai, s->gistar_z);
-        const uint64_t *bj = bins + j * nbins;
+        if (hs_hotspots_profile(h, j, pr)) {
+            free(pr);
+            return hs__error(ctx, HS_ENOMEM, "out of memory");
+        }
+        const uint64_t *bj = by_hour ? &pr->week[0][0] : pr->months;
         uint64_t mx = 0;
         for (size_t b = 0; b < nbins; b++)
             mx = bj[b] > mx ? bj[b] : mx;
@@ -435,10 +404,10 @@ static hs_status hotspot_table(hs_ctx *ctx, FILE *f, const hs_report *r) {
                 "<p class=note>Months from %04lld-%02lld to %04lld-%02lld, left to right, darker "
                 "= more. These data give months only, not times of day: patrol hours cannot "
                 "be read from them.</p>\n",
-                (long long)(m0 / 12), (long long)(m0 % 12 + 1), (long long)(m1 / 12),
-                (long long)(m1 % 12 + 1));
-    free(slot);
-    free(bins);
+                (long long)(m0 / 12), (long long)(m0 % 12 + 1),
+                (long long)((m0 + (int64_t)nmonths - 1) / 12),
+                (long long)((m0 + (int64_t)nmonths - 1) % 12 + 1));
+    free(pr);
     return HS_OK;
 }
 

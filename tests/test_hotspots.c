@@ -344,7 +344,63 @@ static void hex_neighbours(void) {
     hs_ctx_destroy(ctx);
 }
 
+/* One time rule for every output: by weekday x hour when most incidents
+ * have a time (the untimed left out of the hours), else by month. Counts
+ * worked by hand: 2024-01-01 was a Monday. */
+static hs_hotspots *profiled(hs_ctx *ctx, const char *csv, hs_incidents **inc, hs_grid **g,
+                             hs_units **u) {
+    hs_incidents_create(ctx, inc);
+    hs_read_options o = hs_test_xy("type", NULL);
+    o.date_column = "date";
+    CHECK(hs_incidents_read_csv_buffer(ctx, "p.csv", csv, strlen(csv), &o, *inc) == HS_OK);
+    hs_grid_options go;
+    hs_grid_options_init(&go);
+    CHECK(hs_grid_count(ctx, *inc, &go, g) == HS_OK);
+    CHECK(hs_units_from_grid(ctx, *g, u) == HS_OK);
+    CHECK(hs_units_build_neighbours(ctx, *u, 0) == HS_OK);
+    uint32_t of[8];
+    CHECK(hs_grid_locate(ctx, *g, *inc, of) == HS_OK);
+    hs_hotspots *h = NULL;
+    CHECK(hs_hotspots_compute(ctx, *u, *inc, of, NULL, NULL, &h) == HS_OK);
+    return h;
+}
+
+static void time_profile(void) {
+    hs_ctx *ctx;
+    hs_ctx_create(&ctx);
+    hs_incidents *inc;
+    hs_grid *g;
+    hs_units *u;
+    hs_hotspot_profile pr;
+    /* 3 of 4 timed: hours, the untimed one left out. */
+    hs_hotspots *h = profiled(ctx,
+                              "x,y,type,date\n500075,200075,A,2024-01-01T18:30\n"
+                              "500075,200075,A,2024-01-02T18:05\n500075,200075,B,2024-01-07T23:59\n"
+                              "500075,200075,A,2024-01\n",
+                              &inc, &g, &u);
+    CHECK(hs_hotspots_timed(h) == 1);
+    CHECK(hs_hotspots_profile(h, 0, &pr) == HS_OK);
+    CHECK(pr.timed && pr.hours[18] == 2 && pr.hours[23] == 1);
+    CHECK(pr.weekdays[0] == 1 && pr.weekdays[1] == 1 && pr.weekdays[6] == 1);
+    CHECK(pr.week[0][18] == 1 && pr.week[6][23] == 1);
+    CHECK(strcmp(pr.top_types, "A (3); B (1)") == 0);
+    hs_hotspots_destroy(h), hs_units_destroy(u), hs_grid_destroy(g), hs_incidents_destroy(inc);
+    /* 1 of 3 timed: months from the table's first month. */
+    h = profiled(ctx,
+                 "x,y,type,date\n500075,200075,A,2024-01\n500075,200075,A,2024-03\n"
+                 "500075,200075,A,2024-03-05T10:00\n",
+                 &inc, &g, &u);
+    CHECK(hs_hotspots_timed(h) == 0);
+    CHECK(hs_hotspots_profile(h, 0, &pr) == HS_OK);
+    CHECK(!pr.timed && pr.first_month == 2024 * 12 && pr.month_count == 3);
+    CHECK(pr.months[0] == 1 && pr.months[1] == 0 && pr.months[2] == 2);
+    CHECK(hs_hotspots_profile(h, 1, &pr) == HS_EINVAL);
+    hs_hotspots_destroy(h), hs_units_destroy(u), hs_grid_destroy(g), hs_incidents_destroy(inc);
+    hs_ctx_destroy(ctx);
+}
+
 void test_hotspots(void) {
+    time_profile();
     hex_neighbours();
     patrol();
     concentration();
