@@ -433,10 +433,17 @@ HS_API hs_status hs_grid_locate(hs_ctx *ctx, const hs_grid *grid, const hs_incid
                                 uint32_t *unit_of);
 
 /**
- * Writes the grid by extension: ".geojson"/".json" (RFC 7946, WGS84 lon/lat,
- * counter-clockwise rings, no "crs" member) or ".csv" (working CRS). Each
- * cell has id,row,col,x_min,y_min,x_max,y_max,count,weight. Written to a
- * temporary name and renamed: a failed run leaves no file.
+ * Vector outputs. Every layer the library writes (grid, ward table,
+ * hotspots, change, trend, geofences, outlines) is one model written by one
+ * set of writers, chosen by the name's extension: ".geojson"/".json" (RFC
+ * 7946: WGS84 lon/lat to 7 decimals, counter-clockwise exterior rings, no
+ * "crs" member), ".csv" (attributes only; coordinates in the working CRS
+ * where the layer has them) or ".shp" (ESRI Shapefile in the working CRS,
+ * with .shx, .dbf, .prj and .cpg (UTF-8); field names cut to 10
+ * characters). Map layers get a QGIS ".qml" style beside them. Written to
+ * a temporary name and renamed: a failed run leaves no file.
+ *
+ * The grid: each cell has id,row,col,x_min,y_min,x_max,y_max,count,weight.
  */
 HS_API hs_status hs_grid_write(hs_ctx *ctx, const hs_grid *grid, const char *path);
 
@@ -788,8 +795,8 @@ HS_API hs_status hs_raster_write(hs_ctx *ctx, const hs_raster *r, const char *pa
 /**
  * Hotspot outlines: for each p in top_pct (percent of the data area), the
  * pixels whose value is at or above the level that the top p% of the area
- * reach, merged into polygons; written as GeoJSON (WGS84) with properties
- * top_pct, level, area_km2. Atomic.
+ * reach, merged into polygons; written as a layer (see Vector outputs) with
+ * top_pct, level, pixels, area_km2. Atomic.
  */
 HS_API hs_status hs_raster_contours_write(hs_ctx *ctx, const hs_raster *r, const double *top_pct,
                                           size_t n, const char *path);
@@ -931,10 +938,9 @@ HS_API int hs_hotspots_timed(const hs_hotspots *h);
 HS_API hs_status hs_hotspots_profile(const hs_hotspots *h, size_t i, hs_hotspot_profile *out);
 
 /**
- * Writes the hotspots by extension: ".geojson" (polygons, WGS84, with a
- * QGIS ".qml" style beside it) or ".csv"; with each hotspot's top crime
- * types and time profile (hour of day and day of week when every incident
- * has a time, else month). Atomic.
+ * Writes the hotspots (see Vector outputs: .geojson, .csv or .shp), with
+ * each hotspot's top crime types and time profile (hs_hotspots_profile:
+ * hours and weekdays, or months). Atomic.
  */
 HS_API hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path);
 
@@ -1064,8 +1070,8 @@ HS_API const double *hs_trend_z(const hs_trend *t);
 HS_API const double *hs_trend_p(const hs_trend *t);
 /**
  * Writes the units with any incident or any category other than no
- * pattern: .geojson (WGS84, polygons) or .csv (centroids in the working
- * CRS), columns id, category, hot_periods, cold_periods, total, trend_tau,
+ * pattern (see Vector outputs; .csv and .shp add the centroid x, y in the
+ * working CRS), columns id, category, hot_periods, cold_periods, total, trend_tau,
  * trend_z, trend_p, z_last, p_last and one count per period (n_LABEL).
  * Written to a temporary name and renamed.
  */
@@ -1215,7 +1221,8 @@ HS_API hs_status hs_patrol_sites_check(hs_ctx *ctx, const hs_patrol_site *sites,
  */
 HS_API hs_status hs_patrol_plan_write(hs_ctx *ctx, const hs_patrol_site *sites, size_t n,
                                       const hs_patrol_options *opts, const char *path);
-/** Writes the sites' outlines as GeoJSON (for GPS geofencing): grid cells
+/** Writes the sites' outlines as a layer (GeoJSON for GPS geofencing, or
+ *  .shp; see Vector outputs): grid cells
  *  rebuilt from their ids (default origin), other ids looked up among
  *  units (may be NULL). Atomic. */
 HS_API hs_status hs_patrol_geofences_write(hs_ctx *ctx, const hs_patrol_site *sites, size_t n,

@@ -204,11 +204,6 @@ static void months_text(const hs_hotspot_profile *pr, char *buf, size_t size) {
     }
 }
 
-static void put_counts(FILE *f, const uint64_t *v, int n, bool json) {
-    for (int i = 0; i < n; i++)
-        fprintf(f, "%s%" PRIu64, i ? (json ? "," : ";") : "", v[i]);
-}
-
 static const char hotspot_qml[] =
     "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
     "<!-- written by libhotspot: replaced when its layer is written again -->\n"
@@ -284,102 +279,108 @@ hs_status hs_patrol_sites_from_hotspots(hs_ctx *ctx, const hs_hotspots *h, hs_pa
     return HS_OK;
 }
 
+/* The hotspots as a layer: hours and weekdays are JSON arrays in GeoJSON
+ * and ';' lists in CSV and DBF; months "2024-01:12;2024-02:3". */
+enum { HF_HOURS_J = 17, HF_WDAY_J, HF_HOURS, HF_WDAY, HF_MONTHS, HF_COUNT };
+static const hs__lfield hotspot_fields[HF_COUNT] = {
+    {"rank", "rank", 'N', 9, 0, HS__IN_ALL},
+    {"id", "id", 'C', 40, 0, HS__IN_ALL},
+    {"lon", "lon", 'F', 13, 7, HS__IN_ALL},
+    {"lat", "lat", 'F', 12, 7, HS__IN_ALL},
+    {"x", "x", 'F', 16, 3, HS__IN_ALL},
+    {"y", "y", 'F', 16, 3, HS__IN_ALL},
+    {"count", "count", 'N', 12, 0, HS__IN_ALL},
+    {"harm", "harm", 'F', 19, 6, HS__IN_ALL},
+    {"share_pct", "share_pct", 'F', 12, 4, HS__IN_ALL},
+    {"cum_share_pct", "cum_share", 'F', 12, 4, HS__IN_ALL},
+    {"area_share_pct", "area_share", 'F', 12, 6, HS__IN_ALL},
+    {"pai", "pai", 'F', 16, 4, HS__IN_ALL},
+    {"gistar_z", "gistar_z", 'F', 14, 6, HS__IN_ALL},
+    {"gistar_p", "gistar_p", 'F', 19, 12, HS__IN_ALL},
+    {"gistar_class", "gi_class", 'N', 3, 0, HS__IN_ALL},
+    {"ward", "ward", 'C', 40, 0, HS__IN_ALL},
+    {"top_types", "top_types", 'C', 254, 0, HS__IN_ALL},
+    {"hours", "hours", 'J', 0, 0, HS__IN_JSON},
+    {"weekdays", "weekdays", 'J', 0, 0, HS__IN_JSON},
+    {"hours", "hours", 'C', 200, 0, HS__IN_CSV | HS__IN_SHP},
+    {"weekdays", "weekdays", 'C', 80, 0, HS__IN_CSV | HS__IN_SHP},
+    {"months", "months", 'C', 254, 0, HS__IN_ALL},
+};
+
+typedef struct hotspot_layer {
+    const hs_hotspots *h;
+    hs_hotspot_profile pr;
+    char lists[4][512]; /* hours and weekdays, as JSON arrays and as ';' lists */
+    char months[512];
+} hotspot_layer;
+
+static void counts_text(char *buf, size_t size, const uint64_t *v, int n, char sep) {
+    size_t o = 0;
+    for (int i = 0; i < n && o < size; i++)
+        o += (size_t)snprintf(buf + o, size - o, "%s%" PRIu64, i ? (char[]){sep, 0} : "", v[i]);
+}
+
+static bool hotspot_row(void *user, size_t j, const char **v, char (*buf)[64]) {
+    hotspot_layer *hl = user;
+    const hs_hotspots *h = hl->h;
+    const hs_hotspot *s = &h->sel[j];
+    if (hs_hotspots_profile(h, j, &hl->pr)) memset(&hl->pr, 0, sizeof hl->pr);
+    snprintf(buf[0], 64, "%u", s->rank);
+    snprintf(buf[2], 64, "%.7f", s->lon);
+    snprintf(buf[3], 64, "%.7f", s->lat);
+    snprintf(buf[4], 64, "%.3f", s->x);
+    snprintf(buf[5], 64, "%.3f", s->y);
+    snprintf(buf[6], 64, "%" PRIu64, s->count);
+    hs__fmt_real(buf[7], 64, s->harm);
+    snprintf(buf[8], 64, "%.4f", s->share_pct);
+    snprintf(buf[9], 64, "%.4f", s->cum_share_pct);
+    snprintf(buf[10], 64, "%.6f", s->area_share_pct);
+    snprintf(buf[11], 64, "%.4f", s->pai);
+    snprintf(buf[12], 64, "%.6f", s->gistar_z);
+    snprintf(buf[13], 64, "%.6g", s->gistar_p);
+    snprintf(buf[14], 64, "%d", s->gistar_bin);
+    for (int k = 0; k < 15; k++)
+        v[k] = buf[k];
+    v[1] = h->u->code[s->unit];
+    v[11] = isnan(s->pai) ? NULL : buf[11];
+    v[12] = isnan(s->gistar_z) ? NULL : buf[12];
+    v[13] = isnan(s->gistar_p) ? NULL : buf[13];
+    v[15] = h->ward[j] ? h->ward[j] : "";
+    v[16] = hl->pr.top_types;
+    bool timed = h->timed;
+    counts_text(hl->lists[0] + 1, 510, hl->pr.hours, 24, ',');
+    counts_text(hl->lists[1] + 1, 510, hl->pr.weekdays, 7, ',');
+    hl->lists[0][0] = hl->lists[1][0] = '[';
+    strcat(hl->lists[0], "]"), strcat(hl->lists[1], "]");
+    counts_text(hl->lists[2], 512, hl->pr.hours, 24, ';');
+    counts_text(hl->lists[3], 512, hl->pr.weekdays, 7, ';');
+    months_text(&hl->pr, hl->months, sizeof hl->months);
+    for (int k = 0; k < 4; k++)
+        v[HF_HOURS_J + k] = timed ? hl->lists[k] : NULL;
+    v[HF_MONTHS] = timed ? NULL : hl->months;
+    return true;
+}
+
+static void hotspot_shape(void *user, size_t j, const hs__geom **g, double *xy, size_t *n) {
+    const hotspot_layer *hl = user;
+    (void)xy, (void)n;
+    *g = hl->h->u->g[hl->h->sel[j].unit];
+}
+
 hs_status hs_hotspots_write(hs_ctx *ctx, const hs_hotspots *h, const char *path) {
     if (!ctx || !h || !path) return HS_EINVAL;
     bool json = hs__has_ext(path, ".geojson") || hs__has_ext(path, ".json");
-    if (!json && !hs__has_ext(path, ".csv"))
-        return hs__error(ctx, HS_EFORMAT, "%s: unknown output format: use .geojson or .csv", path);
-    bool timed = h->timed;
-    hs__xentry *xe = json ? hs__ctx_xform(ctx, h->u->crs, "EPSG:4326") : NULL;
-    if (json && !xe) return HS_ECRS;
-    hs__afile af;
-    hs_status st = hs__afile_open(ctx, path, &af);
-    if (st) return st;
-    FILE *f = af.f;
-    hs_hotspot_profile *pp = hs__malloc(ctx, sizeof *pp);
-    char *months = hs__malloc(ctx, 512);
-    if (!pp || !months) st = hs__error(ctx, HS_ENOMEM, "out of memory");
-    if (json)
-        fputs("{\"type\":\"FeatureCollection\",\"features\":[", f);
-    else
-        fprintf(f,
-                "rank,id,lon,lat,x,y,count,harm,share_pct,cum_share_pct,area_share_pct,pai,"
-                "gistar_z,gistar_p,gistar_class,ward,top_types,%s\n",
-                timed ? "hours,weekdays" : "months");
-    for (size_t j = 0; j < h->nsel && !st; j++) {
-        const hs_hotspot *s = &h->sel[j];
-        const hs_hotspot_profile *pr = pp;
-        if (hs_hotspots_profile(h, j, pp)) {
-            st = hs__error(ctx, HS_ENOMEM, "out of memory");
-            break;
-        }
-        if (!timed) months_text(pr, months, 512);
-        char v[12][40];
-        hs__fmt_real(v[0], sizeof v[0], s->harm);
-        snprintf(v[1], sizeof v[1], "%.4f", s->share_pct);
-        snprintf(v[2], sizeof v[2], "%.4f", s->cum_share_pct);
-        snprintf(v[3], sizeof v[3], "%.6f", s->area_share_pct);
-        snprintf(v[4], sizeof v[4], "%.4f", s->pai);
-        snprintf(v[5], sizeof v[5], "%.6f", s->gistar_z);
-        snprintf(v[6], sizeof v[6], "%.6g", s->gistar_p);
-        if (json) {
-            fputs(j ? ",\n{\"type\":\"Feature\",\"properties\":{"
-                    : "\n{\"type\":\"Feature\",\"properties\":{",
-                  f);
-            fprintf(f, "\"rank\":%u,\"id\":", s->rank);
-            hs__put_text(f, h->u->code[s->unit], true);
-            fprintf(f,
-                    ",\"lon\":%.7f,\"lat\":%.7f,\"x\":%.3f,\"y\":%.3f,\"count\":%" PRIu64
-                    ",\"harm\":%s,\"share_pct\":%s,\"cum_share_pct\":%s,\"area_share_pct\":%s,"
-                    "\"pai\":%s,\"gistar_z\":%s,\"gistar_p\":%s,\"gistar_class\":%d,\"ward\":",
-                    s->lon, s->lat, s->x, s->y, s->count, v[0], v[1], v[2], v[3],
-                    isnan(s->pai) ? "null" : v[4], isnan(s->gistar_z) ? "null" : v[5],
-                    isnan(s->gistar_p) ? "null" : v[6], s->gistar_bin);
-            hs__put_text(f, h->ward[j] ? h->ward[j] : "", true);
-            fputs(",\"top_types\":", f);
-            hs__put_text(f, pr->top_types, true);
-            if (timed) {
-                fputs(",\"hours\":[", f);
-                put_counts(f, pr->hours, 24, true);
-                fputs("],\"weekdays\":[", f);
-                put_counts(f, pr->weekdays, 7, true);
-                fputc(']', f);
-            } else {
-                fputs(",\"months\":", f);
-                hs__put_text(f, months, true);
-            }
-            fputs("},\"geometry\":", f);
-            if (!hs__geojson_geometry(f, h->u->geos, h->u->g[s->unit], xe->main))
-                st = hs__error(ctx, HS_ENOMEM, "out of memory");
-            fputc('}', f);
-        } else {
-            fprintf(f, "%u,", s->rank);
-            hs__put_text(f, h->u->code[s->unit], false);
-            fprintf(f, ",%.7f,%.7f,%.3f,%.3f,%" PRIu64 ",%s,%s,%s,%s,%s,%s,%s,%d,", s->lon, s->lat,
-                    s->x, s->y, s->count, v[0], v[1], v[2], v[3], isnan(s->pai) ? "" : v[4],
-                    isnan(s->gistar_z) ? "" : v[5], isnan(s->gistar_p) ? "" : v[6], s->gistar_bin);
-            hs__put_text(f, h->ward[j] ? h->ward[j] : "", false);
-            fputc(',', f);
-            hs__put_text(f, pr->top_types, false);
-            fputc(',', f);
-            if (timed) {
-                put_counts(f, pr->hours, 24, false);
-                fputc(',', f);
-                put_counts(f, pr->weekdays, 7, false);
-            } else {
-                hs__put_text(f, months, false);
-            }
-            fputc('\n', f);
-        }
-    }
-    if (json) fputs("\n]}\n", f);
-    free(pp);
-    free(months);
-    if (st) {
-        hs__afile_abort(&af);
-        return st;
-    }
-    st = hs__afile_commit(ctx, &af);
+    hotspot_layer *hl = hs__calloc(ctx, 1, sizeof *hl);
+    hs__lfield fd[HF_COUNT];
+    if (!hl) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    hl->h = h;
+    /* Only the profile of the table's rule: hours and weekdays, or months. */
+    memcpy(fd, hotspot_fields, sizeof fd);
+    for (int k = HF_HOURS_J; k < HF_COUNT; k++)
+        if ((k == HF_MONTHS) == h->timed) fd[k].in = 0;
+    hs__layer L = {h->u->crs, h->u->geos, fd, HF_COUNT, h->nsel, hl, hotspot_row, hotspot_shape};
+    hs_status st = hs__layer_write(ctx, &L, path);
+    free(hl);
     if (!st && json) {
         /* The QGIS style beside it: red outlines labelled by rank. */
         char *qml = hs__path_with_ext(ctx, path, ".qml");

@@ -438,8 +438,36 @@ hs_status hs__csv_pairs(hs_ctx *ctx, const char *path, const char *kcol, const c
 hs_status hs__csv_pairs_buffer(hs_ctx *ctx, const char *path, const char *data, size_t len,
                                const char *kcol, const char *vcol, hs__pair_fn fn, void *ud);
 
-/* geojson.c: g as an RFC 7946 geometry (false when out of memory). */
-bool hs__geojson_geometry(FILE *f, void *geos, const hs__geom *g, hs__xform *to_wgs84);
+/* ---- layer.c: one model of a vector layer, one set of writers --------- */
+
+enum { HS__IN_JSON = 1, HS__IN_CSV = 2, HS__IN_SHP = 4, HS__IN_ALL = 7 };
+#define HS__LAYER_RING_MAX 7 /* a grid cell: a square or a hexagon, closed */
+
+typedef struct hs__lfield {
+    const char *name; /* GeoJSON property, CSV column */
+    const char *dbf;  /* .dbf field name: at most 10 characters */
+    char type;        /* 'C' text, 'N' integer, 'F' real */
+    int width, decimals;
+    unsigned in; /* the formats that carry it (HS__IN_*) */
+} hs__lfield;
+
+typedef struct hs__layer {
+    const char *crs; /* of the geometries */
+    void *geos;      /* the GEOS handle of the geometries */
+    const hs__lfield *fields;
+    size_t nfields, nrows;
+    void *user;
+    /* Row i's values, one per field: a number as it is to be printed, a
+     * text, or NULL (no value: null, an empty cell, a DBF null). buf: 64
+     * bytes a field to print into. false: the row is left out. */
+    bool (*row)(void *user, size_t i, const char **v, char (*buf)[64]);
+    /* Row i's polygon: a GEOS geometry (*g), or one ring of *n points in xy
+     * (a grid cell); neither: none. */
+    void (*shape)(void *user, size_t i, const hs__geom **g, double *xy, size_t *n);
+} hs__layer;
+
+/* Writes L by path's extension: .geojson (or .json), .csv or .shp. Atomic. */
+hs_status hs__layer_write(hs_ctx *ctx, const hs__layer *L, const char *path);
 
 /* ---- mapfile.c: input files mapped, guarded against SIGBUS --------------- */
 

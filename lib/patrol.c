@@ -323,49 +323,42 @@ hs_status hs_patrol_sites_check(hs_ctx *ctx, const hs_patrol_site *sites, size_t
     return HS_OK;
 }
 
+/* The sites' outlines as a layer: rank and id; a grid cell from its id, or
+ * the polygon of the units with that code. */
+typedef struct fence_layer {
+    const hs_patrol_site *sites;
+    const hs_units *units;
+} fence_layer;
+
+static const hs__lfield fence_fields[] = {{"rank", "rank", 'N', 9, 0, HS__IN_ALL},
+                                          {"id", "id", 'C', 80, 0, HS__IN_ALL}};
+
+static bool fence_row(void *user, size_t i, const char **v, char (*buf)[64]) {
+    const fence_layer *fl = user;
+    snprintf(buf[0], 64, "%u", fl->sites[i].rank);
+    v[0] = buf[0];
+    v[1] = fl->sites[i].id;
+    return true;
+}
+
+static void fence_shape(void *user, size_t i, const hs__geom **g, double *xy, size_t *n) {
+    const fence_layer *fl = user;
+    const char *id = fl->sites[i].id;
+    if (hs__cell_ring_from_id(id, xy, n)) return;
+    for (size_t k = 0; fl->units && k < fl->units->n && !*g; k++)
+        if (!strcmp(fl->units->code[k], id)) *g = fl->units->g[k];
+}
+
 hs_status hs_patrol_geofences_write(hs_ctx *ctx, const hs_patrol_site *sites, size_t n,
                                     const hs_units *units, const char *path) {
     if (!ctx || (!sites && n) || !path) return HS_EINVAL;
-    hs_status cst = hs_patrol_sites_check(ctx, sites, n);
-    if (cst) return cst;
-    hs__xentry *xe = hs__ctx_xform(ctx, ctx->crs, "EPSG:4326");
-    void *geos = hs__ctx_geos(ctx);
-    if (!xe || !geos) return xe ? hs__error(ctx, HS_ENOMEM, "out of memory") : HS_ECRS;
-    hs__afile af;
-    hs_status st = hs__afile_open(ctx, path, &af);
+    hs_status st = hs_patrol_sites_check(ctx, sites, n);
     if (st) return st;
-    fputs("{\"type\":\"FeatureCollection\",\"features\":[", af.f);
-    for (size_t i = 0; i < n && !st; i++) {
-        const hs_patrol_site *s = &sites[i];
-        hs__geom *g = NULL, *own = NULL;
-        /* A grid cell from its id (shape, size, col, row; default origin),
-         * or a polygon of the units with that code. */
-        double xy[14];
-        size_t np;
-        if (hs__cell_ring_from_id(s->id, xy, &np)) {
-            g = own = hs__geom_from_ring(geos, xy, np);
-        } else if (units) {
-            for (size_t k = 0; k < units->n && !g; k++)
-                if (!strcmp(units->code[k], s->id)) g = units->g[k];
-        }
-        fprintf(af.f, "%s\n{\"type\":\"Feature\",\"properties\":{\"rank\":%u,\"id\":\"",
-                i ? "," : "", s->rank);
-        for (const char *c = s->id; *c; c++) {
-            if (*c == '"' || *c == '\\') fputc('\\', af.f);
-            fputc(*c, af.f);
-        }
-        fputs("\"},\"geometry\":", af.f);
-        if (!hs__geojson_geometry(af.f, geos, g, xe->main))
-            st = hs__error(ctx, HS_ENOMEM, "out of memory");
-        fputc('}', af.f);
-        hs__geom_free(geos, own);
-    }
-    fputs("\n]}\n", af.f);
-    if (st) {
-        hs__afile_abort(&af);
-        return st;
-    }
-    return hs__afile_commit(ctx, &af);
+    void *geos = units ? units->geos : hs__ctx_geos(ctx);
+    if (!geos) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    fence_layer fl = {sites, units};
+    hs__layer L = {ctx->crs, geos, fence_fields, 2, n, &fl, fence_row, fence_shape};
+    return hs__layer_write(ctx, &L, path);
 }
 
 bool hs__cell_ring_from_id(const char *id, double xy[14], size_t *np) {

@@ -270,32 +270,44 @@ static int cmp_float_desc(const void *a, const void *b) {
     return (x < y) - (x > y);
 }
 
-hs_status hs_raster_contours_write(hs_ctx *ctx, const hs_raster *r, const double *top_pct, size_t n,
-                                   const char *path) {
-    if (!ctx || !r || !path || (n && !top_pct)) return HS_EINVAL;
+/* The outlines as a layer: one row a level. */
+typedef struct outline {
+    double top_pct, level, area_km2;
+    size_t pixels;
+    hs__geom *g;
+} outline;
+
+static const hs__lfield outline_fields[] = {{"top_pct", "top_pct", 'F', 12, 4, HS__IN_ALL},
+                                            {"level", "level", 'F', 24, 12, HS__IN_ALL},
+                                            {"pixels", "pixels", 'N', 12, 0, HS__IN_ALL},
+                                            {"area_km2", "area_km2", 'F', 16, 6, HS__IN_ALL}};
+
+static bool outline_row(void *user, size_t k, const char **v, char (*buf)[64]) {
+    const outline *o = (const outline *)user + k;
+    snprintf(buf[0], 64, "%g", o->top_pct);
+    hs__fmt_double(buf[1], 64, o->level);
+    snprintf(buf[2], 64, "%zu", o->pixels);
+    snprintf(buf[3], 64, "%.6f", o->area_km2);
+    for (int q = 0; q < 4; q++)
+        v[q] = buf[q];
+    return true;
+}
+
+static void outline_shape(void *user, size_t k, const hs__geom **g, double *xy, size_t *n) {
+    (void)xy, (void)n;
+    *g = ((const outline *)user)[k].g;
+}
+
+/* Each level: the pixels the top p% of the data pixels reach, as polygons. */
+static hs_status outlines(hs_ctx *ctx, const hs_raster *r, const double *top_pct, size_t n,
+                          void *geos, outline *o) {
     size_t N = r->width * r->height, m = 0;
     float *sorted = hs__malloc(ctx, (N ? N : 1) * sizeof *sorted);
     uint8_t *on = hs__malloc(ctx, N ? N : 1);
-    if (!sorted || !on) {
-        free(sorted);
-        free(on);
-        return hs__error(ctx, HS_ENOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < N; i++)
+    hs_status st = sorted && on ? HS_OK : hs__error(ctx, HS_ENOMEM, "out of memory");
+    for (size_t i = 0; !st && i < N; i++)
         if (r->v[i] != r->nodata) sorted[m++] = r->v[i];
-    qsort(sorted, m, sizeof *sorted, cmp_float_desc);
-    hs__xentry *xe = hs__ctx_xform(ctx, r->crs, "EPSG:4326");
-    void *geos = hs__ctx_geos(ctx);
-    hs__afile af;
-    hs_status st = !xe     ? HS_ECRS
-                   : !geos ? hs__error(ctx, HS_ENOMEM, "out of memory")
-                           : hs__afile_open(ctx, path, &af);
-    if (st) {
-        free(sorted);
-        free(on);
-        return st;
-    }
-    fputs("{\"type\":\"FeatureCollection\",\"features\":[", af.f);
+    if (!st) qsort(sorted, m, sizeof *sorted, cmp_float_desc);
     for (size_t k = 0; k < n && !st; k++) {
         double p = top_pct[k];
         if (!(p > 0 && p <= 100)) {
@@ -303,7 +315,6 @@ hs_status hs_raster_contours_write(hs_ctx *ctx, const hs_raster *r, const double
                            "contour levels are percentages of the area in (0, 100], not %g", p);
             break;
         }
-        /* The level the top p% of the data pixels reach. */
         size_t take = (size_t)ceil((double)m * p / 100);
         if (take == 0) take = 1;
         float level = m ? sorted[take - 1] : 0;
@@ -312,25 +323,26 @@ hs_status hs_raster_contours_write(hs_ctx *ctx, const hs_raster *r, const double
             on[i] = r->v[i] != r->nodata && r->v[i] >= level && m;
             count += on[i];
         }
-        hs__geom *g =
-            hs__geom_union_pixels(geos, on, r->width, r->height, r->x_min, r->y_max, r->px);
-        char lv[40];
-        hs__fmt_double(lv, sizeof lv, (double)level);
-        fprintf(af.f,
-                "%s\n{\"type\":\"Feature\",\"properties\":{\"top_pct\":%g,\"level\":%s,"
-                "\"pixels\":%zu,\"area_km2\":%.6f},\"geometry\":",
-                k ? "," : "", p, lv, count, (double)count * r->px * r->px / 1e6);
-        if (!hs__geojson_geometry(af.f, geos, g, xe->main))
-            st = hs__error(ctx, HS_ENOMEM, "out of memory");
-        hs__geom_free(geos, g);
-        fputc('}', af.f);
+        o[k] = (outline){
+            p, (double)level, (double)count * r->px * r->px / 1e6, count,
+            hs__geom_union_pixels(geos, on, r->width, r->height, r->x_min, r->y_max, r->px)};
     }
-    fputs("\n]}\n", af.f);
     free(sorted);
     free(on);
-    if (st) {
-        hs__afile_abort(&af);
-        return st;
-    }
-    return hs__afile_commit(ctx, &af);
+    return st;
+}
+
+hs_status hs_raster_contours_write(hs_ctx *ctx, const hs_raster *r, const double *top_pct, size_t n,
+                                   const char *path) {
+    if (!ctx || !r || !path || (n && !top_pct)) return HS_EINVAL;
+    void *geos = hs__ctx_geos(ctx);
+    outline *o = hs__calloc(ctx, n + 1, sizeof *o);
+    hs_status st = geos && o ? HS_OK : hs__error(ctx, HS_ENOMEM, "out of memory");
+    if (!st) st = outlines(ctx, r, top_pct, n, geos, o);
+    hs__layer L = {r->crs, geos, outline_fields, 4, n, o, outline_row, outline_shape};
+    if (!st) st = hs__layer_write(ctx, &L, path);
+    for (size_t k = 0; o && k < n; k++)
+        hs__geom_free(geos, o[k].g);
+    free(o);
+    return st;
 }

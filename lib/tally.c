@@ -340,223 +340,78 @@ static bool value(const hs_tally *t, const hs_tally_row *r, const col *c, char *
     return true;
 }
 
-static void put_csv_text(FILE *f, const char *s) {
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void put_json_text(FILE *f, const char *s) {
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
-static hs_status write_csv(const hs_tally *t, FILE *f) {
+/* The ward table as a layer: its columns, then one per crime type. */
+typedef struct tally_layer {
+    const hs_tally *t;
     col c[16];
-    size_t nc = columns(t, c);
-    for (size_t k = 0; k < nc; k++)
-        fprintf(f, "%s%s", k ? "," : "", c[k].name);
+    size_t nc;
+} tally_layer;
+
+static bool tally_row(void *user, size_t i, const char **v, char (*buf)[64]) {
+    const tally_layer *tl = user;
+    const hs_tally *t = tl->t;
+    hs_tally_row r;
+    hs_tally_row_get(t, i, &r);
+    v[0] = t->u->code[i];
+    v[1] = t->u->name[i];
+    for (size_t k = 2; k < tl->nc; k++)
+        v[k] = value(t, &r, &tl->c[k], buf[k], sizeof buf[k]) ? buf[k] : NULL;
     for (size_t k = 0; t->by_type && k < t->ncat; k++) {
-        fputc(',', f);
-        put_csv_text(f, t->inc->cats.names[k]);
+        snprintf(buf[tl->nc + k], sizeof buf[0], "%" PRIu64, t->types[i * t->ncat + k]);
+        v[tl->nc + k] = buf[tl->nc + k];
     }
-    fputc('\n', f);
-    for (size_t i = 0; i < t->n; i++) {
-        hs_tally_row r;
-        hs_tally_row_get(t, i, &r);
-        put_csv_text(f, t->u->code[i]);
-        fputc(',', f);
-        put_csv_text(f, t->u->name[i]);
-        for (size_t k = 2; k < nc; k++) {
-            char v[64];
-            value(t, &r, &c[k], v, sizeof v);
-            fprintf(f, ",%s", v);
-        }
-        for (size_t k = 0; t->by_type && k < t->ncat; k++)
-            fprintf(f, ",%" PRIu64, t->types[i * t->ncat + k]);
-        fputc('\n', f);
-    }
-    return HS_OK;
+    return true;
 }
 
-static hs_status write_geojson(hs_ctx *ctx, const hs_tally *t, FILE *f) {
-    col c[16];
-    size_t nc = columns(t, c);
-    hs__xentry *xe = hs__ctx_xform(ctx, t->u->crs, "EPSG:4326");
-    if (!xe) return HS_ECRS;
-    hs_status st = HS_OK;
-    fputs("{\"type\":\"FeatureCollection\",\"features\":[", f);
-    for (size_t i = 0; i < t->n && !st; i++) {
-        hs_tally_row r;
-        hs_tally_row_get(t, i, &r);
-        fputs(i ? ",\n{\"type\":\"Feature\",\"properties\":{"
-                : "\n{\"type\":\"Feature\",\"properties\":{",
-              f);
-        fputs("\"code\":", f);
-        put_json_text(f, t->u->code[i]);
-        fputs(",\"name\":", f);
-        put_json_text(f, t->u->name[i]);
-        for (size_t k = 2; k < nc; k++) {
-            char v[64];
-            bool def = value(t, &r, &c[k], v, sizeof v);
-            fprintf(f, ",\"%s\":%s", c[k].name, def ? v : "null");
-        }
-        for (size_t k = 0; t->by_type && k < t->ncat; k++) {
-            fputc(',', f);
-            put_json_text(f, t->inc->cats.names[k]);
-            fprintf(f, ":%" PRIu64, t->types[i * t->ncat + k]);
-        }
-        fputs("},\"geometry\":", f);
-        if (!hs__geojson_geometry(f, t->u->geos, t->u->g[i], xe->main))
-            st = hs__error(ctx, HS_ENOMEM, "out of memory");
-        fputc('}', f);
-    }
-    fputs("\n]}\n", f);
-    return st;
+static void tally_shape(void *user, size_t i, const hs__geom **g, double *xy, size_t *n) {
+    const tally_layer *tl = user;
+    (void)xy, (void)n;
+    *g = tl->t->u->g[i];
 }
 
-/* Rings of one unit, collected for the writers. */
-typedef struct rings {
-    double *x, *y;
-    size_t n, cap;
-    int *start, *poly;
-    size_t nr, capr;
-    bool nomem;
-} rings;
-
-static int collect_ring(void *ud, int poly, int ring, const double *x, const double *y, size_t n) {
-    rings *R = ud;
-    (void)ring;
-    if (!hs__grow(NULL, (void **)&R->x, &R->cap, R->n + n, sizeof *R->x)) goto nomem;
-    double *ny = hs__realloc(NULL, R->y, R->cap * sizeof *ny);
-    if (!ny) goto nomem;
-    R->y = ny;
-    if (!hs__grow(NULL, (void **)&R->start, &R->capr, R->nr + 2, sizeof *R->start)) goto nomem;
-    int *np = hs__realloc(NULL, R->poly, R->capr * sizeof *np);
-    if (!np) goto nomem;
-    R->poly = np;
-    memcpy(R->x + R->n, x, n * sizeof *x);
-    memcpy(R->y + R->n, y, n * sizeof *y);
-    R->start[R->nr] = (int)R->n;
-    R->poly[R->nr] = poly;
-    R->nr++;
-    R->n += n;
-    R->start[R->nr] = (int)R->n;
-    return 0;
-nomem:
-    R->nomem = true;
-    return -1;
-}
-
-static hs_status write_shp(hs_ctx *ctx, const hs_tally *t, const char *path) {
-    col c[16];
-    size_t nc = columns(t, c);
-    size_t nf = nc + (t->by_type ? t->ncat : 0);
-    hs__dbf_field *fd = hs__calloc(ctx, nf, sizeof *fd);
-    hs__dbf_value *v = hs__calloc(ctx, nf, sizeof *v);
+static hs_status write_layer(hs_ctx *ctx, const hs_tally *t, const char *path) {
+    tally_layer tl = {t, {{0}}, 0};
+    tl.nc = columns(t, tl.c);
+    size_t nf = tl.nc + (t->by_type ? t->ncat : 0);
+    hs__lfield *fd = hs__calloc(ctx, nf, sizeof *fd);
     char(*tnames)[11] = hs__calloc(ctx, t->ncat + 1, sizeof *tnames);
-    char(*vals)[64] = hs__calloc(ctx, nf, sizeof *vals);
-    hs__shp_writer *w = NULL;
-    rings R = {0};
-    hs_status st = HS_OK;
-    if (!fd || !v || !tnames || !vals) {
-        st = hs__error(ctx, HS_ENOMEM, "out of memory");
-        goto done;
+    if (!fd || !tnames) {
+        free(fd);
+        free(tnames);
+        return hs__error(ctx, HS_ENOMEM, "out of memory");
     }
     size_t codew = 1, namew = 1;
     for (size_t i = 0; i < t->n; i++) {
         if (strlen(t->u->code[i]) > codew) codew = strlen(t->u->code[i]);
         if (strlen(t->u->name[i]) > namew) namew = strlen(t->u->name[i]);
     }
-    for (size_t k = 0; k < nc; k++) {
-        fd[k].name = c[k].dbf;
-        fd[k].type = c[k].kind == 'S' ? 'C' : c[k].kind == 'I' ? 'N' : 'F';
-        fd[k].width = c[k].kind == 'S' ? (int)(k == 0 ? codew : namew) : c[k].kind == 'I' ? 9 : 19;
-        fd[k].decimals = c[k].kind == 'R' ? (c[k].decimals >= 0 ? c[k].decimals : 6) : 0;
-        if (fd[k].width > 254) fd[k].width = 254;
+    for (size_t k = 0; k < tl.nc; k++) {
+        const col *c = &tl.c[k];
+        int w = c->kind == 'S' ? (int)(k == 0 ? codew : namew) : c->kind == 'I' ? 9 : 19;
+        fd[k] = (hs__lfield){c->name,
+                             c->dbf,
+                             c->kind == 'S'   ? 'C'
+                             : c->kind == 'I' ? 'N'
+                                              : 'F',
+                             w > 254 ? 254 : w,
+                             c->kind == 'R' ? (c->decimals >= 0 ? c->decimals : 6) : 0,
+                             HS__IN_ALL};
     }
     for (size_t k = 0; t->by_type && k < t->ncat; k++) {
         dbf_type_name(t->inc->cats.names[k], k, tnames[k]);
-        fd[nc + k] = (hs__dbf_field){tnames[k], 'N', 9, 0};
+        fd[tl.nc + k] = (hs__lfield){t->inc->cats.names[k], tnames[k], 'N', 9, 0, HS__IN_ALL};
     }
-    if ((st = hs__shpw_open(ctx, path, fd, nf, &w))) goto done;
-    for (size_t i = 0; i < t->n && !st; i++) {
-        hs_tally_row r;
-        hs_tally_row_get(t, i, &r);
-        v[0] = (hs__dbf_value){t->u->code[i], 0, false};
-        v[1] = (hs__dbf_value){t->u->name[i], 0, false};
-        for (size_t k = 2; k < nc; k++) {
-            bool def = value(t, &r, &c[k], vals[k], sizeof vals[k]);
-            v[k] = (hs__dbf_value){NULL, def ? strtod(vals[k], NULL) : 0, !def};
-        }
-        for (size_t k = 0; t->by_type && k < t->ncat; k++)
-            v[nc + k] = (hs__dbf_value){NULL, (double)t->types[i * t->ncat + k], false};
-        R.n = R.nr = 0;
-        if (t->u->g[i]) hs__geom_visit_rings(t->u->geos, t->u->g[i], collect_ring, &R);
-        if (R.nomem) {
-            st = hs__error(ctx, HS_ENOMEM, "out of memory");
-            break;
-        }
-        st = hs__shpw_add(ctx, w, R.x, R.y, R.start, (int)R.nr, (int)R.n, v);
-    }
-    if (!st) {
-        char *wkt = NULL;
-        st = hs__crs_wkt_esri(ctx, t->u->crs, &wkt);
-        if (!st) {
-            st = hs__shpw_commit(ctx, w, wkt);
-            w = NULL;
-        }
-        free(wkt);
-    }
-done:
-    hs__shpw_abort(w);
+    hs__layer L = {t->u->crs, t->u->geos, fd, nf, t->n, &tl, tally_row, tally_shape};
+    hs_status st = hs__layer_write(ctx, &L, path);
     free(fd);
-    free(v);
     free(tnames);
-    free(vals);
-    free(R.x);
-    free(R.y);
-    free(R.start);
-    free(R.poly);
     return st;
 }
 
 hs_status hs_tally_write(hs_ctx *ctx, const hs_tally *t, const char *path) {
     if (!ctx || !t || !path) return HS_EINVAL;
-    bool json = hs__has_ext(path, ".geojson") || hs__has_ext(path, ".json");
     bool csv = hs__has_ext(path, ".csv"), shp = hs__has_ext(path, ".shp");
-    if (!json && !csv && !shp)
-        return hs__error(ctx, HS_EFORMAT,
-                         "%s: unknown output format: use a .geojson, .csv or .shp name", path);
-    hs_status st;
-    if (shp) {
-        st = write_shp(ctx, t, path);
-    } else {
-        hs__afile af;
-        st = hs__afile_open(ctx, path, &af);
-        if (st) return st;
-        st = json ? write_geojson(ctx, t, af.f) : write_csv(t, af.f);
-        if (st) {
-            hs__afile_abort(&af);
-            return st;
-        }
-        st = hs__afile_commit(ctx, &af);
-    }
+    hs_status st = write_layer(ctx, t, path);
     if (!st && !csv) {
         /* The QGIS style beside a map layer: wards shaded by count, or by
          * rate when populations are known (the DBF's field is shorter). */

@@ -201,85 +201,77 @@ const double *hs_trend_p(const hs_trend *t) {
 }
 
 /* A number, or the format's empty value when undefined. */
-static void put_num(FILE *f, double v, const char *fmt, bool json) {
-    if (isnan(v))
-        fputs(json ? "null" : "", f);
-    else
-        fprintf(f, fmt, v);
+/* The trend as a layer: units with incidents or a category; centroids in
+ * the working CRS in CSV and DBF; one count column a period. */
+enum { TF_PERIODS = 12 };
+static const hs__lfield trend_fields[TF_PERIODS] = {
+    {"id", "id", 'C', 40, 0, HS__IN_ALL},
+    {"x", "x", 'F', 16, 3, HS__IN_CSV | HS__IN_SHP},
+    {"y", "y", 'F', 16, 3, HS__IN_CSV | HS__IN_SHP},
+    {"category", "category", 'C', 40, 0, HS__IN_ALL},
+    {"hot_periods", "hot_per", 'N', 6, 0, HS__IN_ALL},
+    {"cold_periods", "cold_per", 'N', 6, 0, HS__IN_ALL},
+    {"total", "total", 'F', 19, 6, HS__IN_ALL},
+    {"trend_tau", "trend_tau", 'F', 12, 6, HS__IN_ALL},
+    {"trend_z", "trend_z", 'F', 14, 6, HS__IN_ALL},
+    {"trend_p", "trend_p", 'F', 19, 12, HS__IN_ALL},
+    {"z_last", "z_last", 'F', 14, 6, HS__IN_ALL},
+    {"p_last", "p_last", 'F', 19, 12, HS__IN_ALL}};
+
+static const char *num(char *buf, double v, const char *fmt) {
+    if (isnan(v)) return NULL;
+    snprintf(buf, 64, fmt, v);
+    return buf;
+}
+
+static bool trend_row(void *user, size_t i, const char **v, char (*buf)[64]) {
+    const hs_trend *t = user;
+    const hs_trend_unit *r = &t->unit[i];
+    if (!(r->total > 0) && r->category == HS_EMERGING_NONE) return false;
+    v[0] = t->u->code[i];
+    v[1] = num(buf[1], t->u->cx[i], "%.3f");
+    v[2] = num(buf[2], t->u->cy[i], "%.3f");
+    v[3] = hs_emerging_name(r->category);
+    v[4] = num(buf[4], r->hot_periods, "%.0f");
+    v[5] = num(buf[5], r->cold_periods, "%.0f");
+    hs__fmt_double(buf[6], 64, r->total);
+    v[6] = buf[6];
+    v[7] = num(buf[7], r->trend.tau, "%.6f");
+    v[8] = num(buf[8], r->trend.z, "%.6f");
+    v[9] = num(buf[9], r->trend.p, "%.6g");
+    v[10] = num(buf[10], r->z_last, "%.6f");
+    v[11] = num(buf[11], r->p_last, "%.6g");
+    for (size_t k = 0; k < t->np; k++) {
+        hs__fmt_double(buf[TF_PERIODS + k], 64, t->v[i * t->np + k]);
+        v[TF_PERIODS + k] = buf[TF_PERIODS + k];
+    }
+    return true;
+}
+
+static void trend_shape(void *user, size_t i, const hs__geom **g, double *xy, size_t *n) {
+    (void)xy, (void)n;
+    *g = ((const hs_trend *)user)->u->g[i];
 }
 
 hs_status hs_trend_write(hs_ctx *ctx, const hs_trend *t, const char *path) {
     if (!ctx || !t || !path) return HS_EINVAL;
-    bool json = hs__has_ext(path, ".geojson") || hs__has_ext(path, ".json");
-    if (!json && !hs__has_ext(path, ".csv"))
-        return hs__error(ctx, HS_EFORMAT, "%s: unknown output format: use .geojson or .csv", path);
-    const hs_units *u = t->u;
-    hs__xentry *xe = json ? hs__ctx_xform(ctx, u->crs, "EPSG:4326") : NULL;
-    if (json && !xe) return HS_ECRS;
-    hs__afile af;
-    hs_status st = hs__afile_open(ctx, path, &af);
-    if (st) return st;
-    FILE *f = af.f;
-    if (json) {
-        fputs("{\"type\":\"FeatureCollection\",\"features\":[", f);
-    } else {
-        fputs("id,x,y,category,hot_periods,cold_periods,total,trend_tau,trend_z,trend_p,z_last,"
-              "p_last",
-              f);
-        for (size_t k = 0; k < t->np; k++)
-            fprintf(f, ",n_%s", t->label[k]);
-        fputc('\n', f);
+    hs__lfield *fd = hs__calloc(ctx, TF_PERIODS + t->np, sizeof *fd);
+    char(*names)[2][24] = hs__calloc(ctx, t->np + 1, sizeof *names);
+    if (!fd || !names) {
+        free(fd);
+        free(names);
+        return hs__error(ctx, HS_ENOMEM, "out of memory");
     }
-    size_t written = 0;
-    for (size_t i = 0; i < t->n && !st; i++) {
-        const hs_trend_unit *r = &t->unit[i];
-        if (!(r->total > 0) && r->category == HS_EMERGING_NONE) continue;
-        char tot[40];
-        hs__fmt_double(tot, sizeof tot, r->total);
-        if (json) {
-            fputs(written ? ",\n{\"type\":\"Feature\",\"properties\":{\"id\":"
-                          : "\n{\"type\":\"Feature\",\"properties\":{\"id\":",
-                  f);
-            hs__put_text(f, u->code[i], true);
-            fputs(",\"category\":", f);
-            hs__put_text(f, hs_emerging_name(r->category), true);
-            fprintf(f, ",\"hot_periods\":%u,\"cold_periods\":%u,\"total\":%s", r->hot_periods,
-                    r->cold_periods, tot);
-        } else {
-            hs__put_text(f, u->code[i], false);
-            fprintf(f, ",%.3f,%.3f,", u->cx[i], u->cy[i]);
-            hs__put_text(f, hs_emerging_name(r->category), false);
-            fprintf(f, ",%u,%u,%s", r->hot_periods, r->cold_periods, tot);
-        }
-        const char *keys[] = {"trend_tau", "trend_z", "trend_p", "z_last", "p_last"};
-        const double vals[] = {r->trend.tau, r->trend.z, r->trend.p, r->z_last, r->p_last};
-        for (int q = 0; q < 5; q++) {
-            fputs(json ? ",\"" : ",", f);
-            if (json) fprintf(f, "%s\":", keys[q]);
-            put_num(f, vals[q], q == 2 || q == 4 ? "%.6g" : "%.6f", json);
-        }
-        for (size_t k = 0; k < t->np; k++) {
-            char v[40];
-            hs__fmt_double(v, sizeof v, t->v[i * t->np + k]);
-            if (json)
-                fprintf(f, ",\"n_%s\":%s", t->label[k], v);
-            else
-                fprintf(f, ",%s", v);
-        }
-        if (json) {
-            fputs("},\"geometry\":", f);
-            if (!hs__geojson_geometry(f, u->geos, u->g[i], xe->main))
-                st = hs__error(ctx, HS_ENOMEM, "out of memory");
-            fputc('}', f);
-        } else {
-            fputc('\n', f);
-        }
-        written++;
+    memcpy(fd, trend_fields, sizeof trend_fields);
+    for (size_t k = 0; k < t->np; k++) {
+        snprintf(names[k][0], sizeof names[k][0], "n_%s", t->label[k]);
+        snprintf(names[k][1], 11, "n_%s", t->label[k]); /* n_2024-01, n_2024Q1 */
+        fd[TF_PERIODS + k] = (hs__lfield){names[k][0], names[k][1], 'F', 19, 6, HS__IN_ALL};
     }
-    if (json) fputs("\n]}\n", f);
-    if (st) {
-        hs__afile_abort(&af);
-        return st;
-    }
-    return hs__afile_commit(ctx, &af);
+    hs__layer L = {t->u->crs, t->u->geos, fd,        TF_PERIODS + t->np,
+                   t->n,      (void *)t,  trend_row, trend_shape};
+    hs_status st = hs__layer_write(ctx, &L, path);
+    free(fd);
+    free(names);
+    return st;
 }

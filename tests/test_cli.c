@@ -109,7 +109,7 @@ void test_cli(void) {
     CHECK(run("grid", k1, "-o", out2, "--crime-type", "Violence", "-q", NULL) == HS_EXIT_OK &&
           strstr(errbuf, "--crime-type 'Violence' matched no row"));
     unlink(out2);
-    CHECK(run("grid", k1, "-o", "x.shp", NULL) == HS_EXIT_DATA &&
+    CHECK(run("grid", k1, "-o", "x.kml", NULL) == HS_EXIT_DATA &&
           strstr(errbuf, "unknown output format"));
     unlink(bad);
 

@@ -301,8 +301,11 @@ static void patrol(void) {
     CHECK(strstr(ta, "1,2026-12-01,Tue,") != NULL);
     free(ta), free(tb), free(tc);
     /* Geofences from grid ids: 150 m squares. */
-    CHECK(hs_patrol_geofences_write(ctx, sites, 4, NULL, c) == HS_OK);
-    tc = hs_test_slurp(c, &lc);
+    char fences[64];
+    snprintf(fences, sizeof fences, "%s.geojson", c);
+    CHECK(hs_patrol_geofences_write(ctx, sites, 4, NULL, fences) == HS_OK);
+    tc = hs_test_slurp(fences, &lc);
+    unlink(fences);
     size_t polys = 0;
     for (char *q = tc; q && (q = strstr(q, "\"Polygon\"")); q++)
         polys++;

@@ -24,11 +24,11 @@ hs_status hs__job_validate(hs_ctx *ctx, const hs_job *j) {
         return hs__error(ctx, HS_EINVAL, "%s: no output: give -o %s (%s)", name,
                          c == HS_COMMAND_REPORT ? "FOLDER" : "FILE",
                          c == HS_COMMAND_REPORT ? "made if missing"
-                         : c == HS_COMMAND_GRID || c == HS_COMMAND_HOTSPOTS || c == HS_COMMAND_TREND
-                             ? ".geojson or .csv"
-                         : c == HS_COMMAND_KDE    ? ".tif or .asc"
-                         : c == HS_COMMAND_PATROL ? ".csv"
-                                                  : ".geojson, .csv or .shp");
+                         : c == HS_COMMAND_KDE  ? ".tif or .asc"
+                         : c == HS_COMMAND_PATROL || c == HS_COMMAND_EVALUATE ||
+                                 c == HS_COMMAND_DISPLACEMENT
+                             ? ".csv"
+                             : ".geojson, .csv or .shp");
     }
     if (j->cmd == HS_COMMAND_DISPLACEMENT &&
         (!j->treated || !(j->buffer_m > 0) || !j->to.from || !j->to.to || !j->to.compare_from ||
