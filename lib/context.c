@@ -85,31 +85,3 @@ hs_status hs_ctx_set_alloc_hook(hs_ctx *ctx, hs_alloc_hook hook, void *user) {
     ctx->alloc_user = user;
     return HS_OK;
 }
-
-hs_status hs__progress(hs_ctx *ctx, const char *stage, uint64_t done, uint64_t total) {
-    if (ctx && ctx->progress && ctx->progress(ctx->progress_user, stage, done, total))
-        return hs__error(ctx, HS_ECANCELED, "interrupted (%s)", stage);
-    return HS_OK;
-}
-
-static bool allowed(const hs_ctx *ctx, size_t n) {
-    return !ctx || !ctx->alloc_hook || ctx->alloc_hook(ctx->alloc_user, n);
-}
-
-void *hs__malloc(const hs_ctx *ctx, size_t n) {
-    return allowed(ctx, n) ? malloc(n) : NULL;
-}
-
-void *hs__calloc(const hs_ctx *ctx, size_t n, size_t size) {
-    return allowed(ctx, n * size) ? calloc(n, size) : NULL;
-}
-
-void *hs__realloc(const hs_ctx *ctx, void *p, size_t n) {
-    return allowed(ctx, n) ? realloc(p, n) : NULL;
-}
-
-void *hs__aligned_alloc(const hs_ctx *ctx, size_t align, size_t n) {
-    /* C11 aligned_alloc wants a size that is a multiple of the alignment. */
-    size_t m = (n + align - 1) / align * align;
-    return allowed(ctx, m) ? aligned_alloc(align, m) : NULL;
-}

@@ -299,10 +299,15 @@ hs_status hs_grid_cell(const hs_grid *g, size_t i, hs_cell *out) {
 
 int hs_grid_cell_id(const hs_grid *g, size_t i, char *buf, size_t size) {
     if (!g || i >= g->n) return -1;
-    char cs[32];
+    char cs[32], ox[32], oy[32];
     hs__fmt_double(cs, sizeof cs, g->cs);
-    return snprintf(buf, size, "%s%s_%lld_%lld", g->shape == HS_GRID_HEX ? "hex" : "sq", cs,
-                    (long long)g->col[i], (long long)g->row[i]);
+    hs__fmt_double(ox, sizeof ox, g->ox);
+    hs__fmt_double(oy, sizeof oy, g->oy);
+    /* A grid with another origin says it, so the id alone rebuilds the cell. */
+    bool origin = g->ox != 0 || g->oy != 0;
+    return snprintf(buf, size, "%s%s_%lld_%lld%s%s%s%s", g->shape == HS_GRID_HEX ? "hex" : "sq", cs,
+                    (long long)g->col[i], (long long)g->row[i], origin ? "@" : "",
+                    origin ? ox : "", origin ? "_" : "", origin ? oy : "");
 }
 
 hs_status hs_grid_cell_ring(const hs_grid *g, size_t i, double xy[14], size_t *n) {
@@ -354,4 +359,40 @@ void hs__grid_params(const hs_grid *g, int *shape, double *cs, double *ox, doubl
     *cs = g->cs;
     *ox = g->ox;
     *oy = g->oy;
+}
+
+/* A cell's ring rebuilt from its id alone (geofences, treated areas):
+ * "sq150_3753_1157", or with the grid's origin "sq150_3753_1157@25_-40". */
+bool hs__cell_ring_from_id(const char *id, double xy[14], size_t *np) {
+    double size, ox = 0, oy = 0;
+    long long col, row;
+    char shape[8];
+    int n = 0, m = 0;
+    if (sscanf(id, "%7[a-z]%lf_%lld_%lld%n", shape, &size, &col, &row, &n) != 4 || !(size > 0) ||
+        !isfinite(size))
+        return false;
+    if (id[n] == '@' &&
+        (sscanf(id + n + 1, "%lf_%lf%n", &ox, &oy, &m) != 2 || id[n + 1 + m] || !isfinite(ox) ||
+         !isfinite(oy)))
+        return false;
+    if (id[n] && id[n] != '@') return false;
+    if (!strcmp(shape, "sq")) {
+        double x0 = ox + (double)col * size, y0 = oy + (double)row * size;
+        const double r[10] = {x0, y0, x0 + size, y0, x0 + size, y0 + size, x0, y0 + size, x0, y0};
+        memcpy(xy, r, sizeof r);
+        *np = 5;
+        return true;
+    }
+    if (!strcmp(shape, "hex")) {
+        double sd = size / 1.7320508075688772935, hw = size / 2;
+        double cx = ox + ((double)col + ((row & 1) ? 0.5 : 0)) * size,
+               cy = oy + (double)row * 1.5 * sd;
+        const double r[14] = {cx,          cy - sd,     cx + hw, cy - sd / 2, cx + hw,
+                              cy + sd / 2, cx,          cy + sd, cx - hw,     cy + sd / 2,
+                              cx - hw,     cy - sd / 2, cx,      cy - sd};
+        memcpy(xy, r, sizeof r);
+        *np = 7;
+        return true;
+    }
+    return false;
 }

@@ -361,28 +361,3 @@ hs_status hs_patrol_geofences_write(hs_ctx *ctx, const hs_patrol_site *sites, si
     return hs__layer_write(ctx, &L, path);
 }
 
-bool hs__cell_ring_from_id(const char *id, double xy[14], size_t *np) {
-    double size;
-    long long col, row;
-    char shape[8];
-    if (sscanf(id, "%7[a-z]%lf_%lld_%lld", shape, &size, &col, &row) != 4 || !(size > 0))
-        return false;
-    if (!strcmp(shape, "sq")) {
-        double x0 = (double)col * size, y0 = (double)row * size;
-        const double r[10] = {x0, y0, x0 + size, y0, x0 + size, y0 + size, x0, y0 + size, x0, y0};
-        memcpy(xy, r, sizeof r);
-        *np = 5;
-        return true;
-    }
-    if (!strcmp(shape, "hex")) {
-        double sd = size / 1.7320508075688772935, hw = size / 2;
-        double cx = ((double)col + ((row & 1) ? 0.5 : 0)) * size, cy = (double)row * 1.5 * sd;
-        const double r[14] = {cx,          cy - sd,     cx + hw, cy - sd / 2, cx + hw,
-                              cy + sd / 2, cx,          cy + sd, cx - hw,     cy + sd / 2,
-                              cx - hw,     cy - sd / 2, cx,      cy - sd};
-        memcpy(xy, r, sizeof r);
-        *np = 7;
-        return true;
-    }
-    return false;
-}

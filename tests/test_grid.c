@@ -254,7 +254,54 @@ static void brute_hex(void) {
     hs_ctx_destroy(ctx);
 }
 
+/* A cell id alone rebuilds its cell, whatever the grid's origin: every
+ * ring from hs_units_from_cell_ids equals the grid's own, to 1e-6 m. */
+static void ids_rebuild_cells(void) {
+    hs_ctx *ctx;
+    hs_ctx_create(&ctx);
+    hs_incidents *inc = random_points(ctx, 400, 300);
+    for (int shape = 0; shape < 2; shape++)
+        for (int o = 0; o < 2; o++) {
+            hs_grid_options go;
+            hs_grid_options_init(&go);
+            go.shape = shape ? HS_GRID_HEX : HS_GRID_SQUARE;
+            go.cell_size_m = 170;
+            go.origin_x = o ? 25.5 : 0, go.origin_y = o ? -40 : 0;
+            hs_grid *g;
+            CHECK(hs_grid_count(ctx, inc, &go, &g) == HS_OK);
+            size_t n = hs_grid_cell_count(g);
+            char(*ids)[80] = calloc(n, sizeof *ids);
+            const char **p = calloc(n, sizeof *p);
+            for (size_t i = 0; i < n; i++) {
+                hs_grid_cell_id(g, i, ids[i], sizeof ids[i]);
+                p[i] = ids[i];
+            }
+            CHECK((strchr(ids[0], '@') != NULL) == (o == 1));
+            hs_units *u;
+            CHECK(hs_units_from_cell_ids(ctx, p, n, &u) == HS_OK);
+            for (size_t i = 0; i < n; i++) {
+                hs_unit un;
+                hs_cell c;
+                hs_units_get(u, i, &un);
+                hs_grid_cell(g, i, &c);
+                CHECK_MSG(fabs(un.cx - c.cx) < 1e-6 && fabs(un.cy - c.cy) < 1e-6, "%s", ids[i]);
+                double area = shape ? 170 * 170 * sqrt(3.0) / 2 : 170 * 170;
+                CHECK(fabs(un.area_m2 - area) < 1e-6 * area);
+            }
+            hs_units_destroy(u);
+            free(ids), free(p);
+            hs_grid_destroy(g);
+        }
+    const char *bad[] = {"sq150_1_2x", "sq150_1_2@3", "sq150_1_2@3_4_5"};
+    hs_units *u = NULL;
+    for (int k = 0; k < 3; k++)
+        CHECK_MSG(hs_units_from_cell_ids(ctx, bad + k, 1, &u) != HS_OK, "%s", bad[k]);
+    hs_incidents_destroy(inc);
+    hs_ctx_destroy(ctx);
+}
+
 void test_grid(void) {
+    ids_rebuild_cells();
     vs_sfhotspot("expected_memphis_cell1000_bw2500.csv", 1000);
     vs_sfhotspot("expected_memphis_defaults_kde.csv", 500);
     brute_square();
