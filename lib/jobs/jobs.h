@@ -1,13 +1,13 @@
 /*
  * jobs.h — internal header of lib/jobs/, the top layer: each hotspot
  * command as one library call (hs_job_run). Jobs use the analysis and I/O
- * layers through the public API and internal.h; nothing below includes
- * this header.
+ * layers through the public API and their internal headers; nothing below includes
+ * This header.
  */
 #ifndef HS_JOBS_H
 #define HS_JOBS_H
 
-#include "internal.h"
+#include "../share/share.h"
 
 #include <stdbool.h>
 
@@ -45,7 +45,7 @@ hs_status hs__job_validate(hs_ctx *ctx, const hs_job *job);
 /* Protects the inputs and checks every output before any work. */
 hs_status hs__job_check_files(hs_ctx *ctx, const hs_job *job);
 
-/* ---- run_common.c: steps shared by the commands ------------------------ */
+/* ---- common.c: steps shared by the commands ---------------------------- */
 
 /* The read options with the job's crime types attached. */
 hs_read_options hs__job_read_options(const hs_job *job);

@@ -1,0 +1,270 @@
+/* csv.c — RFC 4180 record scanner over a memory buffer.
+ *
+ * Accepts LF and CRLF line ends, quoted fields with doubled quotes and
+ * embedded line ends. Lenient where real exports are: a quote inside an
+ * unquoted field (12" pipe) and a bare CR are plain text. Strict where
+ * data would be lost: an unclosed quote, text after a closing quote, and NUL
+ * bytes are errors. Fields point into the buffer (no copies); the scan is a
+ * table-driven byte loop, about one byte per cycle. */
+#include "io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <strings.h>
+#include <unistd.h>
+
+/* Bytes that end an unquoted field (or need a look). */
+static const uint8_t plain_stop[256] = {[','] = 1, ['\n'] = 1, ['\r'] = 1, [0] = 1};
+/* Bytes that need a look inside a quoted field. */
+static const uint8_t quoted_stop[256] = {['"'] = 1, ['\n'] = 1, [0] = 1};
+
+static bool at_line_end(const char *p, const char *end) {
+    return *p == '\n' || (*p == '\r' && (p + 1 == end || p[1] == '\n'));
+}
+
+const char *hs__csv_record(const char *p, const char *end, hs__field *fields, size_t max,
+                           size_t *nfields, uint64_t *newlines, const char **rec_end,
+                           hs__csv_result *res) {
+    size_t nf = 0;
+    uint64_t nl = 0;
+    *res = HS__CSV_OK;
+    for (;;) {
+        hs__field f = {0};
+        if (p < end && *p == '"') {
+            const char *s = ++p;
+            bool esc = false;
+            for (;;) {
+                while (p < end && !quoted_stop[(uint8_t)*p])
+                    p++;
+                if (p >= end) {
+                    *res = HS__CSV_UNTERMINATED;
+                    goto fail;
+                }
+                if (*p == '\n') {
+                    nl++;
+                    p++;
+                } else if (*p == 0) {
+                    *res = HS__CSV_NUL;
+                    goto fail;
+                } else if (p + 1 < end && p[1] == '"') {
+                    esc = true;
+                    p += 2;
+                } else {
+                    break;
+                }
+            }
+            f.s = s;
+            f.len = (size_t)(p - s);
+            f.quoted = 1;
+            f.escaped = esc;
+            p++;
+            if (p < end && *p != ',' && !at_line_end(p, end)) {
+                *res = *p == 0 ? HS__CSV_NUL : HS__CSV_AFTER_QUOTE;
+                goto fail;
+            }
+        } else {
+            const char *s = p;
+            for (;;) {
+                while (p < end && !plain_stop[(uint8_t)*p])
+                    p++;
+                if (p < end && *p == '\r' && !at_line_end(p, end)) {
+                    p++;
+                    continue;
+                }
+                break;
+            }
+            if (p < end && *p == 0) {
+                *res = HS__CSV_NUL;
+                goto fail;
+            }
+            f.s = s;
+            f.len = (size_t)(p - s);
+        }
+        if (nf < max) fields[nf] = f;
+        nf++;
+        if (p >= end) {
+            *rec_end = end;
+            break;
+        }
+        if (*p == ',') {
+            p++;
+            continue;
+        }
+        *rec_end = p;
+        /* CRLF, LF, or a CR that ends the buffer. */
+        if (*p == '\r') p++;
+        if (p < end && *p == '\n') p++;
+        nl++;
+        break;
+    }
+    *nfields = nf;
+    *newlines = nl;
+    return p;
+fail:
+    *nfields = nf;
+    *newlines = nl;
+    *rec_end = p;
+    return p;
+}
+
+size_t hs__csv_unescape(const hs__field *f, char *buf) {
+    if (!f->escaped) {
+        memcpy(buf, f->s, f->len);
+        buf[f->len] = 0;
+        return f->len;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < f->len; i++) {
+        buf[n++] = f->s[i];
+        if (f->s[i] == '"') i++; /* "" -> " */
+    }
+    buf[n] = 0;
+    return n;
+}
+
+hs_status hs__read_fd(hs_ctx *ctx, const char *path, int fd, size_t max, const char *too_big,
+                      char **data, size_t *len) {
+    *data = NULL;
+    *len = 0;
+    size_t cap = 0;
+    hs_status st = HS_OK;
+    for (;;) {
+        if (*len == cap && !hs__grow(ctx, (void **)data, &cap, *len + (1 << 20), 1)) {
+            st = hs__error(ctx, HS_ENOMEM, "out of memory");
+            break;
+        }
+        ssize_t k = read(fd, *data + *len, cap - *len);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) {
+            st = hs__error(ctx, HS_EIO, "%s: cannot read: %s", path, strerror(errno));
+            break;
+        }
+        if (k == 0) break;
+        *len += (size_t)k;
+        if (*len > max) {
+            st = hs__error(ctx, HS_EIO, "%s: %s", path, too_big);
+            break;
+        }
+        if ((st = hs__progress(ctx, "read", 0, 0))) break;
+    }
+    if (st) {
+        free(*data);
+        *data = NULL;
+        *len = 0;
+    }
+    return st;
+}
+
+hs_status hs__slurp(hs_ctx *ctx, const char *path, char **data, size_t *len) {
+    *data = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return hs__error(ctx, HS_EIO, "%s: %s", path, strerror(errno));
+    /* Tables (harm, population, hotspots) are regular files of a sane size:
+     * a folder (whose "size" is nonsense: found by fuzz_cli, `hotspot
+     * patrol /`), a device (/dev/zero) or a pipe would be read without end. */
+    struct stat sb;
+    hs_status st = HS_OK;
+    if (fstat(fd, &sb) != 0 || S_ISDIR(sb.st_mode))
+        st = hs__error(ctx, HS_EIO, "%s: is a folder, not a file", path);
+    else if (!S_ISREG(sb.st_mode))
+        st = hs__error(ctx, HS_EIO, "%s: not a regular file (a table is read from a file)", path);
+    else if (sb.st_size > HS__TABLE_MAX_BYTES)
+        st = hs__error(ctx, HS_EIO, "%s: %lld MB is too large for a table (at most %d MB)", path,
+                       (long long)(sb.st_size >> 20), HS__TABLE_MAX_BYTES >> 20);
+    if (!st) st = hs__input_note_fd(ctx, fd);
+    /* Read to the end, not to the size asked of the file: it may grow. */
+    if (!st)
+        st = hs__read_fd(ctx, path, fd, HS__TABLE_MAX_BYTES,
+                         "too large for a table (at most 256 MB)", data, len);
+    close(fd);
+    if (st) return st;
+    /* A UTF-8 byte-order mark is not part of the text. */
+    if (*len >= 3 && memcmp(*data, "\xEF\xBB\xBF", 3) == 0) {
+        memmove(*data, *data + 3, *len - 3);
+        *len -= 3;
+    }
+    return HS_OK;
+}
+
+hs_status hs__csv_pairs(hs_ctx *ctx, const char *path, const char *kcol, const char *vcol,
+                        hs__pair_fn fn, void *ud) {
+    char *data;
+    size_t len;
+    hs_status st = hs__slurp(ctx, path, &data, &len);
+    if (st) return st;
+    st = hs__csv_pairs_buffer(ctx, path, data, len, kcol, vcol, fn, ud);
+    free(data);
+    return st;
+}
+
+hs_status hs__csv_pairs_buffer(hs_ctx *ctx, const char *path, const char *data, size_t len,
+                               const char *kcol, const char *vcol, hs__pair_fn fn, void *ud) {
+    hs_status st = HS_OK;
+    if (memchr(data, 0, len))
+        return hs__error(ctx, HS_EPARSE, "%s: NUL byte: this is not a text CSV file", path);
+    const char *p = data, *end = data + len;
+    uint64_t line = 1;
+    int ck = -1, cv = -1;
+    size_t nfields = 0;
+    while (p < end && !st) {
+        hs__field fl[64];
+        size_t nf;
+        uint64_t nl;
+        const char *rec_end;
+        hs__csv_result res;
+        p = hs__csv_record(p, end, fl, 64, &nf, &nl, &rec_end, &res);
+        if (res) {
+            st =
+                hs__error(ctx, HS_EPARSE, "%s:%llu: malformed CSV", path, (unsigned long long)line);
+            break;
+        }
+        char key[256], num[64];
+        if (ck < 0) {
+            for (size_t k = 0; k < nf && k < 64; k++) {
+                if (fl[k].len >= sizeof key) continue;
+                hs__csv_unescape(&fl[k], key);
+                if (!strcasecmp(key, kcol)) ck = (int)k;
+                if (!strcasecmp(key, vcol)) cv = (int)k;
+            }
+            if (ck < 0 || cv < 0) {
+                st = hs__error(ctx, HS_EPARSE, "%s:1: the header must name the columns %s and %s",
+                               path, kcol, vcol);
+                break;
+            }
+            nfields = nf;
+        } else if (!(nf == 1 && fl[0].len == 0)) {
+            if (nf != nfields || fl[ck].len >= sizeof key || fl[cv].len >= sizeof num) {
+                st = hs__error(ctx, HS_EPARSE, "%s:%llu: expected %zu fields", path,
+                               (unsigned long long)line, nfields);
+                break;
+            }
+            size_t kl = hs__csv_unescape(&fl[ck], key);
+            hs__csv_unescape(&fl[cv], num);
+            /* Spaces around a key or value are not part of it ("Robbery ,
+             * 5" from a hand-made table). */
+            char *kp = key, *np = num;
+            while (*kp == ' ' || *kp == '\t')
+                kp++, kl--;
+            while (kl && (kp[kl - 1] == ' ' || kp[kl - 1] == '\t'))
+                kp[--kl] = 0;
+            while (*np == ' ' || *np == '\t')
+                np++;
+            size_t nl_ = strlen(np);
+            while (nl_ && (np[nl_ - 1] == ' ' || np[nl_ - 1] == '\t'))
+                np[--nl_] = 0;
+            double v;
+            if (!hs__parse_double(np, nl_, &v) || !(v >= 0 && v <= HS__MAX_WEIGHT)) {
+                st = hs__error(ctx, HS_EPARSE, "%s:%llu: %s '%s' is not a number from 0 to 1e12",
+                               path, (unsigned long long)line, vcol, np);
+                break;
+            }
+            st = fn(ud, kp, kl, v, line);
+        }
+        line += nl;
+    }
+    return st;
+}

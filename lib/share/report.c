@@ -1,0 +1,654 @@
+/* report.c — the board-ready HTML report: one self-contained page (inline
+ * SVG and CSS, the density as a base64 PNG; no scripts, no network), laid
+ * out for A4. Drawn from the same objects the layers were written from, so
+ * the page and the layers agree. Deterministic: no dates or random ids. */
+#include "share.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const ramp5[5] = {"#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"};
+
+/* Thousands separators: boards read 28,173 faster than 28173. */
+static void put_count(FILE *f, uint64_t v) {
+    char b[32];
+    int n = snprintf(b, sizeof b, "%" PRIu64, v);
+    for (int i = 0; i < n; i++) {
+        fputc(b[i], f);
+        if ((n - i - 1) % 3 == 0 && i < n - 1) fputc(',', f);
+    }
+}
+
+/* ---- the map ------------------------------------------------------------ */
+
+typedef struct view {
+    double x0, y1, s; /* world left, top; pixels per metre */
+    double w, h;      /* pixels */
+} view;
+
+typedef struct box_acc {
+    double b[4];
+} box_acc;
+
+static int grow_box(void *ud, int poly, int ring, const double *x, const double *y, size_t n) {
+    (void)poly, (void)ring;
+    box_acc *a = ud;
+    for (size_t i = 0; i < n; i++) {
+        a->b[0] = fmin(a->b[0], x[i]), a->b[1] = fmin(a->b[1], y[i]);
+        a->b[2] = fmax(a->b[2], x[i]), a->b[3] = fmax(a->b[3], y[i]);
+    }
+    return 0;
+}
+
+typedef struct path_out {
+    FILE *f;
+    const view *v;
+} path_out;
+
+static int put_ring(void *ud, int poly, int ring, const double *x, const double *y, size_t n) {
+    (void)poly, (void)ring;
+    path_out *p = ud;
+    const view *v = p->v;
+    /* Drop points closer than 0.4 px to the last one drawn: ward outlines
+     * have thousands of vertices the page cannot show. */
+    double lx = NAN, ly = NAN;
+    for (size_t i = 0; i < n; i++) {
+        double px = (x[i] - v->x0) * v->s, py = (v->y1 - y[i]) * v->s;
+        if (i && i + 1 < n && fabs(px - lx) < 0.4 && fabs(py - ly) < 0.4) continue;
+        fprintf(p->f, "%c%.1f %.1f", i ? 'L' : 'M', px, py);
+        lx = px, ly = py;
+    }
+    fputc('Z', p->f);
+    return 0;
+}
+
+static void unit_path(FILE *f, const hs_units *u, size_t i, const view *v) {
+    path_out p = {f, v};
+    if (u->g[i]) hs__geom_visit_rings(u->geos, u->g[i], put_ring, &p);
+}
+
+/* Every unit as one SVG group with the given presentation attributes. */
+static void unit_group(FILE *f, const hs_units *u, const view *v, const char *attrs) {
+    fprintf(f, "<g %s>", attrs);
+    for (size_t i = 0; i < u->n; i++) {
+        fputs("<path d=\"", f);
+        unit_path(f, u, i, v);
+        fputs("\"/>", f);
+    }
+    fputs("</g>\n", f);
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void put_base64(FILE *f, const uint8_t *d, size_t n) {
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)d[i] << 16 | (i + 1 < n ? (uint32_t)d[i + 1] << 8 : 0) |
+                     (i + 2 < n ? d[i + 2] : 0);
+        fputc(b64[v >> 18 & 63], f);
+        fputc(b64[v >> 12 & 63], f);
+        fputc(i + 1 < n ? b64[v >> 6 & 63] : '=', f);
+        fputc(i + 2 < n ? b64[v & 63] : '=', f);
+    }
+}
+
+/* The density as RGBA: the QGIS style's yellow-to-red ramp over [0, max],
+ * transparent at zero and no-data, more opaque as it rises. */
+static hs_status density_png(hs_ctx *ctx, const hs_raster *r, uint8_t **png, size_t *len) {
+    static const uint8_t heat[6][3] = {{255, 255, 178}, {254, 217, 118}, {254, 178, 76},
+                                       {253, 141, 60},  {240, 59, 32},   {189, 0, 38}};
+    hs_raster_info in;
+    hs_raster_info_get(r, &in);
+    size_t w = r->width, h = r->height;
+    uint8_t *rgba = hs__calloc(ctx, w * h, 4);
+    if (!rgba) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    double mx = in.max > 0 ? in.max : 1;
+    for (size_t i = 0; i < w * h; i++) {
+        float v = r->v[i];
+        if (v == r->nodata || !(v > 0)) continue;
+        double t = fmin(1, v / mx) * 5;
+        int k = (int)fmin(4, floor(t));
+        double f = t - k;
+        for (int c = 0; c < 3; c++)
+            rgba[i * 4 + c] = (uint8_t)lround(heat[k][c] + f * (heat[k + 1][c] - heat[k][c]));
+        rgba[i * 4 + 3] = (uint8_t)lround(40 + 190 * sqrt(v / mx));
+    }
+    hs_status st = hs__png_encode(ctx, rgba, w, h, png, len);
+    free(rgba);
+    return st;
+}
+
+static double nice_length(double max_m) {
+    double p = pow(10, floor(log10(max_m)));
+    return max_m / p >= 5 ? 5 * p : max_m / p >= 2 ? 2 * p : p;
+}
+
+/* mode 0: the wards shaded by count (a choropleth); mode 1: the density and
+ * the top hotspots over the ward outlines. Two maps, because one density
+ * over a choropleth mixes two colour scales the eye cannot separate. */
+static hs_status write_map(hs_ctx *ctx, FILE *f, const hs_report *r, int mode) {
+    const hs_units *wards = r->wards ? hs__tally_units(r->wards) : NULL;
+    const hs_units *cells = r->hotspots && mode == 1 ? hs__hotspots_units(r->hotspots) : NULL;
+    const hs_raster *density = mode == 1 ? r->density : NULL;
+    box_acc a = {{INFINITY, INFINITY, -INFINITY, -INFINITY}};
+    for (size_t i = 0; wards && i < wards->n; i++)
+        if (wards->g[i]) hs__geom_visit_rings(wards->geos, wards->g[i], grow_box, &a);
+    if (!(a.b[2] > a.b[0]) && r->density) {
+        const hs_raster *d = r->density;
+        a.b[0] = d->x_min, a.b[2] = d->x_min + (double)d->width * d->px;
+        a.b[3] = d->y_max, a.b[1] = d->y_max - (double)d->height * d->px;
+    }
+    for (size_t j = 0; !(a.b[2] > a.b[0]) && cells && j < r->hotspots->nsel; j++) {
+        uint32_t k = r->hotspots->sel[j].unit;
+        if (cells->g[k]) hs__geom_visit_rings(cells->geos, cells->g[k], grow_box, &a);
+    }
+    if (!(a.b[2] > a.b[0]) || !(a.b[3] > a.b[1])) return HS_OK; /* nothing to draw */
+    view v;
+    v.w = 420;
+    v.s = v.w / (a.b[2] - a.b[0]);
+    v.h = (a.b[3] - a.b[1]) * v.s;
+    if (v.h > 520) {
+        v.s *= 520 / v.h;
+        v.w = (a.b[2] - a.b[0]) * v.s;
+        v.h = 520;
+    }
+    v.x0 = a.b[0], v.y1 = a.b[3];
+    double legend = 130;
+    fprintf(f,
+            "<figure><svg class=\"map\" viewBox=\"0 0 %.0f %.0f\" "
+            "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"%s\">\n",
+            v.w + legend, fmax(v.h, 200), mode ? "Density and top hotspots" : "Incidents per ward");
+    fprintf(f, "<clipPath id=\"frame%d\"><rect width=\"%.1f\" height=\"%.1f\"/></clipPath>\n", mode,
+            v.w, v.h);
+    fprintf(f, "<g clip-path=\"url(#frame%d)\">\n", mode);
+    double breaks[6];
+    size_t nclass = 0;
+    /* With populations, wards are shaded by rate (as their QGIS style). */
+    bool rate = r->wards && hs__tally_has_population(r->wards);
+    if (wards && mode == 0) {
+        double *cnt = hs__malloc(ctx, (wards->n ? wards->n : 1) * sizeof *cnt);
+        if (!cnt) return hs__error(ctx, HS_ENOMEM, "out of memory");
+        for (size_t i = 0; i < wards->n; i++) {
+            hs_tally_row row;
+            hs_tally_row_get(r->wards, i, &row);
+            cnt[i] = !rate ? (double)row.count : isnan(row.rate_per_1000) ? 0 : row.rate_per_1000;
+        }
+        nclass = hs__style_breaks(ctx, cnt, wards->n, breaks);
+        if (!nclass) {
+            free(cnt);
+            return hs__error(ctx, HS_ENOMEM, "out of memory");
+        }
+        for (size_t i = 0; i < wards->n; i++) {
+            size_t c = 0;
+            while (c + 1 < nclass && cnt[i] > breaks[c + 1])
+                c++;
+            size_t col = nclass == 1 ? 4 : c * 4 / (nclass - 1);
+            fprintf(f, "<path fill=\"%s\" stroke=\"#555\" stroke-width=\"0.6\" d=\"", ramp5[col]);
+            unit_path(f, wards, i, &v);
+            fputs("\"><title>", f);
+            hs__put_xml(f, wards->name[i]);
+            fprintf(f, rate ? ": %.1f per 1,000</title></path>\n" : ": %.0f</title></path>\n",
+                    cnt[i]);
+        }
+        free(cnt);
+    }
+    if (wards && mode == 1) /* a pale ground under the density */
+        unit_group(f, wards, &v, "fill=\"#f4f4f0\" stroke=\"none\"");
+    if (density) {
+        uint8_t *png = NULL;
+        size_t len = 0;
+        hs_status st = density_png(ctx, density, &png, &len);
+        if (st) return st;
+        const hs_raster *d = density;
+        fprintf(f,
+                "<image x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
+                "preserveAspectRatio=\"none\" href=\"data:image/png;base64,",
+                (d->x_min - v.x0) * v.s, (v.y1 - d->y_max) * v.s, (double)d->width * d->px * v.s,
+                (double)d->height * d->px * v.s);
+        put_base64(f, png, len);
+        fputs("\"/>\n", f);
+        free(png);
+    }
+    if (wards) /* outlines again, over the density */
+        unit_group(f, wards, &v, "fill=\"none\" stroke=\"#444\" stroke-width=\"0.5\"");
+    if (cells) {
+        const hs_hotspots *h = r->hotspots;
+        fputs("<g fill=\"none\" stroke=\"#08306b\" stroke-width=\"1.6\">\n", f);
+        for (size_t j = 0; j < h->nsel; j++) {
+            fputs("<path d=\"", f);
+            unit_path(f, cells, h->sel[j].unit, &v);
+            fprintf(f, "\"><title>#%u %s: %" PRIu64 "</title></path>\n", h->sel[j].rank,
+                    cells->code[h->sel[j].unit], h->sel[j].count);
+        }
+        fputs("</g>\n<g font-size=\"9\" font-weight=\"bold\" fill=\"#08306b\" "
+              "text-anchor=\"middle\">\n",
+              f);
+        for (size_t j = 0; j < h->nsel && j < 10; j++) {
+            uint32_t k = h->sel[j].unit;
+            fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%u</text>\n", (cells->cx[k] - v.x0) * v.s + 7,
+                    (v.y1 - cells->cy[k]) * v.s - 5, h->sel[j].rank);
+        }
+        fputs("</g>\n", f);
+    }
+    fputs("</g>\n", f);
+    /* Scale bar, north arrow, legend. */
+    double len_m = nice_length((a.b[2] - a.b[0]) / 4);
+    fprintf(f,
+            "<g font-size=\"10\"><rect x=\"10\" y=\"%.1f\" width=\"%.1f\" height=\"4\" "
+            "fill=\"#222\"/><text x=\"10\" y=\"%.1f\">%g km</text></g>\n",
+            v.h - 14, len_m * v.s, v.h - 18, len_m / 1000);
+    fprintf(f,
+            "<g font-size=\"11\" text-anchor=\"middle\"><path d=\"M%.1f 30 l6 14 h-12z\" "
+            "fill=\"#222\"/><text x=\"%.1f\" y=\"26\">N</text></g>\n",
+            v.w - 18, v.w - 18);
+    double lx = v.w + 14, ly = 16;
+    fprintf(f, "<g font-size=\"10\">\n");
+    if (nclass) {
+        fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" font-weight=\"bold\">%s</text>\n", lx, ly,
+                rate ? "Per 1,000 residents" : "Incidents per ward");
+        for (size_t c = 0; c < nclass; c++) {
+            size_t col = nclass == 1 ? 4 : c * 4 / (nclass - 1);
+            ly += 16;
+            fprintf(f,
+                    "<rect x=\"%.0f\" y=\"%.0f\" width=\"14\" height=\"11\" fill=\"%s\" "
+                    "stroke=\"#555\" stroke-width=\"0.6\"/><text x=\"%.0f\" y=\"%.0f\">%.0f "
+                    "&#8211; %.0f</text>\n",
+                    lx, ly - 9, ramp5[col], lx + 20, ly, c && !rate ? breaks[c] + 1 : breaks[c],
+                    breaks[c + 1]);
+        }
+        ly += 26;
+    }
+    if (density) {
+        fprintf(f,
+                "<defs><linearGradient id=\"heat\"><stop offset=\"0\" stop-color=\"#ffffb2\"/>"
+                "<stop offset=\"0.5\" stop-color=\"#fd8d3c\"/><stop offset=\"1\" "
+                "stop-color=\"#bd0026\"/></linearGradient></defs>\n"
+                "<text x=\"%.0f\" y=\"%.0f\" font-weight=\"bold\">Density</text>\n"
+                "<rect x=\"%.0f\" y=\"%.0f\" width=\"110\" height=\"10\" fill=\"url(#heat)\"/>\n"
+                "<text x=\"%.0f\" y=\"%.0f\">low</text><text x=\"%.0f\" y=\"%.0f\" "
+                "text-anchor=\"end\">high</text>\n",
+                lx, ly, lx, ly + 6, lx, ly + 28, lx + 110, ly + 28);
+        ly += 48;
+    }
+    if (cells)
+        fprintf(f,
+                "<rect x=\"%.0f\" y=\"%.0f\" width=\"14\" height=\"11\" fill=\"none\" "
+                "stroke=\"#08306b\" stroke-width=\"1.6\"/><text x=\"%.0f\" y=\"%.0f\">Top %zu "
+                "hotspots</text>\n",
+                lx, ly - 9, lx + 20, ly, r->hotspots->nsel);
+    fputs("</g>\n</svg>\n<figcaption>", f);
+    fputs(mode   ? "Kernel density of incidents (darker red = more), with the top hotspot cells "
+                   "outlined and the first ten numbered."
+          : rate ? "Incidents per 1,000 residents by ward, in five quantile classes."
+                 : "Incidents per ward, in five quantile classes.",
+          f);
+    fputs("</figcaption></figure>\n", f);
+    return HS_OK;
+}
+
+/* ---- tables --------------------------------------------------------------- */
+
+static void ward_table(FILE *f, const hs_report *r) {
+    const hs_units *u = hs__tally_units(r->wards);
+    bool cmp = hs__tally_has_compare(r->wards), pop = hs__tally_has_population(r->wards);
+    fputs("<table><thead><tr><th>Rank</th><th>Ward</th><th>Code</th><th class=n>Incidents</th>"
+          "<th class=n>Share</th><th class=n>Per km&#178;</th>",
+          f);
+    if (pop) fputs("<th class=n>Per 1,000 residents</th>", f);
+    if (cmp) fputs("<th class=n>Compare period</th><th class=n>Change</th><th class=n>p</th>", f);
+    fputs("</tr></thead><tbody>\n", f);
+    for (uint32_t rank = 1; rank <= u->n; rank++)
+        for (size_t i = 0; i < u->n; i++) {
+            hs_tally_row row;
+            hs_tally_row_get(r->wards, i, &row);
+            if (row.rank != rank) continue;
+            fprintf(f, "<tr><td>%u</td><td>", row.rank);
+            hs__put_xml(f, u->name[i]);
+            fputs("</td><td>", f);
+            hs__put_xml(f, u->code[i]);
+            fputs("</td><td class=n>", f);
+            put_count(f, row.count);
+            fprintf(f, "</td><td class=n>%.1f%%</td><td class=n>%.1f</td>", row.share_pct,
+                    row.per_km2);
+            if (pop) {
+                if (isnan(row.rate_per_1000))
+                    fputs("<td class=n>&#8211;</td>", f);
+                else
+                    fprintf(f, "<td class=n>%.1f</td>", row.rate_per_1000);
+            }
+            if (cmp) {
+                fputs("<td class=n>", f);
+                put_count(f, row.count_compare);
+                fprintf(f, "</td><td class=n>%+" PRId64, row.change);
+                if (isfinite(row.change_pct)) fprintf(f, " (%+.0f%%)", row.change_pct);
+                if (isnan(row.change_p))
+                    fputs("</td><td class=n>&#8211;</td>", f);
+                else
+                    fprintf(f, "</td><td class=n>%.3g</td>", row.change_p);
+            }
+            fputs("</tr>\n", f);
+        }
+    fputs("</tbody></table>\n", f);
+}
+
+/* Time profile of each chosen hotspot: weekday x hour when the data have
+ * times, else months (data.police.uk has months only). */
+static hs_status hotspot_table(hs_ctx *ctx, FILE *f, const hs_report *r) {
+    const hs_hotspots *h = r->hotspots;
+    const hs_units *u = hs__hotspots_units(h);
+    bool by_hour = hs_hotspots_timed(h);
+    hs_hotspot_profile *pr = hs__malloc(ctx, sizeof *pr);
+    if (!pr) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    if (h->nsel && hs_hotspots_profile(h, 0, pr)) {
+        free(pr);
+        return hs__error(ctx, HS_ENOMEM, "out of memory");
+    }
+    int64_t m0 = h->nsel ? pr->first_month : 0;
+    size_t nmonths = h->nsel ? pr->month_count : 0, nbins = by_hour ? 7 * 24 : nmonths;
+    fputs("<table><thead><tr><th>Rank</th><th>Place</th><th>Ward</th><th class=n>Incidents</th>"
+          "<th class=n>Share</th><th class=n>Cumulative</th><th class=n>PAI</th>"
+          "<th class=n>Gi* z</th><th>",
+          f);
+    fputs(by_hour ? "When (weekday &#215; hour, Mon at top)" : "By month", f);
+    fputs("</th></tr></thead><tbody>\n", f);
+    for (size_t j = 0; j < h->nsel; j++) {
+        const hs_hotspot *s = &h->sel[j];
+        fprintf(f, "<tr><td>%u</td><td>", s->rank);
+        hs__put_xml(f, u->code[s->unit]);
+        fputs("</td><td>", f);
+        const char *wn = h->ward[j];
+        const hs_units *wu = r->wards ? hs__tally_units(r->wards) : NULL;
+        for (size_t k = 0; wu && k < wu->n; k++)
+            if (strcmp(wu->code[k], h->ward[j]) == 0 && wu->name[k][0]) wn = wu->name[k];
+        hs__put_xml(f, wn);
+        fputs("</td><td class=n>", f);
+        put_count(f, s->count);
+        fprintf(f,
+                "</td><td class=n>%.1f%%</td><td class=n>%.1f%%</td><td class=n>%.0f</td>"
+                "<td class=n>%.2f</td><td>",
+                s->share_pct, s->cum_share_pct, s->pai, s->gistar_z);
+        if (hs_hotspots_profile(h, j, pr)) {
+            free(pr);
+            return hs__error(ctx, HS_ENOMEM, "out of memory");
+        }
+        const uint64_t *bj = by_hour ? &pr->week[0][0] : pr->months;
+        uint64_t mx = 0;
+        for (size_t b = 0; b < nbins; b++)
+            mx = bj[b] > mx ? bj[b] : mx;
+        if (nbins) {
+            size_t cols = by_hour ? 24 : nbins, rows = by_hour ? 7 : 1;
+            double cw = by_hour ? 5 : 14, ch = by_hour ? 3.2 : 10;
+            fprintf(f,
+                    "<svg class=strip width=\"%.0f\" height=\"%.0f\" "
+                    "xmlns=\"http://www.w3.org/2000/svg\">",
+                    cols * cw, rows * ch);
+            fprintf(f, "<rect width=\"%.0f\" height=\"%.0f\" fill=\"#f7fbff\"/>", cols * cw,
+                    rows * ch);
+            for (size_t b = 0; b < nbins; b++) {
+                double t = mx ? (double)bj[b] / (double)mx : 0;
+                fprintf(f,
+                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                        "fill=\"rgb(%d,%d,%d)\"><title>%" PRIu64 "</title></rect>",
+                        (double)(b % cols) * cw, (double)(b / cols) * ch, cw - 0.4, ch - 0.4,
+                        (int)lround(247 - t * (247 - 8)), (int)lround(251 - t * (251 - 48)),
+                        (int)lround(255 - t * (255 - 107)), bj[b]);
+            }
+            fputs("</svg>", f);
+        }
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</tbody></table>\n", f);
+    if (!by_hour && nmonths)
+        fprintf(f,
+                "<p class=note>Months from %04lld-%02lld to %04lld-%02lld, left to right, darker "
+                "= more. These data give months only, not times of day: patrol hours cannot "
+                "be read from them.</p>\n",
+                (long long)(m0 / 12), (long long)(m0 % 12 + 1),
+                (long long)((m0 + (int64_t)nmonths - 1) / 12),
+                (long long)((m0 + (int64_t)nmonths - 1) % 12 + 1));
+    free(pr);
+    return HS_OK;
+}
+
+/* The concentration (Lorenz) curve over every cell, with the equality line. */
+static hs_status concentration(hs_ctx *ctx, FILE *f, const hs_report *r) {
+    const hs_hotspots *h = r->hotspots;
+    size_t n = h->n;
+    double *v = hs__malloc(ctx, (n ? n : 1) * sizeof *v);
+    double *lx = hs__malloc(ctx, (n + 1) * sizeof *lx), *ly = hs__malloc(ctx, (n + 1) * sizeof *ly);
+    hs_concentration cc;
+    hs_status st = v && lx && ly ? HS_OK : hs__error(ctx, HS_ENOMEM, "out of memory");
+    for (size_t i = 0; !st && i < n; i++)
+        v[i] = (double)h->count[i];
+    if (!st) st = hs_concentration_compute(v, n, h->total_count, &cc, lx, ly);
+    if (!st) {
+        double W = 300, H = 200;
+        fprintf(f,
+                "<div class=pair><svg class=curve viewBox=\"-34 -8 %.0f %.0f\" "
+                "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+                "aria-label=\"Concentration curve\">\n"
+                "<rect width=\"%.0f\" height=\"%.0f\" fill=\"none\" stroke=\"#999\"/>\n"
+                "<path d=\"M0 %.0fL%.0f 0\" stroke=\"#999\" stroke-dasharray=\"3 3\"/>\n"
+                "<polyline fill=\"none\" stroke=\"#bd0026\" stroke-width=\"2\" points=\"",
+                W + 44, H + 40, W, H, H, W);
+        size_t step = n > 600 ? n / 600 : 1;
+        for (size_t i = 0; i <= n; i += (i + step > n && i != n) ? n - i : step)
+            fprintf(f, "%.1f,%.1f ", lx[i] * W, H - ly[i] * H);
+        fprintf(f,
+                "\"/>\n<g font-size=\"10\"><text x=\"%.0f\" y=\"%.0f\" "
+                "text-anchor=\"middle\">share of places (cells, most first)</text>"
+                "<text transform=\"translate(-22 %.0f) rotate(-90)\" text-anchor=\"middle\">"
+                "share of incidents</text><text x=\"0\" y=\"%.0f\">0</text>"
+                "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">100%%</text>"
+                "<text x=\"-4\" y=\"4\" text-anchor=\"end\">100%%</text></g></svg>\n",
+                W / 2, H + 28, H / 2, H + 12, W, H + 12);
+        fprintf(f,
+                "<div><p>Over <b>%zu</b> cells of equal size, the top <b>1%%</b> hold "
+                "<b>%.1f%%</b> of incidents, the top 5%% hold %.1f%% and the top 10%% hold "
+                "%.1f%%.</p><p>Gini %.3f",
+                cc.units, cc.top_share_pct[0], cc.top_share_pct[1], cc.top_share_pct[2], cc.gini);
+        if (cc.gini_generalised != cc.gini)
+            fprintf(f, " (generalised for few incidents, Bernasco &amp; Steenbeek 2017: %.3f)",
+                    cc.gini_generalised);
+        fputs(". The dashed line is what an even spread would give.</p></div></div>\n", f);
+    }
+    free(v);
+    free(lx);
+    free(ly);
+    return st;
+}
+
+static void rejects(FILE *f, const hs_incidents *inc) {
+    hs_read_summary s;
+    hs_incidents_summary(inc, UINT32_MAX, &s);
+    fputs("<table class=narrow><thead><tr><th>File</th><th class=n>Rows read</th>"
+          "<th class=n>Used</th><th class=n>Rejected</th></tr></thead><tbody>\n",
+          f);
+    for (uint32_t k = 0; k < inc->nfiles; k++) {
+        hs_read_summary fs;
+        hs_incidents_summary(inc, k, &fs);
+        const char *name = inc->files[k], *sl = strrchr(name, '/');
+        fputs("<tr><td>", f);
+        hs__put_xml(f, sl ? sl + 1 : name);
+        fputs("</td><td class=n>", f);
+        put_count(f, fs.rows_read);
+        fputs("</td><td class=n>", f);
+        put_count(f, fs.rows_used);
+        fputs("</td><td class=n>", f);
+        put_count(f, fs.rows_read - fs.rows_used);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</tbody></table>\n", f);
+    bool any = false;
+    for (int k = 0; k < HS_REJECT_COUNT_; k++)
+        if (s.rejected[k]) {
+            if (!any)
+                fputs("<table class=narrow><thead><tr><th>Rejected because</th>"
+                      "<th class=n>Rows</th></tr></thead><tbody>\n",
+                      f);
+            any = true;
+            fputs("<tr><td>", f);
+            hs__put_xml(f, hs_reject_reason_string((hs_reject_reason)k));
+            fputs("</td><td class=n>", f);
+            put_count(f, s.rejected[k]);
+            fputs("</td></tr>\n", f);
+        }
+    if (any)
+        fputs("</tbody></table>\n", f);
+    else
+        fputs("<p>No row was rejected.</p>\n", f);
+}
+
+static void pairs(FILE *f, const char *const *kv, size_t n, const char *h1, const char *h2) {
+    fprintf(f, "<table class=narrow><thead><tr><th>%s</th><th>%s</th></tr></thead><tbody>\n", h1,
+            h2);
+    for (size_t i = 0; i < n; i++) {
+        fputs("<tr><td>", f);
+        hs__put_xml(f, kv[2 * i]);
+        fputs("</td><td>", f);
+        hs__put_xml(f, kv[2 * i + 1]);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</tbody></table>\n", f);
+}
+
+static const char css[] =
+    "@page{size:A4;margin:14mm 12mm}"
+    "body{font-family:'Helvetica Neue',Arial,'Liberation Sans',sans-serif;color:#1a1a1a;"
+    "max-width:190mm;margin:0 auto;padding:10px;font-size:10.5pt;line-height:1.35}"
+    "h1{font-size:19pt;margin:0 0 2px}h2{font-size:13pt;margin:18px 0 6px;border-bottom:2px solid "
+    "#bd0026;padding-bottom:2px}.sub{color:#555;margin:0 0 10px}"
+    "section{break-inside:avoid;page-break-inside:avoid}"
+    ".keys{display:flex;gap:8px;flex-wrap:wrap;margin:8px 0}"
+    ".key{border:1px solid #ddd;border-left:4px solid #bd0026;padding:5px 9px;min-width:120px}"
+    ".key b{display:block;font-size:15pt}"
+    "table{border-collapse:collapse;width:100%;font-size:9pt;margin:4px 0 8px}"
+    "table.narrow{width:auto;min-width:50%}"
+    "th,td{border-bottom:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:middle}"
+    "th{background:#f3f3f3}.n{text-align:right;font-variant-numeric:tabular-nums}"
+    ".maps{display:flex;gap:10px}figure{margin:0;flex:1}figcaption{font-size:8.5pt;color:#555}"
+    "svg.map{width:100%;height:auto;border:1px solid #ccc}svg.strip{display:block}"
+    ".pair{display:flex;gap:16px;align-items:center}.pair svg{width:55%;flex:none}"
+    ".note{color:#555;font-size:9pt}footer{margin-top:16px;color:#555;font-size:8.5pt}"
+    "@media print{body{padding:0}h2{break-after:avoid}}";
+
+hs_status hs_report_write_html(hs_ctx *ctx, const hs_report *r, const char *path) {
+    if (!ctx || !r || !r->incidents || !path) return HS_EINVAL;
+    hs__afile af;
+    hs_status st = hs__afile_open(ctx, path, &af);
+    if (st) return st;
+    FILE *f = af.f;
+    fputs("<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">\n"
+          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+          "img-src data:; style-src 'unsafe-inline'\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+          f);
+    hs__put_xml(f, r->title ? r->title : "Hotspot report");
+    fprintf(f, "</title>\n<style>%s</style></head><body>\n<h1>", css);
+    hs__put_xml(f, r->title ? r->title : "Hotspot report");
+    fputs("</h1>\n<p class=sub>", f);
+    hs__put_xml(f, r->subtitle);
+    fputs("</p>\n", f);
+
+    /* Key figures. */
+    hs_read_summary s;
+    hs_incidents_summary(r->incidents, UINT32_MAX, &s);
+    fputs("<div class=keys>", f);
+    fputs("<div class=key>Incidents read<b>", f);
+    put_count(f, s.rows_used);
+    fputs("</b>of ", f);
+    put_count(f, s.rows_read);
+    fputs(" rows read</div>", f);
+    if (r->wards) {
+        hs_tally_summary ts;
+        hs_tally_summary_get(r->wards, &ts);
+        const hs_units *u = hs__tally_units(r->wards);
+        fputs("<div class=key>In the wards<b>", f);
+        put_count(f, ts.in_units);
+        fprintf(f, "</b>%zu wards</div>", u->n);
+        for (size_t i = 0; i < u->n; i++) {
+            hs_tally_row row;
+            hs_tally_row_get(r->wards, i, &row);
+            if (row.rank == 1 && row.count) {
+                fputs("<div class=key>Leading ward<b>", f);
+                hs__put_xml(f, u->name[i]);
+                fprintf(f, "</b>%.1f%% of incidents</div>", row.share_pct);
+                break;
+            }
+        }
+    }
+    if (r->hotspots && r->hotspots->nsel) {
+        const hs_hotspots *h = r->hotspots;
+        double area = 0;
+        for (size_t j = 0; j < h->nsel; j++)
+            area += h->sel[j].area_share_pct;
+        fprintf(f,
+                "<div class=key>Top %zu places<b>%.1f%%</b>of incidents on %.2f%% of the "
+                "area</div>",
+                h->nsel, h->sel[h->nsel - 1].cum_share_pct, area);
+    }
+    fputs("</div>\n", f);
+
+    fputs("<section><h2>Where</h2>\n<div class=maps>\n", f);
+    st = write_map(ctx, f, r, 0);
+    if (!st) st = write_map(ctx, f, r, 1);
+    fputs("</div></section>\n", f);
+    if (!st && r->wards) {
+        fputs("<section><h2>Wards</h2>\n", f);
+        ward_table(f, r);
+        fputs("</section>\n", f);
+    }
+    if (!st && r->hotspots) {
+        fputs("<section><h2>Top hotspots</h2>\n<p class=note>Equal-sized cells ranked by "
+              "incidents (or harm); PAI = share of incidents / share of area; Gi* z over 1.96 "
+              "is a significant hot spot (Getis &amp; Ord 1992).</p>\n",
+              f);
+        st = hotspot_table(ctx, f, r);
+        fputs("</section>\n", f);
+        if (!st) {
+            fputs("<section><h2>How concentrated</h2>\n", f);
+            st = concentration(ctx, f, r);
+            fputs("</section>\n", f);
+        }
+    }
+    if (!st) {
+        fputs("<section><h2>What was read and rejected</h2>\n", f);
+        rejects(f, r->incidents);
+        if (r->wards) {
+            hs_tally_summary ts;
+            hs_tally_summary_get(r->wards, &ts);
+            fputs("<p>", f);
+            put_count(f, ts.outside);
+            fputs(" incidents read lie outside every ward and are not in the tables or maps", f);
+            if (ts.other_period) {
+                fputs("; ", f);
+                put_count(f, ts.other_period);
+                fputs(" lie outside the periods", f);
+            }
+            fputs(".</p>\n", f);
+        }
+        fputs("</section>\n", f);
+        if (r->parameter_count) {
+            fputs("<section><h2>Parameters</h2>\n", f);
+            pairs(f, r->parameters, r->parameter_count, "Setting", "Value");
+            fputs("</section>\n", f);
+        }
+        if (r->file_count) {
+            fputs("<section><h2>Files</h2>\n", f);
+            pairs(f, r->files, r->file_count, "File", "What it holds");
+            fputs("</section>\n", f);
+        }
+        fputs("<footer>", f);
+        for (size_t i = 0; i < r->licence_count; i++) {
+            hs__put_xml(f, r->licences[i]);
+            fputs("<br>\n", f);
+        }
+        fprintf(f, "Made with libhotspot %s.</footer>\n</body></html>\n", hs_version());
+    }
+    if (st) {
+        hs__afile_abort(&af);
+        return st;
+    }
+    return hs__afile_commit(ctx, &af);
+}

@@ -1,0 +1,16 @@
+/*
+ * share.h — internal header of lib/share/; never installed. Internal names use the
+ * hs__ prefix.
+ *
+ * Sharing results: the QGIS project and the HTML report. Uses analysis.
+ */
+#ifndef HS_SHARE_H
+#define HS_SHARE_H
+
+#include "../analysis/analysis.h"
+
+/* png.c: RGBA rows (top first) to a PNG in memory (owned). */
+hs_status hs__png_encode(hs_ctx *ctx, const uint8_t *rgba, size_t w, size_t h, uint8_t **out,
+                         size_t *len);
+
+#endif
