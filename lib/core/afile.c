@@ -2,7 +2,9 @@
  * new in a private folder beside the target, renamed over it only when
  * complete), so a failed or interrupted run never leaves a half file under
  * the real name. Also the number formatting shared by writers. */
-#define _GNU_SOURCE /* fopencookie */
+#if defined(__linux__)
+#define _GNU_SOURCE /* fopencookie (glibc, musl) */
+#endif
 #include "core.h"
 
 #include <ctype.h>
@@ -12,9 +14,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The stream writes through these (fopencookie), so the first write
- * error's errno (ENOSPC, EFBIG, EIO) is kept: stdio itself only sets a flag,
- * and a later fflush often has nothing left to fail on. */
+/* The stream writes through these (fopencookie on Linux, funopen on the
+ * BSDs and macOS), so the first write error's errno (ENOSPC, EFBIG, EIO) is
+ * kept: stdio itself only sets a flag, and a later fflush often has nothing
+ * left to fail on. Elsewhere a plain fdopen stream: its errno is the one the
+ * final fflush or fclose sees. */
 struct hs__afile_sink {
     int fd;
     int err;
@@ -35,12 +39,30 @@ static ssize_t sink_write(void *cookie, const char *buf, size_t n) {
     return (ssize_t)done;
 }
 
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__)
+static int sink_write_bsd(void *cookie, const char *buf, int n) {
+    return (int)sink_write(cookie, buf, (size_t)n);
+}
+#endif
+
 static int sink_close(void *cookie) {
     hs__afile_sink *k = cookie;
     int r = close(k->fd);
     if (r != 0 && !k->err) k->err = errno;
     k->fd = -1;
     return r;
+}
+
+static FILE *sink_stream(hs__afile_sink *k) {
+#if defined(__linux__)
+    return fopencookie(k, "wb", (cookie_io_functions_t){NULL, sink_write, NULL, sink_close});
+#elif defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__)
+    return funopen(k, NULL, sink_write_bsd, NULL, sink_close);
+#else
+    FILE *f = fdopen(k->fd, "wb");
+    if (f) k->fd = -1; /* the stream closes it */
+    return f;
+#endif
 }
 
 hs_status hs__afile_open_flags(hs_ctx *ctx, const char *path, unsigned flags, hs__afile *af) {
@@ -60,8 +82,7 @@ hs_status hs__afile_open_flags(hs_ctx *ctx, const char *path, unsigned flags, hs
     }
     af->open = true; /* only a file that exists is ever removed */
     af->sink->fd = fd;
-    af->f =
-        fopencookie(af->sink, "wb", (cookie_io_functions_t){NULL, sink_write, NULL, sink_close});
+    af->f = sink_stream(af->sink);
     if (!af->f) {
         close(fd);
         hs__afile_abort(af);
@@ -89,8 +110,9 @@ hs_status hs__afile_commit(hs_ctx *ctx, hs__afile *af) {
         hs__afile_abort(af);
         return cancel;
     }
-    int e = fflush(af->f) != 0 || ferror(af->f) ? EIO : 0;
-    if (fclose(af->f) != 0 && !e) e = EIO;
+    errno = 0;
+    int e = fflush(af->f) != 0 || ferror(af->f) ? (errno ? errno : EIO) : 0;
+    if (fclose(af->f) != 0 && !e) e = errno ? errno : EIO;
     af->f = NULL;
     if (af->sink->err) e = af->sink->err; /* the cause, when the sink saw it */
     if (e) {

@@ -17,7 +17,6 @@
  *    target has been checked again; abort, an error or hs_ctx_destroy
  *    removes them and the staging folders. Outside a job each file is
  *    renamed into place as soon as it is complete. */
-#define _GNU_SOURCE /* memmem */
 #include "core.h"
 
 #include <errno.h>
@@ -123,8 +122,9 @@ static bool ours(const char *path) {
     ssize_t n = read(fd, buf, sizeof buf - 1);
     close(fd);
     if (n <= 0) return false;
-    buf[n] = 0;
-    return memmem(buf, (size_t)n, "libhotspot", 10) != NULL;
+    for (ssize_t i = 0; i + 10 <= n; i++) /* memmem is not in C11 or POSIX 2008 */
+        if (memcmp(buf + i, "libhotspot", 10) == 0) return true;
+    return false;
 }
 
 /* Whether target may be written; *mode: the mode to give the new file. */

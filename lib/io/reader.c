@@ -379,33 +379,25 @@ static hs_status parse_bound(hs_ctx *ctx, const char *s, const char *opt, int64_
 }
 
 /* Reads the header, maps the columns and sets up the plan. */
-static hs_status make_plan(hs_ctx *ctx, plan *pl, const char **body, uint64_t *body_line) {
-    const hs_read_options *o = pl->opts;
-    const char *p = pl->base;
-    if (pl->end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
-    if (p == pl->end) return hs__error(ctx, HS_EPARSE, "%s:1: empty file: no header row", pl->name);
+/* The header's column names, trimmed (owned, nf of them). */
+static hs_status header_names(hs_ctx *ctx, plan *pl, const char *p, char ***out, size_t *nf,
+                              const char **next, uint64_t *nl) {
     hs__field hf[512];
-    size_t nf;
-    uint64_t nl;
     const char *rec_end;
     hs__csv_result res;
-    const char *next = hs__csv_record(p, pl->end, hf, 512, &nf, &nl, &rec_end, &res);
+    *next = hs__csv_record(p, pl->end, hf, 512, nf, nl, &rec_end, &res);
     if (res != HS__CSV_OK)
         return hs__error(ctx, HS_EPARSE, "%s:1: header row: %s", pl->name,
                          res == HS__CSV_NUL ? "NUL byte: this is not a text CSV file"
                                             : "malformed quoting");
-    if (nf > 512)
+    if (*nf > 512)
         return hs__error(ctx, HS_EPARSE, "%s:1: header has %zu columns; at most 512 are supported",
-                         pl->name, nf);
-    char **names = hs__calloc(ctx, nf, sizeof *names);
+                         pl->name, *nf);
+    char **names = *out = hs__calloc(ctx, *nf + 1, sizeof *names);
     if (!names) return hs__error(ctx, HS_ENOMEM, "out of memory");
-    hs_status st = HS_OK;
-    for (size_t i = 0; i < nf; i++) {
-        names[i] = hs__malloc(ctx, hf[i].len + 1);
-        if (!names[i]) {
-            st = hs__error(ctx, HS_ENOMEM, "out of memory");
-            goto done;
-        }
+    for (size_t i = 0; i < *nf; i++) {
+        if (!(names[i] = hs__malloc(ctx, hf[i].len + 1)))
+            return hs__error(ctx, HS_ENOMEM, "out of memory");
         size_t n = hs__csv_unescape(&hf[i], names[i]);
         char *s = names[i];
         while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
@@ -413,103 +405,107 @@ static hs_status make_plan(hs_ctx *ctx, plan *pl, const char **body, uint64_t *b
         size_t lead = strspn(s, " \t");
         memmove(s, s + lead, n - lead + 1);
     }
+    return HS_OK;
+}
+
+/* The columns to read: named ones, or data.police.uk's by default. */
+static hs_status plan_columns(hs_ctx *ctx, plan *pl, char **names, size_t nf) {
+    const hs_read_options *o = pl->opts;
     bool police = true;
     for (int i = 0; i < 12 && police; i++)
         police = find_col(names, nf, police_cols[i]) >= 0;
-
     const char *xc = o->x_column, *yc = o->y_column;
     const char *lonc = o->lon_column, *latc = o->lat_column;
-    if (!xc != !yc) {
-        st = hs__error(ctx, HS_EINVAL, "--x-column and --y-column go together");
-        goto done;
-    }
-    if (!lonc != !latc) {
-        st = hs__error(ctx, HS_EINVAL, "--lon-column and --lat-column go together");
-        goto done;
-    }
-    if (xc && lonc) {
-        st = hs__error(ctx, HS_EINVAL,
-                       "give either --x-column/--y-column or --lon-column/--lat-column, not both");
-        goto done;
-    }
-    if (!xc && !lonc) {
-        if (!police) {
-            st = hs__error(ctx, HS_EPARSE,
-                           "%s:1: not a data.police.uk street-level CSV (its 12 columns are "
-                           "not all in the header): name the coordinate columns with "
-                           "--lon-column/--lat-column or --x-column/--y-column",
-                           pl->name);
-            goto done;
-        }
-        lonc = "Longitude";
-        latc = "Latitude";
-    }
+    if (!xc != !yc) return hs__error(ctx, HS_EINVAL, "--x-column and --y-column go together");
+    if (!lonc != !latc)
+        return hs__error(ctx, HS_EINVAL, "--lon-column and --lat-column go together");
+    if (xc && lonc)
+        return hs__error(
+            ctx, HS_EINVAL,
+            "give either --x-column/--y-column or --lon-column/--lat-column, not both");
+    if (!xc && !lonc && !police)
+        return hs__error(ctx, HS_EPARSE,
+                         "%s:1: not a data.police.uk street-level CSV (its 12 columns are not all "
+                         "in the header): name the coordinate columns with "
+                         "--lon-column/--lat-column or --x-column/--y-column",
+                         pl->name);
+    if (!xc && !lonc) lonc = "Longitude", latc = "Latitude";
     pl->lonlat = lonc != NULL;
-    if ((st = need_col(ctx, pl, names, nf, pl->lonlat ? lonc : xc,
-                       pl->lonlat ? "--lon-column" : "--x-column", &pl->cx)) ||
-        (st = need_col(ctx, pl, names, nf, pl->lonlat ? latc : yc,
-                       pl->lonlat ? "--lat-column" : "--y-column", &pl->cy)))
-        goto done;
     pl->cdate = pl->ccat = pl->cweight = -1;
     const char *dc = o->date_column ? o->date_column : police ? "Month" : NULL;
     const char *cc = o->category_column ? o->category_column : police ? "Crime type" : NULL;
-    if (dc && (st = need_col(ctx, pl, names, nf, dc, "--date-column", &pl->cdate))) goto done;
-    if (cc && (st = need_col(ctx, pl, names, nf, cc, "--category-column", &pl->ccat))) goto done;
-    if (o->weight_column &&
-        (st = need_col(ctx, pl, names, nf, o->weight_column, "--weight-column", &pl->cweight)))
-        goto done;
-    if (o->crime_type_count && pl->ccat < 0) {
+    hs_status st = need_col(ctx, pl, names, nf, pl->lonlat ? lonc : xc,
+                            pl->lonlat ? "--lon-column" : "--x-column", &pl->cx);
+    if (!st)
+        st = need_col(ctx, pl, names, nf, pl->lonlat ? latc : yc,
+                      pl->lonlat ? "--lat-column" : "--y-column", &pl->cy);
+    if (!st && dc) st = need_col(ctx, pl, names, nf, dc, "--date-column", &pl->cdate);
+    if (!st && cc) st = need_col(ctx, pl, names, nf, cc, "--category-column", &pl->ccat);
+    if (!st && o->weight_column)
+        st = need_col(ctx, pl, names, nf, o->weight_column, "--weight-column", &pl->cweight);
+    if (!st && o->crime_type_count && pl->ccat < 0)
         st = hs__error(ctx, HS_EINVAL,
                        "%s: --crime-type needs a category column (--category-column)", pl->name);
-        goto done;
-    }
-    if ((o->from || o->to || o->compare_from || o->compare_to) && pl->cdate < 0) {
+    if (!st && (o->from || o->to || o->compare_from || o->compare_to) && pl->cdate < 0)
         st = hs__error(ctx, HS_EINVAL, "%s: --from/--to need a date column (--date-column)",
                        pl->name);
-        goto done;
-    }
+    return st;
+}
+
+/* The periods kept, as seconds; whether a bound falls inside a month. */
+static hs_status plan_periods(hs_ctx *ctx, plan *pl) {
+    const hs_read_options *o = pl->opts;
     int64_t ignore;
+    hs_status st = HS_OK;
     if ((o->from && (st = parse_bound(ctx, o->from, "--from", &pl->from, &ignore))) ||
         (o->to && (st = parse_bound(ctx, o->to, "--to", &ignore, &pl->to_end))) ||
         (o->compare_from &&
          (st = parse_bound(ctx, o->compare_from, "--compare", &pl->cfrom, &ignore))) ||
         (o->compare_to &&
          (st = parse_bound(ctx, o->compare_to, "--compare", &ignore, &pl->cto_end))))
-        goto done;
-    if (o->from && o->to && pl->from >= pl->to_end) {
-        st = hs__error(ctx, HS_EINVAL, "--from %s is after --to %s", o->from, o->to);
-        goto done;
-    }
-    if (o->compare_from && o->compare_to && pl->cfrom >= pl->cto_end) {
-        st = hs__error(ctx, HS_EINVAL, "comparison period %s..%s: its start is after its end",
-                       o->compare_from, o->compare_to);
-        goto done;
-    }
-    {
-        /* A day bound that is not a month's first day (a start) or last
-         * day (an end) cannot be applied to month-only rows. */
-        const char *b[4] = {o->from, o->to, o->compare_from, o->compare_to};
-        for (int i = 0; i < 4; i++) {
-            if (!b[i] || strlen(b[i]) <= 7) continue;
-            char month[8];
-            memcpy(month, b[i], 7);
-            month[7] = 0;
-            int64_t ds, de, ms, me;
-            if (!hs__parse_bound(b[i], &ds, &de) || !hs__parse_bound(month, &ms, &me) ||
-                (i % 2 == 0 ? ds != ms : de != me))
-                pl->day_bound = true;
-        }
+        return st;
+    if (o->from && o->to && pl->from >= pl->to_end)
+        return hs__error(ctx, HS_EINVAL, "--from %s is after --to %s", o->from, o->to);
+    if (o->compare_from && o->compare_to && pl->cfrom >= pl->cto_end)
+        return hs__error(ctx, HS_EINVAL, "comparison period %s..%s: its start is after its end",
+                         o->compare_from, o->compare_to);
+    /* A day bound that is not a month's first day (a start) or last day (an
+     * end) cannot be applied to month-only rows. */
+    const char *b[4] = {o->from, o->to, o->compare_from, o->compare_to};
+    for (int i = 0; i < 4; i++) {
+        if (!b[i] || strlen(b[i]) <= 7) continue;
+        char month[8];
+        memcpy(month, b[i], 7);
+        month[7] = 0;
+        int64_t ds, de, ms, me;
+        if (!hs__parse_bound(b[i], &ds, &de) || !hs__parse_bound(month, &ms, &me) ||
+            (i % 2 == 0 ? ds != ms : de != me))
+            pl->day_bound = true;
     }
     pl->have_from = o->from != NULL;
     pl->have_to = o->to != NULL;
     pl->have_cfrom = o->compare_from != NULL;
     pl->have_cto = o->compare_to != NULL;
     pl->have_cmp = pl->have_cfrom || pl->have_cto;
-    pl->nfields = nf;
-    *body = next;
-    *body_line = 1 + nl;
-done:
-    for (size_t i = 0; i < nf; i++)
+    return HS_OK;
+}
+
+static hs_status make_plan(hs_ctx *ctx, plan *pl, const char **body, uint64_t *body_line) {
+    const char *p = pl->base, *next = NULL;
+    if (pl->end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
+    if (p == pl->end) return hs__error(ctx, HS_EPARSE, "%s:1: empty file: no header row", pl->name);
+    char **names = NULL;
+    size_t nf = 0;
+    uint64_t nl = 0;
+    hs_status st = header_names(ctx, pl, p, &names, &nf, &next, &nl);
+    if (!st) st = plan_columns(ctx, pl, names, nf);
+    if (!st) st = plan_periods(ctx, pl);
+    if (!st) {
+        pl->nfields = nf;
+        *body = next;
+        *body_line = 1 + nl;
+    }
+    for (size_t i = 0; names && i < nf; i++)
         free(names[i]);
     free(names);
     return st;
@@ -562,6 +558,146 @@ static hs_status append_chunk(hs_ctx *ctx, hs_incidents *inc, const chunk *c, ui
 }
 
 /* Reads data into inc; with inc NULL, only counts into *count. */
+/* One file being read window by window. */
+typedef struct reading {
+    hs_ctx *ctx;
+    plan *pl;
+    const char *name;
+    bool on_disk;
+    hs_incidents *inc; /* NULL: count only */
+    uint32_t fid;
+    hs_read_summary *sum;
+    chunk *ch;
+    pthread_t *tid;
+    bool *started;
+    int nchunks;
+    uint64_t base_line; /* the line the window starts on */
+    uintptr_t dropped;  /* mapped pages released up to here */
+} reading;
+
+/* Splits a window at line ends into one chunk a thread: each chunk parses
+ * the records that start in it. */
+static void split_window(reading *R, const char *wbeg, size_t wlen) {
+    chunk *ch = R->ch;
+    for (int k = 0; k < R->nchunks; k++) {
+        memset(&ch[k], 0, sizeof ch[k]);
+        ch[k].pl = R->pl;
+        ch[k].slot = k;
+        const char *b = wbeg + wlen / (size_t)R->nchunks * (size_t)k;
+        if (k > 0) {
+            const char *nlp = memchr(b, '\n', (size_t)(R->pl->end - b));
+            b = nlp ? nlp + 1 : R->pl->end;
+            if (b < ch[k - 1].begin) b = ch[k - 1].begin;
+        }
+        ch[k].begin = b;
+        if (k > 0) ch[k - 1].limit = b;
+        R->started[k] = false;
+    }
+    ch[R->nchunks - 1].limit = wbeg + wlen;
+}
+
+/* Parses the chunks on their threads, then verifies the speculative
+ * splits in order, re-parsing a chunk whose start fell inside a record of
+ * the previous one; the first chunk's error, with its line. */
+static hs_status parse_window(reading *R) {
+    chunk *ch = R->ch;
+    for (int k = 1; k < R->nchunks; k++)
+        R->started[k] = pthread_create(&R->tid[k], NULL, chunk_thread, &ch[k]) == 0;
+    chunk_parse(&ch[0]);
+    for (int k = 1; k < R->nchunks; k++) {
+        if (R->started[k])
+            pthread_join(R->tid[k], NULL);
+        else
+            chunk_parse(&ch[k]);
+    }
+    for (int k = 1; k < R->nchunks; k++) {
+        if (ch[k - 1].status) break;
+        if (ch[k].begin != ch[k - 1].stop) {
+            ch[k].begin = ch[k - 1].stop;
+            chunk_reset(&ch[k]); /* slot 0: now on this thread */
+            if (ch[k].begin >= ch[k].limit) {
+                ch[k].stop = ch[k].begin;
+                continue;
+            }
+            chunk_parse(&ch[k]);
+        }
+    }
+    uint64_t line = R->base_line;
+    for (int k = 0; k < R->nchunks; k++) {
+        if (ch[k].status == HS_EPARSE)
+            return hs__error(R->ctx, HS_EPARSE, "%s:%llu: %s", R->name,
+                             (unsigned long long)(line + ch[k].err_line), ch[k].err);
+        if (ch[k].status) return hs__error(R->ctx, ch[k].status, "%s: %s", R->name, ch[k].err);
+        line += ch[k].lines;
+    }
+    return HS_OK;
+}
+
+/* The pages of a mapped file behind this window are done with: let them
+ * go, so resident memory stays at a window, not the file (they are read
+ * again from the file if the rejects need their text). Then the chunks are
+ * appended in order (only counted, for hs_incidents_check_csv). */
+static hs_status finish_window(reading *R) {
+    chunk *ch = R->ch;
+    if (R->on_disk) {
+        uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+        uintptr_t hi = (uintptr_t)ch[R->nchunks - 1].stop & ~(pg - 1);
+        if (hi > R->dropped) madvise((void *)R->dropped, hi - R->dropped, MADV_DONTNEED);
+        if (hi > R->dropped) R->dropped = hi;
+    }
+    hs_status st = HS_OK;
+    for (int k = 0; k < R->nchunks && !st; k++) {
+        chunk *c = &ch[k];
+        if (R->inc) st = append_chunk(R->ctx, R->inc, c, R->fid, R->base_line);
+        R->sum->rows_read += c->rows;
+        R->sum->rows_used += c->col.n;
+        for (int r = 0; r < HS_REJECT_COUNT_; r++)
+            R->sum->rejected[r] += c->rejected[r];
+        R->base_line += c->lines;
+    }
+    for (int k = 0; k < R->nchunks; k++)
+        chunk_free(&ch[k]);
+    R->nchunks = 0;
+    return st;
+}
+
+/* The plan's fixed parts: the file, the options, the plausible dates
+ * (1900 to the end of next year) and the transformation to the working CRS. */
+static hs_status plan_init(hs_ctx *ctx, plan *pl, const char *name, const char *data, size_t size,
+                           const hs_read_options *opts, hs_incidents *inc) {
+    memset(pl, 0, sizeof *pl);
+    pl->name = name;
+    pl->base = data;
+    pl->end = data + size;
+    pl->opts = opts;
+    pl->ctx = ctx;
+    pl->count_only = inc == NULL;
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    struct tm next = {0};
+    next.tm_year = tm.tm_year + 2; /* 1 January of the year after next */
+    next.tm_mday = 1;
+    pl->plausible_lo = -2208988800; /* 1900-01-01T00:00 */
+    pl->plausible_hi = (int64_t)timegm(&next);
+    return HS_OK;
+}
+
+static hs_status plan_xform(hs_ctx *ctx, plan *pl, const hs_incidents *inc) {
+    const char *dst = inc ? inc->crs : ctx->crs;
+    const char *src = pl->lonlat ? "EPSG:4326" : pl->opts->input_crs ? pl->opts->input_crs : dst;
+    pl->xe = hs__ctx_xform(ctx, src, dst);
+    if (!pl->xe) return hs__error(ctx, HS_ECRS, "%s: %s", pl->name, hs_ctx_last_error(ctx));
+    pl->need_xform = pl->lonlat || !pl->xe->same;
+    pl->have_area = pl->xe->have_area;
+    memcpy(pl->area, pl->xe->area, sizeof pl->area);
+    return HS_OK;
+}
+
+/* The body is read in windows of WINDOW_BYTES per thread, so memory for
+ * the parse stays bounded whatever the file's size (a 5 GB file is
+ * streamed, not held twice); the next window starts where the last chunk
+ * stopped. */
 static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk, const char *data,
                              size_t size, const hs_read_options *opts, hs_incidents *inc,
                              hs_read_summary *count) {
@@ -571,156 +707,57 @@ static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk, const 
         opts = &defaults;
     }
     plan pl;
-    memset(&pl, 0, sizeof pl);
-    pl.name = name;
-    pl.base = data;
-    pl.end = data + size;
-    pl.opts = opts;
-    pl.ctx = ctx;
-    pl.count_only = inc == NULL;
-    {
-        time_t now = time(NULL);
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        struct tm next = {0};
-        next.tm_year = tm.tm_year + 2; /* 1 January of the year after next */
-        next.tm_mday = 1;
-        pl.plausible_lo = -2208988800; /* 1900-01-01T00:00 */
-        pl.plausible_hi = (int64_t)timegm(&next);
-    }
-    const char *body;
-    uint64_t body_line;
-    hs_status st = make_plan(ctx, &pl, &body, &body_line);
+    const char *body = NULL;
+    uint64_t body_line = 0;
+    hs_status st = plan_init(ctx, &pl, name, data, size, opts, inc);
+    if (!st) st = make_plan(ctx, &pl, &body, &body_line);
+    if (!st) st = plan_xform(ctx, &pl, inc);
     if (st) return st;
-
-    const char *dst = inc ? inc->crs : ctx->crs;
-    const char *src = pl.lonlat ? "EPSG:4326" : opts->input_crs ? opts->input_crs : dst;
-    pl.xe = hs__ctx_xform(ctx, src, dst);
-    if (!pl.xe) return hs__error(ctx, HS_ECRS, "%s: %s", name, hs_ctx_last_error(ctx));
-    pl.need_xform = pl.lonlat || !pl.xe->same;
-    pl.have_area = pl.xe->have_area;
-    memcpy(pl.area, pl.xe->area, sizeof pl.area);
-
-    /* The body is read in windows of WINDOW_BYTES per thread, so memory for
-     * the parse stays bounded whatever the file's size (a 5 GB file is
-     * streamed, not held twice). Within a window, split at line ends; each
-     * chunk parses the records that start in it; the next window starts
-     * where the last chunk stopped. */
     int nthreads = ctx->threads;
-    chunk *ch = hs__calloc(ctx, (size_t)nthreads, sizeof *ch);
-    pthread_t *tid = hs__calloc(ctx, (size_t)nthreads, sizeof *tid);
-    bool *started = hs__calloc(ctx, (size_t)nthreads, sizeof *started);
-    int nchunks = 0;
     size_t n0 = inc ? inc->col.n : 0, r0 = inc ? inc->nrej : 0, f0 = inc ? inc->nfiles : 0;
-    hs_read_summary local, *sum = &local;
+    hs_read_summary local;
     memset(&local, 0, sizeof local);
-    uint32_t fid = 0;
-    if (!ch || !tid || !started) {
-        st = hs__error(ctx, HS_ENOMEM, "out of memory");
-        goto out;
-    }
-    if (inc) {
-        fid = hs__incidents_add_file(ctx, inc, name, on_disk);
-        if (fid == UINT32_MAX) {
+    reading R = {ctx,
+                 &pl,
+                 name,
+                 on_disk,
+                 inc,
+                 0,
+                 &local,
+                 hs__calloc(ctx, (size_t)nthreads, sizeof *R.ch),
+                 hs__calloc(ctx, (size_t)nthreads, sizeof *R.tid),
+                 hs__calloc(ctx, (size_t)nthreads, sizeof *R.started),
+                 0,
+                 body_line,
+                 (uintptr_t)pl.base};
+    if (!R.ch || !R.tid || !R.started) st = hs__error(ctx, HS_ENOMEM, "out of memory");
+    if (!st && inc) {
+        R.fid = hs__incidents_add_file(ctx, inc, name, on_disk);
+        if (R.fid == UINT32_MAX)
             st = hs__error(ctx, HS_ENOMEM, "out of memory");
-            goto out;
-        }
-        sum = &inc->sums[fid];
+        else
+            R.sum = &inc->sums[R.fid];
     }
-    uint64_t base_line = body_line;
-    uintptr_t dropped = (uintptr_t)pl.base; /* mapped pages released up to here */
-    for (const char *wbeg = body; wbeg < pl.end && !st;) {
+    for (const char *wbeg = body; !st && wbeg < pl.end;) {
         size_t left = (size_t)(pl.end - wbeg);
-        nchunks = left >= PARALLEL_MIN_BYTES || WINDOW_BYTES < PARALLEL_MIN_BYTES ? nthreads : 1;
+        R.nchunks = left >= PARALLEL_MIN_BYTES || WINDOW_BYTES < PARALLEL_MIN_BYTES ? nthreads : 1;
         /* Checking keeps a window's used rows only to project them: smaller
          * windows bound that for files of tiny rows (8 MB of "x,y" rows is
          * 2M rows, 130 MB of columns). */
-        size_t win = (inc ? WINDOW_BYTES : WINDOW_BYTES / 8) * (size_t)nchunks;
-        size_t wlen = left < win ? left : win;
-        for (int k = 0; k < nchunks; k++) {
-            memset(&ch[k], 0, sizeof ch[k]);
-            ch[k].pl = &pl;
-            ch[k].slot = k;
-            const char *b = wbeg + wlen / (size_t)nchunks * (size_t)k;
-            if (k > 0) {
-                const char *nlp = memchr(b, '\n', (size_t)(pl.end - b));
-                b = nlp ? nlp + 1 : pl.end;
-                if (b < ch[k - 1].begin) b = ch[k - 1].begin;
-            }
-            ch[k].begin = b;
-            if (k > 0) ch[k - 1].limit = b;
-            started[k] = false;
-        }
-        ch[nchunks - 1].limit = wbeg + wlen;
-        for (int k = 1; k < nchunks; k++)
-            started[k] = pthread_create(&tid[k], NULL, chunk_thread, &ch[k]) == 0;
-        chunk_parse(&ch[0]);
-        for (int k = 1; k < nchunks; k++) {
-            if (started[k])
-                pthread_join(tid[k], NULL);
-            else
-                chunk_parse(&ch[k]);
-        }
-        /* Verify the speculative splits, in order; re-parse a chunk whose
-         * start fell inside a record of the previous one. */
-        for (int k = 1; k < nchunks; k++) {
-            if (ch[k - 1].status) break;
-            if (ch[k].begin != ch[k - 1].stop) {
-                ch[k].begin = ch[k - 1].stop;
-                chunk_reset(&ch[k]); /* slot 0: now on this thread */
-                if (ch[k].begin >= ch[k].limit) {
-                    ch[k].stop = ch[k].begin;
-                    continue;
-                }
-                chunk_parse(&ch[k]);
-            }
-        }
-        uint64_t line = base_line;
-        for (int k = 0; k < nchunks; k++) {
-            if (ch[k].status) {
-                if (ch[k].status == HS_EPARSE)
-                    st = hs__error(ctx, HS_EPARSE, "%s:%llu: %s", name,
-                                   (unsigned long long)(line + ch[k].err_line), ch[k].err);
-                else
-                    st = hs__error(ctx, ch[k].status, "%s: %s", name, ch[k].err);
-                goto out;
-            }
-            line += ch[k].lines;
-        }
-        /* The pages of a mapped file behind this window are done with: let
-         * them go, so resident memory stays at a window, not the file (they
-         * are read again from the file if the rejects need their text). */
-        if (on_disk) {
-            uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
-            uintptr_t hi = (uintptr_t)ch[nchunks - 1].stop & ~(pg - 1);
-            if (hi > dropped) madvise((void *)dropped, hi - dropped, MADV_DONTNEED);
-            if (hi > dropped) dropped = hi;
-        }
-        wbeg = ch[nchunks - 1].stop;
-        if ((st = hs__progress(ctx, "read", (uint64_t)(wbeg - pl.base), size))) goto out;
-
-        /* Append in chunk order (only count, for hs_incidents_check_csv). */
-        for (int k = 0; k < nchunks && !st; k++) {
-            chunk *c = &ch[k];
-            if (inc) st = append_chunk(ctx, inc, c, fid, base_line);
-            sum->rows_read += c->rows;
-            sum->rows_used += c->col.n;
-            for (int r = 0; r < HS_REJECT_COUNT_; r++)
-                sum->rejected[r] += c->rejected[r];
-            base_line += c->lines;
-        }
-        for (int k = 0; k < nchunks; k++)
-            chunk_free(&ch[k]);
-        nchunks = 0;
+        size_t win = (inc ? WINDOW_BYTES : WINDOW_BYTES / 8) * (size_t)R.nchunks;
+        split_window(&R, wbeg, left < win ? left : win);
+        st = parse_window(&R);
+        wbeg = R.ch[R.nchunks - 1].stop;
+        if (!st) st = hs__progress(ctx, "read", (uint64_t)(wbeg - pl.base), size);
+        if (!st) st = finish_window(&R);
     }
-    if (!inc && count) *count = local;
-out:
+    if (!st && !inc && count) *count = local;
     if (st && inc) hs__incidents_truncate(inc, n0, r0, f0);
-    for (int k = 0; k < nchunks; k++)
-        chunk_free(&ch[k]);
-    free(ch);
-    free(tid);
-    free(started);
+    for (int k = 0; R.ch && k < R.nchunks; k++)
+        chunk_free(&R.ch[k]);
+    free(R.ch);
+    free(R.tid);
+    free(R.started);
     return st;
 }
 

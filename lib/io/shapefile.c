@@ -389,22 +389,24 @@ static hs_status add_ring(const hs_ctx *ctx, hs__shp_layer *L, size_t rec, const
     return HS_OK;
 }
 
-hs_status hs__shp_read(hs_ctx *ctx, const char *path, const hs_shapefile_buffers *mem,
-                       const char *code_field, const char *name_field, hs__shp_layer *L) {
-    memset(L, 0, sizeof *L);
-    L->path = path;
-    char *base = base_of(ctx, path), *shp = base ? sibling(ctx, base, ".shp") : NULL;
-    char *shx = base ? sibling(ctx, base, ".shx") : NULL,
-         *dbfp = base ? sibling(ctx, base, ".dbf") : NULL;
-    SHPHandle sh = NULL;
-    DBFHandle db = NULL;
-    SHPObject *o = NULL;
-    char *cpg = NULL;
-    hs_status st = HS_OK;
-    if (!base || !shp || !shx || !dbfp) {
-        st = hs__error(ctx, HS_ENOMEM, "out of memory");
-        goto done;
-    }
+/* The parts of one layer being read. */
+typedef struct shp_parts {
+    char *base, *shp, *shx, *dbf;
+    SHPHandle sh;
+    DBFHandle db;
+    int nent, type;
+} shp_parts;
+
+/* Opens the .shp, .shx and .dbf (files, or mem), protecting every part of
+ * a file layer from this run's outputs. */
+static hs_status open_parts(hs_ctx *ctx, const char *path, const hs_shapefile_buffers *mem,
+                            shp_parts *P) {
+    P->base = base_of(ctx, path);
+    P->shp = P->base ? sibling(ctx, P->base, ".shp") : NULL;
+    P->shx = P->base ? sibling(ctx, P->base, ".shx") : NULL;
+    P->dbf = P->base ? sibling(ctx, P->base, ".dbf") : NULL;
+    if (!P->base || !P->shp || !P->shx || !P->dbf)
+        return hs__error(ctx, HS_ENOMEM, "out of memory");
     SAHooks hk;
     if (mem)
         mem_hooks(&hk);
@@ -412,163 +414,170 @@ hs_status hs__shp_read(hs_ctx *ctx, const char *path, const hs_shapefile_buffers
         hooks(&hk);
     mem_set = mem;
     shp_msg[0] = 0;
-    if (mem ? !mem->shp : !exists(shp)) {
-        st = hs__error(ctx, HS_EIO, "%s: %s", shp, strerror(ENOENT));
-        goto done;
+    if (mem ? !mem->shp : !exists(P->shp))
+        return hs__error(ctx, HS_EIO, "%s: %s", P->shp, strerror(ENOENT));
+    if (mem ? !mem->shx : !exists(P->shx))
+        return hs__error(ctx, HS_EIO, "%s: missing: a shapefile needs its .shx index", P->shx);
+    static const char *const all[] = {".shp", ".shx", ".dbf", ".prj", ".cpg",
+                                      ".SHP", ".SHX", ".DBF", ".PRJ", ".CPG"};
+    hs_status st = HS_OK;
+    for (size_t i = 0; !mem && i < 10 && !st; i++) { /* no output may replace a part */
+        char *p = sibling(ctx, P->base, all[i]);
+        st = p ? hs__input_note_path(ctx, p) : hs__error(ctx, HS_ENOMEM, "out of memory");
+        free(p);
     }
-    if (mem ? !mem->shx : !exists(shx)) {
-        st = hs__error(ctx, HS_EIO, "%s: missing: a shapefile needs its .shx index", shx);
-        goto done;
+    if (st) return st;
+    if (!(P->sh = SHPOpenLLEx(P->base, "rb", &hk, 0)))
+        return hs__error(ctx, HS_EPARSE, "%s: not a readable shapefile%s%s", P->shp,
+                         shp_msg[0] ? ": " : "", shp_msg);
+    if (mem ? !mem->dbf : !exists(P->dbf))
+        return hs__error(ctx, HS_EIO, "%s: missing: the .dbf holds the polygons' codes and names",
+                         P->dbf);
+    if (!(P->db = DBFOpenLL(P->base, "rb", &hk)))
+        return hs__error(ctx, HS_EPARSE, "%s: not a readable .dbf%s%s", P->dbf,
+                         shp_msg[0] ? ": " : "", shp_msg);
+    return HS_OK;
+}
+
+/* Polygons, some, all indexed by the .shx, one .dbf record each. */
+static hs_status check_parts(hs_ctx *ctx, shp_parts *P) {
+    SHPGetInfo(P->sh, &P->nent, &P->type, NULL, NULL);
+    int type = P->type;
+    if (type != SHPT_POLYGON && type != SHPT_POLYGONZ && type != SHPT_POLYGONM)
+        return hs__error(ctx, HS_EPARSE, "%s: holds %s shapes (type %d), not polygons", P->shp,
+                         type_name(type), type);
+    if (P->nent <= 0) return hs__error(ctx, HS_ENODATA, "%s: empty layer: no polygons", P->shp);
+    /* shapelib reads the records the .shx indexes: a .shp longer than its
+     * last indexed record holds records nobody would see (an out-of-date
+     * .shx), so refuse it rather than drop them. */
+    uint64_t end = 100;
+    for (int i = 0; i < P->nent; i++) {
+        uint64_t e = (uint64_t)P->sh->panRecOffset[i] + P->sh->panRecSize[i] + 8;
+        if (e > end) end = e;
     }
-    if (!mem) { /* no output of this run may replace any part */
-        static const char *const all[] = {".shp", ".shx", ".dbf", ".prj", ".cpg",
-                                          ".SHP", ".SHX", ".DBF", ".PRJ", ".CPG"};
-        for (size_t i = 0; i < 10 && !st; i++) {
-            char *p = sibling(ctx, base, all[i]);
-            st = p ? hs__input_note_path(ctx, p) : hs__error(ctx, HS_ENOMEM, "out of memory");
-            free(p);
+    if ((uint64_t)P->sh->nFileSize > end)
+        return hs__error(ctx, HS_EPARSE,
+                         "%s: holds %llu bytes of records its .shx does not index (the .shx "
+                         "lists %d): the .shx is out of date",
+                         P->shp, (unsigned long long)((uint64_t)P->sh->nFileSize - end), P->nent);
+    if (DBFGetRecordCount(P->db) != P->nent)
+        return hs__error(ctx, HS_EPARSE, "%s: the .dbf has %d records but the .shp has %d", P->shp,
+                         DBFGetRecordCount(P->db), P->nent);
+    return HS_OK;
+}
+
+/* Record i's code and name, in UTF-8 (a note when the bytes were not). */
+static hs_status read_names(hs_ctx *ctx, DBFHandle db, int i, int fc, int fn, int enc,
+                            hs__shp_layer *L) {
+    const char *c = DBFIsAttributeNULL(db, i, fc) ? "" : DBFReadStringAttribute(db, i, fc);
+    L->code[i] = to_utf8(ctx, c ? c : "", enc);
+    bool bad = enc == ENC_UTF8 && c && !valid_utf8((const unsigned char *)c);
+    const char *nm =
+        fn < 0 || DBFIsAttributeNULL(db, i, fn) ? "" : DBFReadStringAttribute(db, i, fn);
+    L->name[i] = to_utf8(ctx, nm ? nm : "", enc);
+    bad = bad || (enc == ENC_UTF8 && nm && !valid_utf8((const unsigned char *)nm));
+    if (bad &&
+        !add_note(ctx, L, (size_t)i, "code or name not valid UTF-8: bad bytes shown as U+FFFD"))
+        return HS_ENOMEM;
+    if (!L->code[i] || !L->name[i]) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    return HS_OK;
+}
+
+/* Record i's rings. */
+static hs_status read_shape(hs_ctx *ctx, const shp_parts *P, int i, hs__shp_layer *L,
+                            size_t *cappts, size_t *caprings) {
+    hs_status st = HS_OK;
+    shp_msg[0] = 0;
+    SHPObject *o = SHPReadObject(P->sh, i);
+    if (!o)
+        return hs__error(ctx, HS_EPARSE,
+                         "%s: record %d: cannot be read (truncated or corrupt .shp or .shx)%s%s",
+                         P->shp, i + 1, shp_msg[0] ? ": " : "", shp_msg);
+    L->ring0[i] = L->nrings;
+    if (o->nSHPType == SHPT_NULL || o->nVertices == 0) {
+        if (!add_note(ctx, L, (size_t)i, "empty geometry")) st = HS_ENOMEM;
+    } else if (o->nSHPType != P->type) {
+        st = hs__error(ctx, HS_EPARSE, "%s: record %d: shape type %d in a layer of type %d", P->shp,
+                       i + 1, o->nSHPType, P->type);
+    } else {
+        for (int p = 0; p < o->nParts && !st; p++) {
+            int a = o->panPartStart[p],
+                b = p + 1 < o->nParts ? o->panPartStart[p + 1] : o->nVertices;
+            if (a < 0 || b > o->nVertices || a > b) {
+                st = hs__error(ctx, HS_EPARSE, "%s: record %d: part %d has bad offsets", P->shp,
+                               i + 1, p + 1);
+                break;
+            }
+            st = add_ring(ctx, L, (size_t)i, o->padfX + a, o->padfY + a, (size_t)(b - a), cappts,
+                          caprings);
+            if (st == HS_ENOMEM) hs__error(ctx, st, "out of memory");
         }
-        if (st) goto done;
     }
-    sh = SHPOpenLLEx(base, "rb", &hk, 0);
-    if (!sh) {
-        st = hs__error(ctx, HS_EPARSE, "%s: not a readable shapefile%s%s", shp,
-                       shp_msg[0] ? ": " : "", shp_msg);
-        goto done;
+    L->nring[i] = L->nrings - L->ring0[i];
+    SHPDestroyObject(o);
+    return st;
+}
+
+/* The code and name fields (by name, or ONS's WDyyCD/NM, LSOAyyCD/NM, ...). */
+static hs_status find_fields(hs_ctx *ctx, const shp_parts *P, const char *code_field,
+                             const char *name_field, int *fc, int *fn) {
+    *fc = find_field(P->db, code_field, "CD");
+    *fn = find_field(P->db, name_field, "NM");
+    if (*fc >= 0 && (!name_field || *fn >= 0)) return HS_OK;
+    char list[512];
+    field_list(P->db, list, sizeof list);
+    const char *which = *fc < 0 ? (code_field ? code_field : "code") : name_field;
+    return hs__error(ctx, HS_EPARSE,
+                     code_field || name_field
+                         ? "%s: no field '%s'; the fields are: %s"
+                         : "%s: no %s field found (like WD13CD or LSOA11CD); the fields are: "
+                           "%s; name one with --code-field",
+                     P->dbf, which, list);
+}
+
+hs_status hs__shp_read(hs_ctx *ctx, const char *path, const hs_shapefile_buffers *mem,
+                       const char *code_field, const char *name_field, hs__shp_layer *L) {
+    memset(L, 0, sizeof *L);
+    L->path = path;
+    shp_parts P = {0};
+    char *cpg = NULL;
+    int fc = -1, fn = -1;
+    hs_status st = open_parts(ctx, path, mem, &P);
+    if (!st) st = check_parts(ctx, &P);
+    if (!st) st = find_fields(ctx, &P, code_field, name_field, &fc, &fn);
+    if (!st) {
+        L->prj =
+            mem ? (mem->prj ? hs__strdup(ctx, mem->prj) : NULL) : read_text(ctx, P.base, ".prj");
+        cpg = mem ? (mem->cpg ? hs__strdup(ctx, mem->cpg) : NULL) : read_text(ctx, P.base, ".cpg");
     }
-    if (mem ? !mem->dbf : !exists(dbfp)) {
-        st = hs__error(ctx, HS_EIO, "%s: missing: the .dbf holds the polygons' codes and names",
-                       dbfp);
-        goto done;
-    }
-    db = DBFOpenLL(base, "rb", &hk);
-    if (!db) {
-        st = hs__error(ctx, HS_EPARSE, "%s: not a readable .dbf%s%s", dbfp, shp_msg[0] ? ": " : "",
-                       shp_msg);
-        goto done;
-    }
-    int nent = 0, type = 0;
-    SHPGetInfo(sh, &nent, &type, NULL, NULL);
-    if (type != SHPT_POLYGON && type != SHPT_POLYGONZ && type != SHPT_POLYGONM) {
-        st = hs__error(ctx, HS_EPARSE, "%s: holds %s shapes (type %d), not polygons", shp,
-                       type_name(type), type);
-        goto done;
-    }
-    if (nent <= 0) {
-        st = hs__error(ctx, HS_ENODATA, "%s: empty layer: no polygons", shp);
-        goto done;
-    }
-    {
-        /* shapelib reads the records the .shx indexes: a .shp longer than
-         * its last indexed record holds records nobody would see (an
-         * out-of-date .shx), so refuse it rather than drop them. */
-        uint64_t end = 100;
-        for (int i = 0; i < nent; i++) {
-            uint64_t e = (uint64_t)sh->panRecOffset[i] + sh->panRecSize[i] + 8;
-            if (e > end) end = e;
-        }
-        if ((uint64_t)sh->nFileSize > end) {
-            st = hs__error(ctx, HS_EPARSE,
-                           "%s: holds %llu bytes of records its .shx does not index (the .shx "
-                           "lists %d): the .shx is out of date",
-                           shp, (unsigned long long)((uint64_t)sh->nFileSize - end), nent);
-            goto done;
-        }
-    }
-    if (DBFGetRecordCount(db) != nent) {
-        st = hs__error(ctx, HS_EPARSE, "%s: the .dbf has %d records but the .shp has %d", shp,
-                       DBFGetRecordCount(db), nent);
-        goto done;
-    }
-    int fc = find_field(db, code_field, "CD"), fn = find_field(db, name_field, "NM");
-    if (fc < 0 || (name_field && fn < 0)) {
-        char list[512];
-        field_list(db, list, sizeof list);
-        const char *which = fc < 0 ? (code_field ? code_field : "code") : name_field;
-        st = hs__error(ctx, HS_EPARSE,
-                       code_field || name_field
-                           ? "%s: no field '%s'; the fields are: %s"
-                           : "%s: no %s field found (like WD13CD or LSOA11CD); the fields are: "
-                             "%s; name one with --code-field",
-                       dbfp, which, list);
-        goto done;
-    }
-    L->prj = mem ? (mem->prj ? hs__strdup(ctx, mem->prj) : NULL) : read_text(ctx, base, ".prj");
-    cpg = mem ? (mem->cpg ? hs__strdup(ctx, mem->cpg) : NULL) : read_text(ctx, base, ".cpg");
-    const char *ldid = DBFGetCodePage(db);
-    int enc = encoding_of(cpg, ldid);
+    int enc = st ? ENC_UTF8 : encoding_of(cpg, DBFGetCodePage(P.db));
     L->encoding = enc == ENC_UTF8     ? "UTF-8"
                   : enc == ENC_CP1252 ? "CP1252"
                   : enc == ENC_LATIN1 ? "ISO-8859-1"
                                       : "UTF-8 or CP1252 (guessed)";
-    L->nrec = (size_t)nent;
-    L->code = hs__calloc(ctx, L->nrec, sizeof *L->code);
-    L->name = hs__calloc(ctx, L->nrec, sizeof *L->name);
-    L->ring0 = hs__calloc(ctx, L->nrec, sizeof *L->ring0);
-    L->nring = hs__calloc(ctx, L->nrec, sizeof *L->nring);
-    if (!L->code || !L->name || !L->ring0 || !L->nring) {
-        st = hs__error(ctx, HS_ENOMEM, "out of memory");
-        goto done;
+    if (!st) {
+        L->nrec = (size_t)P.nent;
+        L->code = hs__calloc(ctx, L->nrec, sizeof *L->code);
+        L->name = hs__calloc(ctx, L->nrec, sizeof *L->name);
+        L->ring0 = hs__calloc(ctx, L->nrec, sizeof *L->ring0);
+        L->nring = hs__calloc(ctx, L->nrec, sizeof *L->nring);
+        if (!L->code || !L->name || !L->ring0 || !L->nring)
+            st = hs__error(ctx, HS_ENOMEM, "out of memory");
     }
     size_t cappts = 0, caprings = 0;
-    for (int i = 0; i < nent && !st; i++) {
-        const char *c = DBFIsAttributeNULL(db, i, fc) ? "" : DBFReadStringAttribute(db, i, fc);
-        L->code[i] = to_utf8(ctx, c ? c : "", enc);
-        bool bad = enc == ENC_UTF8 && c && !valid_utf8((const unsigned char *)c);
-        const char *nm =
-            fn < 0 || DBFIsAttributeNULL(db, i, fn) ? "" : DBFReadStringAttribute(db, i, fn);
-        L->name[i] = to_utf8(ctx, nm ? nm : "", enc);
-        bad = bad || (enc == ENC_UTF8 && nm && !valid_utf8((const unsigned char *)nm));
-        if (bad &&
-            !add_note(ctx, L, (size_t)i, "code or name not valid UTF-8: bad bytes shown as U+FFFD"))
-            st = HS_ENOMEM;
-        if (!L->code[i] || !L->name[i]) {
-            st = hs__error(ctx, HS_ENOMEM, "out of memory");
-            break;
-        }
-        shp_msg[0] = 0;
-        o = SHPReadObject(sh, i);
-        if (!o) {
-            st = hs__error(ctx, HS_EPARSE,
-                           "%s: record %d: cannot be read (truncated or corrupt "
-                           ".shp or .shx)%s%s",
-                           shp, i + 1, shp_msg[0] ? ": " : "", shp_msg);
-            break;
-        }
-        L->ring0[i] = L->nrings;
-        if (o->nSHPType == SHPT_NULL || o->nVertices == 0) {
-            if (!add_note(ctx, L, (size_t)i, "empty geometry")) st = HS_ENOMEM;
-        } else if (o->nSHPType != type) {
-            st = hs__error(ctx, HS_EPARSE, "%s: record %d: shape type %d in a layer of type %d",
-                           shp, i + 1, o->nSHPType, type);
-        } else {
-            for (int p = 0; p < o->nParts && !st; p++) {
-                int a = o->panPartStart[p],
-                    b = p + 1 < o->nParts ? o->panPartStart[p + 1] : o->nVertices;
-                if (a < 0 || b > o->nVertices || a > b) {
-                    st = hs__error(ctx, HS_EPARSE, "%s: record %d: part %d has bad offsets", shp,
-                                   i + 1, p + 1);
-                    break;
-                }
-                st = add_ring(ctx, L, (size_t)i, o->padfX + a, o->padfY + a, (size_t)(b - a),
-                              &cappts, &caprings);
-                if (st == HS_ENOMEM) hs__error(ctx, st, "out of memory");
-            }
-        }
-        L->nring[i] = L->nrings - L->ring0[i];
-        SHPDestroyObject(o);
-        o = NULL;
+    for (int i = 0; !st && i < P.nent; i++) {
+        st = read_names(ctx, P.db, i, fc, fn, enc, L);
+        if (!st) st = read_shape(ctx, &P, i, L, &cappts, &caprings);
     }
-done:
     if (st) hs__shp_free(L);
-    if (sh) SHPClose(sh);
-    if (db) DBFClose(db);
+    if (P.sh) SHPClose(P.sh);
+    if (P.db) DBFClose(P.db);
     mem_set = NULL;
     free(cpg);
-    free(base);
-    free(shp);
-    free(shx);
-    free(dbfp);
+    free(P.base);
+    free(P.shp);
+    free(P.shx);
+    free(P.dbf);
     return st;
 }
 
