@@ -160,7 +160,7 @@ hs_status hs_job_read_settings(hs_ctx *ctx, hs_job *job, const char *path) {
     char *text = NULL;
     hs_status st = slurp_settings(ctx, path, &text);
     char *next = text;
-    if (!st && memcmp(next, "\xEF\xBB\xBF", 3) == 0) next += 3; /* text is NUL-ended */
+    if (!st && strncmp(next, "\xEF\xBB\xBF", 3) == 0) next += 3; /* stops at the NUL */
     for (unsigned long ln = 1; !st && *next; ln++) {
         char *s = next;
         next += strcspn(next, "\r\n");
