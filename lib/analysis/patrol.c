@@ -159,6 +159,113 @@ static int cmp_int(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+static hs_status plan_check(hs_ctx *ctx, const hs_patrol_options *o, int64_t *start) {
+    if (o->days < 1 || o->days > HS__PATROL_MAX_DAYS || o->visits_per_day < 1 ||
+        o->visits_per_day > HS__PATROL_MAX_VISITS || o->minutes < 1 ||
+        o->minutes > HS__PATROL_MAX_MINUTES)
+        return hs__error(ctx, HS_EINVAL, "patrol: days 1..%d, visits 1..%d, minutes 1..%d",
+                         HS__PATROL_MAX_DAYS, HS__PATROL_MAX_VISITS, HS__PATROL_MAX_MINUTES);
+    if (!(o->window_start_h >= 0 && o->window_end_h <= 24 && o->window_end_h > o->window_start_h))
+        return hs__error(ctx, HS_EINVAL, "patrol: the window must be within 0-24 hours");
+    if (o->visits_per_day * o->minutes > (o->window_end_h - o->window_start_h) * 60)
+        return hs__error(ctx, HS_EINVAL,
+                         "patrol: %d visits of %d minutes do not fit in the %02d-%02d window "
+                         "without overlapping: fewer --visits, shorter --minutes or a wider "
+                         "--window",
+                         o->visits_per_day, o->minutes, o->window_start_h, o->window_end_h);
+    hs_time_precision pr = HS_TIME_NONE;
+    *start = 0;
+    if (o->start_date &&
+        (!hs__parse_date(o->start_date, strlen(o->start_date), start, &pr) || pr != HS_TIME_DAY))
+        return hs__error(ctx, HS_EINVAL, "patrol: --start must be a date YYYY-MM-DD, not '%s'",
+                         o->start_date);
+    return HS_OK;
+}
+
+/* Balanced halves: a new random half on even days, its complement on the
+ * next. */
+static void day_arms(const hs_patrol_options *o, int d, size_t n, uint64_t *rng, uint8_t *on,
+                     size_t *perm) {
+    if (!o->half) {
+        memset(on, 1, n);
+    } else if (d % 2 == 0) {
+        for (size_t i = 0; i < n; i++)
+            perm[i] = i;
+        for (size_t i = n; i > 1; i--) { /* Fisher-Yates */
+            size_t j = (size_t)below(rng, i), t = perm[i - 1];
+            perm[i - 1] = perm[j];
+            perm[j] = t;
+        }
+        memset(on, 0, n);
+        for (size_t i = 0; i < n / 2 + (n % 2 && below(rng, 2)); i++)
+            on[perm[i]] = 1;
+    } else {
+        for (size_t i = 0; i < n; i++)
+            on[i] = !on[i];
+    }
+}
+
+/* Day d after start as "YYYY-MM-DD" and its weekday (Howard Hinnant's
+ * civil_from_days). */
+static void day_date(int64_t start, int d, char date[32], const char **wday) {
+    static const char *const wd[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    int64_t day = start / 86400 + d;
+    int64_t z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    unsigned dd = doy - (153 * mp + 2) / 5 + 1, mm = mp < 10 ? mp + 3 : mp - 9;
+    long long yy = (long long)yoe + era * 400 + (mm <= 2);
+    snprintf(date, 32, "%04lld-%02u-%02u", yy, mm, dd);
+    *wday = wd[((day % 7) + 7 + 3) % 7];
+}
+
+/* A site's visit start times for one day, in minutes, sorted. Every visit
+ * lies inside the window ([lo, hi) minutes: the whole day when the site's
+ * hours are known) and no two visits to a site overlap. Times are drawn
+ * from the busiest hours, redrawn on a clash; if 1000 draws still clash,
+ * the day's visits are placed uniformly at random without overlap instead
+ * (sorted uniform gaps: slack split at v random points), which always fits
+ * since v * minutes <= hi - lo. */
+static void visit_times(const hs_patrol_options *o, const hs_patrol_site *s, uint64_t *rng,
+                        int *mins) {
+    uint64_t total = 0;
+    for (int h = 0; h < 24; h++)
+        total += s->hours[h];
+    bool weighted = s->has_hours && total > 0;
+    int lo = weighted ? 0 : o->window_start_h * 60, hi = weighted ? 1440 : o->window_end_h * 60;
+    bool fits = true;
+    for (int v = 0; v < o->visits_per_day && fits; v++) {
+        int attempt = 0;
+        for (; attempt < 1000; attempt++) {
+            int hour;
+            if (weighted) { /* weighted by incidents per hour */
+                uint64_t r = below(rng, total), acc = 0;
+                for (hour = 0; hour < 23 && (acc += s->hours[hour]) <= r; hour++) {
+                }
+            } else {
+                hour = o->window_start_h +
+                       (int)below(rng, (uint64_t)(o->window_end_h - o->window_start_h));
+            }
+            mins[v] = hour * 60 + (int)below(rng, 60);
+            bool clash = mins[v] < lo || mins[v] + o->minutes > hi;
+            for (int w = 0; w < v && !clash; w++)
+                clash = abs(mins[v] - mins[w]) < o->minutes;
+            if (!clash) break;
+        }
+        fits = attempt < 1000;
+    }
+    if (!fits) {
+        int slack = (hi - lo) - o->visits_per_day * o->minutes;
+        for (int v = 0; v < o->visits_per_day; v++)
+            mins[v] = (int)below(rng, (uint64_t)slack + 1);
+        qsort(mins, (size_t)o->visits_per_day, sizeof *mins, cmp_int);
+        for (int v = 0; v < o->visits_per_day; v++)
+            mins[v] += lo + v * o->minutes;
+    }
+    qsort(mins, (size_t)o->visits_per_day, sizeof *mins, cmp_int);
+}
+
 hs_status hs_patrol_plan_write(hs_ctx *ctx, const hs_patrol_site *sites, size_t n,
                                const hs_patrol_options *opts, const char *path) {
     if (!ctx || (!sites && n) || !path) return HS_EINVAL;
@@ -167,71 +274,26 @@ hs_status hs_patrol_plan_write(hs_ctx *ctx, const hs_patrol_site *sites, size_t 
         o = *opts;
     else
         hs_patrol_options_init(&o);
-    if (o.days < 1 || o.days > HS__PATROL_MAX_DAYS || o.visits_per_day < 1 ||
-        o.visits_per_day > HS__PATROL_MAX_VISITS || o.minutes < 1 ||
-        o.minutes > HS__PATROL_MAX_MINUTES)
-        return hs__error(ctx, HS_EINVAL, "patrol: days 1..%d, visits 1..%d, minutes 1..%d",
-                         HS__PATROL_MAX_DAYS, HS__PATROL_MAX_VISITS, HS__PATROL_MAX_MINUTES);
-    if (!(o.window_start_h >= 0 && o.window_end_h <= 24 && o.window_end_h > o.window_start_h))
-        return hs__error(ctx, HS_EINVAL, "patrol: the window must be within 0-24 hours");
-    if (o.visits_per_day * o.minutes > (o.window_end_h - o.window_start_h) * 60)
-        return hs__error(ctx, HS_EINVAL,
-                         "patrol: %d visits of %d minutes do not fit in the %02d-%02d window "
-                         "without overlapping: fewer --visits, shorter --minutes or a wider "
-                         "--window",
-                         o.visits_per_day, o.minutes, o.window_start_h, o.window_end_h);
     int64_t start = 0;
-    hs_time_precision pr = HS_TIME_NONE;
-    if (o.start_date &&
-        (!hs__parse_date(o.start_date, strlen(o.start_date), &start, &pr) || pr != HS_TIME_DAY))
-        return hs__error(ctx, HS_EINVAL, "patrol: --start must be a date YYYY-MM-DD, not '%s'",
-                         o.start_date);
+    hs_status st = plan_check(ctx, &o, &start);
+    if (st) return st;
     uint64_t rng = o.seed;
     uint8_t *on = hs__malloc(ctx, n ? n : 1);
     size_t *perm = hs__malloc(ctx, (n ? n : 1) * sizeof *perm);
     int *mins = hs__malloc(ctx, (size_t)o.visits_per_day * sizeof *mins);
     hs__afile af;
-    hs_status st = !on || !perm || !mins ? hs__error(ctx, HS_ENOMEM, "out of memory")
-                                         : hs__afile_open(ctx, path, &af);
+    st = !on || !perm || !mins ? hs__error(ctx, HS_ENOMEM, "out of memory")
+                               : hs__afile_open(ctx, path, &af);
     if (st) {
         free(on), free(perm), free(mins);
         return st;
     }
     fputs("day,date,weekday,rank,id,lon,lat,arm,visit,start,end,minutes\n", af.f);
-    static const char *const wd[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
     for (int d = 0; d < o.days; d++) {
-        /* Balanced halves: a new random half on even days, its complement
-         * on the next. */
-        if (!o.half) {
-            memset(on, 1, n);
-        } else if (d % 2 == 0) {
-            for (size_t i = 0; i < n; i++)
-                perm[i] = i;
-            for (size_t i = n; i > 1; i--) { /* Fisher-Yates */
-                size_t j = (size_t)below(&rng, i), t = perm[i - 1];
-                perm[i - 1] = perm[j];
-                perm[j] = t;
-            }
-            memset(on, 0, n);
-            for (size_t i = 0; i < n / 2 + (n % 2 && below(&rng, 2)); i++)
-                on[perm[i]] = 1;
-        } else {
-            for (size_t i = 0; i < n; i++)
-                on[i] = !on[i];
-        }
+        day_arms(&o, d, n, &rng, on, perm);
         char date[32] = "";
         const char *wday = "";
-        if (o.start_date) {
-            int64_t day = start / 86400 + d;
-            int64_t z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-            unsigned doe = (unsigned)(z - era * 146097);
-            unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-            unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-            unsigned dd = doy - (153 * mp + 2) / 5 + 1, mm = mp < 10 ? mp + 3 : mp - 9;
-            long long yy = (long long)yoe + era * 400 + (mm <= 2);
-            snprintf(date, sizeof date, "%04lld-%02u-%02u", yy, mm, dd);
-            wday = wd[((day % 7) + 7 + 3) % 7];
-        }
+        if (o.start_date) day_date(start, d, date, &wday);
         for (size_t i = 0; i < n; i++) {
             const hs_patrol_site *s = &sites[i];
             if (!on[i]) {
@@ -239,49 +301,7 @@ hs_status hs_patrol_plan_write(hs_ctx *ctx, const hs_patrol_site *sites, size_t 
                         s->id, s->lon, s->lat);
                 continue;
             }
-            uint64_t total = 0;
-            for (int h = 0; h < 24; h++)
-                total += s->hours[h];
-            /* Every visit lies inside the window ([lo, hi) minutes: the
-             * whole day when the site's hours are known) and no two visits
-             * to a site overlap. Times are drawn from the busiest hours,
-             * redrawn on a clash; if 1000 draws still clash, the day's
-             * visits are placed uniformly at random without overlap
-             * instead (sorted uniform gaps: slack split at v random
-             * points), which always fits since v * minutes <= hi - lo. */
-            bool weighted = s->has_hours && total > 0;
-            int lo = weighted ? 0 : o.window_start_h * 60,
-                hi = weighted ? 1440 : o.window_end_h * 60;
-            bool fits = true;
-            for (int v = 0; v < o.visits_per_day && fits; v++) {
-                int attempt = 0;
-                for (; attempt < 1000; attempt++) {
-                    int hour;
-                    if (weighted) { /* weighted by incidents per hour */
-                        uint64_t r = below(&rng, total), acc = 0;
-                        for (hour = 0; hour < 23 && (acc += s->hours[hour]) <= r; hour++) {
-                        }
-                    } else {
-                        hour = o.window_start_h +
-                               (int)below(&rng, (uint64_t)(o.window_end_h - o.window_start_h));
-                    }
-                    mins[v] = hour * 60 + (int)below(&rng, 60);
-                    bool clash = mins[v] < lo || mins[v] + o.minutes > hi;
-                    for (int w = 0; w < v && !clash; w++)
-                        clash = abs(mins[v] - mins[w]) < o.minutes;
-                    if (!clash) break;
-                }
-                fits = attempt < 1000;
-            }
-            if (!fits) {
-                int slack = (hi - lo) - o.visits_per_day * o.minutes;
-                for (int v = 0; v < o.visits_per_day; v++)
-                    mins[v] = (int)below(&rng, (uint64_t)slack + 1);
-                qsort(mins, (size_t)o.visits_per_day, sizeof *mins, cmp_int);
-                for (int v = 0; v < o.visits_per_day; v++)
-                    mins[v] += lo + v * o.minutes;
-            }
-            qsort(mins, (size_t)o.visits_per_day, sizeof *mins, cmp_int);
+            visit_times(&o, s, &rng, mins);
             for (int v = 0; v < o.visits_per_day; v++) {
                 int a = mins[v], b = a + o.minutes; /* at most 24:00 */
                 fprintf(af.f, "%d,%s,%s,%u,%s,%.7f,%.7f,patrol,%d,%02d:%02d,%02d:%02d,%d\n", d + 1,

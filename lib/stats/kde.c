@@ -396,16 +396,110 @@ static int kernel_power(hs_kernel k) {
                                          : 0;
 }
 
+/* The columns [c0, c1] whose centres lie within the kernel of an incident
+ * at x (qy: its row's part of q): solved from the circle, then checked with
+ * the same arithmetic as the direct loop. false: none. */
+static inline bool poly_columns(const band_job *J, double x, double qy, double dy, double ipx,
+                                size_t *c0out, size_t *c1out) {
+    size_t W = J->width;
+    double hw = sqrt(fmax(0, J->reach * J->reach - dy * dy));
+    double clo = fceil((x - hw - J->x_min) * ipx - 0.5),
+           chi = ffloor((x + hw - J->x_min) * ipx - 0.5);
+    if (clo < 0) clo = 0;
+    if (chi > (double)W - 1) chi = (double)W - 1;
+    if (clo > chi) return false;
+    size_t c0 = (size_t)clo, c1 = (size_t)chi;
+#define QAT(c) (((J->xc[c] - x) * (J->xc[c] - x)) * J->inv_h2 + qy)
+    while (c0 > 0 && QAT(c0 - 1) <= J->qmax)
+        c0--;
+    while (c0 <= c1 && QAT(c0) > J->qmax)
+        c0++;
+    while (c1 + 1 < W && QAT(c1 + 1) <= J->qmax)
+        c1++;
+    while (c1 >= c0 && c1 > 0 && QAT(c1) > J->qmax)
+        c1--;
+#undef QAT
+    *c0out = c0, *c1out = c1;
+    return c0 <= c1;
+}
+
+/* Adds w (a - u^2)^pw, as a polynomial in the column j with a - u^2 = p0 +
+ * p1 j + p2 j^2, to the difference array at add (and takes it off at sub,
+ * the end of the run). Straight-line updates per kernel: the difference
+ * array is read-modify-written here, the loop's hottest memory. */
+static inline void poly_add(int pw, double w, double p0, double p1, double p2, double *add,
+                            double *sub) {
+    switch (pw) {
+    case 0:
+        add[0] += w;
+        if (sub) sub[0] -= w;
+        break;
+    case 1: {
+        double k0 = w * p0, k1 = w * p1, k2 = w * p2;
+        add[0] += k0, add[1] += k1, add[2] += k2;
+        if (sub) sub[0] -= k0, sub[1] -= k1, sub[2] -= k2;
+        break;
+    }
+    case 2: {
+        double k0 = w * p0 * p0, k1 = w * 2 * p0 * p1, k2 = w * (p1 * p1 + 2 * p0 * p2);
+        double k3 = w * 2 * p1 * p2, k4 = w * p2 * p2;
+        add[0] += k0, add[1] += k1, add[2] += k2, add[3] += k3, add[4] += k4;
+        if (sub) sub[0] -= k0, sub[1] -= k1, sub[2] -= k2, sub[3] -= k3, sub[4] -= k4;
+        break;
+    }
+    default: {
+        double k0 = w * p0 * p0 * p0, k1 = w * 3 * p0 * p0 * p1;
+        double k2 = w * 3 * p0 * (p1 * p1 + p0 * p2), k3 = w * p1 * (p1 * p1 + 6 * p0 * p2);
+        double k4 = w * 3 * p2 * (p1 * p1 + p0 * p2), k5 = w * 3 * p1 * p2 * p2;
+        double k6 = w * p2 * p2 * p2;
+        add[0] += k0, add[1] += k1, add[2] += k2, add[3] += k3;
+        add[4] += k4, add[5] += k5, add[6] += k6;
+        if (sub) {
+            sub[0] -= k0, sub[1] -= k1, sub[2] -= k2, sub[3] -= k3;
+            sub[4] -= k4, sub[5] -= k5, sub[6] -= k6;
+        }
+        break;
+    }
+    }
+}
+
+/* Row r from its difference arrays: running sums restarted every block,
+ * each column's polynomial evaluated by Horner; the arrays left zeroed. */
+static inline void poly_row(const band_job *J, size_t r, double *co, int32_t *cnt, int deg,
+                            size_t B) {
+    size_t W = J->width;
+    double *row = J->acc + r * W;
+    uint8_t *t = J->touched + r * W;
+    double run[POLY_MAX] = {0};
+    int32_t reach_n = 0;
+    for (size_t c = 0; c < W; c++) {
+        if (c % B == 0) memset(run, 0, sizeof run);
+        double *cc = co + c * POLY_MAX;
+        for (int e = 0; e <= deg; e++) {
+            run[e] += cc[e];
+            cc[e] = 0;
+        }
+        reach_n += cnt[c];
+        cnt[c] = 0;
+        double j = (double)(c % B), v = run[deg];
+        for (int e = deg - 1; e >= 0; e--)
+            v = v * j + run[e];
+        row[c] = reach_n > 0 ? fmax(0, v) : 0;
+        t[c] = reach_n > 0;
+    }
+    memset(co + W * POLY_MAX, 0, POLY_MAX * sizeof *co);
+    cnt[W] = 0;
+}
+
 HS_HOT static void *band_run_poly(void *arg) {
     band_job *J = arg;
     const pts *P = J->P;
     size_t W = J->width;
     int pw = kernel_power(J->o->kernel), deg = 2 * pw;
-    const hs_ctx *ctx = J->ctx;
     size_t cobytes = (W + 1) * POLY_MAX * sizeof(double);
-    double *co = hs__aligned_alloc(ctx, 64, cobytes);
+    double *co = hs__aligned_alloc(J->ctx, 64, cobytes);
     if (co) memset(co, 0, cobytes);
-    int32_t *cnt = hs__calloc(ctx, W + 1, sizeof *cnt);
+    int32_t *cnt = hs__calloc(J->ctx, W + 1, sizeof *cnt);
     if (!co || !cnt) {
         free(co);
         free(cnt);
@@ -413,7 +507,7 @@ HS_HOT static void *band_run_poly(void *arg) {
         return NULL;
     }
     int64_t span = (int64_t)ceil(J->reach / J->px) + 1;
-    double px = J->px, h = J->h, g = px / h, ipx = 1 / px, ih = 1 / h;
+    double px = J->px, g = px / J->h, ipx = 1 / px, ih = 1 / J->h;
     /* Blocks about 4 bandwidths wide: |u| stays below ~5 in a block, so the
      * expanded powers (up to u^6) lose under 1e-12 to cancellation. */
     size_t B = (size_t)fmin(512, fmax(8, floor(4 / g)));
@@ -429,102 +523,22 @@ HS_HOT static void *band_run_poly(void *arg) {
             for (size_t i = a; i < b; i++) {
                 double x = P->x[i], w = P->w[i], dy = yc - P->y[i];
                 double qy = dy * dy * J->inv_h2;
-                if (qy > J->qmax) continue;
-                /* Columns with q <= 1, solved from the circle then checked with
-                 * the same arithmetic as the direct loop. */
-                double hw = sqrt(fmax(0, J->reach * J->reach - dy * dy));
-                double clo = fceil((x - hw - J->x_min) * ipx - 0.5),
-                       chi = ffloor((x + hw - J->x_min) * ipx - 0.5);
-                if (clo < 0) clo = 0;
-                if (chi > (double)W - 1) chi = (double)W - 1;
-                if (clo > chi) continue;
-                size_t c0 = (size_t)clo, c1 = (size_t)chi;
-#define QAT(c) (((J->xc[c] - x) * (J->xc[c] - x)) * J->inv_h2 + qy)
-                while (c0 > 0 && QAT(c0 - 1) <= J->qmax)
-                    c0--;
-                while (c0 <= c1 && QAT(c0) > J->qmax)
-                    c0++;
-                while (c1 + 1 < W && QAT(c1 + 1) <= J->qmax)
-                    c1++;
-                while (c1 >= c0 && c1 > 0 && QAT(c1) > J->qmax)
-                    c1--;
-#undef QAT
-                if (c0 > c1) continue;
+                size_t c0, c1;
+                if (qy > J->qmax || !poly_columns(J, x, qy, dy, ipx, &c0, &c1)) continue;
                 any = true;
                 cnt[c0]++;
                 cnt[c1 + 1]--;
-                double av = 1 - qy;
                 for (size_t s0 = c0; s0 <= c1;) {
                     size_t bstart = s0 - s0 % B;
                     size_t bend = bstart + B - 1 < c1 ? bstart + B - 1 : c1;
-                    /* a - u^2 = p0 + p1 j + p2 j^2 with u = sx + g j. */
-                    double sx = (J->xc[bstart] - x) * ih;
-                    double p0 = av - sx * sx, p1 = -2 * sx * g, p2 = -g * g;
-                    double *add = co + s0 * POLY_MAX;
+                    double sx = (J->xc[bstart] - x) * ih; /* u = sx + g j */
                     double *sub =
                         bend + 1 < bstart + B && bend + 1 < W ? co + (bend + 1) * POLY_MAX : NULL;
-                    /* Straight-line updates per kernel: the difference array is
-                     * read-modify-written here, the loop's hottest memory. */
-                    switch (pw) {
-                    case 0:
-                        add[0] += w;
-                        if (sub) sub[0] -= w;
-                        break;
-                    case 1: {
-                        double k0 = w * p0, k1 = w * p1, k2 = w * p2;
-                        add[0] += k0, add[1] += k1, add[2] += k2;
-                        if (sub) sub[0] -= k0, sub[1] -= k1, sub[2] -= k2;
-                        break;
-                    }
-                    case 2: {
-                        double k0 = w * p0 * p0, k1 = w * 2 * p0 * p1,
-                               k2 = w * (p1 * p1 + 2 * p0 * p2);
-                        double k3 = w * 2 * p1 * p2, k4 = w * p2 * p2;
-                        add[0] += k0, add[1] += k1, add[2] += k2, add[3] += k3, add[4] += k4;
-                        if (sub)
-                            sub[0] -= k0, sub[1] -= k1, sub[2] -= k2, sub[3] -= k3, sub[4] -= k4;
-                        break;
-                    }
-                    default: {
-                        double k0 = w * p0 * p0 * p0, k1 = w * 3 * p0 * p0 * p1;
-                        double k2 = w * 3 * p0 * (p1 * p1 + p0 * p2),
-                               k3 = w * p1 * (p1 * p1 + 6 * p0 * p2);
-                        double k4 = w * 3 * p2 * (p1 * p1 + p0 * p2), k5 = w * 3 * p1 * p2 * p2;
-                        double k6 = w * p2 * p2 * p2;
-                        add[0] += k0, add[1] += k1, add[2] += k2, add[3] += k3;
-                        add[4] += k4, add[5] += k5, add[6] += k6;
-                        if (sub) {
-                            sub[0] -= k0, sub[1] -= k1, sub[2] -= k2, sub[3] -= k3;
-                            sub[4] -= k4, sub[5] -= k5, sub[6] -= k6;
-                        }
-                        break;
-                    }
-                    }
+                    poly_add(pw, w, 1 - qy - sx * sx, -2 * sx * g, -g * g, co + s0 * POLY_MAX, sub);
                     s0 = bend + 1;
                 }
             }
-            double *row = J->acc + r * W;
-            uint8_t *t = J->touched + r * W;
-            if (!any) continue;
-            double run[POLY_MAX] = {0};
-            int32_t reach_n = 0;
-            for (size_t c = 0; c < W; c++) {
-                if (c % B == 0) memset(run, 0, sizeof run);
-                double *cc = co + c * POLY_MAX;
-                for (int e = 0; e <= deg; e++) {
-                    run[e] += cc[e];
-                    cc[e] = 0;
-                }
-                reach_n += cnt[c];
-                cnt[c] = 0;
-                double j = (double)(c % B), v = run[deg];
-                for (int e = deg - 1; e >= 0; e--)
-                    v = v * j + run[e];
-                row[c] = reach_n > 0 ? fmax(0, v) : 0;
-                t[c] = reach_n > 0;
-            }
-            memset(co + W * POLY_MAX, 0, POLY_MAX * sizeof *co);
-            cnt[W] = 0;
+            if (any) poly_row(J, r, co, cnt, deg, B);
         }
     }
     free(co);
@@ -849,75 +863,37 @@ static double resolve_bandwidth(hs_ctx *ctx, const hs_incidents *inc, const hs_k
     return h * adj;
 }
 
-hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_options *opts,
-                         hs_raster **out) {
-    if (!ctx || !inc || !out) return HS_EINVAL;
-    *out = NULL;
-    hs_kde_options o;
-    if (opts)
-        o = *opts;
-    else
-        hs_kde_options_init(&o);
-    if ((unsigned)o.kernel >= HS_KERNEL_COUNT_)
-        return hs__error(ctx, HS_EINVAL, "unknown kernel %d", (int)o.kernel);
-    if (o.edge_correction && !o.mask)
+/* The bandwidth (given or by rule), checked. */
+static hs_status kde_bandwidth(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_options *o,
+                               double *h, hs_bandwidth_rule *rule) {
+    if ((unsigned)o->kernel >= HS_KERNEL_COUNT_)
+        return hs__error(ctx, HS_EINVAL, "unknown kernel %d", (int)o->kernel);
+    if (o->edge_correction && !o->mask)
         return hs__error(ctx, HS_EINVAL, "edge correction needs a study area (--mask)");
     hs_status st;
-    hs_bandwidth_rule rule;
-    double h = resolve_bandwidth(ctx, inc, &o, &rule, &st);
+    *h = resolve_bandwidth(ctx, inc, o, rule, &st);
     if (st) return st;
-    if (!(h > 0) || !isfinite(h))
+    if (!(*h > 0) || !isfinite(*h))
         return hs__error(ctx, HS_EINVAL, "bandwidth must be a positive number of metres");
     /* Beyond 1,000 km (the length of Great Britain) a kernel's values
      * underflow to nothing at every pixel: refuse rather than write an
      * all-nodata surface. */
-    if (h > HS__MAX_BANDWIDTH_M)
+    if (*h > HS__MAX_BANDWIDTH_M)
         return hs__error(ctx, HS_EINVAL,
                          "bandwidth %.6g m is larger than 1000 km: give a bandwidth in metres "
                          "(e.g. --bandwidth 300)",
-                         h);
-    double rf = reach_factor(&o), reach = h * rf, qmax = rf * rf;
-    if (o.mask && !o.has_extent) {
-        /* The grid covers the study area. */
-        if ((st = hs_units_bounds(ctx, o.mask, o.extent))) return st;
-        o.has_extent = 1;
-    }
-    hs_raster *R = hs__calloc(ctx, 1, sizeof *R);
-    if (!R) return hs__error(ctx, HS_ENOMEM, "out of memory");
-    R->crs = hs__strdup(ctx, inc->crs);
-    R->kernel = o.kernel;
-    R->bandwidth = h;
-    R->rule = rule;
-    R->units = o.units;
-    R->binned = o.binned != 0;
-    R->nodata = -9999.0f;
-    if (!R->crs) {
-        hs_raster_destroy(R);
-        return hs__error(ctx, HS_ENOMEM, "out of memory");
-    }
-    if ((st = lay_grid(ctx, inc, &o, reach, R))) {
-        hs_raster_destroy(R);
-        return st;
-    }
-    size_t W = R->width, Hh = R->height, N = W * Hh;
-    double *acc = hs__calloc(ctx, N, sizeof *acc);
-    uint8_t *touched = hs__calloc(ctx, N, 1);
-    double *xc = hs__malloc(ctx, W * sizeof *xc);
-    R->v = hs__malloc(ctx, N * sizeof *R->v);
-    pts P;
-    memset(&P, 0, sizeof P);
-    uint8_t *in = NULL;
-    if (!acc || !touched || !xc || !R->v ||
-        prepare(ctx, inc, R->x_min, R->y_max, R->px, o.binned != 0, &P) != HS_OK) {
-        st = hs__error(ctx, HS_ENOMEM, "out of memory for a %zu x %zu grid", W, Hh);
-        goto done;
-    }
-    for (size_t c = 0; c < W; c++)
-        xc[c] = R->x_min + ((double)c + 0.5) * R->px;
-    for (size_t i = 0; i < inc->col.n; i++)
-        R->incidents += inc->col.w[i] != 0;
-    /* Bands: one per thread when the work is large. */
-    int nt = P.n * (size_t)(reach / R->px + 1) > 200000 ? ctx->threads : 1;
+                         *h);
+    return HS_OK;
+}
+
+/* Sums every kernel into acc in bands of rows, one band a thread when the
+ * work is large (results do not depend on the thread count: each pixel is
+ * summed by one thread, in incident order). */
+static hs_status sum_bands(hs_ctx *ctx, const hs_kde_options *o, const hs_raster *R, const pts *P,
+                           double h, double qmax, double reach, double *acc, uint8_t *touched,
+                           const double *xc) {
+    size_t W = R->width, Hh = R->height;
+    int nt = P->n * (size_t)(reach / R->px + 1) > 200000 ? ctx->threads : 1;
     if ((size_t)nt > Hh) nt = (int)Hh;
     _Atomic size_t next_band = 0;
     atomic_int stop = 0;
@@ -926,17 +902,16 @@ hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_opti
     pthread_t tid[HS__MAX_THREADS];
     bool started[HS__MAX_THREADS] = {false};
     for (int t = 0; t < nt; t++) {
-        J[t] = (band_job){&next_band, band_rows,   &P,      &o,    R->x_min, R->y_max, R->px,
+        J[t] = (band_job){&next_band, band_rows,   P,       o,     R->x_min, R->y_max, R->px,
                           h,          1 / (h * h), qmax,    reach, W,        Hh,       0,
                           0,          acc,         touched, xc,    ctx,      false};
-        if (o.kernel == HS_KERNEL_GAUSSIAN) J[t].inv_h2 = 1 / (h * h); /* q = d^2 / sigma^2 */
         J[t].stop = &stop;
         J[t].poll = t == 0 ? ctx : NULL;
     }
     /* Polynomial kernels row by row when a kernel spans a few pixels; the
      * direct loop otherwise (gaussian, triangular, tiny kernels). */
     void *(*fn)(void *) =
-        o.kernel <= HS_KERNEL_UNIFORM && reach / R->px >= 3 ? band_run_poly : band_run;
+        o->kernel <= HS_KERNEL_UNIFORM && reach / R->px >= 3 ? band_run_poly : band_run;
     for (int t = 1; t < nt; t++)
         started[t] = pthread_create(&tid[t], NULL, fn, &J[t]) == 0;
     fn(&J[0]);
@@ -948,39 +923,85 @@ hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_opti
             fn(&J[t]);
         failed = failed || J[t].failed;
     }
-    if (failed) {
-        st = hs__error(ctx, HS_ENOMEM, "out of memory");
-        goto done;
+    if (failed) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    if (atomic_load(&stop)) return hs__error(ctx, HS_ECANCELED, "interrupted");
+    return hs__progress(ctx, "kde", W * Hh, W * Hh);
+}
+
+/* Outside the mask: nodata; with edge correction, each pixel divided by
+ * its kernel's mass inside the area. Then the units' scale. */
+static hs_status kde_finish(hs_ctx *ctx, const hs_kde_options *o, hs_raster *R, double *acc,
+                            const uint8_t *touched, double h, double qmax, double reach,
+                            double rf) {
+    hs_status st = HS_OK;
+    uint8_t *in = NULL;
+    size_t N = R->width * R->height;
+    if (o->mask && !(in = mask_flags(ctx, R, o->mask, &st))) return st;
+    if (o->mask && o->edge_correction) {
+        cut *cuts = NULL;
+        size_t ncuts = 0;
+        float *frac = mask_fractions(ctx, R, o->mask, in, &cuts, &ncuts, &st);
+        if (frac) st = edge_correct(ctx, R, acc, in, frac, cuts, ncuts, o->kernel, h, qmax, reach);
+        free(frac);
+        free(cuts);
     }
-    if (atomic_load(&stop)) {
-        st = hs__error(ctx, HS_ECANCELED, "interrupted");
-        goto done;
-    }
-    if ((st = hs__progress(ctx, "kde", N, N))) goto done;
-    if (o.mask) {
-        in = mask_flags(ctx, R, o.mask, &st);
-        if (!in) goto done;
-        if (o.edge_correction) {
-            cut *cuts;
-            size_t ncuts;
-            float *frac = mask_fractions(ctx, R, o.mask, in, &cuts, &ncuts, &st);
-            if (!frac) goto done;
-            st = edge_correct(ctx, R, acc, in, frac, cuts, ncuts, o.kernel, h, qmax, reach);
-            free(frac);
-            free(cuts);
-            if (st) goto done;
-        }
-    }
-    double scale = o.units == HS_KDE_RAW       ? 1
-                   : o.units == HS_KDE_DENSITY ? hs__kernel_norm(o.kernel, h, rf) * 1e6
-                                               : hs__kernel_norm(o.kernel, h, rf) * R->px * R->px;
-    for (size_t i = 0; i < N; i++)
+    double scale = o->units == HS_KDE_RAW       ? 1
+                   : o->units == HS_KDE_DENSITY ? hs__kernel_norm(o->kernel, h, rf) * 1e6
+                                                : hs__kernel_norm(o->kernel, h, rf) * R->px * R->px;
+    for (size_t i = 0; !st && i < N; i++)
         R->v[i] = touched[i] && (!in || in[i]) ? (float)(acc[i] * scale) : R->nodata;
-done:
+    free(in);
+    return st;
+}
+
+hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_options *opts,
+                         hs_raster **out) {
+    if (!ctx || !inc || !out) return HS_EINVAL;
+    *out = NULL;
+    hs_kde_options o;
+    if (opts)
+        o = *opts;
+    else
+        hs_kde_options_init(&o);
+    double h = 0;
+    hs_bandwidth_rule rule = HS_BW_GIVEN;
+    hs_status st = kde_bandwidth(ctx, inc, &o, &h, &rule);
+    if (st) return st;
+    double rf = reach_factor(&o), reach = h * rf, qmax = rf * rf;
+    if (o.mask && !o.has_extent) {
+        /* The grid covers the study area. */
+        if ((st = hs_units_bounds(ctx, o.mask, o.extent))) return st;
+        o.has_extent = 1;
+    }
+    hs_raster *R = hs__calloc(ctx, 1, sizeof *R);
+    if (!R) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    *R = (hs_raster){.crs = hs__strdup(ctx, inc->crs),
+                     .kernel = o.kernel,
+                     .bandwidth = h,
+                     .rule = rule,
+                     .units = o.units,
+                     .binned = o.binned != 0,
+                     .nodata = -9999.0f};
+    st = R->crs ? lay_grid(ctx, inc, &o, reach, R) : hs__error(ctx, HS_ENOMEM, "out of memory");
+    size_t W = R->width, Hh = R->height, N = W * Hh;
+    double *acc = st ? NULL : hs__calloc(ctx, N, sizeof *acc);
+    uint8_t *touched = st ? NULL : hs__calloc(ctx, N, 1);
+    double *xc = st ? NULL : hs__malloc(ctx, W * sizeof *xc);
+    if (!st) R->v = hs__malloc(ctx, N * sizeof *R->v);
+    pts P;
+    memset(&P, 0, sizeof P);
+    if (!st && (!acc || !touched || !xc || !R->v ||
+                prepare(ctx, inc, R->x_min, R->y_max, R->px, o.binned != 0, &P) != HS_OK))
+        st = hs__error(ctx, HS_ENOMEM, "out of memory for a %zu x %zu grid", W, Hh);
+    for (size_t c = 0; !st && c < W; c++)
+        xc[c] = R->x_min + ((double)c + 0.5) * R->px;
+    for (size_t i = 0; !st && i < inc->col.n; i++)
+        R->incidents += inc->col.w[i] != 0;
+    if (!st) st = sum_bands(ctx, &o, R, &P, h, qmax, reach, acc, touched, xc);
+    if (!st) st = kde_finish(ctx, &o, R, acc, touched, h, qmax, reach, rf);
     free(acc);
     free(touched);
     free(xc);
-    free(in);
     pts_free(&P);
     if (st) {
         hs_raster_destroy(R);
