@@ -127,10 +127,10 @@ static double nice_length(double max_m) {
 /* mode 0: the wards shaded by count (a choropleth); mode 1: the density and
  * the top hotspots over the ward outlines. Two maps, because one density
  * over a choropleth mixes two colour scales the eye cannot separate. */
-static hs_status write_map(hs_ctx *ctx, FILE *f, const hs_report *r, int mode) {
-    const hs_units *wards = r->wards ? hs__tally_units(r->wards) : NULL;
-    const hs_units *cells = r->hotspots && mode == 1 ? hs__hotspots_units(r->hotspots) : NULL;
-    const hs_raster *density = mode == 1 ? r->density : NULL;
+/* The map's frame: the wards' box (else the density's, else the
+ * hotspots'), scaled to 420 x at most 520 px. false: nothing to draw. */
+static bool map_view(const hs_report *r, const hs_units *wards, const hs_units *cells, view *v,
+                     double box[4]) {
     box_acc a = {{INFINITY, INFINITY, -INFINITY, -INFINITY}};
     for (size_t i = 0; wards && i < wards->n; i++)
         if (wards->g[i]) hs__geom_visit_rings(wards->geos, wards->g[i], grow_box, &a);
@@ -143,106 +143,100 @@ static hs_status write_map(hs_ctx *ctx, FILE *f, const hs_report *r, int mode) {
         uint32_t k = r->hotspots->sel[j].unit;
         if (cells->g[k]) hs__geom_visit_rings(cells->geos, cells->g[k], grow_box, &a);
     }
-    if (!(a.b[2] > a.b[0]) || !(a.b[3] > a.b[1])) return HS_OK; /* nothing to draw */
-    view v;
-    v.w = 420;
-    v.s = v.w / (a.b[2] - a.b[0]);
-    v.h = (a.b[3] - a.b[1]) * v.s;
-    if (v.h > 520) {
-        v.s *= 520 / v.h;
-        v.w = (a.b[2] - a.b[0]) * v.s;
-        v.h = 520;
+    if (!(a.b[2] > a.b[0]) || !(a.b[3] > a.b[1])) return false;
+    memcpy(box, a.b, sizeof a.b);
+    v->w = 420;
+    v->s = v->w / (a.b[2] - a.b[0]);
+    v->h = (a.b[3] - a.b[1]) * v->s;
+    if (v->h > 520) {
+        v->s *= 520 / v->h;
+        v->w = (a.b[2] - a.b[0]) * v->s;
+        v->h = 520;
     }
-    v.x0 = a.b[0], v.y1 = a.b[3];
-    double legend = 130;
-    fprintf(f,
-            "<figure><svg class=\"map\" viewBox=\"0 0 %.0f %.0f\" "
-            "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"%s\">\n",
-            v.w + legend, fmax(v.h, 200), mode ? "Density and top hotspots" : "Incidents per ward");
-    fprintf(f, "<clipPath id=\"frame%d\"><rect width=\"%.1f\" height=\"%.1f\"/></clipPath>\n", mode,
-            v.w, v.h);
-    fprintf(f, "<g clip-path=\"url(#frame%d)\">\n", mode);
-    double breaks[6];
-    size_t nclass = 0;
-    /* With populations, wards are shaded by rate (as their QGIS style). */
-    bool rate = r->wards && hs__tally_has_population(r->wards);
-    if (wards && mode == 0) {
-        double *cnt = hs__malloc(ctx, (wards->n ? wards->n : 1) * sizeof *cnt);
-        if (!cnt) return hs__error(ctx, HS_ENOMEM, "out of memory");
-        for (size_t i = 0; i < wards->n; i++) {
-            hs_tally_row row;
-            hs_tally_row_get(r->wards, i, &row);
-            cnt[i] = !rate ? (double)row.count : isnan(row.rate_per_1000) ? 0 : row.rate_per_1000;
-        }
-        nclass = hs__style_breaks(ctx, cnt, wards->n, breaks);
-        if (!nclass) {
-            free(cnt);
-            return hs__error(ctx, HS_ENOMEM, "out of memory");
-        }
-        for (size_t i = 0; i < wards->n; i++) {
-            size_t c = 0;
-            while (c + 1 < nclass && cnt[i] > breaks[c + 1])
-                c++;
-            size_t col = nclass == 1 ? 4 : c * 4 / (nclass - 1);
-            fprintf(f, "<path fill=\"%s\" stroke=\"#555\" stroke-width=\"0.6\" d=\"", ramp5[col]);
-            unit_path(f, wards, i, &v);
-            fputs("\"><title>", f);
-            hs__put_xml(f, wards->name[i]);
-            fprintf(f, rate ? ": %.1f per 1,000</title></path>\n" : ": %.0f</title></path>\n",
-                    cnt[i]);
-        }
+    v->x0 = a.b[0], v->y1 = a.b[3];
+    return true;
+}
+
+/* Wards shaded in five quantile classes of count (or of rate, with
+ * populations, as their QGIS style); *nclass and breaks for the legend. */
+static hs_status ward_shading(hs_ctx *ctx, FILE *f, const hs_report *r, const hs_units *wards,
+                              const view *v, bool rate, double breaks[6], size_t *nclass) {
+    double *cnt = hs__malloc(ctx, (wards->n ? wards->n : 1) * sizeof *cnt);
+    if (!cnt) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < wards->n; i++) {
+        hs_tally_row row;
+        hs_tally_row_get(r->wards, i, &row);
+        cnt[i] = !rate ? (double)row.count : isnan(row.rate_per_1000) ? 0 : row.rate_per_1000;
+    }
+    *nclass = hs__style_breaks(ctx, cnt, wards->n, breaks);
+    if (!*nclass) {
         free(cnt);
+        return hs__error(ctx, HS_ENOMEM, "out of memory");
     }
-    if (wards && mode == 1) /* a pale ground under the density */
-        unit_group(f, wards, &v, "fill=\"#f4f4f0\" stroke=\"none\"");
-    if (density) {
-        uint8_t *png = NULL;
-        size_t len = 0;
-        hs_status st = density_png(ctx, density, &png, &len);
-        if (st) return st;
-        const hs_raster *d = density;
-        fprintf(f,
-                "<image x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
-                "preserveAspectRatio=\"none\" href=\"data:image/png;base64,",
-                (d->x_min - v.x0) * v.s, (v.y1 - d->y_max) * v.s, (double)d->width * d->px * v.s,
-                (double)d->height * d->px * v.s);
-        put_base64(f, png, len);
-        fputs("\"/>\n", f);
-        free(png);
+    for (size_t i = 0; i < wards->n; i++) {
+        size_t c = 0;
+        while (c + 1 < *nclass && cnt[i] > breaks[c + 1])
+            c++;
+        size_t col = *nclass == 1 ? 4 : c * 4 / (*nclass - 1);
+        fprintf(f, "<path fill=\"%s\" stroke=\"#555\" stroke-width=\"0.6\" d=\"", ramp5[col]);
+        unit_path(f, wards, i, v);
+        fputs("\"><title>", f);
+        hs__put_xml(f, wards->name[i]);
+        fprintf(f, rate ? ": %.1f per 1,000</title></path>\n" : ": %.0f</title></path>\n", cnt[i]);
     }
-    if (wards) /* outlines again, over the density */
-        unit_group(f, wards, &v, "fill=\"none\" stroke=\"#444\" stroke-width=\"0.5\"");
-    if (cells) {
-        const hs_hotspots *h = r->hotspots;
-        fputs("<g fill=\"none\" stroke=\"#08306b\" stroke-width=\"1.6\">\n", f);
-        for (size_t j = 0; j < h->nsel; j++) {
-            fputs("<path d=\"", f);
-            unit_path(f, cells, h->sel[j].unit, &v);
-            fprintf(f, "\"><title>#%u %s: %" PRIu64 "</title></path>\n", h->sel[j].rank,
-                    cells->code[h->sel[j].unit], h->sel[j].count);
-        }
-        fputs("</g>\n<g font-size=\"9\" font-weight=\"bold\" fill=\"#08306b\" "
-              "text-anchor=\"middle\">\n",
-              f);
-        for (size_t j = 0; j < h->nsel && j < 10; j++) {
-            uint32_t k = h->sel[j].unit;
-            fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%u</text>\n", (cells->cx[k] - v.x0) * v.s + 7,
-                    (v.y1 - cells->cy[k]) * v.s - 5, h->sel[j].rank);
-        }
-        fputs("</g>\n", f);
+    free(cnt);
+    return HS_OK;
+}
+
+static hs_status density_image(hs_ctx *ctx, FILE *f, const hs_raster *d, const view *v) {
+    uint8_t *png = NULL;
+    size_t len = 0;
+    hs_status st = density_png(ctx, d, &png, &len);
+    if (st) return st;
+    fprintf(f,
+            "<image x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
+            "preserveAspectRatio=\"none\" href=\"data:image/png;base64,",
+            (d->x_min - v->x0) * v->s, (v->y1 - d->y_max) * v->s, (double)d->width * d->px * v->s,
+            (double)d->height * d->px * v->s);
+    put_base64(f, png, len);
+    fputs("\"/>\n", f);
+    free(png);
+    return HS_OK;
+}
+
+/* The top hotspot cells outlined, the first ten numbered. */
+static void hotspot_outlines(FILE *f, const hs_hotspots *h, const hs_units *cells, const view *v) {
+    fputs("<g fill=\"none\" stroke=\"#08306b\" stroke-width=\"1.6\">\n", f);
+    for (size_t j = 0; j < h->nsel; j++) {
+        fputs("<path d=\"", f);
+        unit_path(f, cells, h->sel[j].unit, v);
+        fprintf(f, "\"><title>#%u %s: %" PRIu64 "</title></path>\n", h->sel[j].rank,
+                cells->code[h->sel[j].unit], h->sel[j].count);
+    }
+    fputs("</g>\n<g font-size=\"9\" font-weight=\"bold\" fill=\"#08306b\" "
+          "text-anchor=\"middle\">\n",
+          f);
+    for (size_t j = 0; j < h->nsel && j < 10; j++) {
+        uint32_t k = h->sel[j].unit;
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%u</text>\n", (cells->cx[k] - v->x0) * v->s + 7,
+                (v->y1 - cells->cy[k]) * v->s - 5, h->sel[j].rank);
     }
     fputs("</g>\n", f);
-    /* Scale bar, north arrow, legend. */
-    double len_m = nice_length((a.b[2] - a.b[0]) / 4);
+}
+
+/* Scale bar, north arrow and legend. */
+static void map_key(FILE *f, const view *v, const double box[4], bool rate, const double *breaks,
+                    size_t nclass, bool density, size_t top) {
+    double len_m = nice_length((box[2] - box[0]) / 4);
     fprintf(f,
             "<g font-size=\"10\"><rect x=\"10\" y=\"%.1f\" width=\"%.1f\" height=\"4\" "
             "fill=\"#222\"/><text x=\"10\" y=\"%.1f\">%g km</text></g>\n",
-            v.h - 14, len_m * v.s, v.h - 18, len_m / 1000);
+            v->h - 14, len_m * v->s, v->h - 18, len_m / 1000);
     fprintf(f,
             "<g font-size=\"11\" text-anchor=\"middle\"><path d=\"M%.1f 30 l6 14 h-12z\" "
             "fill=\"#222\"/><text x=\"%.1f\" y=\"26\">N</text></g>\n",
-            v.w - 18, v.w - 18);
-    double lx = v.w + 14, ly = 16;
+            v->w - 18, v->w - 18);
+    double lx = v->w + 14, ly = 16;
     fprintf(f, "<g font-size=\"10\">\n");
     if (nclass) {
         fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" font-weight=\"bold\">%s</text>\n", lx, ly,
@@ -271,13 +265,46 @@ static hs_status write_map(hs_ctx *ctx, FILE *f, const hs_report *r, int mode) {
                 lx, ly, lx, ly + 6, lx, ly + 28, lx + 110, ly + 28);
         ly += 48;
     }
-    if (cells)
+    if (top)
         fprintf(f,
                 "<rect x=\"%.0f\" y=\"%.0f\" width=\"14\" height=\"11\" fill=\"none\" "
                 "stroke=\"#08306b\" stroke-width=\"1.6\"/><text x=\"%.0f\" y=\"%.0f\">Top %zu "
                 "hotspots</text>\n",
-                lx, ly - 9, lx + 20, ly, r->hotspots->nsel);
-    fputs("</g>\n</svg>\n<figcaption>", f);
+                lx, ly - 9, lx + 20, ly, top);
+    fputs("</g>\n</svg>\n", f);
+}
+
+/* mode 0: wards shaded by count or rate; mode 1: density, ward outlines
+ * and the top hotspots. Inline SVG in the working CRS, north up. */
+static hs_status write_map(hs_ctx *ctx, FILE *f, const hs_report *r, int mode) {
+    const hs_units *wards = r->wards ? hs__tally_units(r->wards) : NULL;
+    const hs_units *cells = r->hotspots && mode == 1 ? hs__hotspots_units(r->hotspots) : NULL;
+    const hs_raster *density = mode == 1 ? r->density : NULL;
+    view v;
+    double box[4];
+    if (!map_view(r, wards, cells, &v, box)) return HS_OK; /* nothing to draw */
+    fprintf(f,
+            "<figure><svg class=\"map\" viewBox=\"0 0 %.0f %.0f\" "
+            "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"%s\">\n",
+            v.w + 130, fmax(v.h, 200), mode ? "Density and top hotspots" : "Incidents per ward");
+    fprintf(f, "<clipPath id=\"frame%d\"><rect width=\"%.1f\" height=\"%.1f\"/></clipPath>\n", mode,
+            v.w, v.h);
+    fprintf(f, "<g clip-path=\"url(#frame%d)\">\n", mode);
+    double breaks[6];
+    size_t nclass = 0;
+    bool rate = r->wards && hs__tally_has_population(r->wards);
+    hs_status st = HS_OK;
+    if (wards && mode == 0) st = ward_shading(ctx, f, r, wards, &v, rate, breaks, &nclass);
+    if (st) return st;
+    if (wards && mode == 1) /* a pale ground under the density */
+        unit_group(f, wards, &v, "fill=\"#f4f4f0\" stroke=\"none\"");
+    if (density && (st = density_image(ctx, f, density, &v))) return st;
+    if (wards) /* outlines again, over the density */
+        unit_group(f, wards, &v, "fill=\"none\" stroke=\"#444\" stroke-width=\"0.5\"");
+    if (cells) hotspot_outlines(f, r->hotspots, cells, &v);
+    fputs("</g>\n", f);
+    map_key(f, &v, box, rate, breaks, nclass, density != NULL, cells ? r->hotspots->nsel : 0);
+    fputs("<figcaption>", f);
     fputs(mode   ? "Kernel density of incidents (darker red = more), with the top hotspot cells "
                    "outlined and the first ten numbered."
           : rate ? "Incidents per 1,000 residents by ward, in five quantile classes."
