@@ -54,6 +54,68 @@ void hs_patrol_sites_free(hs_patrol_site *sites, size_t n) {
     free(sites);
 }
 
+/* The hotspots CSV: rank, id, lon, lat found in the header, hours if any. */
+typedef struct site_reader {
+    hs_ctx *ctx;
+    const char *path;
+    int crank, cid, clon, clat, chours;
+    hs_patrol_site *s;
+    size_t n, cap;
+} site_reader;
+
+static hs_status site_header(site_reader *R, const hs__field *fl, size_t nf) {
+    char buf[64];
+    for (size_t k = 0; k < nf; k++) {
+        if (fl[k].len >= sizeof buf) continue;
+        hs__csv_unescape(&fl[k], buf);
+        int *c = !strcmp(buf, "rank")    ? &R->crank
+                 : !strcmp(buf, "id")    ? &R->cid
+                 : !strcmp(buf, "lon")   ? &R->clon
+                 : !strcmp(buf, "lat")   ? &R->clat
+                 : !strcmp(buf, "hours") ? &R->chours
+                                         : NULL;
+        if (c) *c = (int)k;
+    }
+    if (R->crank < 0 || R->cid < 0 || R->clon < 0 || R->clat < 0)
+        return hs__error(
+            R->ctx, HS_EPARSE,
+            "%s:1: not a hotspots CSV of 'hotspot hotspots' (needs rank, id, lon, lat)", R->path);
+    return HS_OK;
+}
+
+static hs_status site_row(void *ud, uint64_t line, const hs__field *fl, size_t nf) {
+    site_reader *R = ud;
+    if (line == 1) return site_header(R, fl, nf);
+    char buf[1024];
+    if (!hs__grow(R->ctx, (void **)&R->s, &R->cap, R->n + 1, sizeof *R->s))
+        return hs__error(R->ctx, HS_ENOMEM, "out of memory");
+    hs_patrol_site *t = &R->s[R->n];
+    memset(t, 0, sizeof *t);
+    double rank;
+    if (fl[R->cid].len >= sizeof buf ||
+        !hs__parse_double(fl[R->crank].s, fl[R->crank].len, &rank) ||
+        !hs__parse_double(fl[R->clon].s, fl[R->clon].len, &t->lon) ||
+        !hs__parse_double(fl[R->clat].s, fl[R->clat].len, &t->lat))
+        return hs__error(R->ctx, HS_EPARSE, "%s:%llu: bad rank, id, lon or lat", R->path,
+                         (unsigned long long)line);
+    t->rank = (uint32_t)rank;
+    hs__csv_unescape(&fl[R->cid], buf);
+    if (!(t->id = hs__strdup(R->ctx, buf))) return hs__error(R->ctx, HS_ENOMEM, "out of memory");
+    R->n++;
+    if (R->chours >= 0 && fl[R->chours].len < sizeof buf) {
+        hs__csv_unescape(&fl[R->chours], buf);
+        char *q = buf;
+        int h = 0;
+        for (; h < 24 && *q; h++) {
+            char *e;
+            t->hours[h] = strtoull(q, &e, 10);
+            q = *e == ';' ? e + 1 : e;
+        }
+        t->has_hours = h == 24;
+    }
+    return HS_OK;
+}
+
 hs_status hs_patrol_sites_read(hs_ctx *ctx, const char *path, hs_patrol_site **out, size_t *n) {
     if (!ctx || !path || !out || !n) return HS_EINVAL;
     *out = NULL;
@@ -62,95 +124,15 @@ hs_status hs_patrol_sites_read(hs_ctx *ctx, const char *path, hs_patrol_site **o
     size_t len;
     hs_status st = hs__slurp(ctx, path, &data, &len);
     if (st) return st;
-    const char *p = data, *end = data + len;
-    int crank = -1, cid = -1, clon = -1, clat = -1, chours = -1;
-    size_t nfields = 0, cap = 0;
-    uint64_t line = 1;
-    hs_patrol_site *s = NULL;
-    char buf[1024];
-    while (p < end && !st) {
-        hs__field fl[64];
-        size_t nf;
-        uint64_t nl;
-        const char *re;
-        hs__csv_result res;
-        p = hs__csv_record(p, end, fl, 64, &nf, &nl, &re, &res);
-        if (res) {
-            st =
-                hs__error(ctx, HS_EPARSE, "%s:%llu: malformed CSV", path, (unsigned long long)line);
-            break;
-        }
-        if (line == 1) {
-            for (size_t k = 0; k < nf && k < 64; k++) {
-                if (fl[k].len >= sizeof buf) continue;
-                hs__csv_unescape(&fl[k], buf);
-                if (!strcmp(buf, "rank"))
-                    crank = (int)k;
-                else if (!strcmp(buf, "id"))
-                    cid = (int)k;
-                else if (!strcmp(buf, "lon"))
-                    clon = (int)k;
-                else if (!strcmp(buf, "lat"))
-                    clat = (int)k;
-                else if (!strcmp(buf, "hours"))
-                    chours = (int)k;
-            }
-            if (crank < 0 || cid < 0 || clon < 0 || clat < 0) {
-                st = hs__error(ctx, HS_EPARSE,
-                               "%s:1: not a hotspots CSV of 'hotspot hotspots' (needs rank, id, "
-                               "lon, lat)",
-                               path);
-                break;
-            }
-            nfields = nf;
-        } else if (!(nf == 1 && fl[0].len == 0)) {
-            if (nf != nfields) {
-                st = hs__error(ctx, HS_EPARSE, "%s:%llu: expected %zu fields", path,
-                               (unsigned long long)line, nfields);
-                break;
-            }
-            if (!hs__grow(ctx, (void **)&s, &cap, *n + 1, sizeof *s)) {
-                st = hs__error(ctx, HS_ENOMEM, "out of memory");
-                break;
-            }
-            hs_patrol_site *t = &s[*n];
-            memset(t, 0, sizeof *t);
-            double rank;
-            if (fl[cid].len >= sizeof buf || !hs__parse_double(fl[crank].s, fl[crank].len, &rank) ||
-                !hs__parse_double(fl[clon].s, fl[clon].len, &t->lon) ||
-                !hs__parse_double(fl[clat].s, fl[clat].len, &t->lat)) {
-                st = hs__error(ctx, HS_EPARSE, "%s:%llu: bad rank, id, lon or lat", path,
-                               (unsigned long long)line);
-                break;
-            }
-            t->rank = (uint32_t)rank;
-            hs__csv_unescape(&fl[cid], buf);
-            if (!(t->id = hs__strdup(ctx, buf))) {
-                st = hs__error(ctx, HS_ENOMEM, "out of memory");
-                break;
-            }
-            (*n)++;
-            if (chours >= 0 && fl[chours].len < sizeof buf) {
-                hs__csv_unescape(&fl[chours], buf);
-                char *q = buf;
-                int h = 0;
-                for (; h < 24 && *q; h++) {
-                    char *e;
-                    t->hours[h] = strtoull(q, &e, 10);
-                    q = *e == ';' ? e + 1 : e;
-                }
-                t->has_hours = h == 24;
-            }
-        }
-        line += nl;
-    }
+    site_reader R = {ctx, path, -1, -1, -1, -1, -1, NULL, 0, 0};
+    st = hs__csv_rows(ctx, path, data, len, site_row, &R);
     free(data);
     if (st) {
-        hs_patrol_sites_free(s, *n);
-        *n = 0;
+        hs_patrol_sites_free(R.s, R.n);
         return st;
     }
-    *out = s;
+    *out = R.s;
+    *n = R.n;
     return HS_OK;
 }
 

@@ -201,15 +201,14 @@ hs_status hs__csv_pairs(hs_ctx *ctx, const char *path, const char *kcol, const c
     return st;
 }
 
-hs_status hs__csv_pairs_buffer(hs_ctx *ctx, const char *path, const char *data, size_t len,
-                               const char *kcol, const char *vcol, hs__pair_fn fn, void *ud) {
-    hs_status st = HS_OK;
+hs_status hs__csv_rows(hs_ctx *ctx, const char *path, const char *data, size_t len, hs__row_fn fn,
+                       void *ud) {
     if (memchr(data, 0, len))
         return hs__error(ctx, HS_EPARSE, "%s: NUL byte: this is not a text CSV file", path);
     const char *p = data, *end = data + len;
     uint64_t line = 1;
-    int ck = -1, cv = -1;
     size_t nfields = 0;
+    hs_status st = HS_OK;
     while (p < end && !st) {
         hs__field fl[64];
         size_t nf;
@@ -217,54 +216,71 @@ hs_status hs__csv_pairs_buffer(hs_ctx *ctx, const char *path, const char *data, 
         const char *rec_end;
         hs__csv_result res;
         p = hs__csv_record(p, end, fl, 64, &nf, &nl, &rec_end, &res);
-        if (res) {
-            st =
-                hs__error(ctx, HS_EPARSE, "%s:%llu: malformed CSV", path, (unsigned long long)line);
-            break;
-        }
-        char key[256], num[64];
-        if (ck < 0) {
-            for (size_t k = 0; k < nf && k < 64; k++) {
-                if (fl[k].len >= sizeof key) continue;
-                hs__csv_unescape(&fl[k], key);
-                if (!strcasecmp(key, kcol)) ck = (int)k;
-                if (!strcasecmp(key, vcol)) cv = (int)k;
-            }
-            if (ck < 0 || cv < 0) {
-                st = hs__error(ctx, HS_EPARSE, "%s:1: the header must name the columns %s and %s",
-                               path, kcol, vcol);
-                break;
-            }
-            nfields = nf;
-        } else if (!(nf == 1 && fl[0].len == 0)) {
-            if (nf != nfields || fl[ck].len >= sizeof key || fl[cv].len >= sizeof num) {
-                st = hs__error(ctx, HS_EPARSE, "%s:%llu: expected %zu fields", path,
-                               (unsigned long long)line, nfields);
-                break;
-            }
-            size_t kl = hs__csv_unescape(&fl[ck], key);
-            hs__csv_unescape(&fl[cv], num);
-            /* Spaces around a key or value are not part of it ("Robbery ,
-             * 5" from a hand-made table). */
-            char *kp = key, *np = num;
-            while (*kp == ' ' || *kp == '\t')
-                kp++, kl--;
-            while (kl && (kp[kl - 1] == ' ' || kp[kl - 1] == '\t'))
-                kp[--kl] = 0;
-            while (*np == ' ' || *np == '\t')
-                np++;
-            size_t nl_ = strlen(np);
-            while (nl_ && (np[nl_ - 1] == ' ' || np[nl_ - 1] == '\t'))
-                np[--nl_] = 0;
-            double v;
-            if (!hs__parse_double(np, nl_, &v) || !(v >= 0 && v <= HS__MAX_WEIGHT)) {
-                st = hs__error(ctx, HS_EPARSE, "%s:%llu: %s '%s' is not a number from 0 to 1e12",
-                               path, (unsigned long long)line, vcol, np);
-                break;
-            }
-            st = fn(ud, kp, kl, v, line);
-        }
+        if (res)
+            return hs__error(ctx, HS_EPARSE, "%s:%llu: malformed CSV", path,
+                             (unsigned long long)line);
+        if (line == 1) nfields = nf;
+        bool blank = line > 1 && nf == 1 && fl[0].len == 0;
+        if (!blank && nf != nfields)
+            return hs__error(ctx, HS_EPARSE, "%s:%llu: expected %zu fields", path,
+                             (unsigned long long)line, nfields);
+        if (!blank) st = fn(ud, line, fl, nf < 64 ? nf : 64);
         line += nl;
     }
     return st;
+}
+
+/* A two-column table: the key and value columns found in the header, then
+ * each row's key and number, trimmed. */
+typedef struct pairs {
+    hs_ctx *ctx;
+    const char *path, *kcol, *vcol;
+    int ck, cv;
+    hs__pair_fn fn;
+    void *ud;
+} pairs;
+
+static hs_status pair_row(void *ud, uint64_t line, const hs__field *fl, size_t nf) {
+    pairs *P = ud;
+    char key[256], num[64];
+    if (line == 1) {
+        for (size_t k = 0; k < nf; k++) {
+            if (fl[k].len >= sizeof key) continue;
+            hs__csv_unescape(&fl[k], key);
+            if (!strcasecmp(key, P->kcol)) P->ck = (int)k;
+            if (!strcasecmp(key, P->vcol)) P->cv = (int)k;
+        }
+        if (P->ck < 0 || P->cv < 0)
+            return hs__error(P->ctx, HS_EPARSE, "%s:1: the header must name the columns %s and %s",
+                             P->path, P->kcol, P->vcol);
+        return HS_OK;
+    }
+    if (fl[P->ck].len >= sizeof key || fl[P->cv].len >= sizeof num)
+        return hs__error(P->ctx, HS_EPARSE, "%s:%llu: a key or value is too long", P->path,
+                         (unsigned long long)line);
+    size_t kl = hs__csv_unescape(&fl[P->ck], key);
+    hs__csv_unescape(&fl[P->cv], num);
+    /* Spaces around a key or value are not part of it ("Robbery , 5" from
+     * a hand-made table). */
+    char *kp = key, *np = num;
+    while (*kp == ' ' || *kp == '\t')
+        kp++, kl--;
+    while (kl && (kp[kl - 1] == ' ' || kp[kl - 1] == '\t'))
+        kp[--kl] = 0;
+    while (*np == ' ' || *np == '\t')
+        np++;
+    size_t nl = strlen(np);
+    while (nl && (np[nl - 1] == ' ' || np[nl - 1] == '\t'))
+        np[--nl] = 0;
+    double v;
+    if (!hs__parse_double(np, nl, &v) || !(v >= 0 && v <= HS__MAX_WEIGHT))
+        return hs__error(P->ctx, HS_EPARSE, "%s:%llu: %s '%s' is not a number from 0 to 1e12",
+                         P->path, (unsigned long long)line, P->vcol, np);
+    return P->fn(P->ud, kp, kl, v, line);
+}
+
+hs_status hs__csv_pairs_buffer(hs_ctx *ctx, const char *path, const char *data, size_t len,
+                               const char *kcol, const char *vcol, hs__pair_fn fn, void *ud) {
+    pairs P = {ctx, path, kcol, vcol, -1, -1, fn, ud};
+    return hs__csv_rows(ctx, path, data, len, pair_row, &P);
 }

@@ -141,6 +141,13 @@ typedef hs_status (*hs__pair_fn)(void *ud, const char *key, size_t klen, double 
                                  uint64_t line);
 hs_status hs__csv_pairs(hs_ctx *ctx, const char *path, const char *kcol, const char *vcol,
                         hs__pair_fn fn, void *ud);
+/* A small table's records in order: fn gets the header (line 1) and each
+ * row that is not blank, with its line; a malformed record or a row of
+ * another field count than the header stops it with a message naming the
+ * file and line. At most 64 fields are passed. */
+typedef hs_status (*hs__row_fn)(void *ud, uint64_t line, const hs__field *f, size_t nf);
+hs_status hs__csv_rows(hs_ctx *ctx, const char *path, const char *data, size_t len, hs__row_fn fn,
+                       void *ud);
 /* The same from memory (the fuzz target's way in); path names it. */
 hs_status hs__csv_pairs_buffer(hs_ctx *ctx, const char *path, const char *data, size_t len,
                                const char *kcol, const char *vcol, hs__pair_fn fn, void *ud);
