@@ -47,11 +47,9 @@ static bool only_file_is(const char *dir, const char *name) {
     return ok && n == (name ? 1 : 0);
 }
 
-void test_cli(void) {
-    char dir[] = "/tmp/hs_cli_XXXXXX";
-    CHECK(mkdtemp(dir) != NULL);
-    char k1[512], bad[512], out1[600], out2[600], nodir[600];
-    snprintf(k1, sizeof k1, "%s/police-uk-kent/2024-01-kent-street.csv", HS_TEST_DATA);
+/* grid: same bytes for any thread count; usage and data errors. */
+static void cli_grid(const char *dir, const char *k1) {
+    char bad[512], out1[600], out2[600], nodir[600];
     snprintf(out1, sizeof out1, "%s/a.geojson", dir);
     snprintf(out2, sizeof out2, "%s/b.geojson", dir);
     snprintf(nodir, sizeof nodir, "%s/missing/x.geojson", dir);
@@ -112,7 +110,10 @@ void test_cli(void) {
     CHECK(run("grid", k1, "-o", "x.kml", NULL) == HS_EXIT_DATA &&
           strstr(errbuf, "unknown output format"));
     unlink(bad);
+}
 
+/* wards: the ward table, its options and errors. */
+static void cli_wards(const char *dir, const char *k1) {
     /* wards: the built-in Gravesham wards by default. */
     char w1[600], wshp[600], wbase[600], pop[600];
     snprintf(w1, sizeof w1, "%s/w.csv", dir);
@@ -138,6 +139,10 @@ void test_cli(void) {
           strstr(errbuf, "unknown output format"));
     CHECK(run("wards", k1, "-o", w1, "--cell-size", "5", NULL) == HS_EXIT_USAGE &&
           strstr(errbuf, "unknown option '--cell-size'"));
+}
+
+/* kde: the surface, its sidecars, comparisons and refusals. */
+static void cli_kde(const char *dir, const char *k1) {
     /* kde: GeoTIFF with its style and sidecar, outlines, comparisons. */
     char kt[600], kbase[600], kout[700];
     snprintf(kt, sizeof kt, "%s/k.tif", dir);
@@ -174,6 +179,10 @@ void test_cli(void) {
     CHECK(run("kde", k1, "-o", "k.png", "--bandwidth", "100", NULL) == HS_EXIT_DATA &&
           strstr(errbuf, "unknown raster format"));
     CHECK(run("kde", k1, "-o", kt, "--extent", "1,2,3", NULL) == HS_EXIT_USAGE);
+}
+
+/* hotspots, the patrol plan from their CSV, and change. */
+static void cli_hotspots(const char *dir, const char *k1) {
     /* hotspots: top cells by count with Gi*, GeoJSON + style, summary. */
     char hj[600], hq[600], hs[600];
     snprintf(hj, sizeof hj, "%s/h.geojson", dir);
@@ -217,12 +226,17 @@ void test_cli(void) {
     CHECK(ct && strstr(ct, ",count_compare,change,change_pct,change_p\n"));
     free(ct);
     unlink(cg);
+}
+
+/* evaluate, displacement and trend, checked against the counts. */
+static void cli_measures(const char *dir, const char *k1) {
     /* evaluate: hotspots of the January file measured on itself: the best
      * possible set, so PEI is 1. */
     char hv[600], ev[600], cv[600];
     snprintf(hv, sizeof hv, "%s/hv.csv", dir);
     snprintf(ev, sizeof ev, "%s/ev.csv", dir);
     snprintf(cv, sizeof cv, "%s/cv.csv", dir);
+    size_t cl;
     CHECK(run("hotspots", k1, "-o", hv, "--top", "10", "-q", NULL) == HS_EXIT_OK);
     CHECK(run("evaluate", k1, "--hotspots", hv, "--after", "2024-01..2024-01", "-o", ev, "--curve",
               cv, NULL) == HS_EXIT_OK);
@@ -297,6 +311,9 @@ void test_cli(void) {
           strstr(errbuf, "displacement needs"));
     CHECK(access(dq, F_OK) != 0);
     unlink(hv), unlink(ev), unlink(cv);
+    char hj[600], cg[600];
+    snprintf(hj, sizeof hj, "%s/h.geojson", dir);
+    snprintf(cg, sizeof cg, "%s/chg.csv", dir);
     CHECK(run("evaluate", k1, "--after", "2024-01..2024-01", "-o", ev, NULL) == HS_EXIT_USAGE);
     CHECK(run("change", k1, "--after", "2024-01..2024-01", "-o", cg, NULL) == HS_EXIT_USAGE &&
           strstr(errbuf, "change needs --before"));
@@ -305,6 +322,20 @@ void test_cli(void) {
     CHECK(run("hotspots", k1, "-o", hj, "--top", "0", NULL) == HS_EXIT_USAGE);
     CHECK(run("hotspots", k1, "-o", hj, "--harm", "no-such.csv", NULL) == HS_EXIT_DATA &&
           strstr(errbuf, "no-such.csv: No such file"));
+}
+
+void test_cli(void) {
+    char dir[] = "/tmp/hs_cli_XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char k1[512], out1[600], wbase[600];
+    snprintf(k1, sizeof k1, "%s/police-uk-kent/2024-01-kent-street.csv", HS_TEST_DATA);
+    snprintf(out1, sizeof out1, "%s/a.geojson", dir);
+    snprintf(wbase, sizeof wbase, "%s/w", dir);
+    cli_grid(dir, k1);
+    cli_wards(dir, k1);
+    cli_kde(dir, k1);
+    cli_hotspots(dir, k1);
+    cli_measures(dir, k1);
     /* Only the good outputs are left: no temporaries, no partial files. */
     const char *exts[] = {".csv", ".shp", ".shx", ".dbf", ".prj", ".cpg", ".qml"};
     for (int i = 0; i < 7; i++) {
