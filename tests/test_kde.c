@@ -339,6 +339,9 @@ static void bandwidth_rules(void) {
 
 /* Density integrates to the number of incidents; count sums to it; threads
  * give the same bytes; outlines and comparisons. */
+static void binned_bound(hs_ctx *ctx, const hs_incidents *inc);
+static void kde_errors(hs_ctx *ctx, const hs_incidents *inc);
+
 static void closed_forms(const char *tmp) {
     hs_ctx *ctx;
     hs_ctx_create(&ctx);
@@ -434,11 +437,18 @@ static void closed_forms(const char *tmp) {
     CHECK_MSG(txt && strstr(txt, "\"top_pct\":1,") && strstr(txt, want), "%s", want);
     free(txt);
     hs_raster_destroy(ref);
-    /* Binned mode: each incident moves at most delta = half a pixel
-     * diagonal, so each raw quartic term changes by at most L delta, with
-     * L = 8 / (3 sqrt 3 h) its steepest slope; a pixel's error is at most
-     * L delta N, N the incidents within h + delta of its centre (counted
-     * here with a uniform kernel of that radius). */
+    binned_bound(ctx, inc);
+    kde_errors(ctx, inc);
+    hs_incidents_destroy(inc);
+    hs_ctx_destroy(ctx);
+}
+
+/* Binned mode: each incident moves at most delta = half a pixel diagonal,
+ * so each raw quartic term changes by at most L delta, with L = 8 / (3
+ * sqrt 3 h) its steepest slope; a pixel's error is at most L delta N, N the
+ * incidents within h + delta of its centre (counted here with a uniform
+ * kernel of that radius). */
+static void binned_bound(hs_ctx *ctx, const hs_incidents *inc) {
     {
         hs_kde_options eo;
         hs_kde_options_init(&eo);
@@ -483,7 +493,10 @@ static void closed_forms(const char *tmp) {
         hs_raster_destroy(ex);
         hs_raster_destroy(bi);
     }
-    /* Errors: no bandwidth rule data, a grid too large, edge without mask. */
+}
+
+/* Errors: a grid too large, edge correction without a mask. */
+static void kde_errors(hs_ctx *ctx, const hs_incidents *inc) {
     hs_kde_options o;
     hs_kde_options_init(&o);
     o.bandwidth_m = 100;
@@ -494,8 +507,6 @@ static void closed_forms(const char *tmp) {
     o.pixel_size_m = 10;
     o.edge_correction = 1;
     CHECK(hs_kde_compute(ctx, inc, &o, &R) == HS_EINVAL);
-    hs_incidents_destroy(inc);
-    hs_ctx_destroy(ctx);
 }
 
 void test_kde(void) {

@@ -391,6 +391,9 @@ static int geojson_rings(const char *txt, const char *code, double *area, int ma
  * 500000, 200000):
  *   A = [0,100]x[0,100], B = [100,200]x[0,100],
  *   C = [0,200]x[100,200] with a hole [50,150]x[120,180]. */
+static void tally_writers(hs_ctx *ctx, const hs_tally *t, const hs_incidents *inc,
+                          const uint32_t *of, double ox, double oy);
+
 static void tally_closed_form(void) {
     static const double ox = 500000, oy = 200000;
     double ax[5], ay[5], bx[5], by[5], cx[10], cy[10];
@@ -500,8 +503,17 @@ static void tally_closed_form(void) {
     CHECK(b.rank == 1 && a.rank == 2 && c.rank == 3 && a.count == 1 && b.count == 2);
     hs_tally_destroy(t2);
 
-    /* Writers: the .shp reads back (hand-written reader) with the same
-     * polygons; the CSV has the hand-worked values. */
+    tally_writers(ctx, t, inc, of, ox, oy);
+    hs_tally_destroy(t);
+    hs_incidents_destroy(inc);
+    hs_units_destroy(u);
+    hs_ctx_destroy(ctx);
+}
+
+/* Writers: the .shp reads back (hand-written reader) with the same
+ * polygons; the CSV has the hand-worked values. */
+static void tally_writers(hs_ctx *ctx, const hs_tally *t, const hs_incidents *inc,
+                          const uint32_t *of, double ox, double oy) {
     CHECK(hs_tally_write(ctx, t, tpath("out.shp")) == HS_OK);
     shp_poly *P;
     int np = shp_read_polygons(tpath("out.shp"), &P);
@@ -543,10 +555,6 @@ static void tally_closed_form(void) {
     CHECK(txt &&
           strstr(txt, "\"abc.csv\",11,outside the units,\n\"abc.csv\",14,outside the units,\n"));
     free(txt);
-    hs_tally_destroy(t);
-    hs_incidents_destroy(inc);
-    hs_units_destroy(u);
-    hs_ctx_destroy(ctx);
 }
 
 /* Grid cells as units: neighbours are the surrounding cells present. */
