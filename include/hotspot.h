@@ -414,8 +414,8 @@ HS_API hs_status hs_grid_cell(const hs_grid *grid, size_t i, hs_cell *out);
 /**
  * Stable id of cell i from its position, e.g. "sq150_3753_1157"
  * (shape, size, col, row), with the grid's origin when it is not 0,0
- * ("sq150_3753_1157@25_-40"), so the id alone rebuilds the cell. Writes at most size bytes including the NUL and
- * returns the full length (as snprintf).
+ * ("sq150_3753_1157@25_-40"), so the id alone rebuilds the cell. Writes at most size bytes
+ * including the NUL and returns the full length (as snprintf).
  */
 HS_API int hs_grid_cell_id(const hs_grid *grid, size_t i, char *buf, size_t size);
 /**
@@ -894,6 +894,7 @@ typedef struct hs_hotspot {
     int gistar_bin;
     double x, y, lon, lat; /**< centroid */
     const char *ward;      /**< code of the ward holding the centroid, or "" */
+    const char *ward_name; /**< that ward's name, or "" */
 } hs_hotspot;
 
 /**

@@ -20,7 +20,7 @@ static void usage_main(FILE *f) {
                "Turns geocoded crime incidents (data.police.uk street-level CSVs, or any\n"
                "CSV with named columns) into hotspot layers and ward tables.\n\ncommands:\n");
     for (const hs_cli_command *c = hs_cli_commands; c->name; c++)
-        fprintf(f, "  %-8s %s\n", c->name, c->summary);
+        fprintf(f, "  %-12s %s\n", c->name, c->summary);
     fprintf(f, "\n'hotspot COMMAND --help' lists a command's options.\n%s", exit_codes);
 }
 

@@ -47,7 +47,7 @@ const hs_cli_command hs_cli_commands[] = {
      "emerging hot spot categories (new, consecutive, intensifying, persistent, ...).\n"},
     {"report", HS_COMMAND_REPORT,
      "the whole job in one pass: ward table, grid, density, Gi* hotspots, patrol\n"
-     "           plan, a styled QGIS project and an HTML report, in one folder",
+     "               plan, a styled QGIS project and an HTML report, in one folder",
      "usage: hotspot report [options] INPUT... -o FOLDER\n\n"
      "Reads the incidents once and writes, in FOLDER: the ward table (wards.geojson, "
      "wards.csv),\ngrid counts (grid.geojson), the density (density.tif), the top hotspots with "
@@ -57,7 +57,7 @@ const hs_cli_command hs_cli_commands[] = {
      "cover\nthe incidents inside the wards (default: the built-in Gravesham wards).\n"},
     {"check", HS_COMMAND_CHECK,
      "read files as the commands would and count rows used and rejected, by\n"
-     "           reason, keeping nothing (streams files of any size)",
+     "               reason, keeping nothing (streams files of any size)",
      "usage: hotspot check [options] INPUT...\n\n"
      "Reads each file as the other commands would (same columns, filters, CRS and reject\n"
      "reasons) and prints the rows read, used and rejected by reason, keeping nothing:\n"

@@ -20,8 +20,9 @@ struct hs_hotspots {
     double *harm, *z, *p;
     int *bin;
     size_t nsel;
-    hs_hotspot *sel; /* chosen, in rank order */
-    char **ward;     /* per chosen, owned */
+    hs_hotspot *sel;  /* chosen, in rank order */
+    char **ward;      /* per chosen: its ward's code, owned */
+    char **ward_name; /* and name, owned */
     double total_count, total_harm, total_area;
     size_t *first, *list; /* each unit's incidents (profile.c), owned */
     bool timed;           /* profiled by hour (hs_hotspots_timed) */

@@ -30,8 +30,9 @@ void hs_hotspots_destroy(hs_hotspots *h) {
     free(h->p);
     free(h->bin);
     for (size_t i = 0; i < h->nsel; i++)
-        free(h->ward[i]);
+        free(h->ward[i]), free(h->ward_name[i]);
     free(h->ward);
+    free(h->ward_name);
     free(h->sel);
     free(h->first);
     free(h->list);
@@ -80,8 +81,9 @@ hs_status hs_hotspots_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents
     order = hs__malloc(ctx, (n ? n : 1) * sizeof *order);
     h->sel = hs__calloc(ctx, n ? n : 1, sizeof *h->sel);
     h->ward = hs__calloc(ctx, n ? n : 1, sizeof *h->ward);
+    h->ward_name = hs__calloc(ctx, n ? n : 1, sizeof *h->ward_name);
     if (!uo || !h->count || !h->harm || !h->z || !h->p || !h->bin || !order || !h->sel ||
-        !h->ward) {
+        !h->ward || !h->ward_name) {
         st = hs__error(ctx, HS_ENOMEM, "out of memory");
         goto done;
     }
@@ -150,7 +152,8 @@ hs_status hs_hotspots_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents
             x[j] = h->sel[j].x, y[j] = h->sel[j].y;
         if (!st) st = hs__units_locate_xy(ctx, wards, x, y, h->nsel, w);
         for (size_t j = 0; !st && j < h->nsel; j++)
-            if (!(h->ward[j] = hs__strdup(ctx, w[j] != HS_NO_UNIT ? wards->code[w[j]] : "")))
+            if (!(h->ward[j] = hs__strdup(ctx, w[j] != HS_NO_UNIT ? wards->code[w[j]] : "")) ||
+                !(h->ward_name[j] = hs__strdup(ctx, w[j] != HS_NO_UNIT ? wards->name[w[j]] : "")))
                 st = hs__error(ctx, HS_ENOMEM, "out of memory");
         free(x), free(y), free(w);
     }
@@ -173,6 +176,7 @@ hs_status hs_hotspots_get(const hs_hotspots *h, size_t i, hs_hotspot *out) {
     if (!h || !out || i >= h->nsel) return HS_EINVAL;
     *out = h->sel[i];
     out->ward = h->ward[i] ? h->ward[i] : "";
+    out->ward_name = h->ward_name[i] ? h->ward_name[i] : "";
     return HS_OK;
 }
 
@@ -281,7 +285,7 @@ hs_status hs_patrol_sites_from_hotspots(hs_ctx *ctx, const hs_hotspots *h, hs_pa
 
 /* The hotspots as a layer: hours and weekdays are JSON arrays in GeoJSON
  * and ';' lists in CSV and DBF; months "2024-01:12;2024-02:3". */
-enum { HF_HOURS_J = 17, HF_WDAY_J, HF_HOURS, HF_WDAY, HF_MONTHS, HF_COUNT };
+enum { HF_TYPES = 17, HF_HOURS_J, HF_WDAY_J, HF_HOURS, HF_WDAY, HF_MONTHS, HF_COUNT };
 static const hs__lfield hotspot_fields[HF_COUNT] = {
     {"rank", "rank", 'N', 9, 0, HS__IN_ALL},
     {"id", "id", 'C', 40, 0, HS__IN_ALL},
@@ -299,6 +303,7 @@ static const hs__lfield hotspot_fields[HF_COUNT] = {
     {"gistar_p", "gistar_p", 'F', 19, 12, HS__IN_ALL},
     {"gistar_class", "gi_class", 'N', 3, 0, HS__IN_ALL},
     {"ward", "ward", 'C', 40, 0, HS__IN_ALL},
+    {"ward_name", "ward_name", 'C', 80, 0, HS__IN_ALL},
     {"top_types", "top_types", 'C', 254, 0, HS__IN_ALL},
     {"hours", "hours", 'J', 0, 0, HS__IN_JSON},
     {"weekdays", "weekdays", 'J', 0, 0, HS__IN_JSON},
@@ -346,7 +351,8 @@ static bool hotspot_row(void *user, size_t j, const char **v, char (*buf)[64]) {
     v[12] = isnan(s->gistar_z) ? NULL : buf[12];
     v[13] = isnan(s->gistar_p) ? NULL : buf[13];
     v[15] = h->ward[j] ? h->ward[j] : "";
-    v[16] = hl->pr.top_types;
+    v[16] = h->ward_name[j] ? h->ward_name[j] : "";
+    v[HF_TYPES] = hl->pr.top_types;
     bool timed = h->timed;
     counts_text(hl->lists[0] + 1, 510, hl->pr.hours, 24, ',');
     counts_text(hl->lists[1] + 1, 510, hl->pr.weekdays, 7, ',');

@@ -384,11 +384,9 @@ static hs_status hotspot_table(hs_ctx *ctx, FILE *f, const hs_report *r) {
         fprintf(f, "<tr><td>%u</td><td>", s->rank);
         hs__put_xml(f, u->code[s->unit]);
         fputs("</td><td>", f);
-        const char *wn = h->ward[j];
-        const hs_units *wu = r->wards ? hs__tally_units(r->wards) : NULL;
-        for (size_t k = 0; wu && k < wu->n; k++)
-            if (strcmp(wu->code[k], h->ward[j]) == 0 && wu->name[k][0]) wn = wu->name[k];
-        hs__put_xml(f, wn);
+        hs__put_xml(f, h->ward_name[j] && h->ward_name[j][0] ? h->ward_name[j]
+                       : h->ward[j]                          ? h->ward[j]
+                                                             : "");
         fputs("</td><td class=n>", f);
         put_count(f, s->count);
         fprintf(f,
