@@ -56,8 +56,7 @@ int main(int argc, char **argv) {
     go.include_empty = 1;
     if (!st) st = hs_grid_count(ctx, inc, &go, &grid);
     if (!st) st = hs_units_from_grid(ctx, grid, &cells);
-    if (!st && !(cell_of = malloc((hs_incidents_count(inc) + 1) * sizeof *cell_of)))
-        st = HS_ENOMEM;
+    if (!st && !(cell_of = malloc((hs_incidents_count(inc) + 1) * sizeof *cell_of))) st = HS_ENOMEM;
     if (!st) st = hs_grid_locate(ctx, grid, inc, cell_of);
 
     /* The measures and the curve, as data. */

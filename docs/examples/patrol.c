@@ -47,8 +47,7 @@ int main(int argc, char **argv) {
     if (!st) st = hs_grid_count(ctx, inc, &go, &grid);
     if (!st) st = hs_units_from_grid(ctx, grid, &cells);
     if (!st) st = hs_units_build_neighbours(ctx, cells, 0);
-    if (!st && !(cell_of = malloc((hs_incidents_count(inc) + 1) * sizeof *cell_of)))
-        st = HS_ENOMEM;
+    if (!st && !(cell_of = malloc((hs_incidents_count(inc) + 1) * sizeof *cell_of))) st = HS_ENOMEM;
     if (!st) st = hs_grid_locate(ctx, grid, inc, cell_of);
 
     /* 3. The top 20 by count, with Getis-Ord Gi* (FDR-corrected). */
@@ -66,8 +65,10 @@ int main(int argc, char **argv) {
     if (!st) st = hs_patrol_sites_from_hotspots(ctx, h, &sites, &nsites);
     if (!st) st = hs_patrol_plan_write(ctx, sites, nsites, &po, argv[2]);
 
-    if (st) fprintf(stderr, "patrol: %s\n", ctx ? hs_ctx_last_error(ctx) : hs_status_string(st));
-    else printf("%zu places, %d days: %s\n", nsites, po.days, argv[2]);
+    if (st)
+        fprintf(stderr, "patrol: %s\n", ctx ? hs_ctx_last_error(ctx) : hs_status_string(st));
+    else
+        printf("%zu places, %d days: %s\n", nsites, po.days, argv[2]);
     hs_patrol_sites_free(sites, nsites);
     hs_hotspots_destroy(h);
     free(cell_of);
