@@ -1134,6 +1134,9 @@ typedef struct hs_displacement_options {
     const char *before_from, *before_to, *after_from, *after_to;
 } hs_displacement_options;
 
+/** Zeroes opts: no areas, no buffer, no periods (all must be given). */
+HS_API void hs_displacement_options_init(hs_displacement_options *opts);
+
 /**
  * Treated area = the union of treated; buffer ring = within buffer_m of
  * it, outside it; control = the union of control minus both (control may

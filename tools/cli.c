@@ -19,8 +19,8 @@ static void usage_main(FILE *f) {
                "       hotspot --version | --help\n\n"
                "Turns geocoded crime incidents (data.police.uk street-level CSVs, or any\n"
                "CSV with named columns) into hotspot layers and ward tables.\n\ncommands:\n");
-    for (const hs_cli_command *c = hs_cli_commands; c->name; c++)
-        fprintf(f, "  %-12s %s\n", c->name, c->summary);
+    for (const hs_cli_command *c = hs_cli_commands; c->cmd != HS_COMMAND_COUNT_; c++)
+        fprintf(f, "  %-12s %s\n", hs_command_name(c->cmd), c->summary);
     fprintf(f, "\n'hotspot COMMAND --help' lists a command's options.\n%s", exit_codes);
 }
 
@@ -127,7 +127,7 @@ static hs_status settings_file(hs_ctx *ctx, hs_job *job, int argc, char **argv) 
 
 /* The name of option s and its value: "--name=value", "--name value", "-o
  * value". NULL name: not an option of this command. */
-static const char *option(cli *c, hs_command cmd, const char *s, char *name, size_t size,
+static const char *option(hs_command cmd, const char *s, char *name, size_t size,
                           const char **value, bool *takes) {
     const char *eq = strchr(s, '=');
     size_t len = s[1] == '-' ? (eq ? (size_t)(eq - s - 2) : strlen(s + 2)) : 0;
@@ -152,7 +152,6 @@ static const char *option(cli *c, hs_command cmd, const char *s, char *name, siz
     for (size_t i = 0; hs_setting_get(i, &st) == HS_OK; i++)
         if ((st.commands & (1u << cmd)) && !strcmp(st.name, name))
             return *takes = st.value != NULL, name;
-    (void)c;
     return NULL;
 }
 
@@ -169,7 +168,7 @@ static int parse(cli *c, hs_ctx *ctx, hs_job *job, int argc, char **argv) {
             st = hs_job_add_input(ctx, job, s);
         } else if (strcmp(s, "--") == 0) {
             only_inputs = true;
-        } else if (!option(c, hs_job_command(job), s, name, sizeof name, &v, &takes)) {
+        } else if (!option(hs_job_command(job), s, name, sizeof name, &v, &takes)) {
             return usage_error(c, "unknown option", s, cmdname);
         } else if (!takes && v) {
             fprintf(c->err, "%s: option --%s takes no value\n", prog, name);
@@ -252,8 +251,10 @@ int hs_cli_run(int argc, char **argv, FILE *out, FILE *err) {
         usage_main(out);
         return HS_EXIT_OK;
     }
-    for (const hs_cli_command *c = hs_cli_commands; c->name; c++)
-        if (strcmp(name, c->name) == 0) return run(c, argc - 2, argv + 2, out, err);
+    hs_command cmd;
+    for (const hs_cli_command *c = hs_cli_commands; c->cmd != HS_COMMAND_COUNT_; c++)
+        if (hs_command_from_name(name, &cmd) == HS_OK && c->cmd == cmd)
+            return run(c, argc - 2, argv + 2, out, err);
     fprintf(err, "%s: unknown command '%s' (see 'hotspot --help')\n", prog, name);
     return HS_EXIT_USAGE;
 }

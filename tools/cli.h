@@ -16,15 +16,15 @@ enum {
     HS_EXIT_INTERRUPTED = 130 /* SIGINT or SIGTERM: stopped, no output left (128 + 2, as shells) */
 };
 
-/* A command: its name, the library command it runs and its help texts. */
+/* A command: the library command it runs and its help texts. */
 typedef struct hs_cli_command {
-    const char *name;
     hs_command cmd;
     const char *summary; /* for 'hotspot --help' */
     const char *usage;   /* for 'hotspot NAME --help', before the options */
 } hs_cli_command;
 
-/* The commands (commands.c), ended by a NULL name. */
+/* The commands (commands.c), in the order of the main help, ended by
+ * HS_COMMAND_COUNT_. */
 extern const hs_cli_command hs_cli_commands[];
 
 /* Runs the hotspot command: argv as main's; output to out, messages to

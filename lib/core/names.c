@@ -62,18 +62,3 @@ const hs__names hs__kernel_names = HS__TABLE(kernels), hs__bw_rule_names = HS__T
                 hs__kde_units_names = HS__TABLE(kde_units), hs__shape_names = HS__TABLE(shapes),
                 hs__period_names = HS__TABLE(periods), hs__op_names = HS__TABLE(ops),
                 hs__kde_grid_names = HS__TABLE(kde_grids);
-
-static const char *const commands[HS_COMMAND_COUNT_] = {
-    "grid",     "wards",        "kde",   "hotspots", "patrol", "change",
-    "evaluate", "displacement", "trend", "check",    "report"};
-
-const char *hs_command_name(hs_command cmd) {
-    return (unsigned)cmd < HS_COMMAND_COUNT_ ? commands[cmd] : NULL;
-}
-
-hs_status hs_command_from_name(const char *name, hs_command *out) {
-    int v = 0;
-    if (!out || from_name(commands, HS_COMMAND_COUNT_, name, &v)) return HS_EINVAL;
-    *out = (hs_command)v;
-    return HS_OK;
-}

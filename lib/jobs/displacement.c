@@ -39,9 +39,11 @@ hs_status hs__run_displacement(hs_ctx *ctx, const hs_job *job) {
     if (!st)
         st = job->control ? hs_units_read_shapefile(ctx, job->control, NULL, control)
                           : hs_units_read_builtin(ctx, "gravesham-wards-2013", control);
-    hs_displacement_options o = {
-        treated,      job->buffer_m, control, job->to.compare_from, job->to.compare_to,
-        job->to.from, job->to.to};
+    hs_displacement_options o;
+    hs_displacement_options_init(&o);
+    o.treated = treated, o.control = control, o.buffer_m = job->buffer_m;
+    o.before_from = job->to.compare_from, o.before_to = job->to.compare_to;
+    o.after_from = job->to.from, o.after_to = job->to.to;
     if (!st) st = hs_displacement_compute(ctx, inc, &o, &d);
     if (!st) st = hs_displacement_write(ctx, &d, job->output);
     if (!st) {

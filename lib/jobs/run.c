@@ -81,10 +81,30 @@ hs_status hs__job_check_files(hs_ctx *ctx, const hs_job *j) {
     return st;
 }
 
-static hs_status (*const runs[HS_COMMAND_COUNT_])(hs_ctx *, const hs_job *) = {
-    hs__run_grid,   hs__run_wards,  hs__run_kde,      hs__run_hotspots,
-    hs__run_patrol, hs__run_change, hs__run_evaluate, hs__run_displacement,
-    hs__run_trend,  hs__run_check,  hs__run_report};
+/* The commands: each name and its run, in hs_command order. */
+static const struct {
+    const char *name;
+    hs_status (*run)(hs_ctx *, const hs_job *);
+} commands[HS_COMMAND_COUNT_] = {
+    {"grid", hs__run_grid},         {"wards", hs__run_wards},
+    {"kde", hs__run_kde},           {"hotspots", hs__run_hotspots},
+    {"patrol", hs__run_patrol},     {"change", hs__run_change},
+    {"evaluate", hs__run_evaluate}, {"displacement", hs__run_displacement},
+    {"trend", hs__run_trend},       {"check", hs__run_check},
+    {"report", hs__run_report}};
+
+const char *hs_command_name(hs_command cmd) {
+    return (unsigned)cmd < HS_COMMAND_COUNT_ ? commands[cmd].name : NULL;
+}
+
+hs_status hs_command_from_name(const char *name, hs_command *out) {
+    for (int i = 0; name && out && i < HS_COMMAND_COUNT_; i++)
+        if (strcmp(commands[i].name, name) == 0) {
+            *out = (hs_command)i;
+            return HS_OK;
+        }
+    return HS_EINVAL;
+}
 
 hs_status hs_job_run(hs_ctx *ctx, const hs_job *job) {
     if (!ctx || !job) return HS_EINVAL;
@@ -99,7 +119,7 @@ hs_status hs_job_run(hs_ctx *ctx, const hs_job *job) {
     if (!st) st = hs__job_check_files(ctx, job);
     if (!st && job->crs) st = hs_ctx_set_crs(ctx, job->crs);
     if (!st && job->threads) st = hs_ctx_set_threads(ctx, job->threads);
-    if (!st) st = runs[job->cmd](ctx, job);
+    if (!st) st = commands[job->cmd].run(ctx, job);
     /* A stop asked for after the last step still stops the job: nothing has
      * replaced any target yet. */
     if (!st) st = hs__progress(ctx, "commit", 1, 1);

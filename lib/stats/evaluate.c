@@ -177,6 +177,10 @@ hs_status hs_wdq_compute(double a0, double a1, double b0, double b1, double c0, 
     return HS_OK;
 }
 
+void hs_displacement_options_init(hs_displacement_options *o) {
+    if (o) memset(o, 0, sizeof *o);
+}
+
 hs_status hs_displacement_compute(hs_ctx *ctx, const hs_incidents *inc,
                                   const hs_displacement_options *o, hs_displacement *out) {
     if (!ctx || !inc || !o || !o->treated || !o->control || !out) return HS_EINVAL;
