@@ -12,11 +12,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 w=$(mktemp -d)
 trap 'rm -rf "$w"' EXIT
 cd "$w" || exit 1
-k=$data/police-uk-kent
-fx=$data/fixtures/gravesham_violence_2024-01_to_04_bng.csv
-wards=$data/boundaries/gravesham-wards-2013/gravesham_wards_2013.shp
-lsoa=$(ls "$data"/boundaries/gravesham-lsoa-2011/*.shp | head -1)
-dart=$(ls "$data"/boundaries/dartford-wards-2013/*.shp | head -1)
+# Inputs by a relative path, so that the rejects files (which name each
+# row's file) are the same bytes in every checkout.
+ln -s "$data" data
+k=data/police-uk-kent
+fx=data/fixtures/gravesham_violence_2024-01_to_04_bng.csv
+wards=data/boundaries/gravesham-wards-2013/gravesham_wards_2013.shp
+lsoa=$(ls data/boundaries/gravesham-lsoa-2011/*.shp | head -1)
+dart=$(ls data/boundaries/dartford-wards-2013/*.shp | head -1)
 V="Violence and sexual offences"
 printf 'category,weight\nViolence and sexual offences,10\nRobbery,20\nBurglary,5\n' > harm.csv
 run() { # name, then the command's arguments
@@ -50,7 +53,7 @@ run trend_grid trend "$k"/*.csv --crime-type "$V" --cell-size 500 -o trend.geojs
 run check check "$k"/*.csv --crime-type "$V"
 # Paths of the run's folder and the data appear in messages: make them fixed.
 for f in *.stderr *.stdout; do sed -i -e "s#$w#WORK#g" -e "s#$data#DATA#g" "$f"; done
-find . -type f ! -name harm.csv ! -name "SHA256SUMS*" | LC_ALL=C sort | xargs sha256sum > SHA256SUMS.now
+find . -path ./data -prune -o -type f ! -name harm.csv ! -name "SHA256SUMS*" -print | LC_ALL=C sort | xargs sha256sum > SHA256SUMS.now
 if [ "$mode" = --update ]; then
     cp SHA256SUMS.now "$here/SHA256SUMS"; echo "updated $here/SHA256SUMS"; exit 0
 fi
