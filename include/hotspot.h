@@ -1332,6 +1332,7 @@ typedef struct hs_job hs_job;
 HS_API hs_status hs_job_create(hs_ctx *ctx, hs_command cmd, hs_job **out);
 /** NULL is accepted. */
 HS_API void hs_job_destroy(hs_job *job);
+/** The command job runs (HS_COMMAND_COUNT_ for NULL). */
 HS_API hs_command hs_job_command(const hs_job *job);
 /** Adds an input (a CSV of incidents; patrol: the hotspots CSV). Copied. */
 HS_API hs_status hs_job_add_input(hs_ctx *ctx, hs_job *job, const char *path);
