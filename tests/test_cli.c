@@ -125,8 +125,17 @@ static void cli_wards(const char *dir, const char *k1) {
     CHECK_MSG(strstr(errbuf, "incidents in 18 polygons") &&
                   strstr(errbuf, "first: E05004974 Pelham"),
               "%s", errbuf);
+    /* The built-in wards are never used unsaid; -q keeps the warning. */
+    CHECK_MSG(strstr(errbuf, "no --wards given: using the built-in Gravesham wards (2013, 18 "
+                             "wards)") &&
+                  strstr(errbuf, "warning: ") &&
+                  strstr(errbuf, "lie outside the built-in Gravesham wards"),
+              "%s", errbuf);
     CHECK(run("wards", k1, "-o", wshp, "--by-type", "--from", "2024-01", "--to", "2024-01",
               "--compare", "2023-01..2023-12", "-q", NULL) == HS_EXIT_OK);
+    CHECK_MSG(strstr(errbuf, "lie outside the built-in Gravesham wards") &&
+                  !strstr(errbuf, "no --wards given"),
+              "%s", errbuf);
     CHECK(run("wards", k1, "-o", w1, "--compare", "2023-01", NULL) == HS_EXIT_USAGE &&
           strstr(errbuf, "--compare must be FROM..TO"));
     CHECK(run("wards", k1, "-o", w1, "--compare", "2023-01..2023-02", NULL) == HS_EXIT_USAGE &&

@@ -110,7 +110,21 @@ hs_status hs__job_wards(hs_ctx *ctx, const hs_job *job, bool builtin, hs_units *
         st = hs_units_read_shapefile(ctx, job->layers[i], lo, *out);
     if (!st && !job->nlayers) st = hs_units_read_builtin(ctx, "gravesham-wards-2013", *out);
     if (!st && builtin) say_notes(ctx, *out);
+    if (!st && !job->nlayers)
+        hs__log(ctx, HS_LOG_INFO,
+                "no --wards given: using the built-in Gravesham wards (2013, %zu wards)",
+                hs_units_count(*out));
     return st;
+}
+
+void hs__job_say_builtin_outside(hs_ctx *ctx, const hs_job *job, uint64_t outside, uint64_t all) {
+    /* Kent data without --wards gives a Gravesham table: say so when most
+     * incidents fall outside the built-in wards. */
+    if (!job->nlayers && all > 0 && outside * 2 > all)
+        hs__log(ctx, HS_LOG_WARNING,
+                "%" PRIu64 " of the %" PRIu64 " incidents (%.0f%%) lie outside the built-in "
+                "Gravesham wards and are left out: for another area, give its --wards",
+                outside, all, 100.0 * (double)outside / (double)all);
 }
 
 hs_status hs__job_locate(hs_ctx *ctx, const hs_grid *grid, const hs_units *u,

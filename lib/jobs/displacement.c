@@ -39,6 +39,9 @@ hs_status hs__run_displacement(hs_ctx *ctx, const hs_job *job) {
     if (!st)
         st = job->control ? hs_units_read_shapefile(ctx, job->control, NULL, control)
                           : hs_units_read_builtin(ctx, "gravesham-wards-2013", control);
+    if (!st && !job->control)
+        hs__log(ctx, HS_LOG_INFO,
+                "no --control given: the control area is the built-in Gravesham wards (2013)");
     hs_displacement_options o;
     hs_displacement_options_init(&o);
     o.treated = treated, o.control = control, o.buffer_m = job->buffer_m;

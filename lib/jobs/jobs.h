@@ -59,6 +59,8 @@ hs_status hs__job_units(hs_ctx *ctx, const char *path, const hs_layer_options *o
 /* Every --wards layer (none: the built-in wards); NULL *out when
  * builtin is false and no layer was given. */
 hs_status hs__job_wards(hs_ctx *ctx, const hs_job *job, bool builtin, hs_units **out);
+/* Warns when the built-in wards were used and most incidents lie outside. */
+void hs__job_say_builtin_outside(hs_ctx *ctx, const hs_job *job, uint64_t outside, uint64_t all);
 /* Each incident's unit: an array of count+1, owned by the caller. */
 hs_status hs__job_locate(hs_ctx *ctx, const hs_grid *grid, const hs_units *u,
                          const hs_incidents *inc, uint32_t **out);

@@ -107,6 +107,7 @@ static hs_status wards_and_study_area(report *rp) {
         hs_tally_summary_get(rp->t, &ts);
         stage(rp, "ward table: %" PRIu64 " incidents in the wards, %" PRIu64 " outside",
               ts.in_units, ts.outside);
+        hs__job_say_builtin_outside(ctx, job, ts.outside, ts.in_units + ts.outside);
     }
     return st;
 }
@@ -243,6 +244,13 @@ static hs_status page(report *rp) {
     snprintf(cell, sizeof cell, "%.0f m %s", job->go.cell_size_m,
              job->go.shape == HS_GRID_HEX ? "hexagons" : "squares");
     snprintf(top, sizeof top, "%zu%s", job->ho.top, job->ho.significant ? " (significant)" : "");
+    /* Which boundaries: the built-in ones are never used unsaid. */
+    char bounds[256] = "built-in Gravesham wards (2013)";
+    for (size_t i = 0, o = 0; i < job->nlayers && o < sizeof bounds; i++) {
+        const char *b = strrchr(job->layers[i], '/');
+        o += (size_t)snprintf(bounds + o, sizeof bounds - o, "%s%s", i ? ", " : "",
+                              b ? b + 1 : job->layers[i]);
+    }
     const char *params[] = {"Crime types",
                             types,
                             "Period",
@@ -259,6 +267,8 @@ static hs_status page(report *rp) {
                             top,
                             "Ranked by",
                             job->harm ? job->harm : "counts",
+                            "Boundaries",
+                            bounds,
                             "Working CRS",
                             hs_ctx_crs(rp->ctx)};
     const char *files[] = {"report.html",
@@ -289,7 +299,7 @@ static hs_status page(report *rp) {
                      rp->r,
                      rp->h,
                      params,
-                     9,
+                     10,
                      files,
                      8,
                      lic,

@@ -24,6 +24,7 @@ static void say(hs_ctx *ctx, const hs_job *job, const hs_units *u, const hs_tall
             hs__log(ctx, HS_LOG_INFO, "first: %s %s with %" PRIu64 " (%.1f%%)", un.code, un.name,
                     r.count, r.share_pct);
     }
+    hs__job_say_builtin_outside(ctx, job, s.outside, s.in_units + s.outside);
     if (job->population && unmatched)
         hs__log(ctx, HS_LOG_WARNING,
                 "%zu codes of %s and the polygons did not match: their rate is left empty",
