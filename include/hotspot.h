@@ -379,8 +379,15 @@ typedef struct hs_grid_options {
      *  different runs and areas line up (edges at multiples of the size). */
     double origin_x, origin_y;
     /** Also list the empty cells of the incidents' bounding box (hotspot
-     *  statistics need the zeros); refused above 50 million cells. */
+     *  statistics need the zeros), and of extent when has_extent (a study
+     *  area's box: x_min, y_min, x_max, y_max). */
     int include_empty;
+    int has_extent;
+    double extent[4];
+    /** With include_empty: refuse (HS_ERANGE, naming the box) a grid of
+     *  more cells than this; default 5 million (a few stray points far
+     *  from the rest can otherwise ask for billions). */
+    size_t max_cells;
 } hs_grid_options;
 
 HS_API void hs_grid_options_init(hs_grid_options *opts);

@@ -25,6 +25,9 @@
 #define HS__PATROL_MAX_VISITS 48
 #define HS__PATROL_MAX_MINUTES 240
 #define HS__MAX_TOP 1000000
+/* The most cells a grid with its empty cells may have by default
+ * (hs_grid_options.max_cells, --max-cells). */
+#define HS__MAX_CELLS 5000000
 
 #define HS__XCACHE 4
 #define HS__MAX_THREADS 64

@@ -24,13 +24,14 @@ static void say(hs_ctx *ctx, const hs_job *job, const hs_units *u, const hs_tall
 
 hs_status hs__run_change(hs_ctx *ctx, const hs_job *job) {
     hs_incidents *inc = NULL;
-    hs_units *u = NULL;
+    hs_units *u = NULL, *area = NULL;
     hs_grid *grid = NULL;
     hs_tally *t = NULL;
     uint32_t *unit_of = NULL;
     hs_status st = hs__job_read(ctx, job, &inc);
     /* Grid cells with incidents in either period, or the --units polygons. */
-    if (!st) st = hs__job_places(ctx, job, inc, false, &grid, &u);
+    if (!st) st = hs__job_study_area(ctx, job, inc, &area);
+    if (!st) st = hs__job_places(ctx, job, inc, false, area, &grid, &u);
     if (!st) st = hs__job_locate(ctx, grid, u, inc, &unit_of);
     if (!st) st = hs_tally_compute(ctx, u, inc, unit_of, &job->to, &t);
     if (!st) st = hs_tally_write(ctx, t, job->output);
@@ -39,6 +40,7 @@ hs_status hs__run_change(hs_ctx *ctx, const hs_job *job) {
     hs_tally_destroy(t);
     free(unit_of);
     hs_units_destroy(u);
+    hs_units_destroy(area);
     hs_grid_destroy(grid);
     hs_incidents_destroy(inc);
     return st;

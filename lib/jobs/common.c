@@ -135,12 +135,26 @@ hs_status hs__job_locate(hs_ctx *ctx, const hs_grid *grid, const hs_units *u,
 }
 
 hs_status hs__job_places(hs_ctx *ctx, const hs_job *job, const hs_incidents *inc, bool empty,
-                         hs_grid **grid, hs_units **u) {
+                         const hs_units *area, hs_grid **grid, hs_units **u) {
     if (job->units_shp) return hs__job_units(ctx, job->units_shp, &job->lo, u);
     hs_grid_options go = job->go;
     go.include_empty = empty;
-    hs_status st = hs_grid_count(ctx, inc, &go, grid);
-    if (!st) st = hs_units_from_grid(ctx, *grid, u);
+    hs_status st = HS_OK;
+    if (empty && area) {
+        go.has_extent = 1;
+        st = hs_units_bounds(ctx, area, go.extent);
+    } else if (empty) {
+        hs__job_warn_strays(ctx, inc);
+    }
+    if (!st) st = hs_grid_count(ctx, inc, &go, grid);
+    if (!st && empty && area) {
+        /* Cells located by their ids' units, not the grid: grid must not be used. */
+        st = hs__job_study_cells(ctx, *grid, area, u);
+        hs_grid_destroy(*grid);
+        *grid = NULL;
+    } else if (!st) {
+        st = hs_units_from_grid(ctx, *grid, u);
+    }
     return st;
 }
 
@@ -169,5 +183,109 @@ hs_status hs__job_harm(hs_ctx *ctx, const hs_job *job, hs_incidents *inc) {
     if (!st && miss)
         hs__log(ctx, HS_LOG_WARNING, "%" PRIu64 " incidents are of crime types not in %s: harm 0",
                 miss, job->harm);
+    return st;
+}
+
+/* The cells of the study area: those whose centre lies in it, and those
+ * holding an incident (which lies in it: the commands keep only those),
+ * so that Gi* and the concentration figures are not diluted by the sea or
+ * the next borough, and no incident is lost at the edge. */
+hs_status hs__job_study_cells(hs_ctx *ctx, const hs_grid *grid, const hs_units *wards,
+                              hs_units **out) {
+    size_t n = hs_grid_cell_count(grid), k = 0;
+    double *x = hs__malloc(ctx, (n + 1) * sizeof *x), *y = hs__malloc(ctx, (n + 1) * sizeof *y);
+    uint32_t *of = hs__malloc(ctx, (n + 1) * sizeof *of);
+    char **ids = hs__calloc(ctx, n + 1, sizeof *ids);
+    hs_status st = x && y && of && ids ? HS_OK : hs__error(ctx, HS_ENOMEM, "out of memory");
+    for (size_t i = 0; !st && i < n; i++) {
+        hs_cell c;
+        hs_grid_cell(grid, i, &c);
+        x[i] = c.cx, y[i] = c.cy;
+    }
+    if (!st) st = hs_units_locate_xy(ctx, wards, x, y, n, of);
+    for (size_t i = 0; !st && i < n; i++) {
+        hs_cell c;
+        hs_grid_cell(grid, i, &c);
+        if (of[i] == HS_NO_UNIT && c.count == 0) continue;
+        char id[64];
+        hs_grid_cell_id(grid, i, id, sizeof id);
+        if (!(ids[k++] = hs__strdup(ctx, id))) st = hs__error(ctx, HS_ENOMEM, "out of memory");
+    }
+    if (!st) st = hs_units_from_cell_ids(ctx, (const char *const *)ids, k, out);
+    for (size_t i = 0; ids && i < k; i++)
+        free(ids[i]);
+    free(ids), free(x), free(y), free(of);
+    return st;
+}
+
+/* Strays: incidents geocoded far from the rest (a force file's few points
+ * in another county). Rule: on a 10 km grid, an incident whose square and
+ * its 8 neighbours hold fewer than 5 incidents and under 0.1 % of all is a
+ * stray; they are said with how many and where (one of them in lon/lat),
+ * since the grid over the incidents' box, PAI and Gi* all stretch to them. */
+void hs__job_warn_strays(hs_ctx *ctx, const hs_incidents *inc) {
+    size_t n = hs_incidents_count(inc);
+    if (n < 20) return;
+    const double *x = hs_incidents_x(inc), *y = hs_incidents_y(inc);
+    hs_grid_options go;
+    hs_grid_options_init(&go);
+    go.cell_size_m = 10000;
+    hs_grid *g = NULL;
+    uint32_t *of = hs__malloc(ctx, (n + 1) * sizeof *of);
+    if (!of || hs_grid_count(ctx, inc, &go, &g) || hs_grid_locate(ctx, g, inc, of)) {
+        free(of);
+        hs_grid_destroy(g);
+        return; /* a warning only: never fails the job */
+    }
+    size_t nc = hs_grid_cell_count(g), strays = 0, first = 0;
+    uint64_t limit = (uint64_t)fmax(5, 0.001 * (double)n);
+    uint8_t *lone = hs__calloc(ctx, nc + 1, 1);
+    for (size_t k = 0; lone && k < nc; k++) { /* cells are few: 10 km squares */
+        hs_cell c, d;
+        hs_grid_cell(g, k, &c);
+        uint64_t near = 0;
+        for (size_t j = 0; j < nc && near < limit; j++) {
+            hs_grid_cell(g, j, &d);
+            if (llabs(d.row - c.row) <= 1 && llabs(d.col - c.col) <= 1) near += d.count;
+        }
+        lone[k] = near < limit;
+    }
+    for (size_t i = 0; lone && i < n; i++)
+        if (of[i] < nc && lone[of[i]] && !strays++) first = i;
+    free(lone);
+    if (strays) {
+        double lon = x[first], lat = y[first];
+        hs__xentry *xe = hs__ctx_xform(ctx, hs_incidents_crs(inc), "EPSG:4326");
+        if (xe) hs__xform_run(xe->main, &lon, &lat, 1);
+        hs_incident e;
+        hs_incidents_get(inc, first, &e);
+        hs__log(ctx, HS_LOG_WARNING,
+                "%zu incident%s far from all the others (e.g. at %.5f, %.5f: %s line %" PRIu64
+                "): the grid, PAI and Gi* stretch to cover %s; give --study-area FILE to keep to "
+                "your area",
+                strays, strays == 1 ? " lies" : "s lie", lon, lat,
+                hs_incidents_file_name(inc, e.file), e.line, strays == 1 ? "it" : "them");
+    }
+    free(of);
+    hs_grid_destroy(g);
+}
+
+hs_status hs__job_study_area(hs_ctx *ctx, const hs_job *job, hs_incidents *inc, hs_units **area) {
+    *area = NULL;
+    if (!job->study_area) return HS_OK;
+    size_t n = hs_incidents_count(inc), in = 0;
+    uint32_t *of = NULL;
+    uint8_t *keep = hs__malloc(ctx, n + 1);
+    hs_status st = keep ? hs__job_units(ctx, job->study_area, NULL, area)
+                        : hs__error(ctx, HS_ENOMEM, "out of memory");
+    if (!st) st = hs__job_locate(ctx, NULL, *area, inc, &of);
+    for (size_t i = 0; !st && i < n; i++)
+        in += keep[i] = of[i] != HS_NO_UNIT;
+    if (!st) st = hs_incidents_keep(ctx, inc, keep);
+    if (!st)
+        hs__log(ctx, HS_LOG_INFO, "study area %s: %zu incidents inside, %zu outside it left out",
+                job->study_area, in, n - in);
+    free(keep);
+    free(of);
     return st;
 }

@@ -15,7 +15,7 @@ static void say(hs_ctx *ctx, const hs_job *job, const hs_evaluation *e) {
 
 hs_status hs__run_evaluate(hs_ctx *ctx, const hs_job *job) {
     hs_incidents *inc = NULL;
-    hs_units *u = NULL;
+    hs_units *u = NULL, *area = NULL;
     hs_grid *grid = NULL;
     hs_patrol_site *sites = NULL;
     size_t nsites = 0;
@@ -26,7 +26,8 @@ hs_status hs__run_evaluate(hs_ctx *ctx, const hs_job *job) {
     hs_status st = hs_patrol_sites_read(ctx, job->hotspots, &sites, &nsites);
     if (!st) st = hs__job_read(ctx, job, &inc);
     /* The study area: as hotspot hotspots lays it (the empty cells too). */
-    if (!st) st = hs__job_places(ctx, job, inc, true, &grid, &u);
+    if (!st) st = hs__job_study_area(ctx, job, inc, &area);
+    if (!st) st = hs__job_places(ctx, job, inc, true, area, &grid, &u);
     if (!st) st = hs__job_locate(ctx, grid, u, inc, &unit_of);
     if (!st) {
         ids = hs__malloc(ctx, (nsites + 1) * sizeof *ids);
@@ -47,6 +48,7 @@ hs_status hs__run_evaluate(hs_ctx *ctx, const hs_job *job) {
     free(ids);
     free(unit_of);
     hs_units_destroy(u);
+    hs_units_destroy(area);
     hs_grid_destroy(grid);
     hs_patrol_sites_free(sites, nsites);
     hs_incidents_destroy(inc);

@@ -4,7 +4,9 @@
 hs_status hs__run_grid(hs_ctx *ctx, const hs_job *job) {
     hs_incidents *inc = NULL;
     hs_grid *grid = NULL;
+    hs_units *area = NULL;
     hs_status st = hs__job_read(ctx, job, &inc);
+    if (!st) st = hs__job_study_area(ctx, job, inc, &area);
     if (!st && job->rejects) st = hs_incidents_write_rejects(ctx, inc, NULL, job->rejects);
     if (!st) st = hs_grid_count(ctx, inc, &job->go, &grid);
     if (!st) st = hs_grid_write(ctx, grid, job->output);
@@ -18,6 +20,7 @@ hs_status hs__run_grid(hs_ctx *ctx, const hs_job *job) {
                     hs_incidents_reject_count(inc), job->rejects);
     }
     hs_grid_destroy(grid);
+    hs_units_destroy(area);
     hs_incidents_destroy(inc);
     return st;
 }

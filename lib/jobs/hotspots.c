@@ -16,8 +16,9 @@ static hs_status neighbours(hs_ctx *ctx, const hs_job *job, hs_units *u) {
  * the incidents' box with the empty ones; neighbours built; each incident's
  * unit. */
 hs_status hs__job_ranked_places(hs_ctx *ctx, const hs_job *job, const hs_incidents *inc,
-                                hs_grid **grid, hs_units **u, uint32_t **unit_of) {
-    hs_status st = hs__job_places(ctx, job, inc, true, grid, u);
+                                const hs_units *area, hs_grid **grid, hs_units **u,
+                                uint32_t **unit_of) {
+    hs_status st = hs__job_places(ctx, job, inc, true, area, grid, u);
     if (!st) st = neighbours(ctx, job, *u);
     if (!st) st = hs__job_locate(ctx, *grid, *u, inc, unit_of);
     return st;
@@ -46,13 +47,14 @@ static void say(hs_ctx *ctx, const hs_job *job, const hs_units *u, const hs_hots
 
 hs_status hs__run_hotspots(hs_ctx *ctx, const hs_job *job) {
     hs_incidents *inc = NULL;
-    hs_units *u = NULL, *wards = NULL;
+    hs_units *u = NULL, *wards = NULL, *area = NULL;
     hs_grid *grid = NULL;
     hs_hotspots *h = NULL;
     uint32_t *unit_of = NULL;
     hs_status st = hs__job_read(ctx, job, &inc);
+    if (!st) st = hs__job_study_area(ctx, job, inc, &area);
     if (!st && job->harm) st = hs__job_harm(ctx, job, inc);
-    if (!st) st = hs__job_ranked_places(ctx, job, inc, &grid, &u, &unit_of);
+    if (!st) st = hs__job_ranked_places(ctx, job, inc, area, &grid, &u, &unit_of);
     if (!st) st = hs__job_wards(ctx, job, false, &wards);
     if (!st) st = hs_hotspots_compute(ctx, u, inc, unit_of, wards, &job->ho, &h);
     if (!st) st = hs_hotspots_write(ctx, h, job->output);
@@ -63,6 +65,7 @@ hs_status hs__run_hotspots(hs_ctx *ctx, const hs_job *job) {
     free(unit_of);
     hs_units_destroy(wards);
     hs_units_destroy(u);
+    hs_units_destroy(area);
     hs_grid_destroy(grid);
     hs_incidents_destroy(inc);
     return st;

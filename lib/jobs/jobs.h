@@ -21,7 +21,7 @@ struct hs_job {
     size_t ncontours;
     const char *output, *crs, *rejects, *population, *title, *harm, *summary, *units_shp,
         *geofences, *hotspots, *curve, *treated, *control, *extent_layer, *mask, *contours_out,
-        *settings_file;
+        *settings_file, *study_area;
     hs_read_options ro;
     hs_grid_options go;
     hs_layer_options lo;
@@ -65,9 +65,19 @@ void hs__job_say_builtin_outside(hs_ctx *ctx, const hs_job *job, uint64_t outsid
 hs_status hs__job_locate(hs_ctx *ctx, const hs_grid *grid, const hs_units *u,
                          const hs_incidents *inc, uint32_t **out);
 /* The places of hotspots, change, evaluate and trend: --units polygons, or
- * grid cells (with the empty ones when empty is set). */
+ * grid cells (with the empty ones when empty is set: over the study area
+ * when there is one, its cells those whose centre lies in it or that hold
+ * an incident). */
 hs_status hs__job_places(hs_ctx *ctx, const hs_job *job, const hs_incidents *inc, bool empty,
-                         hs_grid **grid, hs_units **u);
+                         const hs_units *area, hs_grid **grid, hs_units **u);
+/* The study area's cells (see hs__job_places). */
+hs_status hs__job_study_cells(hs_ctx *ctx, const hs_grid *grid, const hs_units *area,
+                              hs_units **out);
+/* --study-area: its polygons (NULL *area without one), and the incidents
+ * outside it left out of inc, counted in a message. */
+hs_status hs__job_study_area(hs_ctx *ctx, const hs_job *job, hs_incidents *inc, hs_units **area);
+/* Warns of incidents far from all the others (rule in common.c). */
+void hs__job_warn_strays(hs_ctx *ctx, const hs_incidents *inc);
 /* Says how many incidents lie outside every unit. */
 void hs__job_say_outside(hs_ctx *ctx, const hs_job *job, const hs_incidents *inc,
                          const uint32_t *unit_of, size_t n);
@@ -79,7 +89,8 @@ void hs__job_reasons(const hs_read_summary *s, char *buf, size_t size);
 /* The places of hotspots and trend with their neighbours (--neighbour-distance,
  * or shared edges within --snap), and each incident's place. */
 hs_status hs__job_ranked_places(hs_ctx *ctx, const hs_job *job, const hs_incidents *inc,
-                                hs_grid **grid, hs_units **u, uint32_t **unit_of);
+                                const hs_units *area, hs_grid **grid, hs_units **u,
+                                uint32_t **unit_of);
 
 /* ---- one file per command ----------------------------------------------- */
 hs_status hs__run_grid(hs_ctx *ctx, const hs_job *job);

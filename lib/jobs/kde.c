@@ -89,7 +89,9 @@ hs_status hs__run_kde(hs_ctx *ctx, const hs_job *job) {
     hs_kde_options ko = job->ko;
     hs_raster_info in;
     hs_status st = HS_OK;
-    if (job->mask) st = hs__job_units(ctx, job->mask, NULL, &mask);
+    /* The study area is the mask too: pixels outside it are nodata. */
+    const char *mpath = job->mask ? job->mask : job->study_area;
+    if (mpath) st = hs__job_units(ctx, mpath, NULL, &mask);
     ko.mask = mask;
     if (!st && job->extent_layer) {
         st = hs_units_create(ctx, &ext);
@@ -98,6 +100,10 @@ hs_status hs__run_kde(hs_ctx *ctx, const hs_job *job) {
         ko.has_extent = 1;
     }
     if (!st) st = hs__job_read(ctx, job, &inc);
+    hs_units *area = NULL;
+    if (!st) st = hs__job_study_area(ctx, job, inc, &area);
+    hs_units_destroy(area);
+    if (!st && !ko.mask && !ko.has_extent) hs__job_warn_strays(ctx, inc);
     if (!st) st = hs_kde_compute(ctx, inc, &ko, &r);
     if (!st) {
         hs_raster_info_get(r, &in);

@@ -112,38 +112,6 @@ static hs_status wards_and_study_area(report *rp) {
     return st;
 }
 
-/* The cells of the study area: those whose centre lies in a ward, and
- * those holding an incident (which lies in a ward: report keeps only those),
- * so that Gi* and the concentration figures are not diluted by the sea or
- * the next borough, and no incident is lost at the edge. */
-static hs_status study_cells(hs_ctx *ctx, const hs_grid *grid, const hs_units *wards,
-                             hs_units **out) {
-    size_t n = hs_grid_cell_count(grid), k = 0;
-    double *x = hs__malloc(ctx, (n + 1) * sizeof *x), *y = hs__malloc(ctx, (n + 1) * sizeof *y);
-    uint32_t *of = hs__malloc(ctx, (n + 1) * sizeof *of);
-    char **ids = hs__calloc(ctx, n + 1, sizeof *ids);
-    hs_status st = x && y && of && ids ? HS_OK : hs__error(ctx, HS_ENOMEM, "out of memory");
-    for (size_t i = 0; !st && i < n; i++) {
-        hs_cell c;
-        hs_grid_cell(grid, i, &c);
-        x[i] = c.cx, y[i] = c.cy;
-    }
-    if (!st) st = hs_units_locate_xy(ctx, wards, x, y, n, of);
-    for (size_t i = 0; !st && i < n; i++) {
-        hs_cell c;
-        hs_grid_cell(grid, i, &c);
-        if (of[i] == HS_NO_UNIT && c.count == 0) continue;
-        char id[64];
-        hs_grid_cell_id(grid, i, id, sizeof id);
-        if (!(ids[k++] = hs__strdup(ctx, id))) st = hs__error(ctx, HS_ENOMEM, "out of memory");
-    }
-    if (!st) st = hs_units_from_cell_ids(ctx, (const char *const *)ids, k, out);
-    for (size_t i = 0; ids && i < k; i++)
-        free(ids[i]);
-    free(ids), free(x), free(y), free(of);
-    return st;
-}
-
 /* Grid counts, the density over the wards' box masked by them, the Gi*
  * hotspots of the study cells and their patrol plan. */
 static hs_status layers(report *rp) {
@@ -159,8 +127,11 @@ static hs_status layers(report *rp) {
     if (!ko.mask) ko.mask = rp->wards;
     if (!st) st = hs_kde_compute(ctx, rp->inc, &ko, &rp->r);
     if (!st) st = hs_raster_write(ctx, rp->r, rp->path[F_KDE]);
+    /* Cells over the whole study area, not only the incidents' box. */
     hs_grid_options go = job->go;
     go.include_empty = 1;
+    go.has_extent = 1;
+    memcpy(go.extent, rp->box, sizeof rp->box);
     if (!st) {
         hs_raster_info ri;
         hs_raster_info_get(rp->r, &ri);
@@ -168,7 +139,7 @@ static hs_status layers(report *rp) {
               ri.pixel_size_m, ri.bandwidth_m);
         st = hs_grid_count(ctx, rp->inc, &go, &rp->hgrid);
     }
-    if (!st) st = study_cells(ctx, rp->hgrid, rp->wards, &rp->cells);
+    if (!st) st = hs__job_study_cells(ctx, rp->hgrid, rp->wards, &rp->cells);
     if (!st) st = hs_units_build_neighbours(ctx, rp->cells, 0);
     if (!st) st = hs__job_locate(ctx, NULL, rp->cells, rp->inc, &rp->cell_of);
     if (!st)

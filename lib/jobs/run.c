@@ -45,7 +45,11 @@ hs_status hs__job_validate(hs_ctx *ctx, const hs_job *j) {
                          "patrol: give one hotspots CSV (from 'hotspot hotspots -o FILE.csv')");
     if (j->have_cmpop && !j->nversus)
         return hs__error(ctx, HS_EINVAL, "--compare needs --versus FILE (the second surface)");
-    if (j->ko.edge_correction && !j->mask)
+    if (j->study_area && j->units_shp)
+        return hs__error(
+            ctx, HS_EINVAL,
+            "--study-area is for grid cells; with --units the polygons are the places");
+    if (j->ko.edge_correction && !j->mask && !j->study_area)
         return hs__error(ctx, HS_EINVAL, "--edge-correction needs --mask (the study area)");
     if (j->contours_out && !j->ncontours)
         return hs__error(ctx, HS_EINVAL,
@@ -66,7 +70,7 @@ hs_status hs__job_check_files(hs_ctx *ctx, const hs_job *j) {
     for (size_t i = 0; i < j->ninputs && !st; i++)
         st = hs_ctx_add_input(ctx, j->inputs[i]);
     const char *in[] = {j->population,   j->harm, j->hotspots, j->settings_file, j->units_shp,
-                        j->extent_layer, j->mask, j->treated,  j->control};
+                        j->extent_layer, j->mask, j->treated,  j->control,       j->study_area};
     for (size_t i = 0; i < sizeof in / sizeof *in && !st; i++)
         if (in[i]) st = hs_ctx_add_input(ctx, in[i]);
     for (size_t i = 0; i < j->nlayers && !st; i++)

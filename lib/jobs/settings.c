@@ -148,6 +148,11 @@ static const def defs[] = {
          hs__shape_names, "cell shape (default square)"),
     FN("origin", "X,Y", GRID, set_origin,
        "grid origin in the working CRS (default 0,0: edges at multiples of the cell size)"),
+    STR("study-area", "FILE.shp", GRID | KDE | HOT | CHANGE | EVAL | TREND, study_area,
+        "the area studied (polygons): incidents outside it are left out, and cells and pixels "
+        "cover it whole"),
+    INT("max-cells", "N", HOT | EVAL | TREND | REPORT, K_SIZE, go.max_cells, 1, 1000000000,
+        "refuse a grid of more cells than this, empty ones included (default 5000000)"),
     STR("crs", "CRS", READERS | PATROL, crs,
         "working CRS, projected in metres (default EPSG:27700)"),
     STR("x-column", "NAME", READERS, ro.x_column, "easting column (with --y-column)"),

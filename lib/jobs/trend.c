@@ -28,12 +28,13 @@ static void say(hs_ctx *ctx, const hs_job *job, const hs_units *u, const hs_tren
 
 hs_status hs__run_trend(hs_ctx *ctx, const hs_job *job) {
     hs_incidents *inc = NULL;
-    hs_units *u = NULL;
+    hs_units *u = NULL, *area = NULL;
     hs_grid *grid = NULL;
     hs_trend *t = NULL;
     uint32_t *unit_of = NULL;
     hs_status st = hs__job_read(ctx, job, &inc);
-    if (!st) st = hs__job_ranked_places(ctx, job, inc, &grid, &u, &unit_of);
+    if (!st) st = hs__job_study_area(ctx, job, inc, &area);
+    if (!st) st = hs__job_ranked_places(ctx, job, inc, area, &grid, &u, &unit_of);
     if (!st) st = hs_trend_compute(ctx, u, inc, unit_of, &job->tro, &t);
     if (!st) st = hs_trend_write(ctx, t, job->output);
     if (!st && job->rejects) st = hs_incidents_write_rejects(ctx, inc, unit_of, job->rejects);
@@ -41,6 +42,7 @@ hs_status hs__run_trend(hs_ctx *ctx, const hs_job *job) {
     hs_trend_destroy(t);
     free(unit_of);
     hs_units_destroy(u);
+    hs_units_destroy(area);
     hs_grid_destroy(grid);
     hs_incidents_destroy(inc);
     return st;

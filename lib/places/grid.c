@@ -37,6 +37,7 @@ void hs_grid_options_init(hs_grid_options *o) {
     memset(o, 0, sizeof *o);
     o->cell_size_m = 150;
     o->shape = HS_GRID_SQUARE;
+    o->max_cells = HS__MAX_CELLS;
 }
 
 /* Pointy-topped hexagons, width across flats w, side s = w / sqrt(3); rows
@@ -136,21 +137,44 @@ static uint64_t make_key(int64_t row, int64_t col) {
 
 /* Adds the empty cells of the incidents' bounding box: every (row, col)
  * from the lowest to the highest of the counted cells, merged in order. */
-static hs_status add_empty_cells(hs_ctx *ctx, hs_grid *g, const hs_incidents *inc) {
-    (void)inc;
-    int64_t r0 = g->row[0], r1 = g->row[0], c0 = g->col[0], c1 = g->col[0];
+/* The rows and columns of the incidents' cells and of the extent's corners
+ * (a hexagon's neighbours reach half a cell further: one more each way). */
+static void cell_range(const hs_grid *g, const hs_grid_options *o, int64_t *r0, int64_t *r1,
+                       int64_t *c0, int64_t *c1) {
+    bool any = g->n > 0;
+    if (any) *r0 = *r1 = g->row[0], *c0 = *c1 = g->col[0];
     for (size_t i = 0; i < g->n; i++) {
-        if (g->row[i] < r0) r0 = g->row[i];
-        if (g->row[i] > r1) r1 = g->row[i];
-        if (g->col[i] < c0) c0 = g->col[i];
-        if (g->col[i] > c1) c1 = g->col[i];
+        if (g->row[i] < *r0) *r0 = g->row[i];
+        if (g->row[i] > *r1) *r1 = g->row[i];
+        if (g->col[i] < *c0) *c0 = g->col[i];
+        if (g->col[i] > *c1) *c1 = g->col[i];
     }
+    for (int k = 0; o->has_extent && k < 4; k++) {
+        int64_t r, c;
+        if (!locate(g, o->extent[k & 1 ? 2 : 0], o->extent[k & 2 ? 3 : 1], &r, &c)) continue;
+        int64_t pad = g->shape == HS_GRID_HEX;
+        if (!any) *r0 = *r1 = r, *c0 = *c1 = c, any = true;
+        if (r - pad < *r0) *r0 = r - pad;
+        if (r + pad > *r1) *r1 = r + pad;
+        if (c - pad < *c0) *c0 = c - pad;
+        if (c + pad > *c1) *c1 = c + pad;
+    }
+}
+
+static hs_status add_empty_cells(hs_ctx *ctx, hs_grid *g, const hs_grid_options *o) {
+    int64_t r0 = 0, r1 = -1, c0 = 0, c1 = -1;
+    cell_range(g, o, &r0, &r1, &c0, &c1);
+    if (r1 < r0) return HS_OK;
     double total = (double)(r1 - r0 + 1) * (double)(c1 - c0 + 1);
-    if (total > 5e7)
+    size_t limit = o->max_cells ? o->max_cells : HS__MAX_CELLS;
+    if (total > (double)limit)
         return hs__error(ctx, HS_ERANGE,
-                         "the incidents' box holds %.0f cells of %g m: more than 50 million; "
-                         "choose a larger cell size",
-                         total, g->cs);
+                         "the grid over %s would hold %.0f cells of %g m (%.0f x %.0f km): more "
+                         "than the limit of %zu (--max-cells); give a study area "
+                         "(--study-area FILE) or a larger --cell-size",
+                         o->has_extent ? "the study area and its incidents" : "the incidents' box",
+                         total, g->cs, (double)(c1 - c0 + 1) * g->cs / 1000,
+                         (double)(r1 - r0 + 1) * g->cs / 1000, limit);
     size_t m = (size_t)total;
     int64_t *row = hs__malloc(ctx, m * sizeof *row), *col = hs__malloc(ctx, m * sizeof *col);
     uint64_t *count = hs__calloc(ctx, m, sizeof *count);
@@ -247,7 +271,8 @@ hs_status hs_grid_count(hs_ctx *ctx, const hs_incidents *inc, const hs_grid_opti
         g->weight[k - 1] += a[i].w;
     }
     g->n = cells;
-    if (opts->include_empty && n > 0 && (st = add_empty_cells(ctx, g, inc))) goto fail;
+    if (opts->include_empty && (n > 0 || opts->has_extent) && (st = add_empty_cells(ctx, g, opts)))
+        goto fail;
     free(a);
     free(tmp);
     *out = g;

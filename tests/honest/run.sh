@@ -69,5 +69,33 @@ for r in rows:
     assert h % 10 == 0 and h <= 10 * n, ("harm is 10 a violent incident", r)
 print(f"harm: {len(rows)} hotspots, first harm {rows[0]['harm']}, all > 0")
 PY
+# A stray point (the 2024-02 file's violent crime in Basingstoke, 100 km
+# west of Kent) is named; with a study area the cells are the same whether
+# or not the stray is in the file, and they cover the whole area: one a
+# 150 m square whose centre lies in it or that holds an incident (issue 15).
+w=$(dirname "$kent")/boundaries/gravesham-wards-2013/gravesham_wards_2013.shp
+V="Violence and sexual offences"
+grep -v 'Rotherwick Lane,E01022492' "$kent"/2024-02-kent-street.csv >feb_without.csv
+"$hs" hotspots "$kent"/2024-02-kent-street.csv --crime-type "$V" -o s0.csv 2>s0.err || fail=1
+grep -q 'warning: 1 incident lies far from all the others (e.g. at -1.00005, 51.31548: .*2024-02-kent-street.csv line 954)' s0.err &&
+  echo "stray: named" || { echo "FAIL: the Basingstoke stray is not named"; cat s0.err; fail=1; }
+"$hs" hotspots "$kent"/2024-02-kent-street.csv --crime-type "$V" --study-area "$w" --all -q -o s1.csv 2>s1.err || fail=1
+"$hs" hotspots feb_without.csv --crime-type "$V" --study-area "$w" --all -q -o s2.csv || fail=1
+cmp -s s1.csv s2.csv && echo "study area: same cells with and without the stray" ||
+  { echo "FAIL: the stray changes the study area's cells"; fail=1; }
+! grep -q 'far from all' s1.err || { echo "FAIL: stray warning with a study area"; fail=1; }
+# Every cell whose centre lies in a ward is there (ogr2ogr-free: the wards'
+# area over 150 m squares, within the edge cells' share).
+python3 - s1.csv <<'PY' || fail=1
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+n = len(rows)
+# Gravesham's 18 wards cover 99.06 km2 (ogrinfo SUM(ST_Area)); 150 m cells: 4403 expected
+assert abs(n - 99.06e6 / 22500) < 60, n
+print(f"study area: {n} cells of 150 m over 99.06 km2")
+PY
+"$hs" hotspots "$kent"/2024-02-kent-street.csv --crime-type "$V" --cell-size 10 --max-cells 1000000 -q -o s3.csv 2>s3.err
+[ $? = 1 ] && grep -q 'more than the limit of 1000000 (--max-cells); give a study area' s3.err && [ ! -e s3.csv ] &&
+  echo "max cells: refused with the way out" || { echo "FAIL: --max-cells"; cat s3.err; fail=1; }
 if [ "$fail" = 0 ]; then echo "1 passed, 0 failed"; else echo "0 passed, 1 failed"; fi
 exit $fail
