@@ -52,6 +52,8 @@ hs_read_options hs__job_read_options(const hs_job *job);
 /* Reads every input into a new table and says what was read; warns of
  * degrees given as metres and of crime types never seen. */
 hs_status hs__job_read(hs_ctx *ctx, const hs_job *job, hs_incidents **out);
+/* Warns of months far below the others (rule in common.c). */
+void hs__job_check_months(hs_ctx *ctx, const hs_incidents *inc);
 /* A polygon layer: path (NULL: the built-in Gravesham wards) read with its
  * notes said; opts may be NULL. */
 hs_status hs__job_units(hs_ctx *ctx, const char *path, const hs_layer_options *opts,
