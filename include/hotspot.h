@@ -230,10 +230,12 @@ typedef struct hs_incident {
     uint32_t category; /**< index for hs_incidents_category_name, or
                             HS_NO_CATEGORY */
     uint32_t file;     /**< index for hs_incidents_file_name */
+    uint32_t label;    /**< its place text (hs_incidents_label_name), or HS_NO_LABEL */
     uint64_t line;     /**< 1-based line where the record starts */
 } hs_incident;
 
 #define HS_NO_CATEGORY UINT32_MAX
+#define HS_NO_LABEL UINT32_MAX
 
 /** A rejected row. */
 typedef struct hs_reject {
@@ -268,6 +270,9 @@ typedef struct hs_read_options {
     const char *date_column;     /**< ISO 8601 date or date-time */
     const char *category_column; /**< crime type */
     const char *weight_column;   /**< non-negative number, default 1 */
+    /** The place text kept with each incident (police.uk: Location, "On or
+     *  near High Street"); NULL: police.uk's Location when present. */
+    const char *label_column;
     /** Keep only these categories (exact, case-insensitive); NULL/0 = all. */
     const char *const *crime_types;
     size_t crime_type_count;
@@ -342,6 +347,9 @@ HS_API const char *hs_incidents_crs(const hs_incidents *inc);
 HS_API size_t hs_incidents_category_count(const hs_incidents *inc);
 /** Borrowed name of a category; NULL when out of range. */
 HS_API const char *hs_incidents_category_name(const hs_incidents *inc, uint32_t category);
+/** The place texts read (police.uk's Location), interned: ids 0..count-1. */
+HS_API size_t hs_incidents_label_count(const hs_incidents *inc);
+HS_API const char *hs_incidents_label_name(const hs_incidents *inc, uint32_t label);
 HS_API size_t hs_incidents_file_count(const hs_incidents *inc);
 /** Borrowed name of a file as given to the reader; NULL when out of range. */
 HS_API const char *hs_incidents_file_name(const hs_incidents *inc, uint32_t file);
@@ -939,6 +947,15 @@ typedef struct hs_hotspot_profile {
     size_t month_count;   /**< the table's dated span in months; 0 when over HS_PROFILE_MONTHS */
     uint64_t months[HS_PROFILE_MONTHS];
     char top_types[512]; /**< its three most frequent crime types: "Robbery (3); ..." */
+    /** Its most common place text (police.uk's Location, "On or near High
+     *  Street"; "" when none was read) and that text's share of its
+     *  incidents; ties go to the text read first. */
+    char location[256];
+    double location_pct;
+    /** The share of its incidents at its busiest single point (identical
+     *  coordinates): police.uk snaps incidents to map points, so a place
+     *  whose incidents mostly share one point is that point, not an area. */
+    double one_point_pct;
 } hs_hotspot_profile;
 
 /** 1 when the hotspots' incidents are profiled by hour (the rule above). */

@@ -285,7 +285,18 @@ hs_status hs_patrol_sites_from_hotspots(hs_ctx *ctx, const hs_hotspots *h, hs_pa
 
 /* The hotspots as a layer: hours and weekdays are JSON arrays in GeoJSON
  * and ';' lists in CSV and DBF; months "2024-01:12;2024-02:3". */
-enum { HF_TYPES = 17, HF_HOURS_J, HF_WDAY_J, HF_HOURS, HF_WDAY, HF_MONTHS, HF_COUNT };
+enum {
+    HF_LOC = 17,
+    HF_LOCPCT,
+    HF_POINT,
+    HF_TYPES,
+    HF_HOURS_J,
+    HF_WDAY_J,
+    HF_HOURS,
+    HF_WDAY,
+    HF_MONTHS,
+    HF_COUNT
+};
 static const hs__lfield hotspot_fields[HF_COUNT] = {
     {"rank", "rank", 'N', 9, 0, HS__IN_ALL},
     {"id", "id", 'C', 40, 0, HS__IN_ALL},
@@ -304,6 +315,9 @@ static const hs__lfield hotspot_fields[HF_COUNT] = {
     {"gistar_class", "gi_class", 'N', 3, 0, HS__IN_ALL},
     {"ward", "ward", 'C', 40, 0, HS__IN_ALL},
     {"ward_name", "ward_name", 'C', 80, 0, HS__IN_ALL},
+    {"location", "location", 'C', 120, 0, HS__IN_ALL},
+    {"location_pct", "loc_pct", 'F', 6, 1, HS__IN_ALL},
+    {"one_point_pct", "point_pct", 'F', 6, 1, HS__IN_ALL},
     {"top_types", "top_types", 'C', 254, 0, HS__IN_ALL},
     {"hours", "hours", 'J', 0, 0, HS__IN_JSON},
     {"weekdays", "weekdays", 'J', 0, 0, HS__IN_JSON},
@@ -352,6 +366,11 @@ static bool hotspot_row(void *user, size_t j, const char **v, char (*buf)[64]) {
     v[13] = isnan(s->gistar_p) ? NULL : buf[13];
     v[15] = h->ward[j] ? h->ward[j] : "";
     v[16] = h->ward_name[j] ? h->ward_name[j] : "";
+    snprintf(buf[HF_LOCPCT], 64, "%.1f", hl->pr.location_pct);
+    snprintf(buf[HF_POINT], 64, "%.1f", hl->pr.one_point_pct);
+    v[HF_LOC] = hl->pr.location;
+    v[HF_LOCPCT] = hl->pr.location[0] ? buf[HF_LOCPCT] : NULL;
+    v[HF_POINT] = buf[HF_POINT];
     v[HF_TYPES] = hl->pr.top_types;
     bool timed = h->timed;
     counts_text(hl->lists[0] + 1, 510, hl->pr.hours, 24, ',');

@@ -29,6 +29,7 @@ void hs_incidents_destroy(hs_incidents *inc) {
     free(inc->crs);
     hs__cols_free(&inc->col);
     hs__strtab_free(&inc->cats);
+    hs__strtab_free(&inc->labels);
     for (size_t i = 0; i < inc->nfiles; i++)
         free(inc->files[i]);
     free(inc->files);
@@ -57,6 +58,7 @@ bool hs__cols_reserve(const hs_ctx *ctx, hs__cols *c, size_t need) {
     GROW(t);
     GROW(prec);
     GROW(cat);
+    GROW(label);
     GROW(file);
     GROW(line);
     GROW(off);
@@ -72,6 +74,7 @@ void hs__cols_free(hs__cols *c) {
     free(c->t);
     free(c->prec);
     free(c->cat);
+    free(c->label);
     free(c->file);
     free(c->line);
     free(c->off);
@@ -85,6 +88,7 @@ void hs__cols_move(hs__cols *c, size_t to, size_t from) {
     c->t[to] = c->t[from];
     c->prec[to] = c->prec[from];
     c->cat[to] = c->cat[from];
+    c->label[to] = c->label[from];
     c->file[to] = c->file[from];
     c->line[to] = c->line[from];
     c->off[to] = c->off[from];
@@ -136,6 +140,7 @@ hs_status hs_incidents_get(const hs_incidents *inc, size_t i, hs_incident *out) 
     out->time_s = inc->col.t[i];
     out->precision = (hs_time_precision)inc->col.prec[i];
     out->category = inc->col.cat[i];
+    out->label = inc->col.label[i];
     out->file = inc->col.file[i];
     out->line = inc->col.line[i];
     return HS_OK;
@@ -161,6 +166,15 @@ size_t hs_incidents_category_count(const hs_incidents *inc) {
 const char *hs_incidents_category_name(const hs_incidents *inc, uint32_t category) {
     if (!inc || category >= inc->cats.count) return NULL;
     return inc->cats.names[category];
+}
+
+size_t hs_incidents_label_count(const hs_incidents *inc) {
+    return inc ? inc->labels.count : 0;
+}
+
+const char *hs_incidents_label_name(const hs_incidents *inc, uint32_t label) {
+    if (!inc || label >= inc->labels.count) return NULL;
+    return inc->labels.names[label];
 }
 
 size_t hs_incidents_file_count(const hs_incidents *inc) {

@@ -99,6 +99,7 @@ typedef struct hs__cols {
     int64_t *t;
     uint8_t *prec;
     uint32_t *cat, *file;
+    uint32_t *label; /* the place text (police.uk Location), or HS_NO_LABEL */
     uint64_t *line;
     uint64_t *off; /* byte offset of the record in its file */
 } hs__cols;
@@ -113,6 +114,7 @@ struct hs_incidents {
     char *crs;
     hs__cols col;
     hs__strtab cats;
+    hs__strtab labels; /* place texts, interned */
     char **files;
     bool *file_on_disk; /* false: read from a buffer */
     hs_read_summary *sums;

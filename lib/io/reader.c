@@ -54,7 +54,7 @@ typedef struct plan {
     const char *base; /* start of the file, for offsets */
     const char *end;  /* end of the file */
     size_t nfields;   /* header fields */
-    int cx, cy, cdate, ccat, cweight;
+    int cx, cy, cdate, ccat, cweight, clabel;
     bool lonlat;
     hs__xentry *xe; /* src -> working CRS, cached on the context */
     bool need_xform;
@@ -77,7 +77,7 @@ typedef struct chunk {
     uint64_t lines; /* line ends consumed from begin to stop */
     hs__cols col;   /* line: relative to the chunk's first line */
     uint64_t *len;  /* record length, for the rejects of projection */
-    hs__strtab cats;
+    hs__strtab cats, labels;
     uint8_t *cat_pass;
     size_t cat_pass_cap;
     hs_reject *rej;
@@ -100,6 +100,7 @@ static void chunk_free(chunk *c) {
     hs__cols_free(&c->col);
     free(c->len);
     hs__strtab_free(&c->cats);
+    hs__strtab_free(&c->labels);
     free(c->cat_pass);
     free(c->rej);
     free(c->fields);
@@ -151,20 +152,29 @@ static bool blank(const hs__field *f) {
     return true;
 }
 
-/* Category id in the chunk's table; the filter verdict is cached per id. */
-static bool chunk_category(chunk *c, const hs__field *f, uint32_t *id) {
-    const char *s = f->s;
-    size_t len = f->len;
+/* The field's text, unescaped and trimmed (into the chunk's scratch when
+ * escaped); false when out of memory. */
+static bool field_text(chunk *c, const hs__field *f, const char **s, size_t *len) {
+    *s = f->s;
+    *len = f->len;
     if (f->escaped) {
         if (!hs__grow(c->pl->ctx, (void **)&c->scratch, &c->scratch_cap, f->len + 1, 1))
             return false;
-        len = hs__csv_unescape(f, c->scratch);
-        s = c->scratch;
+        *len = hs__csv_unescape(f, c->scratch);
+        *s = c->scratch;
     }
-    while (len && (*s == ' ' || *s == '\t'))
-        s++, len--;
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-        len--;
+    while (*len && (**s == ' ' || **s == '\t'))
+        (*s)++, (*len)--;
+    while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
+        (*len)--;
+    return true;
+}
+
+/* Category id in the chunk's table; the filter verdict is cached per id. */
+static bool chunk_category(chunk *c, const hs__field *f, uint32_t *id) {
+    const char *s;
+    size_t len;
+    if (!field_text(c, f, &s, &len)) return false;
     bool added;
     uint32_t k = hs__strtab_intern(c->pl->ctx, &c->cats, s, len, &added);
     if (k == UINT32_MAX) return false;
@@ -178,6 +188,17 @@ static bool chunk_category(chunk *c, const hs__field *f, uint32_t *id) {
     }
     *id = k;
     return true;
+}
+
+/* The place text's id in the chunk's table (HS_NO_LABEL when blank). */
+static bool chunk_label(chunk *c, const hs__field *f, uint32_t *id) {
+    const char *s;
+    size_t len;
+    *id = HS_NO_LABEL;
+    if (!field_text(c, f, &s, &len)) return false;
+    if (!len) return true;
+    *id = hs__strtab_intern(c->pl->ctx, &c->labels, s, len, NULL);
+    return *id != UINT32_MAX;
 }
 
 /* Returns false only when out of memory. */
@@ -244,6 +265,8 @@ static bool process_row(chunk *c, const hs__field *f, size_t nf, uint64_t line, 
     bool in_cmp =
         pl->have_cmp && !(pl->have_cfrom && t < pl->cfrom) && !(pl->have_cto && t >= pl->cto_end);
     if (!in_main && !in_cmp) return add_reject(c, line, HS_REJECT_DATE_RANGE, rec, rec_end);
+    uint32_t label = HS_NO_LABEL;
+    if (pl->clabel >= 0 && !pl->count_only && !chunk_label(c, &f[pl->clabel], &label)) return false;
     if (c->col.n == c->col.cap && !chunk_grow(c)) return false;
     size_t i = c->col.n++;
     c->col.x[i] = x;
@@ -252,6 +275,7 @@ static bool process_row(chunk *c, const hs__field *f, size_t nf, uint64_t line, 
     c->col.t[i] = t;
     c->col.prec[i] = (uint8_t)prec;
     c->col.cat[i] = cat;
+    c->col.label[i] = label;
     c->col.line[i] = line;
     c->col.file[i] = 0;
     c->col.off[i] = (uint64_t)(rec - pl->base);
@@ -431,7 +455,7 @@ static hs_status plan_columns(hs_ctx *ctx, plan *pl, char **names, size_t nf) {
                          pl->name);
     if (!xc && !lonc) lonc = "Longitude", latc = "Latitude";
     pl->lonlat = lonc != NULL;
-    pl->cdate = pl->ccat = pl->cweight = -1;
+    pl->cdate = pl->ccat = pl->cweight = pl->clabel = -1;
     const char *dc = o->date_column ? o->date_column : police ? "Month" : NULL;
     const char *cc = o->category_column ? o->category_column : police ? "Crime type" : NULL;
     hs_status st = need_col(ctx, pl, names, nf, pl->lonlat ? lonc : xc,
@@ -441,6 +465,8 @@ static hs_status plan_columns(hs_ctx *ctx, plan *pl, char **names, size_t nf) {
                       pl->lonlat ? "--lat-column" : "--y-column", &pl->cy);
     if (!st && dc) st = need_col(ctx, pl, names, nf, dc, "--date-column", &pl->cdate);
     if (!st && cc) st = need_col(ctx, pl, names, nf, cc, "--category-column", &pl->ccat);
+    const char *lc = o->label_column ? o->label_column : police ? "Location" : NULL;
+    if (!st && lc) st = need_col(ctx, pl, names, nf, lc, "--label-column", &pl->clabel);
     if (!st && o->weight_column)
         st = need_col(ctx, pl, names, nf, o->weight_column, "--weight-column", &pl->cweight);
     if (!st && o->crime_type_count && pl->ccat < 0)
@@ -516,10 +542,27 @@ static hs_status make_plan(hs_ctx *ctx, plan *pl, const char **body, uint64_t *b
 static hs_status append_chunk(hs_ctx *ctx, hs_incidents *inc, const chunk *c, uint32_t fid,
                               uint64_t base_line) {
     uint32_t *map = hs__malloc(ctx, (c->cats.count + 1) * sizeof *map);
-    if (!map || !hs__cols_reserve(ctx, &inc->col, inc->col.n + c->col.n) ||
+    uint32_t *lmap = hs__malloc(ctx, (c->labels.count + 1) * sizeof *lmap);
+    if (!map || !lmap || !hs__cols_reserve(ctx, &inc->col, inc->col.n + c->col.n) ||
         !hs__incidents_reserve_rejects(ctx, inc, inc->nrej + c->nrej)) {
         free(map);
+        free(lmap);
         return hs__error(ctx, HS_ENOMEM, "out of memory");
+    }
+    /* The chunk's place texts in the table's ids, in the chunk's order (so
+     * the table's ids do not depend on how the file was split). */
+    for (size_t i = 0; i < c->labels.count; i++)
+        lmap[i] = UINT32_MAX;
+    for (size_t i = 0; i < c->col.n; i++) {
+        uint32_t l = c->col.label[i];
+        if (l == HS_NO_LABEL || lmap[l] != UINT32_MAX) continue;
+        lmap[l] = hs__strtab_intern(ctx, &inc->labels, c->labels.names[l],
+                                    strlen(c->labels.names[l]), NULL);
+        if (lmap[l] == UINT32_MAX) {
+            free(map);
+            free(lmap);
+            return hs__error(ctx, HS_ENOMEM, "out of memory");
+        }
     }
     for (size_t i = 0; i < c->cats.count; i++)
         map[i] = UINT32_MAX;
@@ -539,14 +582,18 @@ static hs_status append_chunk(hs_ctx *ctx, hs_incidents *inc, const chunk *c, ui
                                         strlen(c->cats.names[lc]), NULL);
             if (map[lc] == UINT32_MAX) {
                 free(map);
+                free(lmap);
                 return hs__error(ctx, HS_ENOMEM, "out of memory");
             }
         }
         inc->col.cat[at + i] = lc == HS_NO_CATEGORY ? HS_NO_CATEGORY : map[lc];
+        inc->col.label[at + i] =
+            c->col.label[i] == HS_NO_LABEL ? HS_NO_LABEL : lmap[c->col.label[i]];
         inc->col.file[at + i] = fid;
         inc->col.line[at + i] = base_line + c->col.line[i];
     }
     free(map);
+    free(lmap);
     inc->col.n += c->col.n;
     for (size_t i = 0; i < c->nrej; i++) {
         hs_reject r = c->rej[i];

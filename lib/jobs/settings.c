@@ -167,6 +167,8 @@ static const def defs[] = {
         "crime type column (police.uk: Crime type)"),
     STR("weight-column", "NAME", READERS, ro.weight_column,
         "weight (e.g. harm) column; default weight 1"),
+    STR("label-column", "NAME", READERS, ro.label_column,
+        "place text column kept with each incident (police.uk: Location)"),
     FN("crime-type", "LIST", READERS, set_types, "keep only these crime types (comma list)"),
     FN("from", "DATE", READERS, set_period, "keep dates from YYYY-MM or YYYY-MM-DD (inclusive)"),
     FN("to", "DATE", READERS, set_period, "keep dates to YYYY-MM or YYYY-MM-DD (inclusive)"),

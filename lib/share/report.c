@@ -381,9 +381,21 @@ static hs_status hotspot_table(hs_ctx *ctx, FILE *f, const hs_report *r) {
     fputs("</th></tr></thead><tbody>\n", f);
     for (size_t j = 0; j < h->nsel; j++) {
         const hs_hotspot *s = &h->sel[j];
+        if (hs_hotspots_profile(h, j, pr)) {
+            free(pr);
+            return hs__error(ctx, HS_ENOMEM, "out of memory");
+        }
         fprintf(f, "<tr><td>%u</td><td>", s->rank);
+        /* Where, in the words a patrol knows: police.uk's Location, with
+         * its share, and a note when most incidents sit on one snap point. */
+        if (pr->location[0]) {
+            hs__put_xml(f, pr->location);
+            fprintf(f, " <small>(%.0f%%%s)</small><br>", pr->location_pct,
+                    pr->one_point_pct >= 50 ? ", one point" : "");
+        }
+        fputs("<small>", f);
         hs__put_xml(f, u->code[s->unit]);
-        fputs("</td><td>", f);
+        fputs("</small></td><td>", f);
         hs__put_xml(f, h->ward_name[j] && h->ward_name[j][0] ? h->ward_name[j]
                        : h->ward[j]                          ? h->ward[j]
                                                              : "");
@@ -393,10 +405,6 @@ static hs_status hotspot_table(hs_ctx *ctx, FILE *f, const hs_report *r) {
                 "</td><td class=n>%.1f%%</td><td class=n>%.1f%%</td><td class=n>%.0f</td>"
                 "<td class=n>%.2f</td><td>",
                 s->share_pct, s->cum_share_pct, s->pai, s->gistar_z);
-        if (hs_hotspots_profile(h, j, pr)) {
-            free(pr);
-            return hs__error(ctx, HS_ENOMEM, "out of memory");
-        }
         const uint64_t *bj = by_hour ? &pr->week[0][0] : pr->months;
         uint64_t mx = 0;
         for (size_t b = 0; b < nbins; b++)

@@ -111,5 +111,29 @@ grep -q 'warning: 2024-03-partial.csv: 5238 rows used against a median of 14086 
   echo "short file: flagged by check" || { echo "FAIL: check does not flag"; cat ck.err; fail=1; }
 "$hs" grid "$kent"/*.csv -q -o dq2.csv 2>dq2.err || fail=1
 [ ! -s dq2.err ] || { echo "FAIL: a warning on the whole months"; cat dq2.err; fail=1; }
+# Named places: each top cell's most common police.uk Location, its share
+# and the share at its busiest single point, counted by hand from the CSV.
+fx=$(dirname "$kent")/fixtures/gravesham_violence_2024-01_to_04_bng.csv
+"$hs" hotspots "$fx" --x-column x_bng --y-column y_bng -q -o named.csv || fail=1
+python3 - "$fx" named.csv <<'PY' || fail=1
+import csv, sys, math, collections
+cells = collections.defaultdict(list)
+for r in csv.DictReader(open(sys.argv[1])):
+    x, y = float(r['x_bng']), float(r['y_bng'])
+    cells[f"sq150_{math.floor(x / 150)}_{math.floor(y / 150)}"].append((r['Location'], x, y))
+rows = list(csv.DictReader(open(sys.argv[2])))
+for h in rows:
+    inc = cells[h['id']]
+    assert len(inc) == int(h['count']), (h['id'], len(inc), h['count'])
+    locs = collections.Counter(l for l, _, _ in inc)
+    best = max(locs.values())
+    first = next(l for l, _, _ in inc if locs[l] == best)  # ties: the text read first
+    pts = max(collections.Counter((x, y) for _, x, y in inc).values())
+    assert h['location'] == first, (h['id'], h['location'], first)
+    assert f"{100 * best / len(inc):.1f}" == h['location_pct'], (h['id'], h['location_pct'])
+    assert f"{100 * pts / len(inc):.1f}" == h['one_point_pct'], (h['id'], h['one_point_pct'])
+print(f"named places: {len(rows)} hotspots, location and shares as counted by hand;"
+      f" first: {rows[0]['location']} {rows[0]['location_pct']}%")
+PY
 if [ "$fail" = 0 ]; then echo "1 passed, 0 failed"; else echo "0 passed, 1 failed"; fi
 exit $fail
