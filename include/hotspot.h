@@ -606,18 +606,26 @@ typedef struct hs_tally_row {
     double population, rate_per_1000;
     uint64_t count_compare;
     int64_t change; /**< count - count_compare */
+    /** Change in the rate per day, in percent: periods of unequal length
+     *  (92 against 59 days) compare by rate, not raw counts; equal to the
+     *  change in counts when the periods are as long. NAN when the compare
+     *  count is 0. */
     double change_pct;
+    /** Incidents per 30 days in each period and their difference; NAN
+     *  unless both periods are bounded (hs_tally_summary.days). */
+    double per_30d, per_30d_compare, change_per_30d;
     /** Exact two-sided binomial p of the change (hs_change_p, the period's
      *  share of the two periods' days); NAN without both periods bounded. */
     double change_p;
 } hs_tally_row;
 
 typedef struct hs_tally_summary {
-    uint64_t incidents;    /**< incidents tallied */
-    uint64_t in_units;     /**< in a unit, this period */
-    uint64_t outside;      /**< in no unit (either period) */
-    uint64_t in_compare;   /**< in a unit, compare period */
-    uint64_t other_period; /**< in neither period */
+    uint64_t incidents;        /**< incidents tallied */
+    uint64_t in_units;         /**< in a unit, this period */
+    uint64_t outside;          /**< in no unit (either period) */
+    uint64_t in_compare;       /**< in a unit, compare period */
+    uint64_t other_period;     /**< in neither period */
+    double days, days_compare; /**< the periods' lengths; NAN when not both bounded */
 } hs_tally_summary;
 
 /**

@@ -232,7 +232,8 @@ static void cli_hotspots(const char *dir, const char *k1) {
     CHECK_MSG(strstr(errbuf, "14330 incidents after, 0 before"), "%s", errbuf);
     size_t cl;
     char *ct = hs_test_slurp(cg, &cl);
-    CHECK(ct && strstr(ct, ",count_compare,change,change_pct,change_p\n"));
+    CHECK(ct && strstr(ct, ",count_compare,change,change_pct,per_30d,per_30d_compare,"
+                           "change_per_30d,change_p\n"));
     free(ct);
     unlink(cg);
 }

@@ -482,8 +482,12 @@ static void tally_closed_form(void) {
     CHECK_NEAR(b.rate_per_1000, 2.0, 1e-12);
     CHECK(isnan(c.rate_per_1000) && isnan(c.population));
     CHECK(a.count_compare == 1 && a.change == 4 && b.count_compare == 2 && b.change == -1);
-    CHECK_NEAR(a.change_pct, 400, 1e-12);
-    CHECK_NEAR(b.change_pct, -50, 1e-12);
+    /* By rate per day: 2024 has 366 days, 2023 365. */
+    CHECK_NEAR(a.change_pct, 100 * (5.0 / 366 - 1.0 / 365) / (1.0 / 365), 1e-9);
+    CHECK_NEAR(b.change_pct, 100 * (1.0 / 366 - 2.0 / 365) / (2.0 / 365), 1e-9);
+    CHECK_NEAR(a.per_30d, 30 * 5.0 / 366, 1e-12);
+    CHECK_NEAR(a.per_30d_compare, 30 * 1.0 / 365, 1e-12);
+    CHECK_NEAR(a.change_per_30d, 30 * 5.0 / 366 - 30 * 1.0 / 365, 1e-12);
     CHECK(c.count_compare == 0 && isnan(c.change_pct));
     uint32_t X = 0, Y = 1; /* categories in order of first appearance */
     CHECK(!strcmp(hs_incidents_category_name(inc, X), "X"));
@@ -528,7 +532,8 @@ static void tally_writers(hs_ctx *ctx, const hs_tally *t, const hs_incidents *in
     size_t len;
     char *txt = hs_test_slurp(tpath("out.csv"), &len);
     CHECK(txt && strstr(txt, "code,name,count,weight,share_pct,rank,area_km2,per_km2,population,"
-                             "rate_per_1000,count_compare,change,change_pct,change_p,X,Y\n"));
+                             "rate_per_1000,count_compare,change,change_pct,per_30d,"
+                             "per_30d_compare,change_per_30d,change_p,X,Y\n"));
     /* 2024 has 366 days, 2023 365: A went from 1 to 5. */
     double share = 366.0 / 731, pa = hs_change_p(1, 5, share), pc = hs_change_p(0, 2, share);
     hs_tally_row ra;
@@ -536,8 +541,10 @@ static void tally_writers(hs_ctx *ctx, const hs_tally *t, const hs_incidents *in
     CHECK_NEAR(ra.change_p, pa, 0);
     char want_a[128], want_c[128];
     snprintf(want_a, sizeof want_a,
-             "A,Aye,5,8.0,62.50,1,0.0100,500.00,1000.0,5.00,1,4,400.0,%.6f,2,3\n", pa);
-    snprintf(want_c, sizeof want_c, "C,Sea,2,2.0,25.00,2,0.0140,142.86,,,0,2,,%.6f,2,0\n", pc);
+             "A,Aye,5,8.0,62.50,1,0.0100,500.00,1000.0,5.00,1,4,398.6,0.41,0.08,0.33,%.6f,2,3\n",
+             pa);
+    snprintf(want_c, sizeof want_c,
+             "C,Sea,2,2.0,25.00,2,0.0140,142.86,,,0,2,,0.16,0.00,0.16,%.6f,2,0\n", pc);
     CHECK_MSG(txt && strstr(txt, want_a), "%s", want_a);
     CHECK_MSG(txt && strstr(txt, want_c), "%s", want_c);
     free(txt);

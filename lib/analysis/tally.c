@@ -25,7 +25,8 @@ struct hs_tally {
     double *weight, *pop;
     uint32_t *rank;
     bool compare, by_type, has_pop;
-    double share; /* the period's share of both periods' time; NAN unknown */
+    double share;       /* the period's share of both periods' time; NAN unknown */
+    double days, cdays; /* the periods' lengths in days; NAN unknown */
     hs_tally_summary sum;
 };
 
@@ -96,6 +97,9 @@ hs_status hs_tally_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents *i
     t->share = main.from && main.to && cmp.from && cmp.to
                    ? (double)(main.b - main.a) / (double)((main.b - main.a) + (cmp.b - cmp.a))
                    : NAN;
+    bool both = main.from && main.to && cmp.from && cmp.to;
+    t->days = both ? (double)(main.b - main.a) / 86400 : NAN;
+    t->cdays = both ? (double)(cmp.b - cmp.a) / 86400 : NAN;
     t->by_type = opts->by_type != 0;
     t->ncat = inc->cats.count;
     size_t n1 = t->n ? t->n : 1;
@@ -168,8 +172,16 @@ hs_status hs_tally_row_get(const hs_tally *t, size_t i, hs_tally_row *r) {
     r->rate_per_1000 = t->pop[i] > 0 ? 1000.0 * (double)t->count[i] / t->pop[i] : NAN;
     r->count_compare = t->compare ? t->ccount[i] : 0;
     r->change = t->compare ? (int64_t)t->count[i] - (int64_t)t->ccount[i] : 0;
-    r->change_pct =
-        t->compare && t->ccount[i] ? 100.0 * (double)r->change / (double)t->ccount[i] : NAN;
+    /* By rate when the periods differ in length (Oct-Dec's 92 days against
+     * Jan-Feb's 59 would otherwise show a rise per day as a fall). */
+    double c1 = (double)t->count[i], c0 = (double)t->ccount[i];
+    bool unequal = !isnan(t->days) && t->days != t->cdays;
+    r->change_pct = !t->compare || !t->ccount[i] ? NAN
+                    : unequal ? 100.0 * (c1 / t->days - c0 / t->cdays) / (c0 / t->cdays)
+                              : 100.0 * (double)r->change / c0;
+    r->per_30d = isnan(t->days) ? NAN : 30 * c1 / t->days;
+    r->per_30d_compare = isnan(t->days) ? NAN : 30 * c0 / t->cdays;
+    r->change_per_30d = r->per_30d - r->per_30d_compare;
     r->change_p =
         t->compare && !isnan(t->share) ? hs_change_p(t->ccount[i], t->count[i], t->share) : NAN;
     return HS_OK;
@@ -183,6 +195,8 @@ uint64_t hs_tally_type_count(const hs_tally *t, size_t unit, uint32_t category) 
 hs_status hs_tally_summary_get(const hs_tally *t, hs_tally_summary *out) {
     if (!t || !out) return HS_EINVAL;
     *out = t->sum;
+    out->days = t->days;
+    out->days_compare = t->cdays;
     return HS_OK;
 }
 
@@ -294,6 +308,11 @@ static size_t columns(const hs_tally *t, col *c) {
         c[n++] = (col){"count_compare", "count_cmp", 'I', 0};
         c[n++] = (col){"change", "change", 'I', 0};
         c[n++] = (col){"change_pct", "change_pct", 'R', 1};
+        if (!isnan(t->days)) {
+            c[n++] = (col){"per_30d", "per_30d", 'R', 2};
+            c[n++] = (col){"per_30d_compare", "per30d_cmp", 'R', 2};
+            c[n++] = (col){"change_per_30d", "chg_30d", 'R', 2};
+        }
         if (!isnan(t->share)) c[n++] = (col){"change_p", "change_p", 'R', 6};
     }
     return n;
@@ -324,6 +343,12 @@ static bool value(const hs_tally *t, const hs_tally_row *r, const col *c, char *
         v = (double)r->change;
     else if (!strcmp(c->name, "change_p"))
         v = r->change_p;
+    else if (!strcmp(c->name, "per_30d"))
+        v = r->per_30d;
+    else if (!strcmp(c->name, "per_30d_compare"))
+        v = r->per_30d_compare;
+    else if (!strcmp(c->name, "change_per_30d"))
+        v = r->change_per_30d;
     else
         v = r->change_pct;
     (void)t;
@@ -343,7 +368,7 @@ static bool value(const hs_tally *t, const hs_tally_row *r, const col *c, char *
 /* The ward table as a layer: its columns, then one per crime type. */
 typedef struct tally_layer {
     const hs_tally *t;
-    col c[16];
+    col c[24];
     size_t nc;
 } tally_layer;
 

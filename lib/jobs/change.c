@@ -3,18 +3,25 @@
 #include "jobs.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 
 static void say(hs_ctx *ctx, const hs_job *job, const hs_units *u, const hs_tally *t) {
     hs_tally_summary s;
     hs_tally_summary_get(t, &s);
     size_t up = 0, down = 0;
+    /* Rose or fell by the rate per day, so periods of unequal length
+     * compare fairly; the exact test already weighs the days. */
     for (size_t i = 0; i < hs_units_count(u); i++) {
         hs_tally_row r;
         hs_tally_row_get(t, i, &r);
-        if (r.change_p < 0.05 && r.change > 0) up++;
-        if (r.change_p < 0.05 && r.change < 0) down++;
+        double d = isnan(r.change_per_30d) ? (double)r.change : r.change_per_30d;
+        if (r.change_p < 0.05 && d > 0) up++;
+        if (r.change_p < 0.05 && d < 0) down++;
     }
+    hs__log(
+        ctx, HS_LOG_INFO, "before %s..%s (%.0f days), after %s..%s (%.0f days): compared per day",
+        job->to.compare_from, job->to.compare_to, s.days_compare, job->to.from, job->to.to, s.days);
     hs__log(ctx, HS_LOG_INFO,
             "%zu units: %" PRIu64 " incidents after, %" PRIu64 " before; %zu rose and %zu fell "
             "significantly (p < 0.05, exact binomial test)",

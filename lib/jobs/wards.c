@@ -2,14 +2,18 @@
 #include "jobs.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 
 static void say(hs_ctx *ctx, const hs_job *job, const hs_units *u, const hs_tally *t,
                 size_t unmatched) {
     hs_tally_summary s;
     hs_tally_summary_get(t, &s);
-    char cmp[64] = "", other[64] = "";
-    if (job->to.compare_from)
+    char cmp[128] = "", other[64] = "";
+    if (job->to.compare_from && !isnan(s.days))
+        snprintf(cmp, sizeof cmp, "; %" PRIu64 " in the compare period (%.0f days against %.0f)",
+                 s.in_compare, s.days_compare, s.days);
+    else if (job->to.compare_from)
         snprintf(cmp, sizeof cmp, "; %" PRIu64 " in the compare period", s.in_compare);
     if (s.other_period)
         snprintf(other, sizeof other, "; %" PRIu64 " in neither period", s.other_period);

@@ -357,6 +357,17 @@ static void ward_table(FILE *f, const hs_report *r) {
             fputs("</tr>\n", f);
         }
     fputs("</tbody></table>\n", f);
+    hs_tally_summary ts;
+    hs_tally_summary_get(r->wards, &ts);
+    /* The comparison is named, with both lengths: a change in counts over
+     * periods of unequal length is a change per day (hs_tally_row). */
+    if (cmp && !isnan(ts.days))
+        fprintf(f,
+                "<p class=note>Compare period: %.0f days; this period: %.0f days. The change "
+                "in %% is per day%s; p is the exact binomial test of the counts given the "
+                "periods' lengths.</p>\n",
+                ts.days_compare, ts.days,
+                ts.days != ts.days_compare ? " (the periods differ in length)" : "");
 }
 
 /* Time profile of each chosen hotspot: weekday x hour when the data have

@@ -135,5 +135,34 @@ for h in rows:
 print(f"named places: {len(rows)} hotspots, location and shares as counted by hand;"
       f" first: {rows[0]['location']} {rows[0]['location_pct']}%")
 PY
+# Unequal periods (issue 15): Medway's ward with 292 incidents in Oct-Dec
+# (92 days) and 233 in Jan-Feb (59 days) fell in counts but rose per day:
+# 30 x 233 / 59 = 118.47 against 30 x 292 / 92 = 95.22 a month, +24.4 %.
+python3 - <<'PY'
+import datetime
+with open('unequal.csv', 'w') as f:
+    f.write('x,y,date\n')
+    for k in range(292):
+        d = datetime.date(2018, 10, 1) + datetime.timedelta(days=k % 92)
+        f.write(f'575010,165010,{d.isoformat()}\n')
+    for k in range(233):
+        d = datetime.date(2019, 1, 1) + datetime.timedelta(days=k % 59)
+        f.write(f'575010,165010,{d.isoformat()}\n')
+PY
+"$hs" change unequal.csv --x-column x --y-column y --date-column date --before 2018-10..2018-12 \
+  --after 2019-01..2019-02 -o unequal_out.csv 2>unequal.err || fail=1
+python3 - unequal_out.csv <<'PY' || fail=1
+import csv, sys
+r = next(csv.DictReader(open(sys.argv[1])))
+want = {'count': '233', 'count_compare': '292', 'change': '-59',
+        'change_pct': f"{100 * (233 / 59 - 292 / 92) / (292 / 92):.1f}",
+        'per_30d': f"{30 * 233 / 59:.2f}", 'per_30d_compare': f"{30 * 292 / 92:.2f}"}
+for k, v in want.items():
+    assert r[k] == v, (k, r[k], v)
+print(f"unequal periods: change_pct {r['change_pct']} % by rate, raw change {r['change']}")
+PY
+grep -q 'before 2018-10..2018-12 (92 days), after 2019-01..2019-02 (59 days)' unequal.err &&
+  grep -q '1 rose and 0 fell significantly' unequal.err && echo "unequal periods: rose, by rate" ||
+  { echo "FAIL: unequal periods"; cat unequal.err; fail=1; }
 if [ "$fail" = 0 ]; then echo "1 passed, 0 failed"; else echo "0 passed, 1 failed"; fi
 exit $fail
