@@ -30,11 +30,27 @@ static void warn_bandwidth(hs_ctx *ctx, const hs_incidents *inc, const hs_raster
                 in->bandwidth_m, x1 - x0, y1 - y0);
 }
 
+/* Days from the start of the first dated incident's period to the end of
+ * the last's (a month-only date covers its month); NAN when any is undated. */
+static double span_days(const hs_incidents *inc) {
+    int64_t t0 = INT64_MAX, t1 = INT64_MIN;
+    for (size_t i = 0; i < hs_incidents_count(inc); i++) {
+        hs_incident e;
+        hs_incidents_get(inc, i, &e);
+        if (e.precision == HS_TIME_NONE) return NAN;
+        int64_t end = hs__period_end(e.time_s, e.precision);
+        t0 = e.time_s < t0 ? e.time_s : t0;
+        t1 = end > t1 ? end : t1;
+    }
+    return t0 < t1 ? (double)(t1 - t0) / 86400 : NAN;
+}
+
 /* The --versus incidents' surface on the first one's grid and bandwidth,
- * and the comparison of the two. */
+ * and the comparison of the two, per day when both spans are known (two
+ * months against one would otherwise read as a doubling). */
 static hs_status versus(hs_ctx *ctx, const hs_job *job, const hs_kde_options *ko,
-                        const hs_raster_info *in, const hs_raster *r, hs_incidents **vs,
-                        hs_raster **rc) {
+                        const hs_raster_info *in, const hs_incidents *inc, hs_raster *r,
+                        hs_incidents **vs, hs_raster **rc) {
     hs_read_options ro = hs__job_read_options(job);
     hs_raster *rv = NULL;
     hs_status st = hs_incidents_create(ctx, vs);
@@ -51,6 +67,14 @@ static hs_status versus(hs_ctx *ctx, const hs_job *job, const hs_kde_options *ko
     o.extent[2] = in->x_min + (double)in->width * in->pixel_size_m;
     o.extent[3] = in->y_max;
     if (!st) st = hs_kde_compute(ctx, *vs, &o, &rv);
+    double da = span_days(inc), db = st ? NAN : span_days(*vs);
+    if (!st && !isnan(da) && !isnan(db)) {
+        /* Both per day (the file written is the comparison, not r). */
+        hs__raster_scale(r, 1 / da);
+        hs__raster_scale(rv, 1 / db);
+        hs__log(ctx, HS_LOG_INFO,
+                "compared per day: the incidents span %.0f days, those of --versus %.0f", da, db);
+    }
     if (!st) st = hs_raster_compare(ctx, r, rv, job->have_cmpop ? job->cmpop : HS_RASTER_RATIO, rc);
     hs_raster_destroy(rv);
     return st;
@@ -109,7 +133,7 @@ hs_status hs__run_kde(hs_ctx *ctx, const hs_job *job) {
         hs_raster_info_get(r, &in);
         warn_bandwidth(ctx, inc, &in);
     }
-    if (!st && job->nversus) st = versus(ctx, job, &ko, &in, r, &vs, &rc);
+    if (!st && job->nversus) st = versus(ctx, job, &ko, &in, inc, r, &vs, &rc);
     const hs_raster *final = rc ? rc : r;
     if (!st) st = hs_raster_write(ctx, final, job->output);
     if (!st && job->ncontours) {

@@ -77,18 +77,27 @@ hs_status hs_raster_compare(hs_ctx *ctx, const hs_raster *a, const hs_raster *b,
     r->units = a->units;
     r->incidents = a->incidents;
     r->binned = a->binned || b->binned;
+    /* The floor: kernel tails far from any incident hold densities a
+     * million times below the peaks, where a ratio is noise (5e8 in a
+     * tail). A pixel is compared only where a density reaches 1 % of the
+     * higher surface's maximum: for a difference, either; for a ratio or
+     * log-ratio, both (the other is nodata: "too few to compare"). */
+    double ma = 0, mb = 0;
     for (size_t i = 0; i < n; i++) {
-        /* A pixel no kernel reached is 0 for a difference, undefined for
-         * ratios. */
+        if (a->v[i] != a->nodata && a->v[i] > ma) ma = a->v[i];
+        if (b->v[i] != b->nodata && b->v[i] > mb) mb = b->v[i];
+    }
+    double floor_v = 0.01 * fmax(ma, mb);
+    for (size_t i = 0; i < n; i++) {
         double x = a->v[i] == a->nodata ? 0 : a->v[i], y = b->v[i] == b->nodata ? 0 : b->v[i];
-        bool none = a->v[i] == a->nodata && b->v[i] == b->nodata;
+        bool xs = x >= floor_v && x > 0, ys = y >= floor_v && y > 0;
         double v = NAN;
         if (op == HS_RASTER_DIFFERENCE)
-            v = none ? NAN : x - y;
+            v = xs || ys ? x - y : NAN;
         else if (op == HS_RASTER_RATIO)
-            v = y > 0 ? x / y : NAN;
+            v = xs && ys ? x / y : NAN;
         else
-            v = x > 0 && y > 0 ? log(x / y) : NAN;
+            v = xs && ys ? log(x / y) : NAN;
         r->v[i] = isnan(v) ? r->nodata : (float)v;
     }
     *out = r;
@@ -140,6 +149,33 @@ static hs_status write_text_file(hs_ctx *ctx, const char *path, unsigned flags, 
     return hs__afile_commit(ctx, &af);
 }
 
+void hs__raster_scale(hs_raster *r, double f) {
+    size_t n = r->width * r->height;
+    for (size_t i = 0; i < n; i++)
+        if (r->v[i] != r->nodata) r->v[i] = (float)((double)r->v[i] * f);
+}
+
+static int cmp_float_up(const void *a, const void *b) {
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* The 2nd and 98th percentiles of the data pixels (unchanged when none or
+ * out of memory). */
+static void percentiles(const hs_raster *r, double *p2, double *p98) {
+    size_t n = r->width * r->height, m = 0;
+    float *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v) return;
+    for (size_t i = 0; i < n; i++)
+        if (r->v[i] != r->nodata) v[m++] = r->v[i];
+    if (m) {
+        qsort(v, m, sizeof *v, cmp_float_up);
+        *p2 = v[(size_t)(0.02 * (double)(m - 1))];
+        *p98 = v[(size_t)(0.98 * (double)(m - 1))];
+    }
+    free(v);
+}
+
 /* A QGIS style: pseudocolour, transparent at the low end, a yellow-to-red
  * heat ramp stretched over the data (for ratios and differences: blue-white-
  * red around the neutral value). */
@@ -147,16 +183,27 @@ static hs_status write_qml(hs_ctx *ctx, const hs_raster *r, const char *path) {
     hs_raster_info in;
     hs_raster_info_get(r, &in);
     bool diverging = r->what != NULL;
-    double lo = in.min, hi = in.max;
-    if (diverging) {
-        double mid = strcmp(r->what, "ratio") == 0 ? 1 : 0;
-        double span = fmax(fabs(hi - mid), fabs(mid - lo));
-        lo = mid - span;
-        hi = mid + span;
-    } else {
-        lo = 0;
-    }
+    double lo = 0, hi = in.max, stop[6];
     if (!(hi > lo)) hi = lo + 1;
+    for (int i = 0; i < 6; i++)
+        stop[i] = lo + (hi - lo) * i / 5.0;
+    if (diverging) {
+        /* Centred on no change, white between the two middle stops, and
+         * stretched to the 2nd and 98th percentiles of the data pixels so a
+         * few extreme pixels do not flatten the rest: a ratio
+         * geometrically about 1 (x2 mirrors /2), a difference or log-ratio
+         * linearly about 0. */
+        static const double at[6] = {-1, -0.5, -0.1, 0.1, 0.5, 1};
+        bool ratio = strcmp(r->what, "ratio") == 0;
+        double p2 = in.min, p98 = in.max;
+        percentiles(r, &p2, &p98);
+        double span = ratio ? fmax(fabs(log(fmax(p98, 1e-12))), fabs(log(fmax(p2, 1e-12))))
+                            : fmax(fabs(p98), fabs(p2));
+        if (!(span > 0) || !isfinite(span)) span = 1;
+        for (int i = 0; i < 6; i++)
+            stop[i] = ratio ? exp(at[i] * span) : at[i] * span;
+        lo = stop[0], hi = stop[5];
+    }
     static const char *heat[] = {"#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"};
     static const char *div[] = {"#2166ac", "#67a9cf", "#d1e5f0", "#fddbc7", "#ef8a62", "#b2182b"};
     const char *const *ramp = diverging ? div : heat;
@@ -174,7 +221,7 @@ static hs_status write_qml(hs_ctx *ctx, const hs_raster *r, const char *path) {
         "minimumValue=\"%.9g\" maximumValue=\"%.9g\">\n",
         lo, hi, lo, hi);
     for (int i = 0; i < 6; i++) {
-        double v = lo + (hi - lo) * i / 5.0;
+        double v = stop[i];
         int alpha = !diverging && i == 0 ? 0 : 255;
         k += (size_t)snprintf(
             buf + k, sizeof buf - k,

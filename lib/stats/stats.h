@@ -28,6 +28,8 @@ struct hs_raster {
     char *what;  /* for comparisons: "ratio", ...; NULL for a density */
 };
 
+/* Multiplies every data pixel by f (a surface per day). */
+void hs__raster_scale(hs_raster *r, double f);
 double hs__kernel_norm(hs_kernel k, double h, double cutoff);
 double hs__kernel_raw(hs_kernel k, double q, double qmax);
 /* Per-axis standard deviation over the kernel's bandwidth (h = sigma x

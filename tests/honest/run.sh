@@ -164,5 +164,23 @@ PY
 grep -q 'before 2018-10..2018-12 (92 days), after 2019-01..2019-02 (59 days)' unequal.err &&
   grep -q '1 rose and 0 fell significantly' unequal.err && echo "unequal periods: rose, by rate" ||
   { echo "FAIL: unequal periods"; cat unequal.err; fail=1; }
+# Density comparisons (issue 15): three months against one, per day, so the
+# typical pixel's ratio is near 1 (by counts it would be near 3); kernel
+# tails under the 1 % floor are nodata (a tail once gave 5e8); the style's
+# ramp is centred on 1, geometrically (x k mirrors / k).
+"$hs" kde "$kent"/2024-0[234]-kent-street.csv --crime-type "$V" --versus "$kent"/2024-01-kent-street.csv \
+  --compare ratio --bandwidth 400 --pixel-size 100 --extent "$w" -q -o ratio.asc 2>ratio.err || fail=1
+"$hs" kde "$kent"/2024-0[234]-kent-street.csv --crime-type "$V" --versus "$kent"/2024-01-kent-street.csv \
+  --compare ratio --bandwidth 400 --pixel-size 100 --extent "$w" -q -o ratio.tif 2>>ratio.err || fail=1
+python3 - ratio.asc ratio.qml <<'PY' || fail=1
+import sys, re
+v = sorted(float(x) for l in open(sys.argv[1]).readlines()[6:] for x in l.split() if float(x) != -9999)
+med = v[len(v) // 2]
+assert 0.7 < med < 1.3, ("median ratio per day", med)
+assert v[-1] < 100, ("tails floored", v[-1])
+stops = [float(x) for x in re.findall(r'<item alpha="\d+" value="([^"]+)"', open(sys.argv[2]).read())]
+assert len(stops) == 6 and abs(stops[2] * stops[3] - 1) < 1e-6 and abs(stops[0] * stops[5] - 1) < 1e-6, stops
+print(f"kde ratio per day: median {med:.2f}, max {v[-1]:.1f}, ramp {stops[0]:.2f}..{stops[5]:.2f} about 1")
+PY
 if [ "$fail" = 0 ]; then echo "1 passed, 0 failed"; else echo "0 passed, 1 failed"; fi
 exit $fail
