@@ -1224,6 +1224,8 @@ typedef struct hs_patrol_site {
     double lon, lat;
     uint64_t hours[24]; /**< incidents by hour of day, when known */
     int has_hours;
+    char *location; /**< its most common place text ("On or near High Street"), or NULL;
+                         owned by the array */
 } hs_patrol_site;
 
 typedef struct hs_patrol_options {

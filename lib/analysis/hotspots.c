@@ -263,12 +263,13 @@ hs_status hs_patrol_sites_from_hotspots(hs_ctx *ctx, const hs_hotspots *h, hs_pa
             st = hs__error(ctx, HS_ENOMEM, "out of memory");
             break;
         }
+        if (hs_hotspots_profile(h, k, pr) ||
+            (pr->location[0] && !(s[k].location = hs__strdup(ctx, pr->location)))) {
+            st = hs__error(ctx, HS_ENOMEM, "out of memory");
+            k++;
+            break;
+        }
         if (h->timed) {
-            if (hs_hotspots_profile(h, k, pr)) {
-                st = hs__error(ctx, HS_ENOMEM, "out of memory");
-                k++;
-                break;
-            }
             memcpy(s[k].hours, pr->hours, sizeof s[k].hours);
             s[k].has_hours = 1;
         }

@@ -50,7 +50,7 @@ static uint64_t below(uint64_t *s, uint64_t n) {
 
 void hs_patrol_sites_free(hs_patrol_site *sites, size_t n) {
     for (size_t i = 0; sites && i < n; i++)
-        free(sites[i].id);
+        free(sites[i].id), free(sites[i].location);
     free(sites);
 }
 
@@ -58,7 +58,7 @@ void hs_patrol_sites_free(hs_patrol_site *sites, size_t n) {
 typedef struct site_reader {
     hs_ctx *ctx;
     const char *path;
-    int crank, cid, clon, clat, chours;
+    int crank, cid, clon, clat, chours, cloc;
     hs_patrol_site *s;
     size_t n, cap;
 } site_reader;
@@ -68,12 +68,13 @@ static hs_status site_header(site_reader *R, const hs__field *fl, size_t nf) {
     for (size_t k = 0; k < nf; k++) {
         if (fl[k].len >= sizeof buf) continue;
         hs__csv_unescape(&fl[k], buf);
-        int *c = !strcmp(buf, "rank")    ? &R->crank
-                 : !strcmp(buf, "id")    ? &R->cid
-                 : !strcmp(buf, "lon")   ? &R->clon
-                 : !strcmp(buf, "lat")   ? &R->clat
-                 : !strcmp(buf, "hours") ? &R->chours
-                                         : NULL;
+        int *c = !strcmp(buf, "rank")       ? &R->crank
+                 : !strcmp(buf, "id")       ? &R->cid
+                 : !strcmp(buf, "lon")      ? &R->clon
+                 : !strcmp(buf, "lat")      ? &R->clat
+                 : !strcmp(buf, "hours")    ? &R->chours
+                 : !strcmp(buf, "location") ? &R->cloc
+                                            : NULL;
         if (c) *c = (int)k;
     }
     if (R->crank < 0 || R->cid < 0 || R->clon < 0 || R->clat < 0)
@@ -102,6 +103,11 @@ static hs_status site_row(void *ud, uint64_t line, const hs__field *fl, size_t n
     hs__csv_unescape(&fl[R->cid], buf);
     if (!(t->id = hs__strdup(R->ctx, buf))) return hs__error(R->ctx, HS_ENOMEM, "out of memory");
     R->n++;
+    if (R->cloc >= 0 && fl[R->cloc].len > 0 && fl[R->cloc].len < sizeof buf) {
+        hs__csv_unescape(&fl[R->cloc], buf);
+        if (!(t->location = hs__strdup(R->ctx, buf)))
+            return hs__error(R->ctx, HS_ENOMEM, "out of memory");
+    }
     if (R->chours >= 0 && fl[R->chours].len < sizeof buf) {
         hs__csv_unescape(&fl[R->chours], buf);
         char *q = buf;
@@ -124,7 +130,7 @@ hs_status hs_patrol_sites_read(hs_ctx *ctx, const char *path, hs_patrol_site **o
     size_t len;
     hs_status st = hs__slurp(ctx, path, &data, &len);
     if (st) return st;
-    site_reader R = {ctx, path, -1, -1, -1, -1, -1, NULL, 0, 0};
+    site_reader R = {ctx, path, -1, -1, -1, -1, -1, -1, NULL, 0, 0};
     st = hs__csv_rows(ctx, path, data, len, site_row, &R);
     free(data);
     if (st) {
@@ -270,7 +276,7 @@ hs_status hs_patrol_plan_write(hs_ctx *ctx, const hs_patrol_site *sites, size_t 
         free(on), free(perm), free(mins);
         return st;
     }
-    fputs("day,date,weekday,rank,id,lon,lat,arm,visit,start,end,minutes\n", af.f);
+    fputs("day,date,weekday,rank,id,lon,lat,arm,visit,start,end,minutes,location\n", af.f);
     for (int d = 0; d < o.days; d++) {
         day_arms(&o, d, n, &rng, on, perm);
         char date[32] = "";
@@ -279,16 +285,20 @@ hs_status hs_patrol_plan_write(hs_ctx *ctx, const hs_patrol_site *sites, size_t 
         for (size_t i = 0; i < n; i++) {
             const hs_patrol_site *s = &sites[i];
             if (!on[i]) {
-                fprintf(af.f, "%d,%s,%s,%u,%s,%.7f,%.7f,control,,,,\n", d + 1, date, wday, s->rank,
+                fprintf(af.f, "%d,%s,%s,%u,%s,%.7f,%.7f,control,,,,,", d + 1, date, wday, s->rank,
                         s->id, s->lon, s->lat);
+                hs__put_text(af.f, s->location ? s->location : "", false);
+                fputc('\n', af.f);
                 continue;
             }
             visit_times(&o, s, &rng, mins);
             for (int v = 0; v < o.visits_per_day; v++) {
                 int a = mins[v], b = a + o.minutes; /* at most 24:00 */
-                fprintf(af.f, "%d,%s,%s,%u,%s,%.7f,%.7f,patrol,%d,%02d:%02d,%02d:%02d,%d\n", d + 1,
+                fprintf(af.f, "%d,%s,%s,%u,%s,%.7f,%.7f,patrol,%d,%02d:%02d,%02d:%02d,%d,", d + 1,
                         date, wday, s->rank, s->id, s->lon, s->lat, v + 1, a / 60, a % 60, b / 60,
                         b % 60, o.minutes);
+                hs__put_text(af.f, s->location ? s->location : "", false);
+                fputc('\n', af.f);
             }
         }
     }
@@ -333,13 +343,15 @@ typedef struct fence_layer {
 } fence_layer;
 
 static const hs__lfield fence_fields[] = {{"rank", "rank", 'N', 9, 0, HS__IN_ALL},
-                                          {"id", "id", 'C', 80, 0, HS__IN_ALL}};
+                                          {"id", "id", 'C', 80, 0, HS__IN_ALL},
+                                          {"location", "location", 'C', 120, 0, HS__IN_ALL}};
 
 static bool fence_row(void *user, size_t i, const char **v, char (*buf)[64]) {
     const fence_layer *fl = user;
     snprintf(buf[0], 64, "%u", fl->sites[i].rank);
     v[0] = buf[0];
     v[1] = fl->sites[i].id;
+    v[2] = fl->sites[i].location ? fl->sites[i].location : "";
     return true;
 }
 
@@ -359,6 +371,6 @@ hs_status hs_patrol_geofences_write(hs_ctx *ctx, const hs_patrol_site *sites, si
     void *geos = units ? units->geos : hs__ctx_geos(ctx);
     if (!geos) return hs__error(ctx, HS_ENOMEM, "out of memory");
     fence_layer fl = {sites, units};
-    hs__layer L = {ctx->crs, geos, fence_fields, 2, n, &fl, fence_row, fence_shape};
+    hs__layer L = {ctx->crs, geos, fence_fields, 3, n, &fl, fence_row, fence_shape};
     return hs__layer_write(ctx, &L, path);
 }
