@@ -503,6 +503,63 @@ static hs_status concentration(hs_ctx *ctx, FILE *f, const hs_report *r) {
     return st;
 }
 
+/* Incidents per month as bars, a month below 60 % of the median month in
+ * red with a note (the rule of the commands' data-quality warning). */
+static hs_status monthly(hs_ctx *ctx, FILE *f, const hs_incidents *inc) {
+    const hs__cols *c = &inc->col;
+    int64_t m0 = INT64_MAX, m1 = INT64_MIN;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->prec[i] != HS_TIME_NONE) {
+            int64_t m = hs__month_index(c->t[i]);
+            m0 = m < m0 ? m : m0, m1 = m > m1 ? m : m1;
+        }
+    if (m0 > m1 || m1 - m0 > 120) return HS_OK;
+    size_t nm = (size_t)(m1 - m0 + 1);
+    uint64_t *cnt = hs__calloc(ctx, 2 * nm, sizeof *cnt), *s = cnt ? cnt + nm : NULL, mx = 0;
+    if (!cnt) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < c->n; i++)
+        if (c->prec[i] != HS_TIME_NONE) cnt[hs__month_index(c->t[i]) - m0]++;
+    for (size_t k = 0; k < nm; k++)
+        s[k] = cnt[k], mx = cnt[k] > mx ? cnt[k] : mx;
+    for (size_t a = 1; a < nm; a++) /* insertion sort: at most 121 months */
+        for (size_t b = a; b > 0 && s[b - 1] > s[b]; b--) {
+            uint64_t t = s[b];
+            s[b] = s[b - 1], s[b - 1] = t;
+        }
+    double median = nm % 2 ? (double)s[nm / 2] : 0.5 * ((double)s[nm / 2 - 1] + (double)s[nm / 2]);
+    double bw = nm > 24 ? 12 : 28, h = 90;
+    size_t low = 0;
+    fprintf(f,
+            "<figure><svg class=\"strip\" width=\"%.0f\" height=\"%.0f\" "
+            "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Incidents per "
+            "month\">",
+            (double)nm * bw, h + 14);
+    for (size_t k = 0; k < nm; k++) {
+        int64_t m = m0 + (int64_t)k;
+        bool short_month = nm >= 3 && (double)cnt[k] < 0.6 * median;
+        low += short_month;
+        double bh = mx ? h * (double)cnt[k] / (double)mx : 0;
+        fprintf(f,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
+                "<title>%04lld-%02lld: %" PRIu64 "</title></rect>",
+                (double)k * bw + 1, h - bh, bw - 2, bh, short_month ? "#bd0026" : "#6baed6",
+                (long long)(m / 12), (long long)(m % 12 + 1), cnt[k]);
+        if (nm <= 24 || m % 12 == 0)
+            fprintf(f, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"8\">%02lld</text>",
+                    (double)k * bw + 1, h + 11, (long long)(m % 12 + 1));
+    }
+    fprintf(f,
+            "</svg><figcaption>Incidents per month, %04lld-%02lld to %04lld-%02lld.%s</figcaption>"
+            "</figure>\n",
+            (long long)(m0 / 12), (long long)(m0 % 12 + 1), (long long)(m1 / 12),
+            (long long)(m1 % 12 + 1),
+            low ? " Months in red hold under 60 % of the median month: a missing or partial "
+                  "file? Comparisons over them mislead."
+                : "");
+    free(cnt);
+    return HS_OK;
+}
+
 static void rejects(FILE *f, const hs_incidents *inc) {
     hs_read_summary s;
     hs_incidents_summary(inc, UINT32_MAX, &s);
@@ -658,6 +715,7 @@ hs_status hs_report_write_html(hs_ctx *ctx, const hs_report *r, const char *path
     }
     if (!st) {
         fputs("<section><h2>What was read and rejected</h2>\n", f);
+        st = monthly(ctx, f, r->incidents);
         rejects(f, r->incidents);
         if (r->wards) {
             hs_tally_summary ts;

@@ -109,6 +109,10 @@ grep -q 'warning: 2024-03 has 5238 incidents against a median of 14086 a month (
   "$kent"/2024-04-kent-street.csv >/dev/null 2>ck.err || fail=1
 grep -q 'warning: 2024-03-partial.csv: 5238 rows used against a median of 14086 a file' ck.err &&
   echo "short file: flagged by check" || { echo "FAIL: check does not flag"; cat ck.err; fail=1; }
+"$hs" report "$kent"/2024-01-kent-street.csv "$kent"/2024-02-kent-street.csv 2024-03-partial.csv \
+  "$kent"/2024-04-kent-street.csv --crime-type "$V" -q -o dq_report 2>/dev/null || fail=1
+grep -q 'fill="#bd0026"><title>2024-03' dq_report/report.html && grep -q 'Months in red hold under 60' dq_report/report.html &&
+  echo "short month: red on the page" || { echo "FAIL: the page does not flag the short month"; fail=1; }
 "$hs" grid "$kent"/*.csv -q -o dq2.csv 2>dq2.err || fail=1
 [ ! -s dq2.err ] || { echo "FAIL: a warning on the whole months"; cat dq2.err; fail=1; }
 # Named places: each top cell's most common police.uk Location, its share
