@@ -476,6 +476,8 @@ typedef struct hs_layer_options {
      *  (WDyyCD/WDyyNM, LSOAyyCD/LSOAyyNM, MSOA.., OA.., LAD..), then
      *  "code"/"name". */
     const char *code_field, *name_field;
+    /** GeoPackage layer (table) name; NULL = its only polygon layer. */
+    const char *layer;
 } hs_layer_options;
 
 HS_API void hs_layer_options_init(hs_layer_options *opts);
@@ -512,6 +514,31 @@ HS_API void hs_units_destroy(hs_units *units);
  */
 HS_API hs_status hs_units_read_shapefile(hs_ctx *ctx, const char *path,
                                          const hs_layer_options *opts, hs_units *units);
+
+/**
+ * Appends the polygons of any boundary file, told apart by extension, else
+ * by content: an ESRI Shapefile (as hs_units_read_shapefile); GeoJSON
+ * (.geojson, .json: a FeatureCollection of Polygon/MultiPolygon features,
+ * RFC 7946 lon/lat, or the CRS its 2008-style "crs" member names); or a
+ * GeoPackage (.gpkg: its only polygon layer, or opts->layer, or the layer
+ * named QGIS's way, "wards.gpkg|layername=NAME"; the layer's CRS from
+ * gpkg_spatial_ref_sys). Codes and names come from the fields as for
+ * shapefiles. On failure nothing is appended.
+ */
+HS_API hs_status hs_units_read(hs_ctx *ctx, const char *path, const hs_layer_options *opts,
+                               hs_units *units);
+
+/** Formats hs_units_read_buffer takes. */
+typedef enum hs_layer_format {
+    HS_LAYER_GEOJSON = 1,   /**< GeoJSON text */
+    HS_LAYER_GEOPACKAGE = 2 /**< a GeoPackage (SQLite) database image */
+} hs_layer_format;
+
+/** As hs_units_read, from one file held in memory (borrowed for the
+ *  call); name labels messages. */
+HS_API hs_status hs_units_read_buffer(hs_ctx *ctx, const char *name, hs_layer_format format,
+                                      const void *data, size_t size, const hs_layer_options *opts,
+                                      hs_units *units);
 
 /** A shapefile held in memory (e.g. from a database or a zip). Buffers are
  *  borrowed for the call; prj and cpg are NUL-terminated text or NULL. */

@@ -7,6 +7,7 @@
 
 #include "hotspot.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -640,6 +641,78 @@ static void builtin(void) {
     hs_ctx_destroy(ctx);
 }
 
+/* GeoJSON and GeoPackage: the same wards as the shapefile (ogr2ogr's
+ * copies), and a square with a square hole in RFC 7946 winding (outer
+ * counter-clockwise, hole clockwise) and in the opposite winding: area
+ * 100 - 4 m2 either way (closed form), the hole being a hole. */
+static void other_formats(void) {
+    hs_ctx *ctx;
+    hs_ctx_create(&ctx);
+    hs_ctx_set_crs(ctx, "EPSG:27700");
+    static const char *const files[] = {
+        HS_TEST_DATA "/boundaries/gravesham-wards-2013/gravesham_wards_2013_bng.geojson",
+        HS_TEST_DATA "/boundaries/gravesham-wards-2013/gravesham_wards_2013.gpkg"};
+    hs_units *a;
+    hs_units_create(ctx, &a);
+    CHECK(hs_units_read_shapefile(ctx, WARDS, NULL, a) == HS_OK);
+    for (int f = 0; f < 2; f++) {
+        hs_units *b;
+        hs_units_create(ctx, &b);
+        CHECK_MSG(hs_units_read(ctx, files[f], NULL, b) == HS_OK, "%s", hs_ctx_last_error(ctx));
+        CHECK(hs_units_count(b) == 18);
+        for (size_t i = 0; i < 18 && i < hs_units_count(b); i++) {
+            hs_unit x, y;
+            hs_units_get(a, i, &x);
+            hs_units_get(b, i, &y);
+            CHECK_MSG(!strcmp(x.code, y.code) && !strcmp(x.name, y.name) &&
+                          fabs(x.area_m2 - y.area_m2) < 1e-6 * x.area_m2,
+                      "%s: %s %s %.3f vs %s %s %.3f", files[f], x.code, x.name, x.area_m2, y.code,
+                      y.name, y.area_m2);
+        }
+        hs_units_destroy(b);
+    }
+    hs_units_destroy(a);
+    const char *ccw = "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
+                      "{\"name\":\"EPSG:27700\"}},\"features\":[{\"type\":\"Feature\","
+                      "\"properties\":{\"code\":\"sq\",\"name\":7},\"geometry\":{\"type\":"
+                      "\"Polygon\",\"coordinates\":[[[0,0],[10,0],[10,10],[0,10],[0,0]],"
+                      "[[4,4],[4,6],[6,6],[6,4],[4,4]]]}}]}";
+    const char *cw = "{\"type\":\"Feature\",\"crs\":{\"type\":\"name\",\"properties\":"
+                     "{\"name\":\"EPSG:27700\"}},\"properties\":{\"code\":\"sq\",\"name\":null},"
+                     "\"geometry\":{\"type\":\"MultiPolygon\",\"coordinates\":[[[[0,0],[0,10],"
+                     "[10,10],[10,0],[0,0]],[[4,4],[6,4],[6,6],[4,6],[4,4]]]]}}";
+    const char *txt[2] = {ccw, cw};
+    for (int k = 0; k < 2; k++) {
+        hs_units *u;
+        hs_units_create(ctx, &u);
+        CHECK_MSG(hs_units_read_buffer(ctx, "sq.geojson", HS_LAYER_GEOJSON, txt[k], strlen(txt[k]),
+                                       NULL, u) == HS_OK,
+                  "%s", hs_ctx_last_error(ctx));
+        hs_unit x;
+        CHECK(hs_units_count(u) == 1 && hs_units_get(u, 0, &x) == HS_OK);
+        CHECK_MSG(fabs(x.area_m2 - 96) < 1e-9, "winding %d: area %.6f, want 96", k, x.area_m2);
+        CHECK(!strcmp(x.code, "sq") && !strcmp(x.name, k ? "" : "7"));
+        hs_units_destroy(u);
+    }
+    /* A failed read appends nothing and names the feature. */
+    hs_units *u;
+    hs_units_create(ctx, &u);
+    const char *bad = "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
+                      "\"properties\":{\"code\":\"a\"},\"geometry\":null},{\"type\":\"Feature\","
+                      "\"properties\":{\"code\":\"b\"},\"geometry\":{\"type\":\"LineString\","
+                      "\"coordinates\":[[0,0],[1,1]]}}]}";
+    CHECK(hs_units_read_buffer(ctx, "l.geojson", HS_LAYER_GEOJSON, bad, strlen(bad), NULL, u) ==
+          HS_EPARSE);
+    CHECK_MSG(strstr(hs_ctx_last_error(ctx), "l.geojson: feature 2: holds a LineString") != NULL,
+              "%s", hs_ctx_last_error(ctx));
+    CHECK(hs_units_count(u) == 0);
+    CHECK(hs_units_read_buffer(ctx, "x.gpkg", HS_LAYER_GEOPACKAGE, "not sqlite", 10, NULL, u) ==
+          HS_EPARSE);
+    CHECK(hs_units_count(u) == 0);
+    hs_units_destroy(u);
+    hs_ctx_destroy(ctx);
+}
+
 void test_units(void) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/hs_units_XXXXXX");
     CHECK(mkdtemp(tmpdir) != NULL);
@@ -653,6 +726,7 @@ void test_units(void) {
     tally_closed_form();
     grid_units();
     builtin();
+    other_formats();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
     if (!hs_test_failures && system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);

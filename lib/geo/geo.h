@@ -85,6 +85,12 @@ hs__geom *hs__geom_from_ring(void *geos, const double *xy, size_t n);
 typedef int (*hs__ring_fn)(void *ud, int poly, int ring, const double *x, const double *y,
                            size_t n);
 int hs__geom_visit_rings(void *geos, const hs__geom *g, hs__ring_fn fn, void *ud);
+/* Reads WKB (ISO or extended, through GEOS's reader) and visits its rings
+ * as hs__geom_visit_rings does (none when empty). -2 with the reason in
+ * note when it is unreadable or not a Polygon/MultiPolygon; -1 when out of
+ * memory; else what fn returned. */
+int hs__wkb_visit_rings(void *geos, const unsigned char *wkb, size_t n, hs__ring_fn fn, void *ud,
+                        char *note, size_t notesize);
 /* Twice the signed area of a closed ring (> 0: counter-clockwise). */
 double hs__ring_area2(const double *x, const double *y, size_t n);
 

@@ -250,6 +250,34 @@ int hs__geom_visit_rings(void *geos, const hs__geom *g, hs__ring_fn fn, void *ud
     return 0;
 }
 
+int hs__wkb_visit_rings(void *geos, const unsigned char *wkb, size_t n, hs__ring_fn fn, void *ud,
+                        char *note, size_t notesize) {
+    GEOSContextHandle_t h = H(geos);
+    handle *hd = geos;
+    note[0] = 0;
+    hd->msg[0] = 0;
+    GEOSWKBReader *r = GEOSWKBReader_create_r(h);
+    if (!r) return -1;
+    GEOSGeometry *g = GEOSWKBReader_read_r(h, r, wkb, n);
+    GEOSWKBReader_destroy_r(h, r);
+    if (!g) {
+        hs__format(note, notesize, "unreadable WKB geometry%s%s", hd->msg[0] ? ": " : "", hd->msg);
+        return -2;
+    }
+    int t = GEOSGeomTypeId_r(h, g), rc = 0;
+    if (t != GEOS_POLYGON && t != GEOS_MULTIPOLYGON) {
+        char *name = GEOSGeomType_r(h, g);
+        hs__format(note, notesize, "holds a %s geometry, not polygons",
+                   name ? name : "non-polygon");
+        if (name) GEOSFree_r(h, name);
+        rc = -2;
+    } else if (GEOSisEmpty_r(h, g) != 1) {
+        rc = hs__geom_visit_rings(geos, (const hs__geom *)g, fn, ud);
+    }
+    GEOSGeom_destroy_r(h, g);
+    return rc;
+}
+
 double hs__ring_area2(const double *x, const double *y, size_t n) {
     return ring_area2(x, y, n);
 }

@@ -13,33 +13,83 @@
 
 /* reader.c's window per thread (bytes); tests shrink it. */
 extern size_t hs__reader_window_bytes;
-/* ---- shapefile.c: the only file that includes shapefil.h ---------------- */
+/* ---- polygons.c: one model of a polygon layer as read ------------------- */
 
 typedef struct hs__note {
     size_t record; /* 0-based record of the layer */
     char text[160];
 } hs__note;
 
-/* A polygon layer as read: rings (closed) in file coordinates. */
-typedef struct hs__shp_layer {
+/* A polygon layer as read (Shapefile, GeoJSON or GeoPackage): rings closed,
+ * in file coordinates, outer rings clockwise and holes counter-clockwise
+ * (the shapefile convention hs__geom_from_rings expects). */
+typedef struct hs__poly_layer {
     const char *path;     /* borrowed */
-    char *prj;            /* .prj text, NULL when absent */
-    const char *encoding; /* of the DBF text, as found */
+    char *prj;            /* the layer's CRS (WKT, or a PROJ name); NULL when unknown */
+    const char *encoding; /* of the text, as found */
     size_t nrec;
     char **code, **name;   /* UTF-8, per record */
     size_t *ring0, *nring; /* per record: first ring, ring count */
     size_t nrings, *rstart, *rlen;
-    size_t npts;
+    size_t npts, cappts, caprings;
     double *x, *y;
     hs__note *notes;
     size_t nnotes, notecap;
-} hs__shp_layer;
+} hs__poly_layer;
 
-/* Reads a polygon shapefile; code/name fields given or detected (ONS
- * WDyyCD/WDyyNM, LSOAyyCD/LSOAyyNM, ...). */
+/* What to read: the code and name fields (NULL: detect), and the layer of
+ * a GeoPackage (NULL: its only polygon layer). */
+typedef struct hs__poly_want {
+    const char *code_field, *name_field, *layer;
+} hs__poly_want;
+
+enum { HS__RING_ASIS = 0, HS__RING_OUTER = 1, HS__RING_HOLE = 2 };
+/* Appends one ring to record rec (closing it, dropping it with a note when
+ * it has fewer than 3 points or a coordinate that is not a number below
+ * 1e10). role OUTER or HOLE rewinds it to the shapefile convention. */
+hs_status hs__poly_add_ring(const hs_ctx *ctx, hs__poly_layer *L, size_t rec, const double *x,
+                            const double *y, size_t n, int role);
+bool hs__poly_note(const hs_ctx *ctx, hs__poly_layer *L, size_t rec, const char *text);
+/* Sizes the per-record arrays for n records. */
+hs_status hs__poly_records(hs_ctx *ctx, hs__poly_layer *L, size_t n);
+void hs__poly_free(hs__poly_layer *L);
+/* The field for a code (suffix "CD") or name ("NM"): want when given
+ * (any case), else ONS's WDyyCD, LSOAyyCD, ... then "code"/"name"; -1
+ * when none. */
+int hs__poly_pick_field(const char *const *names, size_t n, const char *want, const char *suffix);
+/* The error for a missing code or name field, listing the fields. */
+hs_status hs__poly_field_error(hs_ctx *ctx, const char *path, const char *const *names, size_t n,
+                               const hs__poly_want *w, bool no_code);
+enum { HS__ENC_UTF8, HS__ENC_CP1252, HS__ENC_LATIN1, HS__ENC_GUESS };
+bool hs__utf8_valid(const unsigned char *s);
+/* s as UTF-8 (owned); bytes invalid in UTF-8 text become U+FFFD. */
+char *hs__to_utf8(const hs_ctx *ctx, const char *s, int enc);
+
+/* Reads any polygon layer: Shapefile, GeoJSON or GeoPackage, by extension
+ * ("f.gpkg|layername=x" names a GeoPackage layer, as QGIS writes it), else
+ * by its first bytes. */
+hs_status hs__poly_read(hs_ctx *ctx, const char *path, const hs__poly_want *w, hs__poly_layer *L);
+
+/* ---- shapefile.c: the only file that includes shapefil.h ---------------- */
+
+/* Reads a polygon shapefile (mem: from buffers). */
 hs_status hs__shp_read(hs_ctx *ctx, const char *path, const hs_shapefile_buffers *mem,
-                       const char *code_field, const char *name_field, hs__shp_layer *layer);
-void hs__shp_free(hs__shp_layer *layer);
+                       const hs__poly_want *w, hs__poly_layer *layer);
+
+/* ---- geojson.c: the only file that includes json-c ---------------------- */
+
+/* A GeoJSON FeatureCollection (or Feature) of Polygons/MultiPolygons: from
+ * path, or from data (size bytes) when data is not NULL. RFC 7946 files
+ * are lon/lat (OGC:CRS84); a "crs" member (GeoJSON 2008) names another. */
+hs_status hs__geojson_read(hs_ctx *ctx, const char *path, const char *data, size_t size,
+                           const hs__poly_want *w, hs__poly_layer *L);
+
+/* ---- gpkg.c: the only file that includes sqlite3.h ---------------------- */
+
+/* A GeoPackage's polygon layer (OGC 12-128r18), geometry through GEOS's
+ * WKB reader: from path, or from an in-memory database image. */
+hs_status hs__gpkg_read(hs_ctx *ctx, const char *path, const void *data, size_t size,
+                        const hs__poly_want *w, hs__poly_layer *L);
 
 typedef struct hs__dbf_field {
     const char *name; /* at most 10 characters */

@@ -189,8 +189,6 @@ static char *read_text(const hs_ctx *ctx, const char *base, const char *ext) {
     return buf;
 }
 
-enum { ENC_UTF8, ENC_CP1252, ENC_LATIN1, ENC_GUESS };
-
 static int encoding_of(const char *cpg, const char *ldid) {
     if (cpg) {
         char t[64];
@@ -198,104 +196,14 @@ static int encoding_of(const char *cpg, const char *ldid) {
         for (const char *c = cpg; *c && k < sizeof t - 1; c++)
             if (isalnum((unsigned char)*c)) t[k++] = (char)toupper((unsigned char)*c);
         t[k] = 0;
-        if (!strcmp(t, "UTF8") || !strcmp(t, "65001")) return ENC_UTF8;
-        if (strstr(t, "1252") || !strcmp(t, "ANSI")) return ENC_CP1252;
-        if (strstr(t, "88591") || !strcmp(t, "LATIN1") || !strcmp(t, "28591")) return ENC_LATIN1;
+        if (!strcmp(t, "UTF8") || !strcmp(t, "65001")) return HS__ENC_UTF8;
+        if (strstr(t, "1252") || !strcmp(t, "ANSI")) return HS__ENC_CP1252;
+        if (strstr(t, "88591") || !strcmp(t, "LATIN1") || !strcmp(t, "28591"))
+            return HS__ENC_LATIN1;
     }
     /* DBF language driver ids: 0x57 (87) is ANSI = Windows-1252. */
-    if (ldid && (!strcmp(ldid, "LDID/87") || !strcmp(ldid, "LDID/3"))) return ENC_CP1252;
-    return ENC_GUESS;
-}
-
-static bool valid_utf8(const unsigned char *s) {
-    while (*s) {
-        int n = *s < 0x80 ? 0 : (*s >> 5) == 6 ? 1 : (*s >> 4) == 14 ? 2 : (*s >> 3) == 30 ? 3 : -1;
-        if (n < 0) return false;
-        s++;
-        for (int i = 0; i < n; i++, s++)
-            if ((*s & 0xC0) != 0x80) return false;
-    }
-    return true;
-}
-
-/* Windows-1252 0x80..0x9F as Unicode (0: undefined, kept as U+FFFD). */
-static const uint16_t cp1252[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-                                    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
-                                    0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-                                    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
-
-static char *to_utf8(const hs_ctx *ctx, const char *s, int enc) {
-    if (enc == ENC_GUESS) enc = valid_utf8((const unsigned char *)s) ? ENC_UTF8 : ENC_CP1252;
-    if (enc == ENC_UTF8) {
-        /* Invalid bytes in a file that says UTF-8 become U+FFFD. */
-        if (valid_utf8((const unsigned char *)s)) return hs__strdup(ctx, s);
-        enc = ENC_LATIN1 + 100;
-    }
-    size_t n = strlen(s);
-    char *o = hs__malloc(ctx, 3 * n + 1), *q = o;
-    if (!o) return NULL;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        uint32_t c = *p;
-        if (c >= 0x80 && enc == ENC_LATIN1 + 100)
-            c = 0xFFFD;
-        else if (c >= 0x80 && c < 0xA0 && enc == ENC_CP1252)
-            c = cp1252[c - 0x80] ? cp1252[c - 0x80] : 0xFFFD;
-        if (c < 0x80)
-            *q++ = (char)c;
-        else if (c < 0x800) {
-            *q++ = (char)(0xC0 | (c >> 6));
-            *q++ = (char)(0x80 | (c & 0x3F));
-        } else {
-            *q++ = (char)(0xE0 | (c >> 12));
-            *q++ = (char)(0x80 | ((c >> 6) & 0x3F));
-            *q++ = (char)(0x80 | (c & 0x3F));
-        }
-    }
-    *q = 0;
-    return o;
-}
-
-/* ONS-style field names: prefix, two digits, suffix (WD13CD, LSOA11NM). */
-static bool ons_field(const char *f, const char *prefix, const char *suffix) {
-    size_t p = strlen(prefix);
-    if (strncasecmp(f, prefix, p) != 0) return false;
-    if (!isdigit((unsigned char)f[p]) || !isdigit((unsigned char)f[p + 1])) return false;
-    return strcasecmp(f + p + 2, suffix) == 0;
-}
-
-static int find_field(DBFHandle d, const char *want, const char *suffix) {
-    int n = DBFGetFieldCount(d);
-    char name[XBASE_FLDNAME_LEN_READ + 1];
-    if (want) {
-        for (int i = 0; i < n; i++) {
-            DBFGetFieldInfo(d, i, name, NULL, NULL);
-            if (strcasecmp(name, want) == 0) return i;
-        }
-        return -1;
-    }
-    static const char *const prefixes[] = {"WD",  "LSOA",  "MSOA", "OA",
-                                           "LAD", "CTYUA", "PFA",  "CSP"};
-    for (size_t k = 0; k < sizeof prefixes / sizeof *prefixes; k++)
-        for (int i = 0; i < n; i++) {
-            DBFGetFieldInfo(d, i, name, NULL, NULL);
-            if (ons_field(name, prefixes[k], suffix)) return i;
-        }
-    const char *plain = strcmp(suffix, "CD") == 0 ? "code" : "name";
-    for (int i = 0; i < n; i++) {
-        DBFGetFieldInfo(d, i, name, NULL, NULL);
-        if (strcasecmp(name, plain) == 0) return i;
-    }
-    return -1;
-}
-
-static void field_list(DBFHandle d, char *buf, size_t size) {
-    size_t k = 0;
-    buf[0] = 0;
-    char name[XBASE_FLDNAME_LEN_READ + 1];
-    for (int i = 0; i < DBFGetFieldCount(d) && k + 16 < size; i++) {
-        DBFGetFieldInfo(d, i, name, NULL, NULL);
-        k += (size_t)snprintf(buf + k, size - k, "%s%s", i ? ", " : "", name);
-    }
+    if (ldid && (!strcmp(ldid, "LDID/87") || !strcmp(ldid, "LDID/3"))) return HS__ENC_CP1252;
+    return HS__ENC_GUESS;
 }
 
 static const char *type_name(int t) {
@@ -312,81 +220,6 @@ static const char *type_name(int t) {
     case SHPT_MULTIPATCH: return "MultiPatch";
     default: return "unknown";
     }
-}
-
-void hs__shp_free(hs__shp_layer *L) {
-    if (!L) return;
-    for (size_t i = 0; i < L->nrec; i++) {
-        if (L->code) free(L->code[i]);
-        if (L->name) free(L->name[i]);
-    }
-    free(L->code);
-    free(L->name);
-    free(L->ring0);
-    free(L->nring);
-    free(L->rstart);
-    free(L->rlen);
-    free(L->x);
-    free(L->y);
-    free(L->prj);
-    free(L->notes);
-    memset(L, 0, sizeof *L);
-}
-
-static bool add_note(const hs_ctx *ctx, hs__shp_layer *L, size_t rec, const char *text) {
-    if (!hs__grow(ctx, (void **)&L->notes, &L->notecap, L->nnotes + 1, sizeof *L->notes))
-        return false;
-    L->notes[L->nnotes].record = rec;
-    snprintf(L->notes[L->nnotes].text, sizeof L->notes[0].text, "%s", text);
-    L->nnotes++;
-    return true;
-}
-
-/* Appends one part as a closed ring; notes open rings and drops rings with
- * fewer than three distinct points. */
-static hs_status add_ring(const hs_ctx *ctx, hs__shp_layer *L, size_t rec, const double *x,
-                          const double *y, size_t n, size_t *cappts, size_t *caprings) {
-    while (n > 1 && x[n - 1] == x[n - 2] && y[n - 1] == y[n - 2] &&
-           !(x[0] == x[n - 1] && y[0] == y[n - 1]))
-        n--;
-    /* No CRS has coordinates near 1e10 (metres or degrees); larger values
-     * are corrupt and would overflow areas. */
-    for (size_t i = 0; i < n; i++)
-        if (!(fabs(x[i]) < 1e10) || !(fabs(y[i]) < 1e10)) {
-            if (!add_note(ctx, L, rec,
-                          "ring with a coordinate that is not a number below 1e10 dropped"))
-                return HS_ENOMEM;
-            return HS_OK;
-        }
-    bool closed = n > 0 && x[0] == x[n - 1] && y[0] == y[n - 1];
-    size_t m = n + (closed ? 0 : 1);
-    if (m < 4) {
-        if (!add_note(ctx, L, rec, "ring with fewer than 3 points dropped")) return HS_ENOMEM;
-        return HS_OK;
-    }
-    if (!closed && !add_note(ctx, L, rec, "ring not closed: closed by repeating its first point"))
-        return HS_ENOMEM;
-    /* x and y grow together; *cappts is their shared capacity. */
-    if (!hs__grow(ctx, (void **)&L->x, cappts, L->npts + m, sizeof *L->x)) return HS_ENOMEM;
-    double *ny = hs__realloc(ctx, L->y, *cappts * sizeof *ny);
-    if (!ny) return HS_ENOMEM;
-    L->y = ny;
-    if (!hs__grow(ctx, (void **)&L->rstart, caprings, L->nrings + 1, sizeof *L->rstart))
-        return HS_ENOMEM;
-    size_t *nl = hs__realloc(ctx, L->rlen, *caprings * sizeof *nl);
-    if (!nl) return HS_ENOMEM;
-    L->rlen = nl;
-    memcpy(L->x + L->npts, x, n * sizeof *x);
-    memcpy(L->y + L->npts, y, n * sizeof *y);
-    if (!closed) {
-        L->x[L->npts + n] = x[0];
-        L->y[L->npts + n] = y[0];
-    }
-    L->rstart[L->nrings] = L->npts;
-    L->rlen[L->nrings] = m;
-    L->nrings++;
-    L->npts += m;
-    return HS_OK;
 }
 
 /* The parts of one layer being read. */
@@ -468,24 +301,23 @@ static hs_status check_parts(hs_ctx *ctx, shp_parts *P) {
 
 /* Record i's code and name, in UTF-8 (a note when the bytes were not). */
 static hs_status read_names(hs_ctx *ctx, DBFHandle db, int i, int fc, int fn, int enc,
-                            hs__shp_layer *L) {
+                            hs__poly_layer *L) {
     const char *c = DBFIsAttributeNULL(db, i, fc) ? "" : DBFReadStringAttribute(db, i, fc);
-    L->code[i] = to_utf8(ctx, c ? c : "", enc);
-    bool bad = enc == ENC_UTF8 && c && !valid_utf8((const unsigned char *)c);
+    L->code[i] = hs__to_utf8(ctx, c ? c : "", enc);
+    bool bad = enc == HS__ENC_UTF8 && c && !hs__utf8_valid((const unsigned char *)c);
     const char *nm =
         fn < 0 || DBFIsAttributeNULL(db, i, fn) ? "" : DBFReadStringAttribute(db, i, fn);
-    L->name[i] = to_utf8(ctx, nm ? nm : "", enc);
-    bad = bad || (enc == ENC_UTF8 && nm && !valid_utf8((const unsigned char *)nm));
-    if (bad &&
-        !add_note(ctx, L, (size_t)i, "code or name not valid UTF-8: bad bytes shown as U+FFFD"))
+    L->name[i] = hs__to_utf8(ctx, nm ? nm : "", enc);
+    bad = bad || (enc == HS__ENC_UTF8 && nm && !hs__utf8_valid((const unsigned char *)nm));
+    if (bad && !hs__poly_note(ctx, L, (size_t)i,
+                              "code or name not valid UTF-8: bad bytes shown as U+FFFD"))
         return HS_ENOMEM;
     if (!L->code[i] || !L->name[i]) return hs__error(ctx, HS_ENOMEM, "out of memory");
     return HS_OK;
 }
 
 /* Record i's rings. */
-static hs_status read_shape(hs_ctx *ctx, const shp_parts *P, int i, hs__shp_layer *L,
-                            size_t *cappts, size_t *caprings) {
+static hs_status read_shape(hs_ctx *ctx, const shp_parts *P, int i, hs__poly_layer *L) {
     hs_status st = HS_OK;
     shp_msg[0] = 0;
     SHPObject *o = SHPReadObject(P->sh, i);
@@ -495,7 +327,7 @@ static hs_status read_shape(hs_ctx *ctx, const shp_parts *P, int i, hs__shp_laye
                          P->shp, i + 1, shp_msg[0] ? ": " : "", shp_msg);
     L->ring0[i] = L->nrings;
     if (o->nSHPType == SHPT_NULL || o->nVertices == 0) {
-        if (!add_note(ctx, L, (size_t)i, "empty geometry")) st = HS_ENOMEM;
+        if (!hs__poly_note(ctx, L, (size_t)i, "empty geometry")) st = HS_ENOMEM;
     } else if (o->nSHPType != P->type) {
         st = hs__error(ctx, HS_EPARSE, "%s: record %d: shape type %d in a layer of type %d", P->shp,
                        i + 1, o->nSHPType, P->type);
@@ -508,8 +340,8 @@ static hs_status read_shape(hs_ctx *ctx, const shp_parts *P, int i, hs__shp_laye
                                i + 1, p + 1);
                 break;
             }
-            st = add_ring(ctx, L, (size_t)i, o->padfX + a, o->padfY + a, (size_t)(b - a), cappts,
-                          caprings);
+            st = hs__poly_add_ring(ctx, L, (size_t)i, o->padfX + a, o->padfY + a, (size_t)(b - a),
+                                   HS__RING_ASIS);
             if (st == HS_ENOMEM) hs__error(ctx, st, "out of memory");
         }
     }
@@ -519,24 +351,23 @@ static hs_status read_shape(hs_ctx *ctx, const shp_parts *P, int i, hs__shp_laye
 }
 
 /* The code and name fields (by name, or ONS's WDyyCD/NM, LSOAyyCD/NM, ...). */
-static hs_status find_fields(hs_ctx *ctx, const shp_parts *P, const char *code_field,
-                             const char *name_field, int *fc, int *fn) {
-    *fc = find_field(P->db, code_field, "CD");
-    *fn = find_field(P->db, name_field, "NM");
-    if (*fc >= 0 && (!name_field || *fn >= 0)) return HS_OK;
-    char list[512];
-    field_list(P->db, list, sizeof list);
-    const char *which = *fc < 0 ? (code_field ? code_field : "code") : name_field;
-    return hs__error(ctx, HS_EPARSE,
-                     code_field || name_field
-                         ? "%s: no field '%s'; the fields are: %s"
-                         : "%s: no %s field found (like WD13CD or LSOA11CD); the fields are: "
-                           "%s; name one with --code-field",
-                     P->dbf, which, list);
+static hs_status find_fields(hs_ctx *ctx, const shp_parts *P, const hs__poly_want *w, int *fc,
+                             int *fn) {
+    char names[256][XBASE_FLDNAME_LEN_READ + 1];
+    const char *ptr[256];
+    size_t n = 0;
+    for (int i = 0; i < DBFGetFieldCount(P->db) && n < 256; i++, n++) {
+        DBFGetFieldInfo(P->db, i, names[n], NULL, NULL);
+        ptr[n] = names[n];
+    }
+    *fc = hs__poly_pick_field(ptr, n, w->code_field, "CD");
+    *fn = hs__poly_pick_field(ptr, n, w->name_field, "NM");
+    if (*fc >= 0 && (!w->name_field || *fn >= 0)) return HS_OK;
+    return hs__poly_field_error(ctx, P->dbf, ptr, n, w, *fc < 0);
 }
 
 hs_status hs__shp_read(hs_ctx *ctx, const char *path, const hs_shapefile_buffers *mem,
-                       const char *code_field, const char *name_field, hs__shp_layer *L) {
+                       const hs__poly_want *w, hs__poly_layer *L) {
     memset(L, 0, sizeof *L);
     L->path = path;
     shp_parts P = {0};
@@ -544,32 +375,23 @@ hs_status hs__shp_read(hs_ctx *ctx, const char *path, const hs_shapefile_buffers
     int fc = -1, fn = -1;
     hs_status st = open_parts(ctx, path, mem, &P);
     if (!st) st = check_parts(ctx, &P);
-    if (!st) st = find_fields(ctx, &P, code_field, name_field, &fc, &fn);
+    if (!st) st = find_fields(ctx, &P, w, &fc, &fn);
     if (!st) {
         L->prj =
             mem ? (mem->prj ? hs__strdup(ctx, mem->prj) : NULL) : read_text(ctx, P.base, ".prj");
         cpg = mem ? (mem->cpg ? hs__strdup(ctx, mem->cpg) : NULL) : read_text(ctx, P.base, ".cpg");
     }
-    int enc = st ? ENC_UTF8 : encoding_of(cpg, DBFGetCodePage(P.db));
-    L->encoding = enc == ENC_UTF8     ? "UTF-8"
-                  : enc == ENC_CP1252 ? "CP1252"
-                  : enc == ENC_LATIN1 ? "ISO-8859-1"
-                                      : "UTF-8 or CP1252 (guessed)";
-    if (!st) {
-        L->nrec = (size_t)P.nent;
-        L->code = hs__calloc(ctx, L->nrec, sizeof *L->code);
-        L->name = hs__calloc(ctx, L->nrec, sizeof *L->name);
-        L->ring0 = hs__calloc(ctx, L->nrec, sizeof *L->ring0);
-        L->nring = hs__calloc(ctx, L->nrec, sizeof *L->nring);
-        if (!L->code || !L->name || !L->ring0 || !L->nring)
-            st = hs__error(ctx, HS_ENOMEM, "out of memory");
-    }
-    size_t cappts = 0, caprings = 0;
+    int enc = st ? HS__ENC_UTF8 : encoding_of(cpg, DBFGetCodePage(P.db));
+    L->encoding = enc == HS__ENC_UTF8     ? "UTF-8"
+                  : enc == HS__ENC_CP1252 ? "CP1252"
+                  : enc == HS__ENC_LATIN1 ? "ISO-8859-1"
+                                          : "UTF-8 or CP1252 (guessed)";
+    if (!st) st = hs__poly_records(ctx, L, (size_t)P.nent);
     for (int i = 0; !st && i < P.nent; i++) {
         st = read_names(ctx, P.db, i, fc, fn, enc, L);
-        if (!st) st = read_shape(ctx, &P, i, L, &cappts, &caprings);
+        if (!st) st = read_shape(ctx, &P, i, L);
     }
-    if (st) hs__shp_free(L);
+    if (st) hs__poly_free(L);
     if (P.sh) SHPClose(P.sh);
     if (P.db) DBFClose(P.db);
     mem_set = NULL;

@@ -138,7 +138,7 @@ hs_status hs__job_units(hs_ctx *ctx, const char *path, const hs_layer_options *o
                         hs_units **out) {
     hs_status st = hs_units_create(ctx, out);
     if (!st)
-        st = path ? hs_units_read_shapefile(ctx, path, opts, *out)
+        st = path ? hs_units_read(ctx, path, opts, *out)
                   : hs_units_read_builtin(ctx, "gravesham-wards-2013", *out);
     if (!st) say_notes(ctx, *out);
     return st;
@@ -150,7 +150,7 @@ hs_status hs__job_wards(hs_ctx *ctx, const hs_job *job, bool builtin, hs_units *
     const hs_layer_options *lo = builtin ? &job->lo : NULL; /* hotspots: names only */
     hs_status st = hs_units_create(ctx, out);
     for (size_t i = 0; i < job->nlayers && !st; i++)
-        st = hs_units_read_shapefile(ctx, job->layers[i], lo, *out);
+        st = hs_units_read(ctx, job->layers[i], lo, *out);
     if (!st && !job->nlayers) st = hs_units_read_builtin(ctx, "gravesham-wards-2013", *out);
     if (!st && builtin) say_notes(ctx, *out);
     if (!st && !job->nlayers)

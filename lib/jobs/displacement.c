@@ -7,12 +7,12 @@
 #include <strings.h>
 
 /* The treated places: the cells of a hotspots CSV rebuilt from their ids,
- * or the polygons of a shapefile. */
+ * or the polygons of a boundary file (.shp, .geojson, .gpkg). */
 static hs_status treated_units(hs_ctx *ctx, const char *path, hs_units **out) {
     size_t n = strlen(path);
     if (!(n >= 4 && !strcasecmp(path + n - 4, ".csv"))) {
         hs_status st = hs_units_create(ctx, out);
-        return st ? st : hs_units_read_shapefile(ctx, path, NULL, *out);
+        return st ? st : hs_units_read(ctx, path, NULL, *out);
     }
     hs_patrol_site *sites = NULL;
     size_t ns = 0;
@@ -37,7 +37,7 @@ hs_status hs__run_displacement(hs_ctx *ctx, const hs_job *job) {
     if (!st) st = treated_units(ctx, job->treated, &treated);
     if (!st) st = hs_units_create(ctx, &control);
     if (!st)
-        st = job->control ? hs_units_read_shapefile(ctx, job->control, NULL, control)
+        st = job->control ? hs_units_read(ctx, job->control, NULL, control)
                           : hs_units_read_builtin(ctx, "gravesham-wards-2013", control);
     if (!st && !job->control)
         hs__log(ctx, HS_LOG_INFO,

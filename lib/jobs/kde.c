@@ -119,7 +119,7 @@ hs_status hs__run_kde(hs_ctx *ctx, const hs_job *job) {
     ko.mask = mask;
     if (!st && job->extent_layer) {
         st = hs_units_create(ctx, &ext);
-        if (!st) st = hs_units_read_shapefile(ctx, job->extent_layer, NULL, ext);
+        if (!st) st = hs_units_read(ctx, job->extent_layer, NULL, ext);
         if (!st) st = hs_units_bounds(ctx, ext, ko.extent);
         ko.has_extent = 1;
     }

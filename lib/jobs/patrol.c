@@ -10,7 +10,7 @@ hs_status hs__run_patrol(hs_ctx *ctx, const hs_job *job) {
     if (!st) st = hs_patrol_plan_write(ctx, sites, n, &job->po, job->output);
     if (!st && job->geofences && job->units_shp) {
         st = hs_units_create(ctx, &u);
-        if (!st) st = hs_units_read_shapefile(ctx, job->units_shp, NULL, u);
+        if (!st) st = hs_units_read(ctx, job->units_shp, NULL, u);
     }
     if (!st && job->geofences) st = hs_patrol_geofences_write(ctx, sites, n, u, job->geofences);
     if (!st) {

@@ -77,7 +77,7 @@ static const def defs[] = {
     STR("output", "FILE", GRID, output,
         "output layer: .geojson (WGS84), .csv or .shp (working CRS)"),
     STR("output", "FILE", WARDS, output, "output table: .geojson, .csv or .shp"),
-    FN("wards", "FILE.shp", WARDS | REPORT, set_layer,
+    FN("wards", "FILE", WARDS | REPORT, set_layer,
        "polygon layer (wards, LSOAs); repeat for more layers (default: the built-in Gravesham "
        "wards 2013)"),
     STR("code-field", "NAME", WARDS | HOT | CHANGE | REPORT, lo.code_field,
@@ -106,8 +106,8 @@ static const def defs[] = {
     ENUM("grid", "MODE", KDE, ko.grid, hs__kde_grid_names,
          "snapped (edges at multiples of the pixel size, default) or qgis (QGIS Heatmap's grid)"),
     FN("extent", "E", KDE, set_extent,
-       "data (points grown by the reach, default), FILE.shp (its box) or XMIN,YMIN,XMAX,YMAX"),
-    STR("mask", "FILE.shp", KDE, mask, "study area: pixels outside it are nodata"),
+       "data (points grown by the reach, default), a polygon FILE (its box) or XMIN,YMIN,XMAX,YMAX"),
+    STR("mask", "FILE", KDE, mask, "study area: pixels outside it are nodata"),
     ON("edge-correction", KDE, ko.edge_correction,
        "with --mask: divide by the kernel mass inside the area (spatstat's uniform correction)"),
     FN("versus", "FILE", KDE, set_layer,
@@ -123,7 +123,7 @@ static const def defs[] = {
        "APPROXIMATE: move incidents to their pixel's centre first (faster for many incidents)"),
     STR("output", "FILE", HOT, output,
         "the hotspots: .geojson (polygons, with a .qml style), .csv or .shp"),
-    STR("units", "FILE.shp", HOT, units_shp,
+    STR("units", "FILE", HOT, units_shp,
         "rank these polygons (e.g. LSOAs) instead of grid cells"),
     STR("harm", "FILE", HOT | REPORT, harm, "CSV category,weight: rank by harm instead of counts"),
     INT("top", "N", HOT | REPORT, K_SIZE, ho.top, 1, HS__MAX_TOP, "how many hotspots (default 20)"),
@@ -140,7 +140,7 @@ static const def defs[] = {
         "neighbours: centroids within M metres"),
     STR("summary", "FILE.json", HOT, summary,
         "concentration: top 1/5/10% shares, Gini, generalised Gini, curve"),
-    FN("wards", "FILE.shp", HOT, set_layer, "name the ward of each hotspot"),
+    FN("wards", "FILE", HOT, set_layer, "name the ward of each hotspot"),
     NUM("cell-size", "M", GRID | HOT | CHANGE | EVAL | TREND | REPORT, go.cell_size_m, 0, INFINITY,
         1, "a positive number of metres",
         "cell size in metres (default 150; hex: width across flats)"),
@@ -148,7 +148,7 @@ static const def defs[] = {
          hs__shape_names, "cell shape (default square)"),
     FN("origin", "X,Y", GRID, set_origin,
        "grid origin in the working CRS (default 0,0: edges at multiples of the cell size)"),
-    STR("study-area", "FILE.shp", GRID | KDE | HOT | CHANGE | EVAL | TREND, study_area,
+    STR("study-area", "FILE", GRID | KDE | HOT | CHANGE | EVAL | TREND, study_area,
         "the area studied (polygons): incidents outside it are left out, and cells and pixels "
         "cover it whole"),
     INT("max-cells", "N", HOT | EVAL | TREND | REPORT, K_SIZE, go.max_cells, 1, 1000000000,
@@ -179,10 +179,10 @@ static const def defs[] = {
     STR("output", "FILE", CHANGE, output, "per unit: .geojson, .csv or .shp"),
     STR("output", "FILE", EVAL | DISP, output, "the measures, CSV (measure,value)"),
     STR("treated", "FILE", DISP, treated,
-        "the treated places: a hotspots CSV (grid cells) or a polygon .shp"),
+        "the treated places: a hotspots CSV (grid cells) or polygons (.shp, .geojson, .gpkg)"),
     NUM("buffer", "M", DISP, buffer_m, 0, INFINITY, 1, "a positive number of metres",
         "width of the buffer ring around them (metres)"),
-    STR("control", "FILE.shp", DISP, control,
+    STR("control", "FILE", DISP, control,
         "the control area (default: the shipped Gravesham wards; what lies beyond the buffer "
         "counts)"),
     STR("hotspots", "FILE.csv", EVAL, hotspots, "the places chosen ('hotspot hotspots' CSV)"),
@@ -199,7 +199,7 @@ static const def defs[] = {
          "the time step (default auto: the coarsest giving 8 or more periods)"),
     NUM("alpha", "A", TREND, tro.alpha, 0, 1, 3, "a number between 0 and 1",
         "a period is hot or cold when Gi* p < A (default 0.10)"),
-    STR("units", "FILE.shp", CHANGE | EVAL | TREND, units_shp,
+    STR("units", "FILE", CHANGE | EVAL | TREND, units_shp,
         "polygons (e.g. LSOAs) instead of grid cells"),
     INT("days", "D", PATROL | REPORT, K_INT, po.days, 1, HS__PATROL_MAX_DAYS,
         "days in the plan (default 28)"),
@@ -217,7 +217,7 @@ static const def defs[] = {
        "hours for visits when the data have no times (default 12-24)"),
     STR("geofences", "FILE", PATROL, geofences,
         "the hotspots' outlines: .geojson (for GPS) or .shp"),
-    STR("units", "FILE.shp", PATROL, units_shp, "polygons whose codes are the hotspot ids"),
+    STR("units", "FILE", PATROL, units_shp, "polygons whose codes are the hotspot ids"),
     ON("overwrite", ANALYSE | REPORT | PATROL, overwrite,
        "replace styles and sidecars (.qml, .json) that hotspot did not write"),
 };
@@ -390,7 +390,7 @@ static hs_status set_extent(hs_ctx *ctx, hs_job *job, const def *d, char *v) {
     } else if (strchr(v, ',') == NULL) {
         job->extent_layer = v;
     } else {
-        return bad(ctx, d, "data, a .shp or XMIN,YMIN,XMAX,YMAX", v);
+        return bad(ctx, d, "data, a polygon file or XMIN,YMIN,XMAX,YMAX", v);
     }
     return HS_OK;
 }

@@ -115,7 +115,7 @@ static void forget_neighbours(hs_units *u) {
     u->nb = NULL;
 }
 
-static hs_status read_layer(hs_ctx *ctx, hs__shp_layer *L, const char *label, hs_units *u) {
+static hs_status read_layer(hs_ctx *ctx, hs__poly_layer *L, const char *label, hs_units *u) {
     hs_status st = HS_OK;
     if (u->is_grid)
         return hs__error(ctx, HS_EINVAL,
@@ -174,15 +174,33 @@ static hs_status read_layer(hs_ctx *ctx, hs__shp_layer *L, const char *label, hs
     return HS_OK;
 }
 
-static hs_status read_source(hs_ctx *ctx, const char *path, const hs_shapefile_buffers *mem,
-                             const hs_layer_options *opts, hs_units *u) {
-    hs__shp_layer L;
-    hs_status st = hs__shp_read(ctx, path, mem, opts ? opts->code_field : NULL,
-                                opts ? opts->name_field : NULL, &L);
+/* Where a layer comes from: a file of any format, shapefile buffers, or
+ * one file's bytes. */
+typedef struct source {
+    const char *path;
+    const hs_shapefile_buffers *shp;
+    hs_layer_format format;
+    const void *data;
+    size_t size;
+    bool shp_only;
+} source;
+
+static hs_status read_source(hs_ctx *ctx, const source *src, const hs_layer_options *opts,
+                             hs_units *u) {
+    hs__poly_layer L;
+    hs__poly_want w = {opts ? opts->code_field : NULL, opts ? opts->name_field : NULL,
+                       opts ? opts->layer : NULL};
+    const char *path = src->path;
+    hs_status st = src->shp || src->shp_only ? hs__shp_read(ctx, path, src->shp, &w, &L)
+                   : src->format == HS_LAYER_GEOJSON
+                       ? hs__geojson_read(ctx, path, src->data, src->size, &w, &L)
+                   : src->format == HS_LAYER_GEOPACKAGE
+                       ? hs__gpkg_read(ctx, path, src->data, src->size, &w, &L)
+                       : hs__poly_read(ctx, path, &w, &L);
     if (st) return st;
     size_t n0 = u->n;
     st = read_layer(ctx, &L, path, u);
-    hs__shp_free(&L);
+    hs__poly_free(&L);
     /* Overlapping polygons (or one layer given twice): an incident in the
      * overlap is counted once, in the polygon read first (methods.md). Say
      * so rather than let it pass unannounced. 1 m2 allows for the slivers
@@ -218,14 +236,32 @@ static hs_status read_source(hs_ctx *ctx, const char *path, const hs_shapefile_b
 hs_status hs_units_read_shapefile(hs_ctx *ctx, const char *path, const hs_layer_options *opts,
                                   hs_units *u) {
     if (!ctx || !path || !u) return HS_EINVAL;
-    return read_source(ctx, path, NULL, opts, u);
+    source src = {path, NULL, 0, NULL, 0, true};
+    return read_source(ctx, &src, opts, u);
+}
+
+hs_status hs_units_read(hs_ctx *ctx, const char *path, const hs_layer_options *opts, hs_units *u) {
+    if (!ctx || !path || !u) return HS_EINVAL;
+    source src = {path, NULL, 0, NULL, 0, false};
+    return read_source(ctx, &src, opts, u);
+}
+
+hs_status hs_units_read_buffer(hs_ctx *ctx, const char *name, hs_layer_format format,
+                               const void *data, size_t size, const hs_layer_options *opts,
+                               hs_units *u) {
+    if (!ctx || !name || !u || (!data && size) ||
+        (format != HS_LAYER_GEOJSON && format != HS_LAYER_GEOPACKAGE))
+        return HS_EINVAL;
+    source src = {name, NULL, format, data ? data : "", size, false};
+    return read_source(ctx, &src, opts, u);
 }
 
 hs_status hs_units_read_shapefile_buffers(hs_ctx *ctx, const char *name,
                                           const hs_shapefile_buffers *b,
                                           const hs_layer_options *opts, hs_units *u) {
     if (!ctx || !name || !b || !u) return HS_EINVAL;
-    return read_source(ctx, name, b, opts, u);
+    source src = {name, b, 0, NULL, 0, false};
+    return read_source(ctx, &src, opts, u);
 }
 
 hs_status hs_units_from_grid(hs_ctx *ctx, const hs_grid *grid, hs_units **out) {

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Boundary files in any format (issue 15, point 8): the Gravesham wards as a
+# Shapefile, as GeoJSON with a "crs" member (British National Grid), as RFC
+# 7946 GeoJSON (lon/lat, 7 decimals) and as a GeoPackage — all three written
+# by GDAL's ogr2ogr from the shapefile, an independent writer — give the
+# same ward table; a real third-party GeoJSON (sfhotspot's Memphis
+# precincts, RFC 7946 with a CRS84 member) counts the robberies as a
+# brute-force point-in-polygon count in Python does; bad files are refused
+# with the file and the feature or line. Usage: run.sh HOTSPOT DATA WORKDIR
+set -u
+hs=$(realpath "$1") data=$(realpath "$2") work=$3
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+fail=0
+kent=$data/police-uk-kent g=$data/boundaries/gravesham-wards-2013
+for f in gravesham_wards_2013.shp gravesham_wards_2013_bng.geojson gravesham_wards_2013.gpkg \
+  gravesham_wards_2013_rfc7946.geojson "gravesham_wards_2013.gpkg|layername=gravesham_wards"; do
+  out=$(echo "$f" | tr '.|=' '___').csv
+  "$hs" wards "$kent"/*.csv -q --wards "$g/$f" -o "$out" || { echo "FAIL: wards $f"; fail=1; }
+done
+# Same bytes from the shapefile, the BNG GeoJSON and the GeoPackage (same
+# coordinates); RFC 7946 rounds to 1e-7 degrees (about 1 cm): same counts,
+# areas within 0.01 %.
+for o in gravesham_wards_2013_bng_geojson.csv gravesham_wards_2013_gpkg.csv \
+  gravesham_wards_2013_gpkg_layername_gravesham_wards.csv; do
+  cmp -s gravesham_wards_2013_shp.csv "$o" || { echo "FAIL: $o differs from the shapefile's table"; fail=1; }
+done
+python3 - gravesham_wards_2013_shp.csv gravesham_wards_2013_rfc7946_geojson.csv <<'PY' || fail=1
+import csv, sys
+a = list(csv.DictReader(open(sys.argv[1])))
+b = list(csv.DictReader(open(sys.argv[2])))
+assert len(a) == len(b) == 18, (len(a), len(b))
+for x, y in zip(a, b):
+    assert (x['code'], x['name'], x['count']) == (y['code'], y['name'], y['count']), (x, y)
+    ax, ay = float(x['area_km2']), float(y['area_km2'])
+    assert abs(ax - ay) <= 1e-4 * ax + 0.005, (x['code'], ax, ay)
+print(f"gravesham wards: shp, BNG GeoJSON, GeoPackage identical; RFC 7946 same counts "
+      f"({sum(int(r['count']) for r in a)} incidents in 18 wards)")
+PY
+# The same hotspots with a GeoPackage study area as with the shapefile.
+"$hs" hotspots "$kent"/*.csv -q --study-area "$g/gravesham_wards_2013.shp" -o h_shp.csv || fail=1
+"$hs" hotspots "$kent"/*.csv -q --study-area "$g/gravesham_wards_2013.gpkg" -o h_gpkg.csv || fail=1
+cmp -s h_shp.csv h_gpkg.csv || { echo "FAIL: hotspots with a GeoPackage study area differ"; fail=1; }
+
+# Memphis precincts (GeoJSON from sfhotspot, no code field but "precinct").
+m=$data/fixtures/sfhotspot-memphis
+"$hs" wards "$m/memphis_robberies.csv" -q --crs EPSG:2843 --x-column x_epsg2843 --y-column y_epsg2843 \
+  --date-column date --wards "$m/memphis_precincts.geojson" --code-field precinct -o precincts.csv || fail=1
+python3 - "$m/memphis_precincts.geojson" "$m/memphis_robberies.csv" precincts.csv <<'PY' || fail=1
+import csv, json, sys
+# Even-odd ray casting in lon/lat (the robberies' own longitude/latitude
+# columns): an oracle independent of GEOS, PROJ and json-c.
+def inside(rings, x, y):
+    c = False
+    for r in rings:
+        for (x1, y1), (x2, y2) in zip(r, r[1:] + r[:1]):
+            if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+                c = not c
+    return c
+fc = json.load(open(sys.argv[1]))
+polys = []
+for f in fc['features']:
+    g = f['geometry']
+    parts = [g['coordinates']] if g['type'] == 'Polygon' else g['coordinates']
+    polys.append((f['properties']['precinct'], [[tuple(p[:2]) for p in r] for part in parts for r in part]))
+want = {}
+for r in csv.DictReader(open(sys.argv[2])):
+    x, y = float(r['longitude']), float(r['latitude'])
+    for name, rings in polys:
+        if inside(rings, x, y):
+            want[name] = want.get(name, 0) + 1
+            break
+got = {r['code']: int(r['count']) for r in csv.DictReader(open(sys.argv[3]))}
+# The robberies' lon/lat are rounded to 3 decimals (about 100 m), their
+# x/y are not: a point near a precinct line could fall either side (none
+# does in this data set; 1 % allowed).
+diff = sum(abs(got.get(k, 0) - want.get(k, 0)) for k in set(got) | set(want))
+total = sum(want.values())
+assert len(got) == 9 and diff <= 0.01 * total, (got, want)
+print(f"memphis precincts: 9 polygons, {sum(got.values())} robberies placed; "
+      f"brute force on rounded lon/lat differs by {diff} of {total}")
+PY
+
+# Bad files: refused, naming the file and where.
+printf '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"A"},"geometry":{"type":"Point","coordinates":[0,51]}}]}' >pt.geojson
+printf '{"type":"FeatureCollection",\n"features":[\n{"type":"Feature","properties":{"code":"A"},\n"geometry":null},\n]}' >comma.geojson
+printf 'x' >w.txt
+cp "$g/gravesham_wards_2013.gpkg" two.gpkg
+python3 - two.gpkg <<'PY' || fail=1
+import sqlite3, sys
+# A second polygon layer, as QGIS's "Save as" into an existing GeoPackage adds.
+c = sqlite3.connect(sys.argv[1])
+c.execute("CREATE TABLE copy AS SELECT * FROM gravesham_wards")
+c.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) VALUES ('copy', 'features', 'copy', 27700)")
+c.execute("INSERT INTO gpkg_geometry_columns VALUES ('copy', 'geom', 'POLYGON', 27700, 0, 0)")
+c.commit()
+PY
+while IFS='|' read -r file want; do
+  "$hs" wards "$kent/2024-01-kent-street.csv" -q --wards "$file" -o bad.csv 2>bad.err
+  rc=$?
+  if [ "$rc" = 0 ] || ! grep -qF -- "$want" bad.err || [ -e bad.csv ]; then
+    echo "FAIL: $file: rc $rc, wanted '$want', got: $(cat bad.err)"; fail=1
+  fi
+done <<'EOF2'
+pt.geojson|pt.geojson: feature 1: holds a Point geometry, not polygons
+comma.geojson|comma.geojson: line 5, column 1: not valid JSON
+w.txt|w.txt: not a Shapefile (.shp), GeoJSON (.geojson, .json) or GeoPackage (.gpkg)
+two.gpkg|two.gpkg: 2 polygon layers (copy (POLYGON), gravesham_wards (POLYGON)): name one as two.gpkg|layername=NAME
+EOF2
+"$hs" wards "$kent/2024-01-kent-street.csv" -q --wards "two.gpkg|layername=copy" -o two.csv || fail=1
+[ "$(wc -l <two.csv)" = 19 ] || { echo "FAIL: layer 'copy' of two.gpkg"; fail=1; }
+if [ "$fail" = 0 ]; then echo "1 passed, 0 failed"; else echo "0 passed, 1 failed"; fi
+exit $fail
