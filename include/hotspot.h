@@ -199,20 +199,21 @@ typedef enum hs_time_precision {
 
 /** Why a row was not used. Every row read is used or has one reason. */
 typedef enum hs_reject_reason {
-    HS_REJECT_NO_LOCATION = 0,  /**< empty coordinate ("No Location") */
-    HS_REJECT_BAD_NUMBER,       /**< a coordinate is not a finite number */
-    HS_REJECT_OUTSIDE_AREA,     /**< outside the working CRS's area of use */
-    HS_REJECT_BAD_DATE,         /**< date not ISO 8601 or not a real date */
-    HS_REJECT_NO_DATE,          /**< empty date while a date filter is set */
-    HS_REJECT_BAD_WEIGHT,       /**< weight empty, not a number, < 0 or > 1e12 */
-    HS_REJECT_FIELD_COUNT,      /**< fields differ from the header's */
-    HS_REJECT_EMPTY_ROW,        /**< a blank line inside the file */
-    HS_REJECT_CRIME_TYPE,       /**< filtered out by the crime types */
-    HS_REJECT_DATE_RANGE,       /**< filtered out by --from / --to */
-    HS_REJECT_SWAPPED,          /**< lon/lat outside the area of use, but
-                                     inside it swapped: columns swapped? */
-    HS_REJECT_IMPLAUSIBLE_DATE, /**< a real date, but before 1900 or after
-                                     next year (a typo such as 0024-01) */
+    HS_REJECT_NO_LOCATION = 0,    /**< empty coordinate ("No Location") */
+    HS_REJECT_BAD_NUMBER,         /**< a coordinate is not a finite number */
+    HS_REJECT_OUTSIDE_AREA,       /**< outside the working CRS's area of use */
+    HS_REJECT_BAD_DATE,           /**< date not ISO 8601 or not a real date */
+    HS_REJECT_NO_DATE,            /**< empty date while a date filter is set */
+    HS_REJECT_BAD_WEIGHT,         /**< weight empty, not a number, < 0 or > 1e12 */
+    HS_REJECT_FIELD_COUNT,        /**< fields differ from the header's */
+    HS_REJECT_EMPTY_ROW,          /**< a blank line inside the file */
+    HS_REJECT_CRIME_TYPE,         /**< filtered out by the crime types */
+    HS_REJECT_DATE_RANGE,         /**< filtered out by --from / --to */
+    HS_REJECT_SWAPPED,            /**< lon/lat outside the area of use, but
+                                       inside it swapped: columns swapped? */
+    HS_REJECT_IMPLAUSIBLE_DATE,   /**< a real date, but before 1900 or after
+                                       next year (a typo such as 0024-01) */
+    HS_REJECT_OUTSIDE_STUDY_AREA, /**< outside the study area (--study-area) */
     HS_REJECT_COUNT_
 } hs_reject_reason;
 
@@ -243,7 +244,9 @@ typedef struct hs_reject {
     uint64_t line;
     hs_reject_reason reason;
     uint64_t offset; /**< byte offset of the record in its file */
-    uint64_t length; /**< bytes of the record, without its line end */
+    uint64_t length; /**< bytes of the record, without its line end;
+                          UINT64_MAX when rejected after reading
+                          (hs_incidents_reject) */
 } hs_reject;
 
 /** Row accounting of one file, or of all: read = used + sum(rejected). */
@@ -366,6 +369,16 @@ HS_API hs_status hs_incidents_reject_get(const hs_incidents *inc, size_t i, hs_r
  * incidents outside every unit are listed too, as "outside the units".
  * Written to a temporary name and renamed.
  */
+/**
+ * Drops the incidents whose keep[i] is 0 as hs_incidents_keep does, but
+ * accounts for them: each becomes a reject with the given reason (listed
+ * by hs_incidents_write_rejects, in file and line order) and its file's
+ * summary moves it from used to rejected. For filters applied after
+ * reading, such as a study area.
+ */
+HS_API hs_status hs_incidents_reject(hs_ctx *ctx, hs_incidents *inc, const uint8_t *keep,
+                                     hs_reject_reason reason);
+
 HS_API hs_status hs_incidents_write_rejects(hs_ctx *ctx, const hs_incidents *inc,
                                             const uint32_t *unit_of, const char *path);
 

@@ -36,6 +36,7 @@ static const char *const reject_text[HS_REJECT_COUNT_] = {
     [HS_REJECT_DATE_RANGE] = "filtered out: date range",
     [HS_REJECT_SWAPPED] = "outside CRS area of use: longitude and latitude swapped?",
     [HS_REJECT_IMPLAUSIBLE_DATE] = "date before 1900 or after next year",
+    [HS_REJECT_OUTSIDE_STUDY_AREA] = "outside the study area",
 };
 
 const char *hs_reject_reason_string(hs_reject_reason reason) {

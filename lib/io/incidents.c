@@ -278,7 +278,9 @@ hs_status hs_incidents_write_rejects(hs_ctx *ctx, const hs_incidents *inc, const
         if (take_r) {
             line = inc->rej[r].line;
             off = inc->rej[r].offset;
-            len = inc->rej[r].length;
+            len = inc->rej[r].length == HS__REJECT_LENGTH_UNKNOWN
+                      ? (map ? record_length(map, maplen, off) : 0)
+                      : inc->rej[r].length;
             reason = hs_reject_reason_string(inc->rej[r].reason);
             r++;
         } else {
@@ -366,6 +368,36 @@ hs_status hs_incidents_keep(hs_ctx *ctx, hs_incidents *inc, const uint8_t *keep)
         }
     inc->col.n = k;
     return HS_OK;
+}
+
+static int by_file_line(const void *a, const void *b) {
+    const hs_reject *x = a, *y = b;
+    if (x->file != y->file) return x->file < y->file ? -1 : 1;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+hs_status hs_incidents_reject(hs_ctx *ctx, hs_incidents *inc, const uint8_t *keep,
+                              hs_reject_reason reason) {
+    if (!ctx || !inc || (!keep && inc->col.n) || (unsigned)reason >= HS_REJECT_COUNT_)
+        return HS_EINVAL;
+    size_t drop = 0, old = inc->nrej;
+    for (size_t i = 0; i < inc->col.n; i++)
+        drop += !keep[i];
+    if (!drop) return HS_OK;
+    if (!hs__incidents_reserve_rejects(ctx, inc, old + drop))
+        return hs__error(ctx, HS_ENOMEM, "out of memory");
+    const hs__cols *c = &inc->col;
+    for (size_t i = 0; i < c->n; i++) {
+        if (keep[i]) continue;
+        /* The record's length is found when the rejects are written. */
+        inc->rej[inc->nrej++] =
+            (hs_reject){c->file[i], c->line[i], reason, c->off[i], HS__REJECT_LENGTH_UNKNOWN};
+        inc->sums[c->file[i]].rows_used--;
+        inc->sums[c->file[i]].rejected[reason]++;
+    }
+    /* Back into (file, line) order (no two rejects share a line). */
+    qsort(inc->rej, inc->nrej, sizeof *inc->rej, by_file_line);
+    return hs_incidents_keep(ctx, inc, keep);
 }
 
 hs_status hs_incidents_in_period(hs_ctx *ctx, const hs_incidents *inc, const char *from,

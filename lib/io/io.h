@@ -173,6 +173,8 @@ struct hs_incidents {
     size_t nrej, rejcap;
 };
 
+/* hs_reject.length of a reject made after reading: found on writing. */
+#define HS__REJECT_LENGTH_UNKNOWN UINT64_MAX
 bool hs__incidents_reserve_rejects(const hs_ctx *ctx, hs_incidents *inc, size_t need);
 /* Adds a file name; returns its index or UINT32_MAX on no memory. */
 uint32_t hs__incidents_add_file(const hs_ctx *ctx, hs_incidents *inc, const char *name,

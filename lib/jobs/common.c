@@ -315,19 +315,25 @@ void hs__job_warn_strays(hs_ctx *ctx, const hs_incidents *inc) {
 
 hs_status hs__job_study_area(hs_ctx *ctx, const hs_job *job, hs_incidents *inc, hs_units **area) {
     *area = NULL;
-    if (!job->study_area) return HS_OK;
+    /* By default the union of --wards (hotspots), as the report does. */
+    bool wards = !job->study_area && job->nlayers && !job->units_shp;
+    if (!job->study_area && !wards) return HS_OK;
     size_t n = hs_incidents_count(inc), in = 0;
     uint32_t *of = NULL;
     uint8_t *keep = hs__malloc(ctx, n + 1);
-    hs_status st = keep ? hs__job_units(ctx, job->study_area, NULL, area)
-                        : hs__error(ctx, HS_ENOMEM, "out of memory");
+    hs_status st = !keep   ? hs__error(ctx, HS_ENOMEM, "out of memory")
+                   : wards ? hs__job_wards(ctx, job, false, area)
+                           : hs__job_units(ctx, job->study_area, NULL, area);
     if (!st) st = hs__job_locate(ctx, NULL, *area, inc, &of);
     for (size_t i = 0; !st && i < n; i++)
         in += keep[i] = of[i] != HS_NO_UNIT;
-    if (!st) st = hs_incidents_keep(ctx, inc, keep);
+    /* Counted and listed, not dropped silently. */
+    if (!st) st = hs_incidents_reject(ctx, inc, keep, HS_REJECT_OUTSIDE_STUDY_AREA);
     if (!st)
-        hs__log(ctx, HS_LOG_INFO, "study area %s: %zu incidents inside, %zu outside it left out",
-                job->study_area, in, n - in);
+        hs__log(ctx, HS_LOG_INFO, "study area %s: %zu incidents inside, %zu outside it left out%s",
+                wards ? "(the --wards polygons)" : job->study_area, in, n - in,
+                job->rejects && n > in ? " (in the rejects file as \"outside the study area\")"
+                                       : "");
     free(keep);
     free(of);
     return st;

@@ -31,17 +31,26 @@ static hs_status treated_units(hs_ctx *ctx, const char *path, hs_units **out) {
 
 hs_status hs__run_displacement(hs_ctx *ctx, const hs_job *job) {
     hs_incidents *inc = NULL;
-    hs_units *treated = NULL, *control = NULL;
+    hs_units *treated = NULL, *control = NULL, *area = NULL;
     hs_displacement d;
     hs_status st = hs__job_read(ctx, job, &inc);
+    if (!st) st = hs__job_study_area(ctx, job, inc, &area);
     if (!st) st = treated_units(ctx, job->treated, &treated);
-    if (!st) st = hs_units_create(ctx, &control);
-    if (!st)
-        st = job->control ? hs_units_read(ctx, job->control, NULL, control)
-                          : hs_units_read_builtin(ctx, "gravesham-wards-2013", control);
-    if (!st && !job->control)
-        hs__log(ctx, HS_LOG_INFO,
-                "no --control given: the control area is the built-in Gravesham wards (2013)");
+    /* The control area: --control, else the study area, else the built-in
+     * wards (announced). */
+    if (!st && !job->control && area) {
+        control = area;
+        area = NULL;
+    } else if (!st) {
+        st = hs_units_create(ctx, &control);
+        if (!st)
+            st = job->control ? hs_units_read(ctx, job->control, NULL, control)
+                              : hs_units_read_builtin(ctx, "gravesham-wards-2013", control);
+        if (!st && !job->control)
+            hs__log(ctx, HS_LOG_INFO,
+                    "no --control or --study-area given: the control area is the built-in "
+                    "Gravesham wards (2013)");
+    }
     hs_displacement_options o;
     hs_displacement_options_init(&o);
     o.treated = treated, o.control = control, o.buffer_m = job->buffer_m;
@@ -49,6 +58,7 @@ hs_status hs__run_displacement(hs_ctx *ctx, const hs_job *job) {
     o.after_from = job->to.from, o.after_to = job->to.to;
     if (!st) st = hs_displacement_compute(ctx, inc, &o, &d);
     if (!st) st = hs_displacement_write(ctx, &d, job->output);
+    if (!st && job->rejects) st = hs_incidents_write_rejects(ctx, inc, NULL, job->rejects);
     if (!st) {
         hs__log(ctx, HS_LOG_INFO, "treated %.0f -> %.0f, buffer %.0f -> %.0f, control %.0f -> %.0f",
                 d.a0, d.a1, d.b0, d.b1, d.c0, d.c1);
@@ -57,6 +67,7 @@ hs_status hs__run_displacement(hs_ctx *ctx, const hs_job *job) {
         hs__log(ctx, HS_LOG_INFO, "wrote %s", job->output);
     }
     hs_units_destroy(control);
+    hs_units_destroy(area);
     hs_units_destroy(treated);
     hs_incidents_destroy(inc);
     return st;

@@ -43,6 +43,7 @@ hs_status hs__run_evaluate(hs_ctx *ctx, const hs_job *job) {
                 e.hotspots_missing, nsites);
     if (!st) st = hs_evaluation_write(ctx, &e, job->output);
     if (!st && job->curve) st = hs_capture_curve_write(ctx, curve, e.units, job->curve);
+    if (!st && job->rejects) st = hs_incidents_write_rejects(ctx, inc, unit_of, job->rejects);
     if (!st) say(ctx, job, &e);
     free(curve);
     free(ids);

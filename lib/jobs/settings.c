@@ -106,7 +106,8 @@ static const def defs[] = {
     ENUM("grid", "MODE", KDE, ko.grid, hs__kde_grid_names,
          "snapped (edges at multiples of the pixel size, default) or qgis (QGIS Heatmap's grid)"),
     FN("extent", "E", KDE, set_extent,
-       "data (points grown by the reach, default), a polygon FILE (its box) or XMIN,YMIN,XMAX,YMAX"),
+       "data (points grown by the reach, default), a polygon FILE (its box) or "
+       "XMIN,YMIN,XMAX,YMAX"),
     STR("mask", "FILE", KDE, mask, "study area: pixels outside it are nodata"),
     ON("edge-correction", KDE, ko.edge_correction,
        "with --mask: divide by the kernel mass inside the area (spatstat's uniform correction)"),
@@ -123,8 +124,7 @@ static const def defs[] = {
        "APPROXIMATE: move incidents to their pixel's centre first (faster for many incidents)"),
     STR("output", "FILE", HOT, output,
         "the hotspots: .geojson (polygons, with a .qml style), .csv or .shp"),
-    STR("units", "FILE", HOT, units_shp,
-        "rank these polygons (e.g. LSOAs) instead of grid cells"),
+    STR("units", "FILE", HOT, units_shp, "rank these polygons (e.g. LSOAs) instead of grid cells"),
     STR("harm", "FILE", HOT | REPORT, harm, "CSV category,weight: rank by harm instead of counts"),
     INT("top", "N", HOT | REPORT, K_SIZE, ho.top, 1, HS__MAX_TOP, "how many hotspots (default 20)"),
     ON("significant", HOT | REPORT, ho.significant, "only units hot at 95% (Gi* class 2 or 3)"),
@@ -148,9 +148,10 @@ static const def defs[] = {
          hs__shape_names, "cell shape (default square)"),
     FN("origin", "X,Y", GRID, set_origin,
        "grid origin in the working CRS (default 0,0: edges at multiples of the cell size)"),
-    STR("study-area", "FILE", GRID | KDE | HOT | CHANGE | EVAL | TREND, study_area,
-        "the area studied (polygons): incidents outside it are left out, and cells and pixels "
-        "cover it whole"),
+    STR("study-area", "FILE", GRID | KDE | HOT | CHANGE | EVAL | TREND | DISP, study_area,
+        "the area studied (polygons; hotspots: default the --wards): incidents outside it are "
+        "left out (listed in --rejects), cells and pixels cover it whole, and it is "
+        "displacement's default control area"),
     INT("max-cells", "N", HOT | EVAL | TREND | REPORT, K_SIZE, go.max_cells, 1, 1000000000,
         "refuse a grid of more cells than this, empty ones included (default 5000000)"),
     STR("crs", "CRS", READERS | PATROL, crs,

@@ -41,6 +41,51 @@ PY
 "$hs" hotspots "$kent"/*.csv -q --study-area "$g/gravesham_wards_2013.gpkg" -o h_gpkg.csv || fail=1
 cmp -s h_shp.csv h_gpkg.csv || { echo "FAIL: hotspots with a GeoPackage study area differ"; fail=1; }
 
+# A study area (issue 15): hotspots with --wards keep to the wards; every
+# incident left out is in --rejects as "outside the study area", and a
+# brute-force even-odd test over the RFC 7946 copy (lon/lat, like the
+# police.uk rows) agrees on which are out.
+V="Violence and sexual offences"
+"$hs" hotspots "$kent"/*.csv -q --crime-type "$V" --wards "$g/gravesham_wards_2013.gpkg" \
+  --rejects rej.csv -o hw.csv || fail=1
+python3 - "$g/gravesham_wards_2013_rfc7946.geojson" rej.csv "$kent" <<'PY' || fail=1
+import csv, glob, io, json, sys
+def inside(rings, x, y):
+    c = False
+    for r in rings:
+        for (x1, y1), (x2, y2) in zip(r, r[1:] + r[:1]):
+            if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+                c = not c
+    return c
+fc = json.load(open(sys.argv[1]))
+rings = [[[tuple(p) for p in r] for r in f['geometry']['coordinates']] for f in fc['features']]
+def in_wards(x, y):
+    return any(inside(r, x, y) for r in rings)
+out = set()
+for r in csv.DictReader(open(sys.argv[2])):
+    if r['reason'] == 'outside the study area':
+        out.add((r['file'].rsplit('/', 1)[-1], int(r['line'])))
+want_out = set()
+for f in sorted(glob.glob(sys.argv[3] + '/*.csv')):
+    name = f.rsplit('/', 1)[-1]
+    with open(f, newline='') as fh:
+        for i, row in enumerate(csv.DictReader(fh), start=2):
+            if row['Crime type'] != 'Violence and sexual offences' or not row['Longitude']:
+                continue
+            if not in_wards(float(row['Longitude']), float(row['Latitude'])):
+                want_out.add((name, i))
+assert out == want_out, (len(out), len(want_out), sorted(out ^ want_out)[:5])
+print(f"study area: {len(out)} violent incidents outside the wards, listed line by line as a "
+      f"brute-force test finds them")
+PY
+# Displacement: the study area is the default control area.
+"$hs" hotspots "$kent"/2024-0[12]*.csv -q --crime-type "$V" --wards "$g/gravesham_wards_2013.shp" --top 5 -o jf.csv || fail=1
+for how in "--control $g/gravesham_wards_2013.shp" "--study-area $g/gravesham_wards_2013_bng.geojson"; do
+  "$hs" displacement "$kent"/*.csv -q --crime-type "$V" --treated jf.csv --buffer 300 $how \
+    --before 2024-01..2024-02 --after 2024-03..2024-04 -o "wdq_${how%% *}.csv" || fail=1
+done
+cmp -s wdq_--control.csv wdq_--study-area.csv || { echo "FAIL: displacement --study-area"; fail=1; }
+
 # Memphis precincts (GeoJSON from sfhotspot, no code field but "precinct").
 m=$data/fixtures/sfhotspot-memphis
 "$hs" wards "$m/memphis_robberies.csv" -q --crs EPSG:2843 --x-column x_epsg2843 --y-column y_epsg2843 \
