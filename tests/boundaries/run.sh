@@ -9,6 +9,7 @@
 # with the file and the feature or line. Usage: run.sh HOTSPOT DATA WORKDIR
 set -u
 hs=$(realpath "$1") data=$(realpath "$2") work=$3
+export HERE=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 fail=0
 kent=$data/police-uk-kent g=$data/boundaries/gravesham-wards-2013
@@ -49,16 +50,10 @@ V="Violence and sexual offences"
 "$hs" hotspots "$kent"/*.csv -q --crime-type "$V" --wards "$g/gravesham_wards_2013.gpkg" \
   --rejects rej.csv -o hw.csv || fail=1
 python3 - "$g/gravesham_wards_2013_rfc7946.geojson" rej.csv "$kent" <<'PY' || fail=1
-import csv, glob, io, json, sys
-def inside(rings, x, y):
-    c = False
-    for r in rings:
-        for (x1, y1), (x2, y2) in zip(r, r[1:] + r[:1]):
-            if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
-                c = not c
-    return c
-fc = json.load(open(sys.argv[1]))
-rings = [[[tuple(p) for p in r] for r in f['geometry']['coordinates']] for f in fc['features']]
+import csv, glob, os, sys
+sys.path.insert(0, os.environ['HERE'])
+from evenodd import inside, polygons
+rings = [r for _, r in polygons(sys.argv[1], 'WD13CD')]
 def in_wards(x, y):
     return any(inside(r, x, y) for r in rings)
 out = set()
@@ -91,22 +86,12 @@ m=$data/fixtures/sfhotspot-memphis
 "$hs" wards "$m/memphis_robberies.csv" -q --crs EPSG:2843 --x-column x_epsg2843 --y-column y_epsg2843 \
   --date-column date --wards "$m/memphis_precincts.geojson" --code-field precinct -o precincts.csv || fail=1
 python3 - "$m/memphis_precincts.geojson" "$m/memphis_robberies.csv" precincts.csv <<'PY' || fail=1
-import csv, json, sys
+import csv, os, sys
 # Even-odd ray casting in lon/lat (the robberies' own longitude/latitude
-# columns): an oracle independent of GEOS, PROJ and json-c.
-def inside(rings, x, y):
-    c = False
-    for r in rings:
-        for (x1, y1), (x2, y2) in zip(r, r[1:] + r[:1]):
-            if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
-                c = not c
-    return c
-fc = json.load(open(sys.argv[1]))
-polys = []
-for f in fc['features']:
-    g = f['geometry']
-    parts = [g['coordinates']] if g['type'] == 'Polygon' else g['coordinates']
-    polys.append((f['properties']['precinct'], [[tuple(p[:2]) for p in r] for part in parts for r in part]))
+# columns).
+sys.path.insert(0, os.environ['HERE'])
+from evenodd import inside, polygons
+polys = polygons(sys.argv[1], 'precinct')
 want = {}
 for r in csv.DictReader(open(sys.argv[2])):
     x, y = float(r['longitude']), float(r['latitude'])
