@@ -669,6 +669,32 @@ typedef struct hs_tally_summary {
 } hs_tally_summary;
 
 /**
+ * What names a place for a briefing (any units: grid cells, hotspots,
+ * wards). Strings are borrowed from the incidents and the wards.
+ */
+typedef struct hs_place_name {
+    /** The most common place text of its incidents (police.uk's Location;
+     *  "" when none was read) and that text's share of them, percent; ties
+     *  go to the text read first. */
+    const char *location;
+    double location_pct;
+    /** The share of its incidents at its busiest single point (identical
+     *  coordinates), percent. Over 50: the place is one police.uk snap
+     *  point (a station, a venue), not an area. */
+    double one_point_pct;
+    /** The ward holding the unit's centroid ("" when none or no wards). */
+    const char *ward_code, *ward_name;
+} hs_place_name;
+
+/**
+ * Names every unit from the incidents located in it (unit_of from
+ * hs_units_locate) and, when wards is not NULL, the ward holding its
+ * centroid. out: caller-sized, hs_units_count(units) entries.
+ */
+HS_API hs_status hs_place_names(hs_ctx *ctx, const hs_units *units, const hs_incidents *inc,
+                                const uint32_t *unit_of, const hs_units *wards, hs_place_name *out);
+
+/**
  * Counts incidents per unit. unit_of: from hs_units_locate (borrowed for
  * the call). out: owned; hs_tally_destroy.
  */
@@ -686,6 +712,13 @@ HS_API void hs_tally_destroy(hs_tally *tally);
  */
 HS_API hs_status hs_tally_set_population(hs_ctx *ctx, hs_tally *tally, const char *path,
                                          size_t *unmatched);
+
+/**
+ * Adds the place columns (location, location_pct, one_point_pct, and
+ * ward_code, ward_name when any unit has a ward) from hs_place_names, one
+ * per unit; the strings are copied.
+ */
+HS_API hs_status hs_tally_set_place_names(hs_ctx *ctx, hs_tally *tally, const hs_place_name *names);
 
 HS_API hs_status hs_tally_row_get(const hs_tally *tally, size_t unit, hs_tally_row *out);
 /** Count of unit in category (by_type tallies; else 0). */
@@ -1150,6 +1183,10 @@ HS_API const double *hs_trend_p(const hs_trend *t);
  * Written to a temporary name and renamed.
  */
 HS_API hs_status hs_trend_write(hs_ctx *ctx, const hs_trend *t, const char *path);
+/** Adds the units' names and place columns to the trend layer (name,
+ *  location, location_pct, one_point_pct, ward_code, ward_name; as
+ *  hs_tally_set_place_names); the strings are copied. */
+HS_API hs_status hs_trend_set_place_names(hs_ctx *ctx, hs_trend *t, const hs_place_name *names);
 
 /** How well places chosen on one period capture another's incidents. */
 typedef struct hs_capture {
@@ -1232,6 +1269,13 @@ typedef struct hs_evaluation {
     double hotspot_area_km2, study_area_km2;
     int has_before;     /**< a period chosen on was given: RRI and the curve use it */
     hs_capture capture; /**< hit rate, PAI, PEI, RRI */
+    /** The measured period and the one chosen on ("2024-03..2024-04"; ".."
+     *  ends open; "" when not given) and their lengths in days (NAN when
+     *  open-ended). RRI is a ratio of ratios over the same two periods, so
+     *  their lengths cancel; they are stated so the reader knows what was
+     *  compared. */
+    char period[48], chosen_period[48];
+    double days, days_before;
 } hs_evaluation;
 
 /**

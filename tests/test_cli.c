@@ -296,11 +296,12 @@ static void cli_measures(const char *dir, const char *k1) {
     /* trend: every located incident lands in one period column, so the
      * columns add up to the rows the reader used (14,330 + 13,843). */
     CHECK(run("trend", k1, k2, "--period", "month", "-o", dq, NULL) == HS_EXIT_OK);
-    CHECK_MSG(strstr(errbuf, "2 periods 2024-01..2024-02"), "%s", errbuf);
+    CHECK_MSG(strstr(errbuf, "2 months 2024-01..2024-02"), "%s", errbuf);
     {
         char *tt = hs_test_slurp(dq, &cl);
         double total = 0;
-        CHECK(tt && strstr(tt, ",p_last,n_2024-01,n_2024-02\n"));
+        CHECK(tt &&
+              strstr(tt, ",p_last,name,location,location_pct,one_point_pct,n_2024-01,n_2024-02\n"));
         for (char *line = tt ? strchr(tt, '\n') : NULL; line && line[1];
              line = strchr(line + 1, '\n')) {
             char *eol = strchr(line + 1, '\n');

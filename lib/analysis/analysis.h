@@ -10,6 +10,28 @@
 
 #include "../stats/stats.h"
 
+/* naming.c: the most common place text among incidents list[0..n) (or
+ * HS_NO_LABEL), its share and the share at the busiest single point, in
+ * percent. HS_ENOMEM without a message. */
+hs_status hs__place_text(const hs_incidents *inc, const size_t *list, size_t n, uint32_t *label,
+                         double *label_pct, double *one_point_pct);
+
+/* naming.c: the ward of each of units[0..m) of u: the ward holding its
+ * centroid, else the ward holding most of its incidents (unit_of), ties to
+ * the ward read first; HS_NO_UNIT when none. */
+hs_status hs__wards_of(hs_ctx *ctx, const hs_units *wards, const hs_units *u, const size_t *units,
+                       size_t m, const hs_incidents *inc, const uint32_t *unit_of, uint32_t *out);
+/* naming.c: place columns a table carries (hs_tally_set_place_names,
+ * hs_trend_set_place_names), copied per unit. */
+typedef struct hs__place_cols {
+    bool on, has_wards;
+    size_t n;
+    char **loc, **wcode, **wname;
+    double *loc_pct, *pt_pct;
+} hs__place_cols;
+hs_status hs__place_cols_set(hs_ctx *ctx, hs__place_cols *pc, const hs_place_name *names, size_t n);
+void hs__place_cols_free(hs__place_cols *pc);
+
 /* Ranked hotspots (hotspots.c; read by report.c). */
 struct hs_hotspots {
     const hs_units *u;

@@ -4,6 +4,7 @@
  * data; writing is separate. */
 #include "analysis.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,9 +46,10 @@ static hs_status curve_fill(hs_ctx *ctx, const double *after, const double *befo
 static hs_status unit_columns(hs_ctx *ctx, const hs_units *u, const hs_incidents *inc,
                               const uint32_t *unit_of, const hs_tally_options *periods,
                               const char *const *ids, size_t nids, double *after, double *before,
-                              double *area, int *chosen) {
+                              double *area, int *chosen, hs_tally_summary *sum) {
     hs_tally *t = NULL;
     hs_status st = hs_tally_compute(ctx, u, inc, unit_of, periods, &t);
+    if (!st) hs_tally_summary_get(t, sum);
     for (size_t i = 0; !st && i < hs_units_count(u); i++) {
         hs_tally_row r;
         hs_unit un;
@@ -73,11 +75,22 @@ hs_status hs_evaluate(hs_ctx *ctx, const hs_units *u, const hs_incidents *inc,
            *before = hs__calloc(ctx, n + 1, sizeof *before),
            *area = hs__calloc(ctx, n + 1, sizeof *area);
     int *chosen = hs__calloc(ctx, n + 1, sizeof *chosen);
-    hs_status st =
-        after && before && area && chosen
-            ? unit_columns(ctx, u, inc, unit_of, periods, ids, nids, after, before, area, chosen)
-            : hs__error(ctx, HS_ENOMEM, "out of memory");
+    hs_tally_summary sum;
+    memset(&sum, 0, sizeof sum);
+    hs_status st = after && before && area && chosen
+                       ? unit_columns(ctx, u, inc, unit_of, periods, ids, nids, after, before, area,
+                                      chosen, &sum)
+                       : hs__error(ctx, HS_ENOMEM, "out of memory");
     memset(out, 0, sizeof *out);
+    if (periods->from || periods->to)
+        snprintf(out->period, sizeof out->period, "%.20s..%.20s",
+                 periods->from ? periods->from : "", periods->to ? periods->to : "");
+    if (periods->compare_from || periods->compare_to)
+        snprintf(out->chosen_period, sizeof out->chosen_period, "%.20s..%.20s",
+                 periods->compare_from ? periods->compare_from : "",
+                 periods->compare_to ? periods->compare_to : "");
+    out->days = st ? NAN : sum.days;
+    out->days_before = st ? NAN : sum.days_compare;
     out->units = n;
     out->has_before = periods->compare_from != NULL;
     double A = 0, ain = 0;
@@ -132,7 +145,20 @@ hs_status hs_evaluation_write(hs_ctx *ctx, const hs_evaluation *e, const char *p
                          {"pai", "%.4f", e->capture.pai, NULL},
                          {"pei", "%.4f", e->capture.pei, NULL},
                          {"rri", "%.4f", e->capture.rri, NULL}};
-    return measures_write(ctx, path, m, e->has_before ? 9 : 8);
+    /* Then the periods: what was measured, and what the places were chosen
+     * on, with their lengths when bounded. */
+    measure p[4];
+    size_t np = 0;
+    if (e->period[0]) p[np++] = (measure){"period", NULL, 0, e->period};
+    if (e->period[0] && !isnan(e->days)) p[np++] = (measure){"period_days", "%.0f", e->days, NULL};
+    if (e->chosen_period[0]) p[np++] = (measure){"chosen_on", NULL, 0, e->chosen_period};
+    if (e->chosen_period[0] && !isnan(e->days_before))
+        p[np++] = (measure){"chosen_on_days", "%.0f", e->days_before, NULL};
+    measure all[13];
+    size_t n = e->has_before ? 9 : 8;
+    memcpy(all, m, n * sizeof *m);
+    memcpy(all + n, p, np * sizeof *p);
+    return measures_write(ctx, path, all, n + np);
 }
 
 const char *hs_displacement_reading(const hs_displacement *d) {

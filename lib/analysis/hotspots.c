@@ -143,19 +143,19 @@ hs_status hs_hotspots_compute(hs_ctx *ctx, const hs_units *u, const hs_incidents
         hs__xform_run(xe->main, &s->lon, &s->lat, 1);
         h->nsel++;
     }
-    /* The ward of each chosen hotspot's centroid. */
+    /* The ward of each chosen hotspot (naming.c's rule). */
     if (wards && h->nsel) {
-        double *x = hs__malloc(ctx, h->nsel * sizeof *x), *y = hs__malloc(ctx, h->nsel * sizeof *y);
+        size_t *k = hs__malloc(ctx, h->nsel * sizeof *k);
         uint32_t *w = hs__malloc(ctx, h->nsel * sizeof *w);
-        if (!x || !y || !w) st = hs__error(ctx, HS_ENOMEM, "out of memory");
+        if (!k || !w) st = hs__error(ctx, HS_ENOMEM, "out of memory");
         for (size_t j = 0; !st && j < h->nsel; j++)
-            x[j] = h->sel[j].x, y[j] = h->sel[j].y;
-        if (!st) st = hs__units_locate_xy(ctx, wards, x, y, h->nsel, w);
+            k[j] = h->sel[j].unit;
+        if (!st) st = hs__wards_of(ctx, wards, u, k, h->nsel, inc, h->unit_of_copy, w);
         for (size_t j = 0; !st && j < h->nsel; j++)
             if (!(h->ward[j] = hs__strdup(ctx, w[j] != HS_NO_UNIT ? wards->code[w[j]] : "")) ||
                 !(h->ward_name[j] = hs__strdup(ctx, w[j] != HS_NO_UNIT ? wards->name[w[j]] : "")))
                 st = hs__error(ctx, HS_ENOMEM, "out of memory");
-        free(x), free(y), free(w);
+        free(k), free(w);
     }
     if (!st) st = hs__hotspots_index(ctx, h);
 done:

@@ -75,66 +75,14 @@ static hs_status top_types(const hs_hotspots *h, const size_t *list, size_t n, c
     return HS_OK;
 }
 
-static int cmp_u32(const void *a, const void *b) {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
-static int cmp_xy(const void *a, const void *b) {
-    const double *p = a, *q = b;
-    if (p[0] != q[0]) return p[0] < q[0] ? -1 : 1;
-    return (p[1] > q[1]) - (p[1] < q[1]);
-}
-
-/* The most common place text and the busiest single point among the
- * incidents list[0..n): both by sorting copies and counting runs. */
+/* The most common place text and the busiest single point (naming.c). */
 static hs_status places(const hs_hotspots *h, const size_t *list, size_t n,
                         hs_hotspot_profile *out) {
-    const hs__cols *c = &h->inc->col;
-    uint32_t *lab = hs__malloc(NULL, (n + 1) * sizeof *lab);
-    double *xy = hs__malloc(NULL, 2 * (n + 1) * sizeof *xy);
-    if (!lab || !xy) {
-        free(lab), free(xy);
-        return HS_ENOMEM;
-    }
-    for (size_t k = 0; k < n; k++) {
-        lab[k] = c->label[list[k]];
-        xy[2 * k] = c->x[list[k]], xy[2 * k + 1] = c->y[list[k]];
-    }
-    qsort(lab, n, sizeof *lab, cmp_u32);
-    qsort(xy, n, 2 * sizeof *xy, cmp_xy);
-    size_t best = 0, bestpt = 0;
-    uint32_t bl = HS_NO_LABEL;
-    for (size_t a = 0, b; a < n; a = b) {
-        for (b = a; b < n && lab[b] == lab[a]; b++) {
-        }
-        if (lab[a] != HS_NO_LABEL && b - a > best) best = b - a;
-    }
-    /* Ties go to the text of the place's incident read first. */
-    for (size_t k = 0; k < n && best && bl == HS_NO_LABEL; k++) {
-        uint32_t l = c->label[list[k]];
-        size_t lo = 0, hi = n, m = 0;
-        while (lo < hi) /* first position of l in the sorted ids */
-            if (lab[m = lo + (hi - lo) / 2] < l)
-                lo = m + 1;
-            else
-                hi = m;
-        size_t run = 0;
-        while (lo + run < n && lab[lo + run] == l)
-            run++;
-        if (l != HS_NO_LABEL && run == best) bl = l;
-    }
-    for (size_t a = 0, b; a < n; a = b) {
-        for (b = a; b < n && xy[2 * b] == xy[2 * a] && xy[2 * b + 1] == xy[2 * a + 1]; b++) {
-        }
-        if (b - a > bestpt) bestpt = b - a;
-    }
-    if (bl != HS_NO_LABEL)
-        snprintf(out->location, sizeof out->location, "%s", h->inc->labels.names[bl]);
-    out->location_pct = n ? 100.0 * (double)best / (double)n : 0;
-    out->one_point_pct = n ? 100.0 * (double)bestpt / (double)n : 0;
-    free(lab), free(xy);
-    return HS_OK;
+    uint32_t l;
+    hs_status st = hs__place_text(h->inc, list, n, &l, &out->location_pct, &out->one_point_pct);
+    if (!st && l != HS_NO_LABEL)
+        snprintf(out->location, sizeof out->location, "%s", h->inc->labels.names[l]);
+    return st;
 }
 
 hs_status hs_hotspots_profile(const hs_hotspots *h, size_t i, hs_hotspot_profile *out) {

@@ -28,7 +28,13 @@ struct hs_tally {
     double share;       /* the period's share of both periods' time; NAN unknown */
     double days, cdays; /* the periods' lengths in days; NAN unknown */
     hs_tally_summary sum;
+    hs__place_cols pc; /* hs_tally_set_place_names */
 };
+
+hs_status hs_tally_set_place_names(hs_ctx *ctx, hs_tally *t, const hs_place_name *names) {
+    if (!ctx || !t || (!names && t->n)) return HS_EINVAL;
+    return hs__place_cols_set(ctx, &t->pc, names, t->n);
+}
 
 void hs_tally_options_init(hs_tally_options *o) {
     if (o) memset(o, 0, sizeof *o);
@@ -36,6 +42,7 @@ void hs_tally_options_init(hs_tally_options *o) {
 
 void hs_tally_destroy(hs_tally *t) {
     if (!t) return;
+    hs__place_cols_free(&t->pc);
     free(t->count);
     free(t->ccount);
     free(t->types);
@@ -294,6 +301,15 @@ static size_t columns(const hs_tally *t, col *c) {
     size_t n = 0;
     c[n++] = (col){"code", "code", 'S', 0};
     c[n++] = (col){"name", "name", 'S', 0};
+    if (t->pc.on) {
+        c[n++] = (col){"location", "location", 'S', 0};
+        c[n++] = (col){"location_pct", "loc_pct", 'R', 1};
+        c[n++] = (col){"one_point_pct", "one_pt_pct", 'R', 1};
+        if (t->pc.has_wards) {
+            c[n++] = (col){"ward_code", "ward_code", 'S', 0};
+            c[n++] = (col){"ward_name", "ward_name", 'S', 0};
+        }
+    }
     c[n++] = (col){"count", "count", 'I', 0};
     c[n++] = (col){"weight", "weight", 'R', -1};
     c[n++] = (col){"share_pct", "share_pct", 'R', 2};
@@ -319,9 +335,14 @@ static size_t columns(const hs_tally *t, col *c) {
 }
 
 /* Value of column k of unit i as text ("" when undefined); numbers only. */
-static bool value(const hs_tally *t, const hs_tally_row *r, const col *c, char *buf, size_t size) {
+static bool value(const hs_tally *t, size_t i, const hs_tally_row *r, const col *c, char *buf,
+                  size_t size) {
     double v;
-    if (!strcmp(c->name, "count"))
+    if (!strcmp(c->name, "location_pct"))
+        v = t->pc.loc_pct[i];
+    else if (!strcmp(c->name, "one_point_pct"))
+        v = t->pc.pt_pct[i];
+    else if (!strcmp(c->name, "count"))
         v = (double)r->count;
     else if (!strcmp(c->name, "weight"))
         v = r->weight;
@@ -351,7 +372,6 @@ static bool value(const hs_tally *t, const hs_tally_row *r, const col *c, char *
         v = r->change_per_30d;
     else
         v = r->change_pct;
-    (void)t;
     if (isnan(v)) {
         buf[0] = 0;
         return false;
@@ -365,10 +385,19 @@ static bool value(const hs_tally *t, const hs_tally_row *r, const col *c, char *
     return true;
 }
 
+/* A text column of unit i. */
+static const char *text(const hs_tally *t, const col *c, size_t i) {
+    if (!strcmp(c->name, "code")) return t->u->code[i];
+    if (!strcmp(c->name, "location")) return t->pc.loc[i];
+    if (!strcmp(c->name, "ward_code")) return t->pc.wcode[i];
+    if (!strcmp(c->name, "ward_name")) return t->pc.wname[i];
+    return t->u->name[i];
+}
+
 /* The ward table as a layer: its columns, then one per crime type. */
 typedef struct tally_layer {
     const hs_tally *t;
-    col c[24];
+    col c[32];
     size_t nc;
 } tally_layer;
 
@@ -377,10 +406,10 @@ static bool tally_row(void *user, size_t i, const char **v, char (*buf)[64]) {
     const hs_tally *t = tl->t;
     hs_tally_row r;
     hs_tally_row_get(t, i, &r);
-    v[0] = t->u->code[i];
-    v[1] = t->u->name[i];
-    for (size_t k = 2; k < tl->nc; k++)
-        v[k] = value(t, &r, &tl->c[k], buf[k], sizeof buf[k]) ? buf[k] : NULL;
+    for (size_t k = 0; k < tl->nc; k++)
+        v[k] = tl->c[k].kind == 'S'                                ? text(t, &tl->c[k], i)
+               : value(t, i, &r, &tl->c[k], buf[k], sizeof buf[k]) ? buf[k]
+                                                                   : NULL;
     for (size_t k = 0; t->by_type && k < t->ncat; k++) {
         snprintf(buf[tl->nc + k], sizeof buf[0], "%" PRIu64, t->types[i * t->ncat + k]);
         v[tl->nc + k] = buf[tl->nc + k];
@@ -405,14 +434,12 @@ static hs_status write_layer(hs_ctx *ctx, const hs_tally *t, const char *path) {
         free(tnames);
         return hs__error(ctx, HS_ENOMEM, "out of memory");
     }
-    size_t codew = 1, namew = 1;
-    for (size_t i = 0; i < t->n; i++) {
-        if (strlen(t->u->code[i]) > codew) codew = strlen(t->u->code[i]);
-        if (strlen(t->u->name[i]) > namew) namew = strlen(t->u->name[i]);
-    }
     for (size_t k = 0; k < tl.nc; k++) {
         const col *c = &tl.c[k];
-        int w = c->kind == 'S' ? (int)(k == 0 ? codew : namew) : c->kind == 'I' ? 9 : 19;
+        size_t tw = 1; /* a text column is as wide as its longest value */
+        for (size_t i = 0; c->kind == 'S' && i < t->n; i++)
+            if (strlen(text(t, c, i)) > tw) tw = strlen(text(t, c, i));
+        int w = c->kind == 'S' ? (int)(tw > 254 ? 254 : tw) : c->kind == 'I' ? 9 : 19;
         fd[k] = (hs__lfield){c->name,
                              c->dbf,
                              c->kind == 'S'   ? 'C'

@@ -19,10 +19,17 @@ struct hs_trend {
     double *v, *z, *p;
     hs_trend_unit *unit;
     uint64_t undated;
+    hs__place_cols pc; /* hs_trend_set_place_names */
 };
+
+hs_status hs_trend_set_place_names(hs_ctx *ctx, hs_trend *t, const hs_place_name *names) {
+    if (!ctx || !t || (!names && t->n)) return HS_EINVAL;
+    return hs__place_cols_set(ctx, &t->pc, names, t->n);
+}
 
 void hs_trend_destroy(hs_trend *t) {
     if (!t) return;
+    hs__place_cols_free(&t->pc);
     free(t->label);
     free(t->v);
     free(t->z);
@@ -241,9 +248,17 @@ static bool trend_row(void *user, size_t i, const char **v, char (*buf)[64]) {
     v[9] = num(buf[9], r->trend.p, "%.6g");
     v[10] = num(buf[10], r->z_last, "%.6f");
     v[11] = num(buf[11], r->p_last, "%.6g");
-    for (size_t k = 0; k < t->np; k++) {
-        hs__fmt_double(buf[TF_PERIODS + k], 64, t->v[i * t->np + k]);
-        v[TF_PERIODS + k] = buf[TF_PERIODS + k];
+    size_t f = TF_PERIODS;
+    if (t->pc.on) { /* the place columns (place_fields) */
+        v[f++] = t->u->name[i];
+        v[f++] = t->pc.loc[i];
+        v[f] = num(buf[f], t->pc.loc_pct[i], "%.1f"), f++;
+        v[f] = num(buf[f], t->pc.pt_pct[i], "%.1f"), f++;
+        if (t->pc.has_wards) v[f++] = t->pc.wcode[i], v[f++] = t->pc.wname[i];
+    }
+    for (size_t k = 0; k < t->np; k++, f++) {
+        hs__fmt_double(buf[f], 64, t->v[i * t->np + k]);
+        v[f] = buf[f];
     }
     return true;
 }
@@ -253,9 +268,18 @@ static void trend_shape(void *user, size_t i, const hs__geom **g, double *xy, si
     *g = ((const hs_trend *)user)->u->g[i];
 }
 
+/* The unit's name, its place text and ward (hs_trend_set_place_names). */
+static const hs__lfield place_fields[6] = {{"name", "name", 'C', 80, 0, HS__IN_ALL},
+                                           {"location", "location", 'C', 120, 0, HS__IN_ALL},
+                                           {"location_pct", "loc_pct", 'F', 6, 1, HS__IN_ALL},
+                                           {"one_point_pct", "one_pt_pct", 'F', 6, 1, HS__IN_ALL},
+                                           {"ward_code", "ward_code", 'C', 16, 0, HS__IN_ALL},
+                                           {"ward_name", "ward_name", 'C', 80, 0, HS__IN_ALL}};
+
 hs_status hs_trend_write(hs_ctx *ctx, const hs_trend *t, const char *path) {
     if (!ctx || !t || !path) return HS_EINVAL;
-    hs__lfield *fd = hs__calloc(ctx, TF_PERIODS + t->np, sizeof *fd);
+    size_t npl = t->pc.on ? (t->pc.has_wards ? 6 : 4) : 0, f0 = TF_PERIODS + npl;
+    hs__lfield *fd = hs__calloc(ctx, f0 + t->np, sizeof *fd);
     char(*names)[2][24] = hs__calloc(ctx, t->np + 1, sizeof *names);
     if (!fd || !names) {
         free(fd);
@@ -263,13 +287,13 @@ hs_status hs_trend_write(hs_ctx *ctx, const hs_trend *t, const char *path) {
         return hs__error(ctx, HS_ENOMEM, "out of memory");
     }
     memcpy(fd, trend_fields, sizeof trend_fields);
+    memcpy(fd + TF_PERIODS, place_fields, npl * sizeof *fd);
     for (size_t k = 0; k < t->np; k++) {
         snprintf(names[k][0], sizeof names[k][0], "n_%s", t->label[k]);
         snprintf(names[k][1], 11, "n_%s", t->label[k]); /* n_2024-01, n_2024Q1 */
-        fd[TF_PERIODS + k] = (hs__lfield){names[k][0], names[k][1], 'F', 19, 6, HS__IN_ALL};
+        fd[f0 + k] = (hs__lfield){names[k][0], names[k][1], 'F', 19, 6, HS__IN_ALL};
     }
-    hs__layer L = {t->u->crs, t->u->geos, fd,        TF_PERIODS + t->np,
-                   t->n,      (void *)t,  trend_row, trend_shape};
+    hs__layer L = {t->u->crs, t->u->geos, fd, f0 + t->np, t->n, (void *)t, trend_row, trend_shape};
     hs_status st = hs__layer_write(ctx, &L, path);
     free(fd);
     free(names);

@@ -41,6 +41,9 @@ hs_status hs__run_change(hs_ctx *ctx, const hs_job *job) {
     if (!st) st = hs__job_places(ctx, job, inc, false, area, &grid, &u);
     if (!st) st = hs__job_locate(ctx, grid, u, inc, &unit_of);
     if (!st) st = hs_tally_compute(ctx, u, inc, unit_of, &job->to, &t);
+    /* Each place named for the briefing: its Location text, the share at
+     * one point, its ward. */
+    if (!st) st = hs__job_name_places(ctx, job, u, inc, unit_of, t, NULL);
     if (!st) st = hs_tally_write(ctx, t, job->output);
     if (!st && job->rejects) st = hs_incidents_write_rejects(ctx, inc, unit_of, job->rejects);
     if (!st) say(ctx, job, u, t);

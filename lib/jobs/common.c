@@ -160,6 +160,21 @@ hs_status hs__job_wards(hs_ctx *ctx, const hs_job *job, bool builtin, hs_units *
     return st;
 }
 
+hs_status hs__job_name_places(hs_ctx *ctx, const hs_job *job, const hs_units *u,
+                              const hs_incidents *inc, const uint32_t *unit_of, hs_tally *tally,
+                              hs_trend *trend) {
+    hs_units *wards = NULL;
+    hs_place_name *names = hs__calloc(ctx, hs_units_count(u) + 1, sizeof *names);
+    hs_status st =
+        names ? hs__job_wards(ctx, job, false, &wards) : hs__error(ctx, HS_ENOMEM, "out of memory");
+    if (!st) st = hs_place_names(ctx, u, inc, unit_of, wards, names);
+    if (!st && tally) st = hs_tally_set_place_names(ctx, tally, names);
+    if (!st && trend) st = hs_trend_set_place_names(ctx, trend, names);
+    free(names); /* it borrows from wards: freed first */
+    hs_units_destroy(wards);
+    return st;
+}
+
 void hs__job_say_builtin_outside(hs_ctx *ctx, const hs_job *job, uint64_t outside, uint64_t all) {
     /* Kent data without --wards gives a Gravesham table: say so when most
      * incidents fall outside the built-in wards. */

@@ -2,11 +2,19 @@
  * places of a hotspots CSV on another period (hs_evaluate). */
 #include "jobs.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 static void say(hs_ctx *ctx, const hs_job *job, const hs_evaluation *e) {
     char rri[32] = "";
     if (e->has_before) snprintf(rri, sizeof rri, ", RRI %.2f", e->capture.rri);
+    char d1[32] = "", d0[32] = "";
+    if (!isnan(e->days)) snprintf(d1, sizeof d1, " (%.0f days)", e->days);
+    if (!isnan(e->days_before)) snprintf(d0, sizeof d0, " (%.0f days)", e->days_before);
+    if (e->period[0] || e->chosen_period[0])
+        hs__log(ctx, HS_LOG_INFO, "measured on %s%s; chosen on %s%s",
+                e->period[0] ? e->period : "all", d1,
+                e->chosen_period[0] ? e->chosen_period : "(not given)", d0);
     hs__log(ctx, HS_LOG_INFO, "%zu hotspots on %zu units: hit rate %.1f%%, PAI %.2f, PEI %.2f%s",
             e->hotspots, e->units, e->capture.hit_rate_pct, e->capture.pai, e->capture.pei, rri);
     hs__log(ctx, HS_LOG_INFO, "wrote %s%s%s", job->output, job->curve ? " and " : "",

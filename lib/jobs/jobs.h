@@ -61,6 +61,11 @@ hs_status hs__job_units(hs_ctx *ctx, const char *path, const hs_layer_options *o
 /* Every --wards layer (none: the built-in wards); NULL *out when
  * builtin is false and no layer was given. */
 hs_status hs__job_wards(hs_ctx *ctx, const hs_job *job, bool builtin, hs_units **out);
+/* Names each unit (hs_place_names, with the --wards when given) in the
+ * table given: a change tally, or a trend. */
+hs_status hs__job_name_places(hs_ctx *ctx, const hs_job *job, const hs_units *u,
+                              const hs_incidents *inc, const uint32_t *unit_of, hs_tally *tally,
+                              hs_trend *trend);
 /* Warns when the built-in wards were used and most incidents lie outside. */
 void hs__job_say_builtin_outside(hs_ctx *ctx, const hs_job *job, uint64_t outside, uint64_t all);
 /* Each incident's unit: an array of count+1, owned by the caller. */

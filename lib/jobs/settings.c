@@ -140,7 +140,9 @@ static const def defs[] = {
         "neighbours: centroids within M metres"),
     STR("summary", "FILE.json", HOT, summary,
         "concentration: top 1/5/10% shares, Gini, generalised Gini, curve"),
-    FN("wards", "FILE", HOT, set_layer, "name the ward of each hotspot"),
+    FN("wards", "FILE", HOT | CHANGE | TREND, set_layer,
+       "polygons naming the ward of each place; repeat for more layers (with grid cells and no "
+       "--study-area, also the study area)"),
     NUM("cell-size", "M", GRID | HOT | CHANGE | EVAL | TREND | REPORT, go.cell_size_m, 0, INFINITY,
         1, "a positive number of metres",
         "cell size in metres (default 150; hex: width across flats)"),

@@ -12,9 +12,13 @@ static void say(hs_ctx *ctx, const hs_job *job, const hs_units *u, const hs_tren
     hs_trend_unit r;
     for (size_t i = 0; i < n; i++)
         if (hs_trend_unit_get(t, i, &r) == HS_OK) by[r.category]++;
-    hs__log(ctx, HS_LOG_INFO, "%zu units (%s), %zu periods %s..%s%s", n,
-            job->units_shp ? job->units_shp : "grid cells", np, hs_trend_period_label(t, 0),
-            hs_trend_period_label(t, np - 1),
+    hs_period per = hs_trend_period(t);
+    hs__log(ctx, HS_LOG_INFO, "%zu units (%s), %zu %s %s..%s%s", n,
+            job->units_shp ? job->units_shp : "grid cells", np,
+            per == HS_PERIOD_MONTH     ? "months"
+            : per == HS_PERIOD_QUARTER ? "quarters"
+                                       : "years",
+            hs_trend_period_label(t, 0), hs_trend_period_label(t, np - 1),
             np < 10 ? " (fewer than 10: trends and 'mostly' categories are weak)" : "");
     hs__job_say_outside(ctx, job, inc, unit_of, n);
     if (hs_trend_undated(t))
@@ -36,6 +40,7 @@ hs_status hs__run_trend(hs_ctx *ctx, const hs_job *job) {
     if (!st) st = hs__job_study_area(ctx, job, inc, &area);
     if (!st) st = hs__job_ranked_places(ctx, job, inc, area, &grid, &u, &unit_of);
     if (!st) st = hs_trend_compute(ctx, u, inc, unit_of, &job->tro, &t);
+    if (!st) st = hs__job_name_places(ctx, job, u, inc, unit_of, NULL, t);
     if (!st) st = hs_trend_write(ctx, t, job->output);
     if (!st && job->rejects) st = hs_incidents_write_rejects(ctx, inc, unit_of, job->rejects);
     if (!st) say(ctx, job, u, t, inc, unit_of);

@@ -119,12 +119,39 @@ grep -q 'fill="#bd0026"><title>2024-03' dq_report/report.html && grep -q 'Months
 # and the share at its busiest single point, counted by hand from the CSV.
 fx=$(dirname "$kent")/fixtures/gravesham_violence_2024-01_to_04_bng.csv
 "$hs" hotspots "$fx" --x-column x_bng --y-column y_bng -q -o named.csv || fail=1
-python3 - "$fx" named.csv <<'PY' || fail=1
+# The change and trend tables name their cells the same way, with the ward
+# (issue 15: "trend and change outputs carry ... the ward's name").
+wd=$(dirname "$kent")/boundaries/gravesham-wards-2013/gravesham_wards_2013.shp
+"$hs" change "$fx" --x-column x_bng --y-column y_bng -q --wards "$wd" \
+  --before 2024-01..2024-02 --after 2024-03..2024-04 -o named_change.csv || fail=1
+"$hs" trend "$fx" --x-column x_bng --y-column y_bng -q --wards "$wd" -o named_trend.csv || fail=1
+python3 - "$fx" named.csv named_change.csv named_trend.csv <<'PY' || fail=1
 import csv, sys, math, collections
 cells = collections.defaultdict(list)
 for r in csv.DictReader(open(sys.argv[1])):
     x, y = float(r['x_bng']), float(r['y_bng'])
     cells[f"sq150_{math.floor(x / 150)}_{math.floor(y / 150)}"].append((r['Location'], x, y))
+wards = {'Central', 'Chalk', 'Coldharbour', 'Higham', 'Istead Rise', 'Meopham North',
+         'Meopham South and Vigo', 'Northfleet North', 'Northfleet South', 'Painters Ash', 'Pelham',
+         'Riverside', 'Riverview', 'Shorne, Cobham and Luddesdown', 'Singlewell', 'Westcourt',
+         'Whitehill', 'Woodlands'}  # the 18 Gravesham wards of 2013
+for path in sys.argv[3:]:
+    t = list(csv.DictReader(open(path)))
+    key = 'code' if 'code' in t[0] else 'id'
+    n = 0
+    for h in t:
+        inc = cells[h[key]]
+        if not inc:
+            continue
+        n += 1
+        locs = collections.Counter(l for l, _, _ in inc)
+        best = max(locs.values())
+        first = next(l for l, _, _ in inc if locs[l] == best)
+        pts = max(collections.Counter((x, y) for _, x, y in inc).values())
+        assert (h['location'], h['location_pct'], h['one_point_pct']) == (
+            first, f"{100 * best / len(inc):.1f}", f"{100 * pts / len(inc):.1f}"), (path, h)
+        assert h['ward_name'] in wards, (path, h[key], h['ward_name'])
+    print(f"{path}: {n} cells named as counted by hand, each in a Gravesham ward")
 rows = list(csv.DictReader(open(sys.argv[2])))
 for h in rows:
     inc = cells[h['id']]
