@@ -113,6 +113,22 @@ hs_status hs__shpw_add(hs_ctx *ctx, hs__shp_writer *w, const double *x, const do
 hs_status hs__shpw_commit(hs_ctx *ctx, hs__shp_writer *w, const char *prj_wkt);
 void hs__shpw_abort(hs__shp_writer *w);
 
+/* ---- months.c: incidents per month and the short-month rule ----------- */
+
+typedef struct hs__months {
+    int64_t first;   /* year * 12 + month - 1 of count[0] */
+    size_t n;        /* months from the first dated incident to the last; 0: none */
+    uint64_t *count; /* owned */
+    double median;
+} hs__months;
+/* Counts the dated incidents per month; n stays 0 when none is dated or
+ * they span max_months or more. */
+hs_status hs__months_count(hs_ctx *ctx, const hs_incidents *inc, size_t max_months,
+                           hs__months *out);
+/* Month k holds under 60 % of the median month (3 or more months). */
+bool hs__months_short(const hs__months *m, size_t k);
+void hs__months_free(hs__months *m);
+
 /* ---- csv.c: RFC 4180 record scanner ------------------------------------ */
 
 typedef struct hs__field {

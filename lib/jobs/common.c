@@ -52,46 +52,24 @@ hs_read_options hs__job_read_options(const hs_job *job) {
     return ro;
 }
 
-static int cmp_u64(const void *a, const void *b) {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* Data quality: a month with far fewer incidents than the others (a file
  * missing rows, as Kent's December 2018) misleads every comparison over it.
  * Rule: with 3 or more months between the first and last dated incident,
  * a month below 60 % of the median month is flagged (an empty month
  * inside the span too). */
 void hs__job_check_months(hs_ctx *ctx, const hs_incidents *inc) {
-    size_t n = hs_incidents_count(inc);
-    int64_t m0 = INT64_MAX, m1 = INT64_MIN;
-    hs_incident e;
-    for (size_t i = 0; i < n; i++) {
-        hs_incidents_get(inc, i, &e);
-        if (e.precision == HS_TIME_NONE) continue;
-        int64_t m = hs__month_index(e.time_s);
-        m0 = m < m0 ? m : m0, m1 = m > m1 ? m : m1;
-    }
-    if (m0 > m1 || m1 - m0 < 2 || m1 - m0 > 1200) return;
-    size_t nm = (size_t)(m1 - m0 + 1);
-    uint64_t *c = hs__calloc(ctx, 2 * nm, sizeof *c), *sorted = c ? c + nm : NULL;
-    if (!c) return; /* a check only: never fails the job */
-    for (size_t i = 0; i < n; i++) {
-        hs_incidents_get(inc, i, &e);
-        if (e.precision != HS_TIME_NONE) c[hs__month_index(e.time_s) - m0]++;
-    }
-    memcpy(sorted, c, nm * sizeof *c);
-    qsort(sorted, nm, sizeof *sorted, cmp_u64);
-    double median = nm % 2 ? (double)sorted[nm / 2]
-                           : 0.5 * ((double)sorted[nm / 2 - 1] + (double)sorted[nm / 2]);
-    for (size_t k = 0; k < nm; k++)
-        if ((double)c[k] < 0.6 * median)
+    hs__months m;
+    /* A check only: out of memory or over a century, it stays silent. */
+    if (hs__months_count(ctx, inc, 1200, &m) != HS_OK) return;
+    for (size_t k = 0; k < m.n; k++)
+        if (hs__months_short(&m, k))
             hs__log(ctx, HS_LOG_WARNING,
                     "%04lld-%02lld has %" PRIu64 " incidents against a median of %.0f a month "
                     "(%.0f%%): a missing or partial file? Comparisons over it will mislead",
-                    (long long)((m0 + (int64_t)k) / 12), (long long)((m0 + (int64_t)k) % 12 + 1),
-                    c[k], median, 100 * (double)c[k] / median);
-    free(c);
+                    (long long)((m.first + (int64_t)k) / 12),
+                    (long long)((m.first + (int64_t)k) % 12 + 1), m.count[k], m.median,
+                    100 * (double)m.count[k] / m.median);
+    hs__months_free(&m);
 }
 
 hs_status hs__job_read(hs_ctx *ctx, const hs_job *job, hs_incidents **out) {

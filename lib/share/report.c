@@ -506,27 +506,15 @@ static hs_status concentration(hs_ctx *ctx, FILE *f, const hs_report *r) {
 /* Incidents per month as bars, a month below 60 % of the median month in
  * red with a note (the rule of the commands' data-quality warning). */
 static hs_status monthly(hs_ctx *ctx, FILE *f, const hs_incidents *inc) {
-    const hs__cols *c = &inc->col;
-    int64_t m0 = INT64_MAX, m1 = INT64_MIN;
-    for (size_t i = 0; i < c->n; i++)
-        if (c->prec[i] != HS_TIME_NONE) {
-            int64_t m = hs__month_index(c->t[i]);
-            m0 = m < m0 ? m : m0, m1 = m > m1 ? m : m1;
-        }
-    if (m0 > m1 || m1 - m0 > 120) return HS_OK;
-    size_t nm = (size_t)(m1 - m0 + 1);
-    uint64_t *cnt = hs__calloc(ctx, 2 * nm, sizeof *cnt), *s = cnt ? cnt + nm : NULL, mx = 0;
-    if (!cnt) return hs__error(ctx, HS_ENOMEM, "out of memory");
-    for (size_t i = 0; i < c->n; i++)
-        if (c->prec[i] != HS_TIME_NONE) cnt[hs__month_index(c->t[i]) - m0]++;
+    hs__months mo;
+    hs_status st = hs__months_count(ctx, inc, 121, &mo);
+    if (st || !mo.n) return st;
+    size_t nm = mo.n;
+    int64_t m0 = mo.first, m1 = mo.first + (int64_t)nm - 1;
+    const uint64_t *cnt = mo.count;
+    uint64_t mx = 0;
     for (size_t k = 0; k < nm; k++)
-        s[k] = cnt[k], mx = cnt[k] > mx ? cnt[k] : mx;
-    for (size_t a = 1; a < nm; a++) /* insertion sort: at most 121 months */
-        for (size_t b = a; b > 0 && s[b - 1] > s[b]; b--) {
-            uint64_t t = s[b];
-            s[b] = s[b - 1], s[b - 1] = t;
-        }
-    double median = nm % 2 ? (double)s[nm / 2] : 0.5 * ((double)s[nm / 2 - 1] + (double)s[nm / 2]);
+        mx = cnt[k] > mx ? cnt[k] : mx;
     double bw = nm > 24 ? 12 : 28, h = 90;
     size_t low = 0;
     fprintf(f,
@@ -536,7 +524,7 @@ static hs_status monthly(hs_ctx *ctx, FILE *f, const hs_incidents *inc) {
             (double)nm * bw, h + 14);
     for (size_t k = 0; k < nm; k++) {
         int64_t m = m0 + (int64_t)k;
-        bool short_month = nm >= 3 && (double)cnt[k] < 0.6 * median;
+        bool short_month = hs__months_short(&mo, k);
         low += short_month;
         double bh = mx ? h * (double)cnt[k] / (double)mx : 0;
         fprintf(f,
@@ -556,7 +544,7 @@ static hs_status monthly(hs_ctx *ctx, FILE *f, const hs_incidents *inc) {
             low ? " Months in red hold under 60 % of the median month: a missing or partial "
                   "file? Comparisons over them mislead."
                 : "");
-    free(cnt);
+    hs__months_free(&mo);
     return HS_OK;
 }
 
