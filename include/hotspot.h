@@ -777,7 +777,14 @@ typedef enum hs_bandwidth_rule {
     HS_BW_SCOTT,
     /** ArcGIS Kernel Density's spatial variant of Silverman's rule:
      *  0.9 x min(SD, sqrt(1/ln 2) x Dm) x n^(-0.2). */
-    HS_BW_SILVERMAN
+    HS_BW_SILVERMAN,
+    /** The crime-mapping guidance of Chainey & Ratcliffe (2005): a cell of
+     *  the shorter side of the study area's box / 150, and 5 cells as the
+     *  bandwidth: h = shorter side / 30. The area's box is the extent
+     *  (has_extent), else the mask's, else the incidents'. Unlike the
+     *  three rules above it follows the area's size, not the spread of
+     *  the points. */
+    HS_BW_AREA
 } hs_bandwidth_rule;
 
 typedef enum hs_kde_grid {
@@ -1390,6 +1397,9 @@ typedef struct hs_report {
     size_t file_count;
     const char *const *licences; /**< the data's attribution lines */
     size_t licence_count;
+    /** The ward table's periods as given ("2024-03..2024-04"), named with
+     *  their lengths beside a comparison; NULL: not named. */
+    const char *period, *compare_period;
 } hs_report;
 
 /**

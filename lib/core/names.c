@@ -33,7 +33,7 @@ static const char *const kernels[HS_KERNEL_COUNT_] = {"quartic", "epanechnikov",
 HS__NAMES(hs_kernel, kernels, hs_kernel_name, hs_kernel_from_name)
 
 /* The index is the enum's value: HS_BW_GIVEN (0) has no rule name. */
-static const char *const bw_rules[] = {NULL, "thumb", "scott", "silverman"};
+static const char *const bw_rules[] = {NULL, "thumb", "scott", "silverman", "area"};
 HS__NAMES(hs_bandwidth_rule, bw_rules, hs_bandwidth_rule_short_name, hs_bandwidth_rule_from_name)
 
 static const char *const kde_units[] = {"raw", "density", "count"};

@@ -91,6 +91,11 @@ int hs__geom_visit_rings(void *geos, const hs__geom *g, hs__ring_fn fn, void *ud
  * memory; else what fn returned. */
 int hs__wkb_visit_rings(void *geos, const unsigned char *wkb, size_t n, hs__ring_fn fn, void *ud,
                         char *note, size_t notesize);
+/* Where to put a polygon's label: the centre of its largest inscribed
+ * circle (GEOS MaximumInscribedCircle, the pole of inaccessibility, to
+ * tol metres) and that circle's radius. false when empty. */
+bool hs__geom_label_point(void *geos, const hs__geom *g, double tol, double *x, double *y,
+                          double *radius);
 /* Twice the signed area of a closed ring (> 0: counter-clockwise). */
 double hs__ring_area2(const double *x, const double *y, size_t n);
 

@@ -250,6 +250,20 @@ int hs__geom_visit_rings(void *geos, const hs__geom *g, hs__ring_fn fn, void *ud
     return 0;
 }
 
+bool hs__geom_label_point(void *geos, const hs__geom *g, double tol, double *x, double *y,
+                          double *radius) {
+    GEOSContextHandle_t h = H(geos);
+    if (!g || GEOSisEmpty_r(h, (const GEOSGeometry *)g) == 1) return false;
+    GEOSGeometry *mic = GEOSMaximumInscribedCircle_r(h, (const GEOSGeometry *)g, tol);
+    if (!mic) return false;
+    const GEOSCoordSequence *s = GEOSGeom_getCoordSeq_r(h, mic);
+    double x1 = 0, y1 = 0;
+    bool ok = s && GEOSCoordSeq_getXY_r(h, s, 0, x, y) && GEOSCoordSeq_getXY_r(h, s, 1, &x1, &y1);
+    if (ok) *radius = hypot(x1 - *x, y1 - *y);
+    GEOSGeom_destroy_r(h, mic);
+    return ok;
+}
+
 int hs__wkb_visit_rings(void *geos, const unsigned char *wkb, size_t n, hs__ring_fn fn, void *ud,
                         char *note, size_t notesize) {
     GEOSContextHandle_t h = H(geos);

@@ -15,6 +15,9 @@ hs_status hs_job_create(hs_ctx *ctx, hs_command cmd, hs_job **out) {
     hs_layer_options_init(&j->lo);
     hs_tally_options_init(&j->to);
     hs_kde_options_init(&j->ko);
+    /* The report's density follows its study area's size (methods.md):
+     * the spread-based rules give 1.4-1.6 km in a borough, one blob. */
+    if (cmd == HS_COMMAND_REPORT) j->ko.rule = HS_BW_AREA;
     hs_hotspot_options_init(&j->ho);
     hs_trend_options_init(&j->tro);
     hs_patrol_options_init(&j->po);

@@ -33,6 +33,8 @@ typedef struct report {
     size_t nsites, nin;
     uint32_t *unit_of, *cell_of;
     double box[4];
+    bool bw_floored;              /* the area rule's bandwidth raised to the cell size */
+    char period[48], cperiod[48]; /* "2024-03..2024-04", or "" */
 } report;
 
 static void stage(report *rp, const char *fmt, ...)
@@ -125,6 +127,14 @@ static hs_status layers(report *rp) {
     hs_kde_options ko = job->ko;
     if (!ko.has_extent) memcpy(ko.extent, rp->box, sizeof rp->box), ko.has_extent = 1;
     if (!ko.mask) ko.mask = rp->wards;
+    /* The area rule, never finer than the hotspot cells: the density then
+     * shows the scale the Gi* cells are ranked at, and the two halves of
+     * the page agree (a City of London box gives 50 m: raised to 150). */
+    if (!st && !(ko.bandwidth_m > 0) && ko.rule == HS_BW_AREA) {
+        ko.bandwidth_m = hs__bandwidth_area(ko.extent);
+        if (ko.bandwidth_m < job->go.cell_size_m)
+            ko.bandwidth_m = job->go.cell_size_m, rp->bw_floored = true;
+    }
     if (!st) st = hs_kde_compute(ctx, rp->inc, &ko, &rp->r);
     if (!st) st = hs_raster_write(ctx, rp->r, rp->path[F_KDE]);
     /* Cells over the whole study area, not only the incidents' box. */
@@ -197,7 +207,7 @@ static void months(const hs_incidents *inc, char *when, size_t size) {
 
 static hs_status page(report *rp) {
     const hs_job *job = rp->job;
-    char sub[512], ktxt[64], pix[32], cell[32], top[32], bw[32];
+    char sub[512], ktxt[160], pix[32], cell[32], top[32], bw[32];
     char types[256] = "All crime types", when[64];
     hs_raster_info ri;
     hs_raster_info_get(rp->r, &ri);
@@ -208,8 +218,10 @@ static hs_status page(report *rp) {
      * 2024-04; 1428 incidents in 18 wards". */
     snprintf(sub, sizeof sub, "%s; %s; %zu incidents in %zu wards", types, when, rp->nin,
              hs_units_count(rp->wards));
-    snprintf(ktxt, sizeof ktxt, "%s, %s", hs_kernel_name(ri.kernel),
-             hs_bandwidth_rule_name(ri.rule));
+    bool area = !(job->ko.bandwidth_m > 0) && job->ko.rule == HS_BW_AREA;
+    snprintf(ktxt, sizeof ktxt, "%s, %s%s", hs_kernel_name(ri.kernel),
+             hs_bandwidth_rule_name(area ? HS_BW_AREA : ri.rule),
+             rp->bw_floored ? ", raised to the cell size" : "");
     snprintf(bw, sizeof bw, "%.0f m", ri.bandwidth_m);
     snprintf(pix, sizeof pix, "%.0f m", ri.pixel_size_m);
     snprintf(cell, sizeof cell, "%.0f m %s", job->go.cell_size_m,
@@ -263,6 +275,13 @@ static hs_status page(report *rp) {
         "snap points; dates are months).",
         "Boundaries: Office for National Statistics, Open Government Licence v3.0; contains OS "
         "data (c) Crown copyright and database right."};
+    const hs_tally_options *to = &job->to;
+    if (to->from || to->to)
+        snprintf(rp->period, sizeof rp->period, "%.20s..%.20s", to->from ? to->from : "",
+                 to->to ? to->to : "");
+    if (to->compare_from || to->compare_to)
+        snprintf(rp->cperiod, sizeof rp->cperiod, "%.20s..%.20s",
+                 to->compare_from ? to->compare_from : "", to->compare_to ? to->compare_to : "");
     hs_report rep = {job->title ? job->title : "Hotspot report",
                      sub,
                      rp->inc,
@@ -274,7 +293,9 @@ static hs_status page(report *rp) {
                      files,
                      8,
                      lic,
-                     2};
+                     2,
+                     rp->period[0] ? rp->period : NULL,
+                     rp->cperiod[0] ? rp->cperiod : NULL};
     hs_status st = hs_report_write_html(rp->ctx, &rep, rp->path[F_HTML]);
     if (!st) stage(rp, "HTML report");
     return st;

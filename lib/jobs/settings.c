@@ -96,7 +96,8 @@ static const def defs[] = {
     NUM("bandwidth", "M", KDE | REPORT, ko.bandwidth_m, 0, INFINITY, 1, "a positive number",
         "kernel radius in metres (gaussian: sigma); default: --bandwidth-rule"),
     ENUM("bandwidth-rule", "RULE", KDE | REPORT, ko.rule, hs__bw_rule_names,
-         "thumb (sfhotspot, both axes; default), scott (spatstat), silverman (ArcGIS)"),
+         "thumb (sfhotspot, both axes; kde's default), scott (spatstat), silverman (ArcGIS), area "
+         "(Chainey & Ratcliffe: the area's shorter side / 30; the report's default)"),
     NUM("bandwidth-adjust", "F", KDE | REPORT, ko.bandwidth_adjust, 0, INFINITY, 1,
         "a positive number", "multiply the bandwidth by F"),
     NUM("pixel-size", "M", KDE | REPORT, ko.pixel_size_m, 0, INFINITY, 1, "a positive number",

@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const ramp5[5] = {"#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"};
-
 /* Thousands separators: boards read 28,173 faster than 28173. */
 static void put_count(FILE *f, uint64_t v) {
     char b[32];
@@ -21,297 +19,13 @@ static void put_count(FILE *f, uint64_t v) {
     }
 }
 
-/* ---- the map ------------------------------------------------------------ */
-
-typedef struct view {
-    double x0, y1, s; /* world left, top; pixels per metre */
-    double w, h;      /* pixels */
-} view;
-
-typedef struct box_acc {
-    double b[4];
-} box_acc;
-
-static int grow_box(void *ud, int poly, int ring, const double *x, const double *y, size_t n) {
-    (void)poly, (void)ring;
-    box_acc *a = ud;
-    for (size_t i = 0; i < n; i++) {
-        a->b[0] = fmin(a->b[0], x[i]), a->b[1] = fmin(a->b[1], y[i]);
-        a->b[2] = fmax(a->b[2], x[i]), a->b[3] = fmax(a->b[3], y[i]);
-    }
-    return 0;
-}
-
-typedef struct path_out {
-    FILE *f;
-    const view *v;
-} path_out;
-
-static int put_ring(void *ud, int poly, int ring, const double *x, const double *y, size_t n) {
-    (void)poly, (void)ring;
-    path_out *p = ud;
-    const view *v = p->v;
-    /* Drop points closer than 0.4 px to the last one drawn: ward outlines
-     * have thousands of vertices the page cannot show. */
-    double lx = NAN, ly = NAN;
-    for (size_t i = 0; i < n; i++) {
-        double px = (x[i] - v->x0) * v->s, py = (v->y1 - y[i]) * v->s;
-        if (i && i + 1 < n && fabs(px - lx) < 0.4 && fabs(py - ly) < 0.4) continue;
-        fprintf(p->f, "%c%.1f %.1f", i ? 'L' : 'M', px, py);
-        lx = px, ly = py;
-    }
-    fputc('Z', p->f);
-    return 0;
-}
-
-static void unit_path(FILE *f, const hs_units *u, size_t i, const view *v) {
-    path_out p = {f, v};
-    if (u->g[i]) hs__geom_visit_rings(u->geos, u->g[i], put_ring, &p);
-}
-
-/* Every unit as one SVG group with the given presentation attributes. */
-static void unit_group(FILE *f, const hs_units *u, const view *v, const char *attrs) {
-    fprintf(f, "<g %s>", attrs);
-    for (size_t i = 0; i < u->n; i++) {
-        fputs("<path d=\"", f);
-        unit_path(f, u, i, v);
-        fputs("\"/>", f);
-    }
-    fputs("</g>\n", f);
-}
-
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static void put_base64(FILE *f, const uint8_t *d, size_t n) {
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)d[i] << 16 | (i + 1 < n ? (uint32_t)d[i + 1] << 8 : 0) |
-                     (i + 2 < n ? d[i + 2] : 0);
-        fputc(b64[v >> 18 & 63], f);
-        fputc(b64[v >> 12 & 63], f);
-        fputc(i + 1 < n ? b64[v >> 6 & 63] : '=', f);
-        fputc(i + 2 < n ? b64[v & 63] : '=', f);
-    }
-}
-
-/* The density as RGBA: the QGIS style's yellow-to-red ramp over [0, max],
- * transparent at zero and no-data, more opaque as it rises. */
-static hs_status density_png(hs_ctx *ctx, const hs_raster *r, uint8_t **png, size_t *len) {
-    static const uint8_t heat[6][3] = {{255, 255, 178}, {254, 217, 118}, {254, 178, 76},
-                                       {253, 141, 60},  {240, 59, 32},   {189, 0, 38}};
-    hs_raster_info in;
-    hs_raster_info_get(r, &in);
-    size_t w = r->width, h = r->height;
-    uint8_t *rgba = hs__calloc(ctx, w * h, 4);
-    if (!rgba) return hs__error(ctx, HS_ENOMEM, "out of memory");
-    double mx = in.max > 0 ? in.max : 1;
-    for (size_t i = 0; i < w * h; i++) {
-        float v = r->v[i];
-        if (v == r->nodata || !(v > 0)) continue;
-        double t = fmin(1, v / mx) * 5;
-        int k = (int)fmin(4, floor(t));
-        double f = t - k;
-        for (int c = 0; c < 3; c++)
-            rgba[i * 4 + c] = (uint8_t)lround(heat[k][c] + f * (heat[k + 1][c] - heat[k][c]));
-        rgba[i * 4 + 3] = (uint8_t)lround(40 + 190 * sqrt(v / mx));
-    }
-    hs_status st = hs__png_encode(ctx, rgba, w, h, png, len);
-    free(rgba);
-    return st;
-}
-
-static double nice_length(double max_m) {
-    double p = pow(10, floor(log10(max_m)));
-    return max_m / p >= 5 ? 5 * p : max_m / p >= 2 ? 2 * p : p;
-}
-
-/* mode 0: the wards shaded by count (a choropleth); mode 1: the density and
- * the top hotspots over the ward outlines. Two maps, because one density
- * over a choropleth mixes two colour scales the eye cannot separate. */
-/* The map's frame: the wards' box (else the density's, else the
- * hotspots'), scaled to 420 x at most 520 px. false: nothing to draw. */
-static bool map_view(const hs_report *r, const hs_units *wards, const hs_units *cells, view *v,
-                     double box[4]) {
-    box_acc a = {{INFINITY, INFINITY, -INFINITY, -INFINITY}};
-    for (size_t i = 0; wards && i < wards->n; i++)
-        if (wards->g[i]) hs__geom_visit_rings(wards->geos, wards->g[i], grow_box, &a);
-    if (!(a.b[2] > a.b[0]) && r->density) {
-        const hs_raster *d = r->density;
-        a.b[0] = d->x_min, a.b[2] = d->x_min + (double)d->width * d->px;
-        a.b[3] = d->y_max, a.b[1] = d->y_max - (double)d->height * d->px;
-    }
-    for (size_t j = 0; !(a.b[2] > a.b[0]) && cells && j < r->hotspots->nsel; j++) {
-        uint32_t k = r->hotspots->sel[j].unit;
-        if (cells->g[k]) hs__geom_visit_rings(cells->geos, cells->g[k], grow_box, &a);
-    }
-    if (!(a.b[2] > a.b[0]) || !(a.b[3] > a.b[1])) return false;
-    memcpy(box, a.b, sizeof a.b);
-    v->w = 420;
-    v->s = v->w / (a.b[2] - a.b[0]);
-    v->h = (a.b[3] - a.b[1]) * v->s;
-    if (v->h > 520) {
-        v->s *= 520 / v->h;
-        v->w = (a.b[2] - a.b[0]) * v->s;
-        v->h = 520;
-    }
-    v->x0 = a.b[0], v->y1 = a.b[3];
-    return true;
-}
-
-/* Wards shaded in five quantile classes of count (or of rate, with
- * populations, as their QGIS style); *nclass and breaks for the legend. */
-static hs_status ward_shading(hs_ctx *ctx, FILE *f, const hs_report *r, const hs_units *wards,
-                              const view *v, bool rate, double breaks[6], size_t *nclass) {
-    double *cnt = hs__malloc(ctx, (wards->n ? wards->n : 1) * sizeof *cnt);
-    if (!cnt) return hs__error(ctx, HS_ENOMEM, "out of memory");
-    for (size_t i = 0; i < wards->n; i++) {
-        hs_tally_row row;
-        hs_tally_row_get(r->wards, i, &row);
-        cnt[i] = !rate ? (double)row.count : isnan(row.rate_per_1000) ? 0 : row.rate_per_1000;
-    }
-    *nclass = hs__style_breaks(ctx, cnt, wards->n, breaks);
-    if (!*nclass) {
-        free(cnt);
-        return hs__error(ctx, HS_ENOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < wards->n; i++) {
-        size_t c = 0;
-        while (c + 1 < *nclass && cnt[i] > breaks[c + 1])
-            c++;
-        size_t col = *nclass == 1 ? 4 : c * 4 / (*nclass - 1);
-        fprintf(f, "<path fill=\"%s\" stroke=\"#555\" stroke-width=\"0.6\" d=\"", ramp5[col]);
-        unit_path(f, wards, i, v);
-        fputs("\"><title>", f);
-        hs__put_xml(f, wards->name[i]);
-        fprintf(f, rate ? ": %.1f per 1,000</title></path>\n" : ": %.0f</title></path>\n", cnt[i]);
-    }
-    free(cnt);
-    return HS_OK;
-}
-
-static hs_status density_image(hs_ctx *ctx, FILE *f, const hs_raster *d, const view *v) {
-    uint8_t *png = NULL;
-    size_t len = 0;
-    hs_status st = density_png(ctx, d, &png, &len);
-    if (st) return st;
-    fprintf(f,
-            "<image x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
-            "preserveAspectRatio=\"none\" href=\"data:image/png;base64,",
-            (d->x_min - v->x0) * v->s, (v->y1 - d->y_max) * v->s, (double)d->width * d->px * v->s,
-            (double)d->height * d->px * v->s);
-    put_base64(f, png, len);
-    fputs("\"/>\n", f);
-    free(png);
-    return HS_OK;
-}
-
-/* The top hotspot cells outlined, the first ten numbered. */
-static void hotspot_outlines(FILE *f, const hs_hotspots *h, const hs_units *cells, const view *v) {
-    fputs("<g fill=\"none\" stroke=\"#08306b\" stroke-width=\"1.6\">\n", f);
-    for (size_t j = 0; j < h->nsel; j++) {
-        fputs("<path d=\"", f);
-        unit_path(f, cells, h->sel[j].unit, v);
-        fprintf(f, "\"><title>#%u %s: %" PRIu64 "</title></path>\n", h->sel[j].rank,
-                cells->code[h->sel[j].unit], h->sel[j].count);
-    }
-    fputs("</g>\n<g font-size=\"9\" font-weight=\"bold\" fill=\"#08306b\" "
-          "text-anchor=\"middle\">\n",
-          f);
-    for (size_t j = 0; j < h->nsel && j < 10; j++) {
-        uint32_t k = h->sel[j].unit;
-        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%u</text>\n", (cells->cx[k] - v->x0) * v->s + 7,
-                (v->y1 - cells->cy[k]) * v->s - 5, h->sel[j].rank);
-    }
-    fputs("</g>\n", f);
-}
-
-/* Scale bar, north arrow and legend. */
-static void map_key(FILE *f, const view *v, const double box[4], bool rate, const double *breaks,
-                    size_t nclass, bool density, size_t top) {
-    double len_m = nice_length((box[2] - box[0]) / 4);
-    fprintf(f,
-            "<g font-size=\"10\"><rect x=\"10\" y=\"%.1f\" width=\"%.1f\" height=\"4\" "
-            "fill=\"#222\"/><text x=\"10\" y=\"%.1f\">%g km</text></g>\n",
-            v->h - 14, len_m * v->s, v->h - 18, len_m / 1000);
-    fprintf(f,
-            "<g font-size=\"11\" text-anchor=\"middle\"><path d=\"M%.1f 30 l6 14 h-12z\" "
-            "fill=\"#222\"/><text x=\"%.1f\" y=\"26\">N</text></g>\n",
-            v->w - 18, v->w - 18);
-    double lx = v->w + 14, ly = 16;
-    fprintf(f, "<g font-size=\"10\">\n");
-    if (nclass) {
-        fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" font-weight=\"bold\">%s</text>\n", lx, ly,
-                rate ? "Per 1,000 residents" : "Incidents per ward");
-        for (size_t c = 0; c < nclass; c++) {
-            size_t col = nclass == 1 ? 4 : c * 4 / (nclass - 1);
-            ly += 16;
-            fprintf(f,
-                    "<rect x=\"%.0f\" y=\"%.0f\" width=\"14\" height=\"11\" fill=\"%s\" "
-                    "stroke=\"#555\" stroke-width=\"0.6\"/><text x=\"%.0f\" y=\"%.0f\">%.0f "
-                    "&#8211; %.0f</text>\n",
-                    lx, ly - 9, ramp5[col], lx + 20, ly, c && !rate ? breaks[c] + 1 : breaks[c],
-                    breaks[c + 1]);
-        }
-        ly += 26;
-    }
-    if (density) {
-        fprintf(f,
-                "<defs><linearGradient id=\"heat\"><stop offset=\"0\" stop-color=\"#ffffb2\"/>"
-                "<stop offset=\"0.5\" stop-color=\"#fd8d3c\"/><stop offset=\"1\" "
-                "stop-color=\"#bd0026\"/></linearGradient></defs>\n"
-                "<text x=\"%.0f\" y=\"%.0f\" font-weight=\"bold\">Density</text>\n"
-                "<rect x=\"%.0f\" y=\"%.0f\" width=\"110\" height=\"10\" fill=\"url(#heat)\"/>\n"
-                "<text x=\"%.0f\" y=\"%.0f\">low</text><text x=\"%.0f\" y=\"%.0f\" "
-                "text-anchor=\"end\">high</text>\n",
-                lx, ly, lx, ly + 6, lx, ly + 28, lx + 110, ly + 28);
-        ly += 48;
-    }
-    if (top)
-        fprintf(f,
-                "<rect x=\"%.0f\" y=\"%.0f\" width=\"14\" height=\"11\" fill=\"none\" "
-                "stroke=\"#08306b\" stroke-width=\"1.6\"/><text x=\"%.0f\" y=\"%.0f\">Top %zu "
-                "hotspots</text>\n",
-                lx, ly - 9, lx + 20, ly, top);
-    fputs("</g>\n</svg>\n", f);
-}
-
-/* mode 0: wards shaded by count or rate; mode 1: density, ward outlines
- * and the top hotspots. Inline SVG in the working CRS, north up. */
-static hs_status write_map(hs_ctx *ctx, FILE *f, const hs_report *r, int mode) {
-    const hs_units *wards = r->wards ? hs__tally_units(r->wards) : NULL;
-    const hs_units *cells = r->hotspots && mode == 1 ? hs__hotspots_units(r->hotspots) : NULL;
-    const hs_raster *density = mode == 1 ? r->density : NULL;
-    view v;
-    double box[4];
-    if (!map_view(r, wards, cells, &v, box)) return HS_OK; /* nothing to draw */
-    fprintf(f,
-            "<figure><svg class=\"map\" viewBox=\"0 0 %.0f %.0f\" "
-            "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"%s\">\n",
-            v.w + 130, fmax(v.h, 200), mode ? "Density and top hotspots" : "Incidents per ward");
-    fprintf(f, "<clipPath id=\"frame%d\"><rect width=\"%.1f\" height=\"%.1f\"/></clipPath>\n", mode,
-            v.w, v.h);
-    fprintf(f, "<g clip-path=\"url(#frame%d)\">\n", mode);
-    double breaks[6];
-    size_t nclass = 0;
-    bool rate = r->wards && hs__tally_has_population(r->wards);
-    hs_status st = HS_OK;
-    if (wards && mode == 0) st = ward_shading(ctx, f, r, wards, &v, rate, breaks, &nclass);
-    if (st) return st;
-    if (wards && mode == 1) /* a pale ground under the density */
-        unit_group(f, wards, &v, "fill=\"#f4f4f0\" stroke=\"none\"");
-    if (density && (st = density_image(ctx, f, density, &v))) return st;
-    if (wards) /* outlines again, over the density */
-        unit_group(f, wards, &v, "fill=\"none\" stroke=\"#444\" stroke-width=\"0.5\"");
-    if (cells) hotspot_outlines(f, r->hotspots, cells, &v);
-    fputs("</g>\n", f);
-    map_key(f, &v, box, rate, breaks, nclass, density != NULL, cells ? r->hotspots->nsel : 0);
-    fputs("<figcaption>", f);
-    fputs(mode   ? "Kernel density of incidents (darker red = more), with the top hotspot cells "
-                   "outlined and the first ten numbered."
-          : rate ? "Incidents per 1,000 residents by ward, in five quantile classes."
-                 : "Incidents per ward, in five quantile classes.",
-          f);
-    fputs("</figcaption></figure>\n", f);
-    return HS_OK;
+/* A p-value as a board reads it: "< 0.001", else three decimals (APA
+ * style); never 8.08e-07. */
+static void put_p(FILE *f, double p) {
+    if (p < 0.001)
+        fputs("</td><td class=n>&lt; 0.001</td>", f);
+    else
+        fprintf(f, "</td><td class=n>%.3f</td>", p);
 }
 
 /* ---- tables --------------------------------------------------------------- */
@@ -323,7 +37,11 @@ static void ward_table(FILE *f, const hs_report *r) {
           "<th class=n>Share</th><th class=n>Per km&#178;</th>",
           f);
     if (pop) fputs("<th class=n>Per 1,000 residents</th>", f);
-    if (cmp) fputs("<th class=n>Compare period</th><th class=n>Change</th><th class=n>p</th>", f);
+    if (cmp) {
+        fputs("<th class=n>", f);
+        hs__put_xml(f, r->compare_period ? r->compare_period : "Compare period");
+        fputs("</th><th class=n>Change</th><th class=n>p</th>", f);
+    }
     fputs("</tr></thead><tbody>\n", f);
     for (uint32_t rank = 1; rank <= u->n; rank++)
         for (size_t i = 0; i < u->n; i++) {
@@ -352,7 +70,7 @@ static void ward_table(FILE *f, const hs_report *r) {
                 if (isnan(row.change_p))
                     fputs("</td><td class=n>&#8211;</td>", f);
                 else
-                    fprintf(f, "</td><td class=n>%.3g</td>", row.change_p);
+                    put_p(f, row.change_p);
             }
             fputs("</tr>\n", f);
         }
@@ -361,13 +79,17 @@ static void ward_table(FILE *f, const hs_report *r) {
     hs_tally_summary_get(r->wards, &ts);
     /* The comparison is named, with both lengths: a change in counts over
      * periods of unequal length is a change per day (hs_tally_row). */
-    if (cmp && !isnan(ts.days))
+    if (cmp && !isnan(ts.days)) {
+        fputs("<p class=note>Incidents in ", f);
+        hs__put_xml(f, r->period ? r->period : "this period");
+        fprintf(f, " (%.0f days) against ", ts.days);
+        hs__put_xml(f, r->compare_period ? r->compare_period : "the compare period");
         fprintf(f,
-                "<p class=note>Compare period: %.0f days; this period: %.0f days. The change "
-                "in %% is per day%s; p is the exact binomial test of the counts given the "
-                "periods' lengths.</p>\n",
-                ts.days_compare, ts.days,
+                " (%.0f days). The change in %% is per day%s; p is the exact binomial test of "
+                "the counts given the periods' lengths.</p>\n",
+                ts.days_compare,
                 ts.days != ts.days_compare ? " (the periods differ in length)" : "");
+    }
 }
 
 /* Time profile of each chosen hotspot: weekday x hour when the data have
@@ -616,8 +338,10 @@ static const char css[] =
     "table.narrow{width:auto;min-width:50%}"
     "th,td{border-bottom:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:middle}"
     "th{background:#f3f3f3}.n{text-align:right;font-variant-numeric:tabular-nums}"
-    ".maps{display:flex;gap:10px}figure{margin:0;flex:1}figcaption{font-size:8.5pt;color:#555}"
-    "svg.map{width:100%;height:auto;border:1px solid #ccc}svg.strip{display:block}"
+    "figure{margin:0 0 12px}figcaption{font-size:8.5pt;color:#555}"
+    "section.maps{break-inside:auto;page-break-inside:auto}"
+    "figure{break-inside:avoid;page-break-inside:avoid}"
+    "svg.map{width:100%;height:auto;display:block;font-family:inherit}svg.strip{display:block}"
     ".pair{display:flex;gap:16px;align-items:center}.pair svg{width:55%;flex:none}"
     ".note{color:#555;font-size:9pt}footer{margin-top:16px;color:#555;font-size:8.5pt}"
     "@media print{body{padding:0}h2{break-after:avoid}}";
@@ -679,10 +403,10 @@ hs_status hs_report_write_html(hs_ctx *ctx, const hs_report *r, const char *path
     }
     fputs("</div>\n", f);
 
-    fputs("<section><h2>Where</h2>\n<div class=maps>\n", f);
-    st = write_map(ctx, f, r, 0);
-    if (!st) st = write_map(ctx, f, r, 1);
-    fputs("</div></section>\n", f);
+    fputs("<section class=maps><h2>Where</h2>\n", f);
+    st = hs__report_ward_map(ctx, f, r);
+    if (!st) st = hs__report_density_map(ctx, f, r);
+    fputs("</section>\n", f);
     if (!st && r->wards) {
         fputs("<section><h2>Wards</h2>\n", f);
         ward_table(f, r);

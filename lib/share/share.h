@@ -13,4 +13,9 @@
 hs_status hs__png_encode(hs_ctx *ctx, const uint8_t *rgba, size_t w, size_t h, uint8_t **out,
                          size_t *len);
 
+/* map.c: the report's maps as inline SVG figures (nothing when there is
+ * nothing to draw). */
+hs_status hs__report_ward_map(hs_ctx *ctx, FILE *f, const hs_report *r);
+hs_status hs__report_density_map(hs_ctx *ctx, FILE *f, const hs_report *r);
+
 #endif

@@ -23,6 +23,7 @@ const char *hs_bandwidth_rule_name(hs_bandwidth_rule r) {
     case HS_BW_RULE_OF_THUMB: return "rule of thumb (sfhotspot, mean of both axes)";
     case HS_BW_SCOTT: return "Scott's rule (spatstat bw.scott, isotropic)";
     case HS_BW_SILVERMAN: return "spatial Silverman (ArcGIS Kernel Density)";
+    case HS_BW_AREA: return "area rule (Chainey & Ratcliffe 2005: shorter side / 150 x 5)";
     default: return "unknown";
     }
 }
@@ -79,6 +80,10 @@ static int cmp_dw(const void *a, const void *b) {
     return (x->d > y->d) - (x->d < y->d);
 }
 
+double hs__bandwidth_area(const double box[4]) {
+    return fmin(box[2] - box[0], box[3] - box[1]) / 150 * 5;
+}
+
 hs_status hs_kde_bandwidth(hs_ctx *ctx, const hs_incidents *inc, hs_bandwidth_rule rule,
                            hs_kernel kernel, double *out) {
     if (!ctx || !inc || !out) return HS_EINVAL;
@@ -128,6 +133,12 @@ hs_status hs_kde_bandwidth(hs_ctx *ctx, const hs_incidents *inc, hs_bandwidth_ru
         }
         free(d);
         h = 0.9 * fmin(SD, sqrt(1 / log(2.0)) * Dm) * pow(sw, -0.2);
+    } else if (rule == HS_BW_AREA) {
+        double b[4] = {x[0], y[0], x[0], y[0]};
+        for (size_t i = 1; i < n; i++)
+            b[0] = fmin(b[0], x[i]), b[1] = fmin(b[1], y[i]), b[2] = fmax(b[2], x[i]),
+            b[3] = fmax(b[3], y[i]);
+        h = hs__bandwidth_area(b);
     } else {
         return hs__error(ctx, HS_EINVAL, "no bandwidth rule given");
     }

@@ -856,7 +856,16 @@ static double resolve_bandwidth(hs_ctx *ctx, const hs_incidents *inc, const hs_k
     *st = HS_OK;
     if (!(h > 0)) {
         *rule = o->rule == HS_BW_GIVEN ? HS_BW_RULE_OF_THUMB : o->rule;
-        *st = hs_kde_bandwidth(ctx, inc, *rule, o->kernel, &h);
+        double box[4];
+        if (*rule == HS_BW_AREA && (o->has_extent || o->mask)) {
+            if (o->has_extent)
+                memcpy(box, o->extent, sizeof box);
+            else if ((*st = hs_units_bounds(ctx, o->mask, box)))
+                return 0;
+            h = hs__bandwidth_area(box);
+        } else {
+            *st = hs_kde_bandwidth(ctx, inc, *rule, o->kernel, &h);
+        }
         if (*st) return 0;
     }
     double adj = o->bandwidth_adjust > 0 ? o->bandwidth_adjust : 1;

@@ -35,6 +35,8 @@ double hs__kernel_raw(hs_kernel k, double q, double qmax);
 /* Per-axis standard deviation over the kernel's bandwidth (h = sigma x
  * factor): quartic 2 sqrt 2, epanechnikov sqrt 6, ... (docs/methods.md). */
 double hs__kernel_sigma_factor(hs_kernel k);
+/* bandwidth.c: the area rule (HS_BW_AREA) for a study area's box. */
+double hs__bandwidth_area(const double box[4]);
 
 /* geotiff.c: the only file that includes tiffio.h / geotiff.h. */
 hs_status hs__geotiff_write(hs_ctx *ctx, const hs_raster *r, int epsg, const char *metadata_xml,
