@@ -1365,12 +1365,16 @@ HS_API hs_status hs_patrol_geofences_write(hs_ctx *ctx, const hs_patrol_site *si
 /** A layer of a QGIS project: its file and style, relative to the project's
  *  folder. */
 typedef struct hs_project_layer {
-    const char *name;        /**< shown in QGIS's layers panel */
-    const char *path;        /**< the data (.geojson, .shp, .tif) */
-    const char *style;       /**< its .qml, embedded in the project; NULL: none */
-    int raster;              /**< 1: a GeoTIFF (gdal), 0: a vector layer (ogr) */
+    const char *name;  /**< shown in QGIS's layers panel */
+    const char *path;  /**< the data (.geojson, .shp, .tif), or an XYZ tile URL */
+    const char *style; /**< its .qml, embedded in the project; NULL: style_xml */
+    /** 0: a vector layer (ogr); 1: a GeoTIFF (gdal); 2: XYZ web tiles (path
+     *  is the URL template, {z}/{x}/{y}; drawn only when online). */
+    int raster;
     const char *crs;         /**< the file's CRS; NULL: the working CRS (GeoJSON: "EPSG:4326") */
     const char *attribution; /**< the data's licence line; NULL: none */
+    const char *style_xml;   /**< a style given inline (the elements inside <qgis>); NULL: none */
+    int hidden;              /**< 1: in the project but switched off */
 } hs_project_layer;
 
 /**

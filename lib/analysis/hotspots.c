@@ -231,10 +231,15 @@ static const char hotspot_qml[] =
     " </renderer-v2>\n"
     " <labeling type=\"simple\">\n"
     "  <settings calloutType=\"simple\">\n"
-    "   <text-style fieldName=\"rank\" fontSize=\"9\" textColor=\"0,0,0,255\" fontWeight=\"75\">\n"
+    /* The rank at every scale up to 1:150,000; the street beside it once
+     * zoomed to 1:15,000, where it fits (police.uk's "On or near" cut). */
+    "   <text-style isExpression=\"1\" fieldName=\"CASE WHEN @map_scale &lt;= 15000 THEN "
+    "concat(&quot;rank&quot;, ' ', regexp_replace(&quot;location&quot;, '^On or near ', '')) "
+    "ELSE &quot;rank&quot; END\" fontSize=\"9\" textColor=\"8,48,107,255\" fontWeight=\"75\">\n"
     "    <text-buffer bufferDraw=\"1\" bufferSize=\"1\" bufferColor=\"255,255,255,255\"/>\n"
     "   </text-style>\n"
-    "   <placement placement=\"1\"/>\n"
+    "   <placement placement=\"0\" dist=\"0.5\" distUnits=\"MM\"/>\n"
+    "   <rendering scaleVisibility=\"1\" scaleMax=\"150000\" scaleMin=\"1\" obstacle=\"1\"/>\n"
     "  </settings>\n"
     " </labeling>\n"
     "</qgis>\n";

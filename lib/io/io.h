@@ -259,6 +259,9 @@ size_t hs__style_breaks(const hs_ctx *ctx, const double *v, size_t n, double bre
 void hs__style_graduated(FILE *f, const char *attr, const double *breaks, size_t nclass,
                          const char *outline);
 /* Writes LAYER.qml beside layer_path (its extension replaced). */
+/* A style body (the elements inside <qgis>): outlines labelled by field,
+ * scale-dependent (owned *out). */
+hs_status hs__style_outline_labels(hs_ctx *ctx, const char *field, char **out);
 hs_status hs__style_write_graduated(hs_ctx *ctx, const char *layer_path, const char *attr,
                                     const double *v, size_t n, const char *outline);
 

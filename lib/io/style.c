@@ -101,3 +101,46 @@ hs_status hs__style_write_graduated(hs_ctx *ctx, const char *layer_path, const c
     free(qml);
     return st;
 }
+
+/* Outlines labelled by a name field: the wards over a density. Labels at
+ * 1:120,000 and closer (a borough on a screen is about 1:50,000), kept
+ * inside their polygon, dropped where they would collide. */
+hs_status hs__style_outline_labels(hs_ctx *ctx, const char *field, char **out) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) return hs__error(ctx, HS_ENOMEM, "out of memory");
+    fputs(" <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\" "
+          "forceraster=\"0\">\n  <symbols>\n"
+          "   <symbol type=\"fill\" name=\"0\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\n"
+          "    <layer class=\"SimpleFill\" enabled=\"1\" locked=\"0\" pass=\"0\">\n"
+          "     <Option type=\"Map\">\n"
+          "      <Option name=\"color\" value=\"0,0,0,0\" type=\"QString\"/>\n"
+          "      <Option name=\"outline_color\" value=\"60,60,60,255\" type=\"QString\"/>\n"
+          "      <Option name=\"outline_style\" value=\"solid\" type=\"QString\"/>\n"
+          "      <Option name=\"outline_width\" value=\"0.4\" type=\"QString\"/>\n"
+          "      <Option name=\"outline_width_unit\" value=\"MM\" type=\"QString\"/>\n"
+          "      <Option name=\"style\" value=\"no\" type=\"QString\"/>\n"
+          "     </Option>\n    </layer>\n   </symbol>\n  </symbols>\n </renderer-v2>\n"
+          " <labeling type=\"simple\">\n  <settings calloutType=\"simple\">\n"
+          "   <text-style fieldName=\"",
+          f);
+    hs__put_xml(f, field);
+    fputs("\" fontSize=\"9\" fontItalic=\"1\" textColor=\"40,40,40,255\">\n"
+          "    <text-buffer bufferDraw=\"1\" bufferSize=\"1\" bufferColor=\"255,255,255,255\"/>\n"
+          "   </text-style>\n"
+          "   <text-format wrapChar=\"\" autoWrapLength=\"14\" multilineAlign=\"3\"/>\n"
+          "   <placement placement=\"4\" fitInPolygonOnly=\"1\"/>\n"
+          /* not an obstacle: a ward covers the map, so would every label */
+          "   <rendering scaleVisibility=\"1\" scaleMax=\"120000\" scaleMin=\"1\" "
+          "obstacle=\"0\"/>\n"
+          "  </settings>\n </labeling>\n <blendMode>0</blendMode>\n"
+          " <featureBlendMode>0</featureBlendMode>\n <layerOpacity>1</layerOpacity>\n",
+          f);
+    if (fclose(f) != 0 || !buf) {
+        free(buf);
+        return hs__error(ctx, HS_ENOMEM, "out of memory");
+    }
+    *out = buf;
+    return HS_OK;
+}

@@ -136,6 +136,8 @@ static hs_status layers(report *rp) {
             ko.bandwidth_m = job->go.cell_size_m, rp->bw_floored = true;
     }
     if (!st) st = hs_kde_compute(ctx, rp->inc, &ko, &rp->r);
+    /* The bandwidth came from the area rule: the sidecar says so. */
+    if (!st && !(job->ko.bandwidth_m > 0) && job->ko.rule == HS_BW_AREA) rp->r->rule = HS_BW_AREA;
     if (!st) st = hs_raster_write(ctx, rp->r, rp->path[F_KDE]);
     /* Cells over the whole study area, not only the incidents' box. */
     hs_grid_options go = job->go;
@@ -172,14 +174,29 @@ static hs_status project(report *rp) {
         "Statistics licensed under the Open Government Licence v3.0";
     static const char *const police = "Incidents: data.police.uk, Open Government Licence v3.0 "
                                       "(locations anonymised to snap points)";
+    static const char *const osm_url =
+        "crs=EPSG:3857&format&type=xyz&url=https://tile.openstreetmap.org/%7Bz%7D/%7Bx%7D/"
+        "%7By%7D.png&zmax=19&zmin=0";
+    static const char *const osm = "Map data (c) OpenStreetMap contributors, ODbL; tiles: "
+                                   "OpenStreetMap Foundation (needs internet)";
+    /* Bottom to top. A board's reading first: the density under labelled
+     * ward outlines and the numbered hotspots; the choropleth, the grid
+     * counts and a street map are there, switched off. */
+    char *outline = NULL;
+    hs_status st = hs__style_outline_labels(rp->ctx, "name", &outline);
     hs_project_layer layers[] = {
-        {"Wards: incidents", "wards.geojson", "wards.qml", 0, "EPSG:4326", osdata},
-        {"Kernel density", "density.tif", "density.qml", 1, NULL, police},
-        {"Top hotspots", "hotspots.geojson", "hotspots.qml", 0, "EPSG:4326", police},
+        {"OpenStreetMap (online)", osm_url, NULL, 2, "EPSG:3857", osm, NULL, 1},
+        {"Wards: incidents", "wards.geojson", "wards.qml", 0, "EPSG:4326", osdata, NULL, 1},
+        {"Grid: incidents per cell", "grid.geojson", "grid.qml", 0, "EPSG:4326", police, NULL, 1},
+        {"Kernel density", "density.tif", "density.qml", 1, NULL, police, NULL, 0},
+        {"Wards", "wards.geojson", NULL, 0, "EPSG:4326", osdata, outline, 0},
+        {"Top hotspots", "hotspots.geojson", "hotspots.qml", 0, "EPSG:4326", police, NULL, 0},
     };
     const char *title = rp->job->title ? rp->job->title : "Hotspot report";
-    hs_status st = hs_project_write_qgs(rp->ctx, layers, 3, title, rp->box, rp->path[F_QGS]);
-    if (!st) stage(rp, "QGIS project: wards, density, hotspots");
+    if (!st) st = hs_project_write_qgs(rp->ctx, layers, 6, title, rp->box, rp->path[F_QGS]);
+    free(outline);
+    if (!st)
+        stage(rp, "QGIS project: hotspots, wards, density; choropleth, grid and street map off");
     return st;
 }
 

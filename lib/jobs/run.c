@@ -49,7 +49,7 @@ hs_status hs__job_validate(hs_ctx *ctx, const hs_job *j) {
         return hs__error(
             ctx, HS_EINVAL,
             "--study-area is for grid cells; with --units the polygons are the places");
-    if (j->ko.edge_correction && !j->mask && !j->study_area)
+    if (j->ko.edge_correction && !j->mask && !j->study_area && j->cmd != HS_COMMAND_REPORT)
         return hs__error(ctx, HS_EINVAL, "--edge-correction needs --mask (the study area)");
     if (j->contours_out && !j->ncontours)
         return hs__error(ctx, HS_EINVAL,

@@ -75,6 +75,12 @@ static void put_srs(FILE *f, const srs *s, const char *indent) {
     fprintf(f, "%s</spatialrefsys>\n", indent);
 }
 
+/* QGIS's data provider of a layer: OGR, GDAL, or its "wms" provider for
+ * XYZ tiles. */
+static const char *provider(const hs_project_layer *L) {
+    return L->raster == 2 ? "wms" : L->raster ? "gdal" : "ogr";
+}
+
 /* QGIS keeps a layer id only in its own form, NAME_ and a UUID (else it
  * makes a new one and the layer tree loses the layer): a fixed UUID per
  * position keeps the file the same from run to run. */
@@ -100,7 +106,10 @@ hs_status hs_project_write_qgs(hs_ctx *ctx, const hs_project_layer *layers, size
     srs *lsrs = st ? NULL : hs__calloc(ctx, n ? n : 1, sizeof *lsrs);
     if (!st && (!styles || !lsrs)) st = hs__error(ctx, HS_ENOMEM, "out of memory");
     for (size_t i = 0; i < n && !st; i++) {
-        if (layers[i].style) st = style_body(ctx, folder, layers[i].style, &styles[i]);
+        if (layers[i].style)
+            st = style_body(ctx, folder, layers[i].style, &styles[i]);
+        else if (layers[i].style_xml && !(styles[i] = hs__strdup(ctx, layers[i].style_xml)))
+            st = hs__error(ctx, HS_ENOMEM, "out of memory");
         if (!st) st = srs_of(ctx, layers[i].crs ? layers[i].crs : ctx->crs, &lsrs[i]);
     }
     hs__afile af;
@@ -122,12 +131,13 @@ hs_status hs_project_write_qgs(hs_ctx *ctx, const hs_project_layer *layers, size
             put_id(f, j);
             fputs("\" name=\"", f);
             hs__put_xml(f, layers[j].name);
-            fprintf(f, "\" source=\"./");
+            fprintf(f, "\" source=\"%s", layers[j].raster == 2 ? "" : "./");
             hs__put_xml(f, layers[j].path);
             fprintf(f,
-                    "\" providerKey=\"%s\" checked=\"Qt::Checked\" expanded=\"1\">\n"
+                    "\" providerKey=\"%s\" checked=\"Qt::%s\" expanded=\"%d\">\n"
                     "   <customproperties/>\n  </layer-tree-layer>\n",
-                    layers[j].raster ? "gdal" : "ogr");
+                    provider(&layers[j]), layers[j].hidden ? "Unchecked" : "Checked",
+                    !layers[j].hidden);
         }
         fputs(" </layer-tree-group>\n", f);
         if (extent) {
@@ -154,7 +164,7 @@ hs_status hs_project_write_qgs(hs_ctx *ctx, const hs_project_layer *layers, size
                       f);
             fputs("   <id>", f);
             put_id(f, j);
-            fputs("</id>\n   <datasource>./", f);
+            fprintf(f, "</id>\n   <datasource>%s", L->raster == 2 ? "" : "./");
             hs__put_xml(f, L->path);
             fputs("</datasource>\n   <layername>", f);
             hs__put_xml(f, L->name);
@@ -168,8 +178,7 @@ hs_status hs_project_write_qgs(hs_ctx *ctx, const hs_project_layer *layers, size
                 hs__put_xml(f, L->attribution);
                 fputs("</abstract>\n", f);
             }
-            fprintf(f, "   <provider encoding=\"UTF-8\">%s</provider>\n",
-                    L->raster ? "gdal" : "ogr");
+            fprintf(f, "   <provider encoding=\"UTF-8\">%s</provider>\n", provider(L));
             if (styles[j]) fputs(styles[j], f);
             fputs("  </maplayer>\n", f);
         }

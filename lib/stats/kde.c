@@ -990,6 +990,7 @@ hs_status hs_kde_compute(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_opti
                      .rule = rule,
                      .units = o.units,
                      .binned = o.binned != 0,
+                     .edge = o.edge_correction && o.mask,
                      .nodata = -9999.0f};
     st = R->crs ? lay_grid(ctx, inc, &o, reach, R) : hs__error(ctx, HS_ENOMEM, "out of memory");
     size_t W = R->width, Hh = R->height, N = W * Hh;

@@ -77,6 +77,7 @@ hs_status hs_raster_compare(hs_ctx *ctx, const hs_raster *a, const hs_raster *b,
     r->units = a->units;
     r->incidents = a->incidents;
     r->binned = a->binned || b->binned;
+    r->edge = a->edge || b->edge;
     /* The floor: kernel tails far from any incident hold densities a
      * million times below the peaks, where a ratio is noise (5e8 in a
      * tail). A pixel is compared only where a density reaches 1 % of the
@@ -114,10 +115,11 @@ static const char *units_name(hs_kde_units u) {
 static void describe(const hs_raster *r, char *buf, size_t size) {
     char bw[40];
     hs__fmt_double(bw, sizeof bw, r->bandwidth);
-    hs__format(buf, size, "%s%s%s kernel, bandwidth %s m (%s), %s, pixel %g m, %llu incidents%s",
+    hs__format(buf, size, "%s%s%s kernel, bandwidth %s m (%s), %s, pixel %g m, %llu incidents%s%s",
                r->what ? r->what : "", r->what ? " of two surfaces: " : "",
                hs_kernel_name(r->kernel), bw, hs_bandwidth_rule_name(r->rule), units_name(r->units),
                r->px, (unsigned long long)r->incidents,
+               r->edge ? ", edge-corrected (uniform, Diggle 1985)" : "",
                r->binned ? ", BINNED: incidents moved to pixel centres (approximate)" : "");
 }
 
@@ -214,15 +216,19 @@ static hs_status write_qml(hs_ctx *ctx, const hs_raster *r, const char *path) {
         "<!-- written by libhotspot: replaced when its layer is written again -->\n"
         "<qgis version=\"3.22\" styleCategories=\"Symbology\">\n"
         " <pipe>\n"
-        "  <rasterrenderer type=\"singlebandpseudocolor\" band=\"1\" opacity=\"0.75\" "
+        "  <rasterrenderer type=\"singlebandpseudocolor\" band=\"1\" opacity=\"%s\" "
         "alphaBand=\"-1\" classificationMin=\"%.9g\" classificationMax=\"%.9g\" nodataColor=\"\">\n"
         "   <rastershader>\n"
         "    <colorrampshader colorRampType=\"INTERPOLATED\" classificationMode=\"1\" clip=\"0\" "
         "minimumValue=\"%.9g\" maximumValue=\"%.9g\">\n",
-        lo, hi, lo, hi);
+        diverging ? "0.75" : "1", lo, hi, lo, hi);
+    /* A density starts clear and turns opaque as it rises, so what is
+     * under it (wards, streets) shows where little happens; a diverging
+     * comparison is opaque throughout, at 0.75. */
+    static const int heat_alpha[6] = {0, 70, 130, 180, 220, 245};
     for (int i = 0; i < 6; i++) {
         double v = stop[i];
-        int alpha = !diverging && i == 0 ? 0 : 255;
+        int alpha = diverging ? 255 : heat_alpha[i];
         k += (size_t)snprintf(
             buf + k, sizeof buf - k,
             "     <item alpha=\"%d\" value=\"%.9g\" label=\"%.4g\" color=\"%s\"/>\n", alpha, v, v,
@@ -261,9 +267,12 @@ static hs_status write_json(hs_ctx *ctx, const hs_raster *r, const char *path) {
              "  \"data_pixels\": %zu,\n  \"min\": %.9g,\n  \"max\": %.9g,\n  \"sum\": %.17g\n}\n",
              desc, r->what ? r->what : "density", hs_kernel_name(r->kernel), bw,
              hs_bandwidth_rule_name(r->rule), units_name(r->units),
-             r->binned ? "binned: incidents moved to pixel centres" : "exact", px, r->width,
-             r->height, x0, y1, r->crs, (double)r->nodata, (unsigned long long)r->incidents,
-             in.data_pixels, in.min, in.max, in.sum);
+             r->binned
+                 ? (r->edge ? "binned, edge-corrected" : "binned: incidents moved to pixel centres")
+             : r->edge ? "exact, edge-corrected (uniform, Diggle 1985)"
+                       : "exact",
+             px, r->width, r->height, x0, y1, r->crs, (double)r->nodata,
+             (unsigned long long)r->incidents, in.data_pixels, in.min, in.max, in.sum);
     return write_text_file(ctx, path, HS__OUT_SIDECAR, buf);
 }
 

@@ -25,6 +25,7 @@ struct hs_raster {
     hs_kde_units units;
     uint64_t incidents;
     bool binned; /* incidents moved to pixel centres (hs_kde_options.binned) */
+    bool edge;   /* edge-corrected (hs_kde_options.edge_correction) */
     char *what;  /* for comparisons: "ratio", ...; NULL for a density */
 };
 

@@ -37,6 +37,19 @@ if command -v script >/dev/null; then
     bad "-q at a terminal still printed: $(grep -v '^hotspot: warning: ' "$work/tty.out" | head -c 200)"
 fi
 
+# docs/commands/report.md lists exactly the options the command takes.
+python3 - "$here/../../docs/commands/report.md" <("$hs" report --help 2>&1) <<'EOF2' || fail=1
+import re, sys
+doc = open(sys.argv[1]).read()
+listed = set(re.findall(r"`(--[a-z-]+)`", doc[doc.index("**Options it takes**"):doc.index("**Not taken**")]))
+helped = set(re.findall(r"^\s*(?:-[a-zA-Z], )?(--[a-z-]+)", open(sys.argv[2]).read(), re.M))
+if listed != helped:
+    print("FAIL report.md's options differ from --help: only in the doc %s, only in --help %s"
+          % (sorted(listed - helped), sorted(helped - listed)))
+    sys.exit(1)
+print("ok   report.md lists the %d options of 'hotspot report --help'" % len(helped))
+EOF2
+
 # Independent reference: the fixture holds the Gravesham violent incidents
 # of 2024-01..04, one row each (made by the shared data's authors with
 # geopandas); the ward table must sum to its row count.
@@ -145,7 +158,7 @@ done
 
 # QGIS itself opens the project.
 if /usr/bin/python3 -c "import qgis.core" 2>/dev/null; then
-  QT_QPA_PLATFORM=offscreen /usr/bin/python3 "$here/check_qgs.py" "$work/a" "$work/qgis.png" 2>"$work/qgis.err" || {
+  QT_QPA_PLATFORM=offscreen /usr/bin/python3 "$here/check_qgs.py" "$work/a" "$work/qgis" 2>"$work/qgis.err" || {
     bad "QGIS check"; grep -v "^Warning" "$work/qgis.err"; }
 else
   echo "skip QGIS check: python3-qgis is not installed"
@@ -167,6 +180,14 @@ if [ -n "$chrome" ]; then
   size=$(stat -c %s "$work/report.png" 2>/dev/null || echo 0)
   [ "$size" -gt 50000 ] && ok "Chromium screenshot $work/report.png ($size bytes)" || bad "no screenshot ($size bytes)"
   [ -s "$work/report.pdf" ] && ok "A4 PDF printed ($work/report.pdf)" || bad "no PDF"
+  # Layout (issue 16): no map text over another or outside its map; each
+  # table on one printed page; also for Dartford, boundaries not tuned on.
+  "$hs" report "$kent"/*.csv --crime-type "Violence and sexual offences" -q \
+    --wards "$(dirname "$fixture")/../boundaries/dartford-wards-2013/dartford_wards_2013.shp" \
+    -o "$work/dartford" || bad "report for Dartford"
+  for p in a dartford; do
+    python3 "$here/layout.py" "$chrome" "$work/$p/report.html" "$work" || bad "layout of $p/report.html"
+  done
 else
   echo "skip Chromium check: chromium is not installed"
 fi
