@@ -322,6 +322,34 @@ HS_API hs_status hs_incidents_read_csv_buffer(hs_ctx *ctx, const char *name, con
                                               size_t size, const hs_read_options *opts,
                                               hs_incidents *inc);
 
+/** A copy of src (out: owned): the rows, names, summaries and rejects. */
+HS_API hs_status hs_incidents_copy(hs_ctx *ctx, const hs_incidents *src, hs_incidents **out);
+
+/** Incidents as arrays (numpy, R vectors, a database cursor), borrowed
+ *  for the call. */
+typedef struct hs_incident_arrays {
+    size_t n;
+    const double *x, *y;         /**< required; in crs (lon/lat CRSs: x is the longitude) */
+    const char *crs;             /**< of x, y; NULL: the working CRS */
+    const double *weight;        /**< NULL: 1 each */
+    const int64_t *time_s;       /**< NULL: undated; else seconds since 1970 (as time_s) */
+    hs_time_precision precision; /**< of time_s (HS_TIME_MONTH ... HS_TIME_SECOND) */
+    const uint32_t *category;    /**< NULL: none; else an index into categories, or UINT32_MAX */
+    const char *const *categories;
+    size_t category_count;
+} hs_incident_arrays;
+
+/**
+ * Appends incidents from arrays as one more input named name (its rows
+ * numbered from 1 in the summary and rejects). Every row is used or
+ * rejected with the CSV reader's reasons: NaN coordinates (no location),
+ * infinite ones (bad number), a weight outside [0, 1e12], or no position
+ * in the working CRS (outside its area of use). On failure nothing is
+ * appended. Type and date filters are not applied (select rows first).
+ */
+HS_API hs_status hs_incidents_add_arrays(hs_ctx *ctx, hs_incidents *inc, const char *name,
+                                         const hs_incident_arrays *arrays);
+
 /**
  * Keeps only the incidents i with keep[i] != 0 (caller-sized, one per
  * incident), in order: e.g. those inside a study area, from
@@ -1467,6 +1495,14 @@ HS_API void hs_job_destroy(hs_job *job);
 /** The command job runs (HS_COMMAND_COUNT_ for NULL). */
 HS_API hs_command hs_job_command(const hs_job *job);
 /** Adds an input (a CSV of incidents; patrol: the hotspots CSV). Copied. */
+/**
+ * Gives the job an incidents table (borrowed until hs_job_run returns) to
+ * use instead of reading input files: the job works on a copy, with its
+ * crime types and periods applied as the reader would apply them (rows
+ * left out become rejects). For callers that read the incidents once, or
+ * made them from arrays (hs_incidents_add_arrays).
+ */
+HS_API hs_status hs_job_set_incidents(hs_ctx *ctx, hs_job *job, const hs_incidents *inc);
 HS_API hs_status hs_job_add_input(hs_ctx *ctx, hs_job *job, const char *path);
 /**
  * Sets one setting by name: a long option of the command without "--"

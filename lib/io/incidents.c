@@ -39,6 +39,47 @@ void hs_incidents_destroy(hs_incidents *inc) {
     free(inc);
 }
 
+static bool copy_strtab(const hs_ctx *ctx, const hs__strtab *from, hs__strtab *to) {
+    for (size_t i = 0; i < from->count; i++)
+        if (hs__strtab_intern(ctx, to, from->names[i], strlen(from->names[i]), NULL) != i)
+            return false;
+    return true;
+}
+
+hs_status hs_incidents_copy(hs_ctx *ctx, const hs_incidents *src, hs_incidents **out) {
+    if (!ctx || !src || !out) return HS_EINVAL;
+    *out = NULL;
+    hs_incidents *c = NULL;
+    hs_status st = hs_incidents_create(ctx, &c);
+    if (st) return st;
+    free(c->crs);
+    bool ok = (c->crs = hs__strdup(ctx, src->crs)) && hs__cols_reserve(ctx, &c->col, src->col.n) &&
+              copy_strtab(ctx, &src->cats, &c->cats) &&
+              copy_strtab(ctx, &src->labels, &c->labels) &&
+              hs__incidents_reserve_rejects(ctx, c, src->nrej);
+    for (size_t f = 0; ok && f < src->nfiles; f++) {
+        ok = hs__incidents_add_file(ctx, c, src->files[f], src->file_on_disk[f]) == f;
+        if (ok) c->sums[f] = src->sums[f];
+    }
+    if (!ok) {
+        hs_incidents_destroy(c);
+        return hs__error(ctx, HS_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < src->col.n; i++) {
+        c->col.n = i + 1;
+        hs__cols *to = &c->col;
+        const hs__cols *from = &src->col;
+        to->x[i] = from->x[i], to->y[i] = from->y[i], to->w[i] = from->w[i];
+        to->t[i] = from->t[i], to->prec[i] = from->prec[i], to->cat[i] = from->cat[i];
+        to->file[i] = from->file[i], to->label[i] = from->label[i];
+        to->line[i] = from->line[i], to->off[i] = from->off[i];
+    }
+    if (src->nrej) memcpy(c->rej, src->rej, src->nrej * sizeof *c->rej);
+    c->nrej = src->nrej;
+    *out = c;
+    return HS_OK;
+}
+
 bool hs__cols_reserve(const hs_ctx *ctx, hs__cols *c, size_t need) {
     if (need <= c->cap) return true;
     size_t cap = c->cap ? c->cap : 4096;

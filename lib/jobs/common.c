@@ -72,10 +72,47 @@ void hs__job_check_months(hs_ctx *ctx, const hs_incidents *inc) {
     hs__months_free(&m);
 }
 
+/* A table given to the job (hs_job_set_incidents): a copy, with the job's
+ * crime types and periods applied as the reader would, each row left out
+ * a reject with the reader's reason. */
+static hs_status given_table(hs_ctx *ctx, const hs_job *job, hs_incidents **out) {
+    hs_status st = hs_incidents_copy(ctx, job->given, out);
+    size_t n = st ? 0 : hs_incidents_count(*out);
+    uint8_t *keep = st ? NULL : hs__malloc(ctx, n + 1), *in = keep ? hs__malloc(ctx, n + 1) : NULL;
+    if (!st && (!keep || !in)) st = hs__error(ctx, HS_ENOMEM, "out of memory");
+    for (size_t i = 0; !st && i < n; i++) {
+        hs_incident e;
+        hs_incidents_get(*out, i, &e);
+        const char *cat =
+            e.category == HS_NO_CATEGORY ? "" : hs_incidents_category_name(*out, e.category);
+        bool ok = job->ntypes == 0;
+        for (size_t t = 0; !ok && t < job->ntypes; t++)
+            ok = strcasecmp(cat, job->types[t]) == 0;
+        keep[i] = ok;
+    }
+    if (!st) st = hs_incidents_reject(ctx, *out, keep, HS_REJECT_CRIME_TYPE);
+    const hs_read_options *ro = &job->ro;
+    if (!st && (ro->from || ro->to || ro->compare_from || ro->compare_to)) {
+        n = hs_incidents_count(*out);
+        st = hs_incidents_in_period(ctx, *out, ro->from, ro->to, keep);
+        if (!st && (ro->compare_from || ro->compare_to))
+            st = hs_incidents_in_period(ctx, *out, ro->compare_from, ro->compare_to, in);
+        for (size_t i = 0; !st && i < n; i++)
+            keep[i] = keep[i] || ((ro->compare_from || ro->compare_to) && in[i]);
+        if (!st) st = hs_incidents_reject(ctx, *out, keep, HS_REJECT_DATE_RANGE);
+    }
+    free(keep), free(in);
+    if (st) {
+        hs_incidents_destroy(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
 hs_status hs__job_read(hs_ctx *ctx, const hs_job *job, hs_incidents **out) {
     hs_read_options ro = hs__job_read_options(job);
-    hs_status st = hs_incidents_create(ctx, out);
-    for (size_t i = 0; i < job->ninputs && !st; i++)
+    hs_status st = job->given ? given_table(ctx, job, out) : hs_incidents_create(ctx, out);
+    for (size_t i = 0; !job->given && i < job->ninputs && !st; i++)
         st = hs_incidents_read_csv(ctx, job->inputs[i], &ro, *out);
     if (st) return st;
     say_read(ctx, *out);

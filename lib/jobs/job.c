@@ -64,6 +64,12 @@ hs_status hs__job_push(hs_ctx *ctx, const char ***list, size_t *n, const char *s
     return HS_OK;
 }
 
+hs_status hs_job_set_incidents(hs_ctx *ctx, hs_job *job, const hs_incidents *inc) {
+    if (!ctx || !job) return HS_EINVAL;
+    job->given = inc;
+    return HS_OK;
+}
+
 hs_status hs_job_add_input(hs_ctx *ctx, hs_job *job, const char *path) {
     if (!ctx || !job || !path) return HS_EINVAL;
     char *c = hs__job_keep(ctx, job, path);

@@ -34,6 +34,7 @@ struct hs_job {
     int have_cmpop;
     double buffer_m, snap_m, nbdist_m;
     int threads, overwrite;
+    const hs_incidents *given; /* hs_job_set_incidents: read instead of the inputs */
 };
 
 /* A copy of s owned by the job. */

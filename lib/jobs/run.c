@@ -16,7 +16,7 @@ hs_status hs__job_validate(hs_ctx *ctx, const hs_job *j) {
             return hs__error(ctx, HS_EINVAL, "--from %s is after --to %s: no date can match",
                              j->ro.from, j->ro.to);
     }
-    if (j->ninputs == 0)
+    if (j->ninputs == 0 && !(j->given && j->cmd != HS_COMMAND_PATROL && j->cmd != HS_COMMAND_CHECK))
         return hs__error(ctx, HS_EINVAL, "%s: no input files (see 'hotspot %s --help')", name,
                          name);
     if (!j->output && j->cmd != HS_COMMAND_CHECK) {
