@@ -225,7 +225,7 @@ class Raster:
 def kde(incidents: Incidents, *, bandwidth: Optional[float] = None, rule: str = "thumb",
         kernel: str = "quartic", pixel_size: Optional[float] = None, units: str = "raw",
         extent: Optional[Sequence[float]] = None, mask: Optional[PathLike] = None,
-        edge_correction: bool = False, binned: bool = False,
+        edge_correction: bool = False, binned: bool = False, grid: str = "snapped",
         threads: Optional[int] = None) -> Raster:
     """Kernel density (exact unless ``binned``), as `hotspot kde`: the same
     options and defaults, the same values. ``mask``: a polygon file (study
@@ -242,6 +242,9 @@ def kde(incidents: Incidents, *, bandwidth: Optional[float] = None, rule: str = 
     u = ffi.new("hs_kde_units *")
     ctx.check(lib.hs_kde_units_from_name(units.encode(), u))
     o.units = u[0]
+    gm = ffi.new("hs_kde_grid *")
+    ctx.check(lib.hs_kde_grid_from_name(grid.encode(), gm))
+    o.grid = gm[0]
     o.bandwidth_m = bandwidth or 0
     o.pixel_size_m = pixel_size or 0
     o.edge_correction, o.binned = int(edge_correction), int(binned)

@@ -14,21 +14,6 @@ if [ ! -x /usr/bin/qgis_process.bin ] || ! command -v ogr2ogr >/dev/null; then
   apt-get install -y -qq --no-install-recommends qgis qgis-providers gdal-bin >/dev/null
 fi
 bench_prog bench_kde
-points() { # points N FILE.csv: the clustered incidents, x,y in EPSG:27700
-  [ -s "$2" ] || /usr/bin/python3 - "$1" "$2" <<'PY'
-import sys, numpy as np
-n, out = int(sys.argv[1]), sys.argv[2]
-rng = np.random.default_rng(1)
-cx, cy = rng.uniform(560000, 580000, 40), rng.uniform(160000, 180000, 40)
-sd = rng.uniform(100, 800, 40)
-k, bg = rng.integers(0, 40, n), rng.random(n) < 0.3
-x = np.where(bg, rng.uniform(560000, 580000, n), rng.normal(cx[k], sd[k])).clip(560000, 579999.9)
-y = np.where(bg, rng.uniform(160000, 180000, n), rng.normal(cy[k], sd[k])).clip(160000, 179999.9)
-with open(out, "w") as f:
-    f.write("x,y\n")
-    np.savetxt(f, np.column_stack([x, y]), fmt="%.1f", delimiter=",")
-PY
-  echo "$2"; }
 pts=$(points "$N" "$out/kde_$N.csv")
 [ -s "$out/kde_$N.gpkg" ] || ogr2ogr -q -f GPKG "$out/kde_$N.gpkg" "$pts" -oo X_POSSIBLE_NAMES=x \
   -oo Y_POSSIBLE_NAMES=y -a_srs EPSG:27700 -nln points
