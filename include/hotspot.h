@@ -329,14 +329,20 @@ HS_API hs_status hs_incidents_copy(hs_ctx *ctx, const hs_incidents *src, hs_inci
  *  for the call. */
 typedef struct hs_incident_arrays {
     size_t n;
-    const double *x, *y;         /**< required; in crs (lon/lat CRSs: x is the longitude) */
-    const char *crs;             /**< of x, y; NULL: the working CRS */
-    const double *weight;        /**< NULL: 1 each */
-    const int64_t *time_s;       /**< NULL: undated; else seconds since 1970 (as time_s) */
+    const double *x, *y;  /**< required; in crs (lon/lat CRSs: x is the longitude) */
+    const char *crs;      /**< of x, y; NULL: the working CRS */
+    const double *weight; /**< NULL: 1 each */
+    /** NULL: undated; else seconds since 1970 (as time_s), INT64_MIN for
+     *  an undated row (numpy's NaT) */
+    const int64_t *time_s;
     hs_time_precision precision; /**< of time_s (HS_TIME_MONTH ... HS_TIME_SECOND) */
     const uint32_t *category;    /**< NULL: none; else an index into categories, or UINT32_MAX */
     const char *const *categories;
     size_t category_count;
+    const uint32_t
+        *label; /**< NULL: none; else an index into labels (place texts), or UINT32_MAX */
+    const char *const *labels;
+    size_t label_count;
 } hs_incident_arrays;
 
 /**

@@ -18,10 +18,25 @@ static bool reject(const hs_ctx *ctx, hs_incidents *inc, uint32_t file, size_t r
     return true;
 }
 
+/* The table ids of names[0..n) (owned; NULL when none or out of memory). */
+static uint32_t *intern(const hs_ctx *ctx, hs__strtab *t, const char *const *names, size_t n) {
+    if (!names || !n) return NULL;
+    uint32_t *id = hs__malloc(ctx, n * sizeof *id);
+    for (size_t k = 0; id && k < n; k++) {
+        const char *s = names[k] ? names[k] : "";
+        if ((id[k] = hs__strtab_intern(ctx, t, s, strlen(s), NULL)) == UINT32_MAX) {
+            free(id);
+            id = NULL;
+        }
+    }
+    return id;
+}
+
 hs_status hs_incidents_add_arrays(hs_ctx *ctx, hs_incidents *inc, const char *name,
                                   const hs_incident_arrays *a) {
     if (!ctx || !inc || !name || !a || (a->n && (!a->x || !a->y)) ||
         (a->category && !a->categories && a->category_count) ||
+        (a->label && !a->labels && a->label_count) ||
         (a->time_s && (a->precision <= HS_TIME_NONE || a->precision > HS_TIME_SECOND)))
         return HS_EINVAL;
     size_t n0 = inc->col.n, r0 = inc->nrej, f0 = inc->nfiles;
@@ -33,21 +48,13 @@ hs_status hs_incidents_add_arrays(hs_ctx *ctx, hs_incidents *inc, const char *na
         hs__incidents_truncate(inc, n0, r0, f0);
         return hs__error(ctx, HS_ECRS, "%s: %s", name, hs_ctx_last_error(ctx));
     }
-    /* Category names are interned once; rows give their index. */
-    uint32_t *cat = NULL;
-    if (a->category && a->category_count) {
-        cat = hs__malloc(ctx, a->category_count * sizeof *cat);
-        for (size_t k = 0; cat && k < a->category_count; k++) {
-            const char *s = a->categories[k] ? a->categories[k] : "";
-            if ((cat[k] = hs__strtab_intern(ctx, &inc->cats, s, strlen(s), NULL)) == UINT32_MAX) {
-                free(cat);
-                cat = NULL;
-            }
-        }
-        if (!cat) {
-            hs__incidents_truncate(inc, n0, r0, f0);
-            return hs__error(ctx, HS_ENOMEM, "out of memory");
-        }
+    /* Category and place names are interned once; rows give their index. */
+    uint32_t *cat = intern(ctx, &inc->cats, a->category ? a->categories : NULL, a->category_count);
+    uint32_t *lab = intern(ctx, &inc->labels, a->label ? a->labels : NULL, a->label_count);
+    if ((a->category && a->category_count && !cat) || (a->label && a->label_count && !lab)) {
+        free(cat), free(lab);
+        hs__incidents_truncate(inc, n0, r0, f0);
+        return hs__error(ctx, HS_ENOMEM, "out of memory");
     }
     hs_status st = hs__cols_reserve(ctx, &inc->col, n0 + a->n)
                        ? HS_OK
@@ -72,17 +79,19 @@ hs_status hs_incidents_add_arrays(hs_ctx *ctx, hs_incidents *inc, const char *na
         }
         size_t k = c->n++;
         c->x[k] = x, c->y[k] = y, c->w[k] = w;
-        c->t[k] = a->time_s ? a->time_s[i] : 0;
-        c->prec[k] = (uint8_t)(a->time_s ? a->precision : HS_TIME_NONE);
+        bool dated = a->time_s && a->time_s[i] != INT64_MIN;
+        c->t[k] = dated ? a->time_s[i] : 0;
+        c->prec[k] = (uint8_t)(dated ? a->precision : HS_TIME_NONE);
         uint32_t ci = a->category ? a->category[i] : UINT32_MAX;
         c->cat[k] = cat && ci < a->category_count ? cat[ci] : HS_NO_CATEGORY;
-        c->label[k] = HS_NO_LABEL;
+        uint32_t li = a->label ? a->label[i] : UINT32_MAX;
+        c->label[k] = lab && li < a->label_count ? lab[li] : HS_NO_LABEL;
         c->file[k] = file;
         c->line[k] = i + 1;
         c->off[k] = 0;
         inc->sums[file].rows_used++;
     }
-    free(cat);
+    free(cat), free(lab);
     if (st) hs__incidents_truncate(inc, n0, r0, f0);
     return st;
 }

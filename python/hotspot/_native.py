@@ -52,16 +52,26 @@ def _log(user, level, message):
 
 class Context:
     """An hs_ctx: the working CRS (metres), threads, messages to the
-    ``hotspot`` logger, Ctrl-C as a cancel. One per call is cheap."""
+    ``hotspot`` logger, Ctrl-C as a cancel. One per call is cheap.
+    ``progress``: None, or a function (stage, done, total) called between
+    the stages of long calls; returning True cancels (QGIS's feedback)."""
 
-    def __init__(self, crs="EPSG:27700", threads=None):
+    def __init__(self, crs="EPSG:27700", threads=None, progress=None):
         p = ffi.new("hs_ctx **")
         self.check(lib.hs_ctx_create(p), None)
         self.ptr = ffi.gc(p[0], lib.hs_ctx_destroy)
         self.check(lib.hs_ctx_set_crs(self.ptr, crs.encode()))
         if threads is not None:
             self.check(lib.hs_ctx_set_threads(self.ptr, int(threads)))
-        lib.hs_ctx_set_progress(self.ptr, _progress, ffi.NULL)
+        if progress is None:
+            lib.hs_ctx_set_progress(self.ptr, _progress, ffi.NULL)
+        else:
+            def call(user, stage, done, total):
+                return 1 if progress(ffi.string(stage).decode(), done, total) else 0
+            # kept with the context: the C side holds only its address
+            self._progress = ffi.callback("int(void *, const char *, uint64_t, uint64_t)", call,
+                                          onerror=_interrupted)
+            lib.hs_ctx_set_progress(self.ptr, self._progress, ffi.NULL)
         lib.hs_ctx_set_log(self.ptr, _log, ffi.NULL)
 
     def check(self, status, ctx=True):

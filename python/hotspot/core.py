@@ -68,20 +68,22 @@ class Incidents:
 
     @classmethod
     def from_arrays(cls, x, y, *, crs: Optional[str] = None, dates=None, categories=None,
-                    weights=None, name: str = "arrays", working_crs: str = "EPSG:27700",
-                    threads: Optional[int] = None) -> "Incidents":
+                    weights=None, labels=None, name: str = "arrays",
+                    working_crs: str = "EPSG:27700", threads: Optional[int] = None) -> "Incidents":
         """Incidents from arrays: ``x``, ``y`` in ``crs`` (default the
         working CRS; "EPSG:4326" takes x as longitude), ``dates`` as
         numpy datetime64 (or anything numpy converts: strings, pandas
         timestamps; NaT is undated), ``categories`` (strings, or a pandas
-        Categorical), ``weights``. NaN coordinates are rejected as "no
-        location"."""
+        Categorical), ``weights``, ``labels`` (place texts such as
+        police.uk's Location, which name hotspots). NaN coordinates are
+        rejected as "no location"."""
         inc = cls(working_crs, threads)
-        inc.add_arrays(x, y, crs=crs, dates=dates, categories=categories, weights=weights, name=name)
+        inc.add_arrays(x, y, crs=crs, dates=dates, categories=categories, weights=weights,
+                       labels=labels, name=name)
         return inc
 
     def add_arrays(self, x, y, *, crs=None, dates=None, categories=None, weights=None,
-                   name="arrays") -> None:
+                   labels=None, name="arrays") -> None:
         """Appends arrays as one more input (see from_arrays)."""
         keep = []
         x = np.ascontiguousarray(x, dtype=np.float64)
@@ -105,25 +107,25 @@ class Incidents:
                 d = d.astype("datetime64[s]")
             unit = np.datetime_data(d.dtype)[0]
             prec = {"Y": 1, "M": 1, "W": 2, "D": 2, "h": 3, "m": 3}.get(unit, 4)
-            t = d.astype("datetime64[s]").astype(np.int64)
-            if np.isnat(d).any():
-                raise ValueError("dates: NaT (give every row a date, or none)")
-            t = np.ascontiguousarray(t)
+            # NaT is numpy's minimum int64: the library's undated row.
+            t = np.ascontiguousarray(d.astype("datetime64[s]").astype(np.int64))
             keep.append(t)
             a.time_s = ffi.cast("const int64_t *", ffi.from_buffer(t))
             a.precision = prec
-        if categories is not None:
+        for values, field, many in ((categories, "category", "categories"), (labels, "label", "labels")):
+            if values is None:
+                continue
             try:  # a pandas Categorical: its codes and categories as they are
-                codes, names = categories.codes, list(categories.categories)
+                codes, names = values.codes, list(values.categories)
             except AttributeError:
-                names, codes = np.unique(np.asarray(categories, dtype=str), return_inverse=True)
+                names, codes = np.unique(np.asarray(values, dtype=str), return_inverse=True)
                 names = list(names)
             c = np.ascontiguousarray(np.where(np.asarray(codes) < 0, 2**32 - 1, codes), dtype=np.uint32)
-            keep.append(c)
-            a.category = ffi.cast("const uint32_t *", ffi.from_buffer(c))
             cn = ffi.new("const char *[]", [strs(keep, s) for s in names])
-            keep.append(cn)
-            a.categories, a.category_count = cn, len(names)
+            keep += [c, cn]
+            setattr(a, field, ffi.cast("const uint32_t *", ffi.from_buffer(c)))
+            setattr(a, many, cn)
+            setattr(a, field + "_count", len(names))
         self._ctx.check(lib.hs_incidents_add_arrays(self._ctx.ptr, self.ptr, name.encode(), a))
 
     @classmethod
@@ -226,11 +228,11 @@ def kde(incidents: Incidents, *, bandwidth: Optional[float] = None, rule: str = 
         kernel: str = "quartic", pixel_size: Optional[float] = None, units: str = "raw",
         extent: Optional[Sequence[float]] = None, mask: Optional[PathLike] = None,
         edge_correction: bool = False, binned: bool = False, grid: str = "snapped",
-        threads: Optional[int] = None) -> Raster:
+        threads: Optional[int] = None, progress=None) -> Raster:
     """Kernel density (exact unless ``binned``), as `hotspot kde`: the same
     options and defaults, the same values. ``mask``: a polygon file (study
     area); ``extent``: (xmin, ymin, xmax, ymax) in the working CRS."""
-    ctx = Context(incidents.crs, threads)
+    ctx = Context(incidents.crs, threads, progress)
     o = ffi.new("hs_kde_options *")
     lib.hs_kde_options_init(o)
     k = ffi.new("hs_kernel *")
@@ -366,15 +368,17 @@ def wards(incidents: Incidents, boundaries: Optional[Union[PathLike, Sequence[Pa
 
 
 def run(command: str, incidents: Optional[Union[Incidents, PathLike, Sequence[PathLike]]] = None,
-        output: Optional[PathLike] = None, **options) -> None:
+        output: Optional[PathLike] = None, progress=None, **options) -> None:
     """Runs any `hotspot` command as a library job: ``options`` are its long
     options with ``_`` for ``-`` (``crime_type="Robbery"``, ``cell_size=150``;
     True for a switch; a list repeats an option). ``incidents``: an
     Incidents table (used as read, with the command's type and period
     filters applied) or CSV paths. Same code, same bytes as the command
-    line."""
+    line. ``progress(stage, done, total)``: called between stages; True
+    cancels."""
     ctx = Context(options.pop("crs", None) or (incidents.crs if isinstance(incidents, Incidents)
-                                               else "EPSG:27700"), options.pop("threads", None))
+                                               else "EPSG:27700"), options.pop("threads", None),
+                  progress)
     cmd = ffi.new("hs_command *")
     ctx.check(lib.hs_command_from_name(command.encode(), cmd))
     jp = ffi.new("hs_job **")
