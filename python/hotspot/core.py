@@ -314,7 +314,8 @@ def _with_geometry(cols, rings, crs):
 def wards(incidents: Incidents, boundaries: Optional[Union[PathLike, Sequence[PathLike]]] = None, *,
           code_field=None, name_field=None, start=None, end=None, compare=None,
           population: Optional[PathLike] = None):
-    """The ward table, as `hotspot wards`: one row per polygon (code, name,
+    """The ward table, as `hotspot wards` (a GeoDataFrame of the polygons when
+    geopandas is installed): one row per polygon (code, name,
     count, weight, share_pct, rank, area_km2, per_km2, and with
     ``population`` a rate per 1,000; with ``compare=(from, to)`` the other
     period, the change per day and its exact p). ``boundaries``: Shapefile,
@@ -364,7 +365,16 @@ def wards(incidents: Incidents, boundaries: Optional[Union[PathLike, Sequence[Pa
             cols[f].append(getattr(row, f))
     if population is None:
         del cols["population"], cols["rate_per_1000"]
-    return _frame(cols)
+    try:
+        import geopandas as gpd
+    except ImportError:
+        return _frame(cols)
+    # The polygons: the table written as the command writes it, read back.
+    with tempfile.TemporaryDirectory(prefix="hotspot-") as d:
+        path = os.path.join(d, "wards.geojson")
+        ctx.check(lib.hs_tally_write(ctx.ptr, t, path.encode()))
+        geo = gpd.read_file(path).to_crs(incidents.crs)
+    return gpd.GeoDataFrame(cols, geometry=list(geo.geometry), crs=incidents.crs)
 
 
 def run(command: str, incidents: Optional[Union[Incidents, PathLike, Sequence[PathLike]]] = None,
@@ -403,9 +413,18 @@ def run(command: str, incidents: Optional[Union[Incidents, PathLike, Sequence[Pa
     ctx.check(lib.hs_job_run(ctx.ptr, job))
 
 
-def _table_command(command, incidents, output, csv_ok=True, **options):
-    """Runs a command whose output is a table and reads it back (pandas)."""
+def _table_command(command, incidents, output, geometry=False, **options):
+    """Runs a command whose output is a table and reads it back: a pandas
+    DataFrame, or with ``geometry`` a GeoDataFrame in the working CRS
+    (geopandas; the command's GeoJSON read back)."""
     import pandas as pd
+    if geometry and output is None:
+        import geopandas as gpd
+        with tempfile.TemporaryDirectory(prefix="hotspot-") as d:
+            path = os.path.join(d, "out.geojson")
+            run(command, incidents, path, **options)
+            crs = incidents.crs if isinstance(incidents, Incidents) else options.get("crs", "EPSG:27700")
+            return gpd.read_file(path).to_crs(crs)
     if output is not None:
         run(command, incidents, output, **options)
         out = os.fspath(output)
@@ -431,24 +450,26 @@ def _number(v):
         return v
 
 
-def hotspots(incidents, *, output=None, **options):
+def hotspots(incidents, *, output=None, geometry=False, **options):
     """`hotspot hotspots`: the top places with Gi*, PAI, ward, location and
-    profile, as a DataFrame (``output``: also written, any format the
-    command takes). Options as the command's (``cell_size``, ``top``,
-    ``harm``, ``wards``, ``study_area``, ``crime_type``, ...)."""
-    return _table_command("hotspots", incidents, output, **options)
+    profile, as a DataFrame (with ``geometry``: a GeoDataFrame of the cells;
+    ``output``: also written, any format the command takes). Options as the
+    command's (``cell_size``, ``top``, ``harm``, ``wards``, ``study_area``,
+    ``crime_type``, ...)."""
+    return _table_command("hotspots", incidents, output, geometry, **options)
 
 
-def change(incidents, *, before, after, output=None, **options):
+def change(incidents, *, before, after, output=None, geometry=False, **options):
     """`hotspot change`: per place the counts ``before`` and ``after``
     (each "FROM..TO"), the change per 30 days and its exact p."""
-    return _table_command("change", incidents, output, before=before, after=after, **options)
+    return _table_command("change", incidents, output, geometry, before=before, after=after,
+                          **options)
 
 
-def trend(incidents, *, output=None, **options):
+def trend(incidents, *, output=None, geometry=False, **options):
     """`hotspot trend`: emerging-hotspot categories, Mann-Kendall trend and
     a count per period for each place."""
-    return _table_command("trend", incidents, output, **options)
+    return _table_command("trend", incidents, output, geometry, **options)
 
 
 def evaluate(incidents, hotspots_csv: PathLike, *, output=None, **options) -> dict:

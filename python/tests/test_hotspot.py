@@ -91,6 +91,8 @@ def test_wards_and_grid_match_cli(violence, tmp_path):
     want = {r["code"]: int(r["count"]) for r in csv.DictReader(open(tmp_path / "w.csv"))}
     got = hotspot.wards(violence, GPKG)
     assert dict(zip(got["code"], got["count"])) == want
+    if hasattr(got, "geometry"):  # with geopandas: the polygons, areas as the table's
+        assert np.allclose(got.geometry.area / 1e6, got["area_km2"], rtol=1e-3)
     cli("grid", *KENT, "--crime-type", V, "-o", tmp_path / "g.csv")
     want = {r["id"]: int(r["count"]) for r in csv.DictReader(open(tmp_path / "g.csv"))}
     g = hotspot.grid(violence, geometry=False)
@@ -102,6 +104,9 @@ def test_commands_write_the_cli_bytes(violence, tmp_path):
     df = hotspot.hotspots(violence, wards=WARDS, crime_type=V, output=tmp_path / "h_py.csv")
     assert filecmp.cmp(tmp_path / "h_cli.csv", tmp_path / "h_py.csv", shallow=False)
     assert list(df["rank"]) == list(range(1, 21))
+    if pytest.importorskip("geopandas"):
+        gdf = hotspot.hotspots(violence, wards=WARDS, crime_type=V, geometry=True)
+        assert list(gdf["id"]) == list(df["id"]) and np.allclose(gdf.geometry.area, 22500, rtol=1e-3)
     ch = hotspot.change(violence, before="2024-01..2024-02", after="2024-03..2024-04", wards=WARDS)
     cli("change", *KENT, "--crime-type", V, "--before", "2024-01..2024-02", "--after", "2024-03..2024-04",
         "--wards", WARDS, "-o", tmp_path / "c.csv")
