@@ -69,6 +69,7 @@ typedef struct plan {
     const hs_read_options *opts;
     const hs_ctx *ctx; /* for its allocation hook only: chunks run on workers */
     bool count_only;   /* hs_incidents_check_csv: rejects counted, not kept */
+    bool snapped;      /* data.police.uk: points repeat (project_distinct) */
 } plan;
 
 typedef struct chunk {
@@ -288,6 +289,53 @@ static int cmp_reject_line(const void *a, const void *b) {
     return (x->line > y->line) - (x->line < y->line);
 }
 
+/* Projects each distinct point of n once: data.police.uk snaps incidents to
+ * a fixed set of anonymised map points (Kent's 9 months: 133,737 incidents
+ * at 28,244 points), and PROJ costs about half a microsecond a point, most
+ * of a grid's time. Points are keyed by their exact bits in an open-
+ * addressed table; PROJ transforms each point alone, so the result is the
+ * same bytes as projecting every row. Used for police.uk files only: a
+ * force extract's exact x/y rarely repeat and would pay for the table
+ * (14 % more CPU on 1M unsnapped rows). False when out of memory (then the
+ * caller projects every row). */
+static bool project_distinct(const hs_ctx *ctx, hs__xform *xf, double *x, double *y, size_t n) {
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    uint32_t *slot = hs__calloc(ctx, cap, sizeof *slot), *of = hs__malloc(ctx, n * sizeof *of);
+    double *ux = hs__malloc(ctx, n * sizeof *ux), *uy = hs__malloc(ctx, n * sizeof *uy);
+    bool ok = slot && of && ux && uy && n < UINT32_MAX;
+    size_t nu = 0;
+    for (size_t i = 0; ok && i < n; i++) {
+        uint64_t bx, by;
+        memcpy(&bx, &x[i], 8), memcpy(&by, &y[i], 8);
+        uint64_t h = (bx * 0x9E3779B97F4A7C15ull) ^ (by * 0xC2B2AE3D27D4EB4Full);
+        size_t k = (size_t)(h ^ (h >> 29)) & (cap - 1);
+        for (;; k = (k + 1) & (cap - 1)) {
+            uint32_t u = slot[k];
+            if (!u) {
+                ux[nu] = x[i], uy[nu] = y[i];
+                slot[k] = (uint32_t)++nu;
+                of[i] = (uint32_t)(nu - 1);
+                break;
+            }
+            if (!memcmp(&ux[u - 1], &x[i], 8) && !memcmp(&uy[u - 1], &y[i], 8)) {
+                of[i] = u - 1;
+                break;
+            }
+        }
+    }
+    if (ok) {
+        /* Points PROJ cannot transform come back as HUGE_VAL: the caller
+         * rejects them. */
+        hs__xform_run(xf, ux, uy, nu);
+        for (size_t i = 0; i < n; i++)
+            x[i] = ux[of[i]], y[i] = uy[of[i]];
+    }
+    free(slot), free(of), free(ux), free(uy);
+    return ok;
+}
+
 /* Projects the chunk's points; points PROJ cannot transform are moved to
  * the rejects as outside the area of use. */
 static void chunk_project(chunk *c) {
@@ -299,7 +347,8 @@ static void chunk_project(chunk *c) {
         return;
     }
     /* Points PROJ cannot transform come back as HUGE_VAL: handled below. */
-    hs__xform_run(xf, c->col.x, c->col.y, c->col.n);
+    if (!pl->snapped || !project_distinct(pl->ctx, xf, c->col.x, c->col.y, c->col.n))
+        hs__xform_run(xf, c->col.x, c->col.y, c->col.n);
     size_t k = 0;
     bool moved = false;
     for (size_t i = 0; i < c->col.n; i++) {
@@ -447,6 +496,7 @@ static hs_status plan_columns(hs_ctx *ctx, plan *pl, char **names, size_t nf) {
         return hs__error(
             ctx, HS_EINVAL,
             "give either --x-column/--y-column or --lon-column/--lat-column, not both");
+    pl->snapped = police && !xc && !lonc; /* its Longitude/Latitude: snap points */
     if (!xc && !lonc && !police)
         return hs__error(ctx, HS_EPARSE,
                          "%s:1: not a data.police.uk street-level CSV (its 12 columns are not all "

@@ -23,6 +23,14 @@ policeuk() {
   [ -s "$f" ] || "$out/gen_policeuk" "$1" 1 > "$f"
   echo "$f"
 }
+# policeuk_snapped N: N rows whose points are snapped to N / 4.7 fixed map
+# points (data.police.uk's anonymisation; 4.7 incidents a point as on the
+# real Kent files), made once.
+policeuk_snapped() {
+  local f=$out/policeuk_snapped_$1.csv
+  [ -s "$f" ] || "$out/gen_policeuk" "$1" 1 $(( $1 * 10 / 47 )) > "$f"
+  echo "$f"
+}
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # timeit CMD...: seconds of one run.
 timeit() {
