@@ -466,14 +466,14 @@ static inline void poly_add(int pw, double w, double p0, double p1, double p2, d
 /* Row r from its difference arrays: running sums restarted every block,
  * each column's polynomial evaluated by Horner; the arrays left zeroed. */
 static inline void poly_row(const band_job *J, size_t r, double *co, int32_t *cnt, int deg,
-                            size_t B) {
+                            size_t B, size_t phase) {
     size_t W = J->width;
     double *row = J->acc + r * W;
     uint8_t *t = J->touched + r * W;
     double run[POLY_MAX] = {0};
     int32_t reach_n = 0;
     for (size_t c = 0; c < W; c++) {
-        if (c % B == 0) memset(run, 0, sizeof run);
+        if ((c + phase) % B == 0) memset(run, 0, sizeof run);
         double *cc = co + c * POLY_MAX;
         for (int e = 0; e <= deg; e++) {
             run[e] += cc[e];
@@ -481,7 +481,7 @@ static inline void poly_row(const band_job *J, size_t r, double *co, int32_t *cn
         }
         reach_n += cnt[c];
         cnt[c] = 0;
-        double j = (double)(c % B), v = run[deg];
+        double j = (double)((c + phase) % B), v = run[deg];
         for (int e = deg - 1; e >= 0; e--)
             v = v * j + run[e];
         row[c] = reach_n > 0 ? fmax(0, v) : 0;
@@ -508,9 +508,19 @@ HS_HOT static void *band_run_poly(void *arg) {
     }
     int64_t span = (int64_t)ceil(J->reach / J->px) + 1;
     double px = J->px, g = px / J->h, ipx = 1 / px, ih = 1 / J->h;
-    /* Blocks about 4 bandwidths wide: |u| stays below ~5 in a block, so the
-     * expanded powers (up to u^6) lose under 1e-12 to cancellation. */
-    size_t B = (size_t)fmin(512, fmax(8, floor(4 / g)));
+    /* Blocks 2 to 4 bandwidths wide, a power of two of columns: |u| stays
+     * below ~5 in a block, so the expanded powers (up to u^6) lose under
+     * 1e-12 to cancellation. Blocks start at multiples of B columns of the
+     * whole plane (column 0 at x = 0), not of this raster: a tile of a
+     * larger surface whose left edge is on a multiple of 512 pixels adds
+     * the same terms in the same order, so it gets the same bytes
+     * (hotspot.dask relies on it; pixel centres must be exact in binary,
+     * as metre pixels on metre coordinates are). */
+    size_t B = 8;
+    while (B < 512 && 2.0 * (double)B <= 4 / g)
+        B *= 2;
+    int64_t col0 = (int64_t)llround(J->x_min / px); /* the plane's column of our column 0 */
+    size_t phase = (size_t)(((col0 % (int64_t)B) + (int64_t)B) % (int64_t)B);
     while (!band_stop(J)) {
         size_t band = atomic_fetch_add(J->next_band, 1);
         size_t r0 = band * J->band_rows,
@@ -529,16 +539,22 @@ HS_HOT static void *band_run_poly(void *arg) {
                 cnt[c0]++;
                 cnt[c1 + 1]--;
                 for (size_t s0 = c0; s0 <= c1;) {
-                    size_t bstart = s0 - s0 % B;
-                    size_t bend = bstart + B - 1 < c1 ? bstart + B - 1 : c1;
-                    double sx = (J->xc[bstart] - x) * ih; /* u = sx + g j */
-                    double *sub =
-                        bend + 1 < bstart + B && bend + 1 < W ? co + (bend + 1) * POLY_MAX : NULL;
+                    /* bstart: the block's first column, before ours for
+                     * the first block when the raster starts mid-block. */
+                    int64_t bstart = (int64_t)s0 - (int64_t)((s0 + phase) % B);
+                    size_t bend = bstart + (int64_t)B - 1 < (int64_t)c1
+                                      ? (size_t)(bstart + (int64_t)B - 1)
+                                      : c1;
+                    double xb = J->x_min + ((double)bstart + 0.5) * px;
+                    double sx = (xb - x) * ih; /* u = sx + g j */
+                    double *sub = (int64_t)bend + 1 < bstart + (int64_t)B && bend + 1 < W
+                                      ? co + (bend + 1) * POLY_MAX
+                                      : NULL;
                     poly_add(pw, w, 1 - qy - sx * sx, -2 * sx * g, -g * g, co + s0 * POLY_MAX, sub);
                     s0 = bend + 1;
                 }
             }
-            if (any) poly_row(J, r, co, cnt, deg, B);
+            if (any) poly_row(J, r, co, cnt, deg, B, phase);
         }
     }
     free(co);

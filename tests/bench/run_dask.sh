@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# hotspot.dask's overhead (issue 18): the kde benchmark's N clustered points
+# (quartic, radius 250 m, 10 m pixels) by hotspot.kde in one process (2
+# threads) and by hotspot.dask.kde on a LocalCluster of 2 worker processes
+# (1 thread each), in the same run; the two rasters must be the same bytes.
+# Medians; the cluster's start-up is timed apart.
+# usage: tests/bench/run_dask.sh [N=1000000] [RUNS=3]   (from the repo top)
+N=${1:-1000000}
+RUNS=${2:-3}
+source "$(dirname "$0")/common.sh"
+cmake --build "$top/build-bench" -j2 --target python_package >/dev/null
+export PYTHONPATH=$top/build-bench/python
+pts=$(points "$N" "$out/kde_$N.csv")
+[ -s "$out/kde_$N.npy" ] || /usr/bin/python3 -c "
+import numpy as np, sys
+np.save(sys.argv[2], np.loadtxt(sys.argv[1], delimiter=',', skiprows=1))" "$pts" "$out/kde_$N.npy"
+/usr/bin/python3 - "$out/kde_$N.npy" "$RUNS" <<'PY'
+import sys, time
+import numpy as np
+import distributed
+import hotspot, hotspot.dask as hd
+xy, runs = np.load(sys.argv[1]), int(sys.argv[2])
+x, y = xy[:, 0].copy(), xy[:, 1].copy()
+box = (560000, 160000, 580000, 180000)
+def med(f):
+    t = []
+    for _ in range(runs):
+        t0 = time.perf_counter(); r = f(); t.append(time.perf_counter() - t0)
+    return sorted(t)[len(t) // 2], r
+one, r1 = med(lambda: hotspot.kde(hotspot.Incidents.from_arrays(x, y), bandwidth=250,
+                                  pixel_size=10, extent=box, threads=2).values.copy())
+t0 = time.perf_counter()
+cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+client = distributed.Client(cluster)
+start = time.perf_counter() - t0
+two, r2 = med(lambda: hd.kde(client, x, y, bandwidth=250, pixel_size=10, extent=box)[0])
+print(f"| hotspot.kde, one process, 2 threads | {one:.2f} s |")
+print(f"| hotspot.dask.kde, LocalCluster of 2 processes | {two:.2f} s (cluster start {start:.1f} s, apart) |")
+print(f"overhead: {two / one:.2f}x; identical bytes: {r1.tobytes() == r2.tobytes()}")
+client.close(); cluster.close()
+PY
