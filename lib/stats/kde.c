@@ -508,16 +508,15 @@ HS_HOT static void *band_run_poly(void *arg) {
     }
     int64_t span = (int64_t)ceil(J->reach / J->px) + 1;
     double px = J->px, g = px / J->h, ipx = 1 / px, ih = 1 / J->h;
-    /* Blocks 2 to 4 bandwidths wide, a power of two of columns: |u| stays
-     * below ~5 in a block, so the expanded powers (up to u^6) lose under
-     * 1e-12 to cancellation. Blocks start at multiples of B columns of the
-     * whole plane (column 0 at x = 0), not of this raster: a tile of a
-     * larger surface whose left edge is on a multiple of 512 pixels adds
-     * the same terms in the same order, so it gets the same bytes
-     * (hotspot.dask relies on it; pixel centres must be exact in binary,
+    /* Blocks 4 to 8 bandwidths wide, a power of two of columns: |u| stays
+     * below ~9 in a block, so the expanded powers (up to u^6) lose under
+     * 1e-10 to cancellation, far below the float raster's 6e-8. Blocks start at multiples of B
+     * columns of the whole plane (column 0 at x = 0), not of this raster: a tile of a larger
+     * surface whose left edge is on a multiple of 512 pixels adds the same terms in the same order,
+     * so it gets the same bytes (hotspot.dask relies on it; pixel centres must be exact in binary,
      * as metre pixels on metre coordinates are). */
     size_t B = 8;
-    while (B < 512 && 2.0 * (double)B <= 4 / g)
+    while (B < 512 && (double)B < 4 / g)
         B *= 2;
     int64_t col0 = (int64_t)llround(J->x_min / px); /* the plane's column of our column 0 */
     size_t phase = (size_t)(((col0 % (int64_t)B) + (int64_t)B) % (int64_t)B);
