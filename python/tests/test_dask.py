@@ -16,6 +16,7 @@ def client():
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                        dashboard_address=None)
     c = distributed.Client(cluster)
+    c.wait_for_workers(2)
     yield c
     c.close()
     cluster.close()
