@@ -224,6 +224,13 @@ class Raster:
         self._ctx.check(lib.hs_raster_write(self._ctx.ptr, self.ptr, os.fsencode(path)))
 
 
+def _named(ctx, from_name, ctype, name):
+    """An enum value from its name, by the library's table (hs_*_from_name)."""
+    out = ffi.new(ctype + " *")
+    ctx.check(from_name(name.encode(), out))
+    return out[0]
+
+
 def kde(incidents: Incidents, *, bandwidth: Optional[float] = None, rule: str = "thumb",
         kernel: str = "quartic", pixel_size: Optional[float] = None, units: str = "raw",
         extent: Optional[Sequence[float]] = None, mask: Optional[PathLike] = None,
@@ -235,18 +242,10 @@ def kde(incidents: Incidents, *, bandwidth: Optional[float] = None, rule: str = 
     ctx = Context(incidents.crs, threads, progress)
     o = ffi.new("hs_kde_options *")
     lib.hs_kde_options_init(o)
-    k = ffi.new("hs_kernel *")
-    ctx.check(lib.hs_kernel_from_name(kernel.encode(), k))
-    o.kernel = k[0]
-    r = ffi.new("hs_bandwidth_rule *")
-    ctx.check(lib.hs_bandwidth_rule_from_name(rule.encode(), r))
-    o.rule = r[0]
-    u = ffi.new("hs_kde_units *")
-    ctx.check(lib.hs_kde_units_from_name(units.encode(), u))
-    o.units = u[0]
-    gm = ffi.new("hs_kde_grid *")
-    ctx.check(lib.hs_kde_grid_from_name(grid.encode(), gm))
-    o.grid = gm[0]
+    o.kernel = _named(ctx, lib.hs_kernel_from_name, "hs_kernel", kernel)
+    o.rule = _named(ctx, lib.hs_bandwidth_rule_from_name, "hs_bandwidth_rule", rule)
+    o.units = _named(ctx, lib.hs_kde_units_from_name, "hs_kde_units", units)
+    o.grid = _named(ctx, lib.hs_kde_grid_from_name, "hs_kde_grid", grid)
     o.bandwidth_m = bandwidth or 0
     o.pixel_size_m = pixel_size or 0
     o.edge_correction, o.binned = int(edge_correction), int(binned)
@@ -273,9 +272,8 @@ def grid(incidents: Incidents, *, cell_size: float = 150, shape: str = "square",
     ctx = Context(incidents.crs)
     o = ffi.new("hs_grid_options *")
     lib.hs_grid_options_init(o)
-    s = ffi.new("hs_grid_shape *")
-    ctx.check(lib.hs_grid_shape_from_name(shape.encode(), s))
-    o.shape, o.cell_size_m = s[0], float(cell_size)
+    o.shape = _named(ctx, lib.hs_grid_shape_from_name, "hs_grid_shape", shape)
+    o.cell_size_m = float(cell_size)
     o.origin_x, o.origin_y = float(origin[0]), float(origin[1])
     o.include_empty = int(include_empty)
     p = ffi.new("hs_grid **")

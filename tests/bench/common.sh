@@ -58,3 +58,15 @@ with open(out, "w") as f:
     np.savetxt(f, np.column_stack([x, y]), fmt="%.1f", delimiter=",")
 PY
   echo "$2"; }
+
+# python_points N: the Python package of build-bench on PYTHONPATH, and the
+# path of the N clustered points as a .npy (x, y columns), made once.
+python_points() {
+  cmake --build "$top/build-bench" -j2 --target python_package >/dev/null
+  export PYTHONPATH=$top/build-bench/python
+  local pts; pts=$(points "$1" "$out/kde_$1.csv")
+  [ -s "$out/kde_$1.npy" ] || /usr/bin/python3 -c "
+import numpy as np, sys
+np.save(sys.argv[2], np.loadtxt(sys.argv[1], delimiter=',', skiprows=1))" "$pts" "$out/kde_$1.npy"
+  echo "$out/kde_$1.npy"
+}

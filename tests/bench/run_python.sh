@@ -10,12 +10,8 @@ N=${1:-1000000}
 RUNS=${2:-5}
 source "$(dirname "$0")/common.sh"
 cmake -S "$top" -B "$top/build-bench" -DCMAKE_BUILD_TYPE=Release -DHS_BUILD_TESTS=OFF >/dev/null
-cmake --build "$top/build-bench" -j2 --target python_package >/dev/null
-export PYTHONPATH=$top/build-bench/python
-pts=$(points "$N" "$out/kde_$N.csv")
-[ -s "$out/kde_$N.npy" ] || /usr/bin/python3 -c "
-import numpy as np, sys
-np.save(sys.argv[2], np.loadtxt(sys.argv[1], delimiter=',', skiprows=1))" "$pts" "$out/kde_$N.npy"
+python_points "$N" >/dev/null
+pts=$out/kde_$N.csv
 cat >"$out/py_kde.py" <<'PY'
 import sys, time
 import numpy as np
