@@ -274,7 +274,8 @@ typedef struct hs_read_options {
     const char *category_column; /**< crime type */
     const char *weight_column;   /**< non-negative number, default 1 */
     /** The place text kept with each incident (police.uk: Location, "On or
-     *  near High Street"); NULL: police.uk's Location when present. */
+     *  near High Street"); NULL: police.uk's Location when present; "":
+     *  none (faster, for work that names no place). */
     const char *label_column;
     /** Keep only these categories (exact, case-insensitive); NULL/0 = all. */
     const char *const *crime_types;

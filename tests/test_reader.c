@@ -278,6 +278,59 @@ static char *make_big(size_t *len) {
     return s;
 }
 
+/* police.uk rows project each map point once per reading thread, from a
+ * table kept across windows and emptied when full: against the same rows
+ * read with their Longitude/Latitude named (every row projected), the same
+ * x and y bits, for thread counts, tiny windows and a tiny table. */
+static void snapped_points_cached(void) {
+    size_t cap = 4000 * 120, n = 0;
+    char *s = malloc(cap);
+    n += (size_t)sprintf(s, "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
+                            "LSOA code,LSOA name,Crime type,Last outcome category,Context\n");
+    uint64_t r = 7;
+    for (int i = 0; i < 4000; i++) {
+        r = r * 6364136223846793005ull + 1442695040888963407ull;
+        int pt = (int)((r >> 33) % 300); /* 300 map points, ~13 rows each */
+        n += (size_t)sprintf(s + n,
+                             ",2024-0%d,Kent Police,Kent Police,%.6f,%.6f,On or near X,,,"
+                             "Robbery,,\n",
+                             1 + i % 9, 0.30 + 0.0007 * (pt % 20), 51.40 + 0.0005 * (pt / 20));
+    }
+    hs_read_options plain;
+    hs_read_options_init(&plain);
+    plain.lon_column = "Longitude", plain.lat_column = "Latitude", plain.date_column = "Month";
+    hs_ctx *rctx;
+    hs_ctx_create(&rctx);
+    hs_incidents *ref;
+    hs_incidents_create(rctx, &ref);
+    CHECK(hs_incidents_read_csv_buffer(rctx, "p.csv", s, n, &plain, ref) == HS_OK);
+    size_t saved_window = hs__reader_window_bytes, saved_entries = hs__reader_pcache_entries;
+    for (int v = 0; v < 6; v++) {
+        hs__reader_window_bytes = v < 3 ? saved_window : 16384;
+        hs__reader_pcache_entries = v % 2 ? 64 : saved_entries;
+        hs_ctx *ctx;
+        hs_ctx_create(&ctx);
+        hs_ctx_set_threads(ctx, v % 3 + 1);
+        hs_incidents *inc;
+        hs_incidents_create(ctx, &inc);
+        CHECK(hs_incidents_read_csv_buffer(ctx, "p.csv", s, n, NULL, inc) == HS_OK);
+        bool same =
+            hs_incidents_count(inc) == hs_incidents_count(ref) && hs_incidents_count(ref) == 4000;
+        const double *x = hs_incidents_x(inc), *y = hs_incidents_y(inc);
+        const double *rx = hs_incidents_x(ref), *ry = hs_incidents_y(ref);
+        for (size_t i = 0; same && i < 4000; i++)
+            same = !memcmp(&x[i], &rx[i], 8) && !memcmp(&y[i], &ry[i], 8);
+        CHECK_MSG(same, "variant %d: projected points differ from row-by-row projection", v);
+        hs_incidents_destroy(inc);
+        hs_ctx_destroy(ctx);
+    }
+    hs__reader_window_bytes = saved_window;
+    hs__reader_pcache_entries = saved_entries;
+    hs_incidents_destroy(ref);
+    hs_ctx_destroy(rctx);
+    free(s);
+}
+
 static void threads_identical(void) {
     size_t len;
     char *big = make_big(&len);
@@ -433,6 +486,20 @@ static void arrays_and_given_tables(void) {
                               cat, cats, 2, lab,         labs, 2};
     CHECK(hs_incidents_add_arrays(ctx, b, "arrays", &arr) == HS_OK);
     CHECK(hs_incidents_count(a) == 3 && hs_incidents_count(b) == 3);
+    /* label_column "": no place text kept (the same rows otherwise). */
+    hs_read_options none = ro;
+    none.label_column = "";
+    hs_incidents *nl;
+    hs_incidents_create(ctx, &nl);
+    CHECK(hs_incidents_read_csv_buffer(ctx, "t.csv", csv, strlen(csv), &none, nl) == HS_OK);
+    CHECK(hs_incidents_count(nl) == 3 && hs_incidents_label_count(nl) == 0 &&
+          hs_incidents_label_count(a) == 2);
+    for (size_t i = 0; i < hs_incidents_count(nl); i++) {
+        hs_incident p;
+        hs_incidents_get(nl, i, &p);
+        CHECK(p.label == HS_NO_LABEL);
+    }
+    hs_incidents_destroy(nl);
     for (size_t i = 0; i < 3 && hs_incidents_count(b) == 3; i++) {
         hs_incident p, q;
         hs_incidents_get(a, i, &p);
@@ -492,6 +559,7 @@ static void arrays_and_given_tables(void) {
 
 void test_reader(void) {
     arrays_and_given_tables();
+    snapped_points_cached();
     crs_without_code();
     kent_accounting();
     kent_filters();

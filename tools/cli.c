@@ -5,7 +5,9 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *const prog = "hotspot";
@@ -52,11 +54,29 @@ static void usage_cmd(FILE *f, const hs_cli_command *c) {
 typedef struct cli {
     FILE *out, *err;
     bool quiet, help, tty;
+    /* Progress on stderr: 0 none, 1 one line redrawn (a terminal), 2 a line
+     * each tenth (HOTSPOT_PROGRESS=1 without a terminal, for logs). */
+    int progress, pct;
+    char stage[32];
+    double shown_at; /* when the redrawn line was last drawn; 0: none on screen */
 } cli;
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Takes the redrawn progress line off the terminal before other text. */
+static void progress_clear(cli *c) {
+    if (c->shown_at > 0) fputs("\r\033[K", c->err);
+    c->shown_at = 0;
+}
 
 /* Warnings always; counts unless --quiet; stages only at a terminal. */
 static void on_log(void *user, hs_log_level level, const char *msg) {
-    const cli *c = user;
+    cli *c = user;
+    if (level != HS_LOG_RESULT) progress_clear(c);
     if (level == HS_LOG_RESULT)
         fprintf(c->out, "%s\n", msg);
     else if (level == HS_LOG_WARNING)
@@ -78,8 +98,25 @@ static void on_signal(int sig) {
     signal(sig, SIG_DFL);
 }
 
+/* The library reports each stage's done/total (bytes read, rows of the
+ * density, cells); shown at most five times a second, or each tenth. */
 static int progress(void *user, const char *stage, uint64_t done, uint64_t total) {
-    (void)user, (void)stage, (void)done, (void)total;
+    cli *c = user;
+    if (!c->progress || c->quiet || total == 0) return interrupted;
+    int pct = done >= total ? 100 : (int)(100.0 * (double)done / (double)total);
+    bool fresh = strncmp(stage, c->stage, sizeof c->stage - 1) != 0;
+    if (c->progress == 1) {
+        double t = now_s();
+        if (fresh || t - c->shown_at >= 0.2) {
+            fprintf(c->err, "\r%s: %s %d%%\033[K", prog, stage, pct);
+            fflush(c->err);
+            c->shown_at = t;
+        }
+    } else if (fresh || pct / 10 != c->pct / 10) {
+        fprintf(c->err, "%s: %s %d%%\n", prog, stage, pct);
+    }
+    snprintf(c->stage, sizeof c->stage, "%s", stage);
+    c->pct = pct;
     return interrupted;
 }
 
@@ -222,8 +259,11 @@ static int run(const hs_cli_command *cmd, int argc, char **argv, FILE *out, FILE
     if (!rc && !c.help) {
         saved_signals sigs;
         signals_catch(&sigs);
-        hs_ctx_set_progress(ctx, progress, NULL);
+        const char *want = getenv("HOTSPOT_PROGRESS");
+        c.progress = want && !strcmp(want, "0") ? 0 : c.tty ? 1 : want && *want ? 2 : 0;
+        hs_ctx_set_progress(ctx, progress, &c);
         st = hs_job_run(ctx, job);
+        progress_clear(&c);
         signals_restore(&sigs);
         if (st == HS_ECANCELED)
             fprintf(err, "%s: interrupted: no output written\n", prog);

@@ -114,7 +114,7 @@ int64_t hs__month_index(int64_t t);
 
 typedef struct hs__strtab {
     char **names;    /* by id, owned */
-    uint32_t *slots; /* open addressing: id + 1, 0 = empty */
+    uint64_t *slots; /* open addressing: hash's top 32 bits, then id + 1; 0 = empty */
     size_t count, cap, nslots;
 } hs__strtab;
 

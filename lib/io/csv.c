@@ -4,8 +4,10 @@
  * embedded line ends. Lenient where real exports are: a quote inside an
  * unquoted field (12" pipe) and a bare CR are plain text. Strict where
  * data would be lost: an unclosed quote, text after a closing quote, and NUL
- * bytes are errors. Fields point into the buffer (no copies); the scan is a
- * table-driven byte loop, about one byte per cycle. */
+ * bytes are errors. Fields point into the buffer (no copies). The scan for
+ * a field's end takes 16 bytes a step with SSE2 (x86-64's baseline: one
+ * compare per stop byte, a mask, the first set bit), then a table-driven
+ * byte loop for the last bytes of the buffer (never reading past it). */
 #include "io.h"
 
 #include <errno.h>
@@ -20,6 +22,44 @@
 static const uint8_t plain_stop[256] = {[','] = 1, ['\n'] = 1, ['\r'] = 1, [0] = 1};
 /* Bytes that need a look inside a quoted field. */
 static const uint8_t quoted_stop[256] = {['"'] = 1, ['\n'] = 1, [0] = 1};
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define HS_CSV_SSE2 1
+/* Bytes of v equal to a, b, c or d, as a bit mask. */
+static inline int stop_mask(__m128i v, char a, char b, char c, char d) {
+    __m128i m =
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(a)), _mm_cmpeq_epi8(v, _mm_set1_epi8(b)));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
+    return _mm_movemask_epi8(_mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(d))));
+}
+#endif
+
+/* The first byte at or after p that ends an unquoted field (end if none). */
+static inline const char *skip_plain(const char *p, const char *end) {
+#ifdef HS_CSV_SSE2
+    for (; end - p >= 16; p += 16) {
+        int bits = stop_mask(_mm_loadu_si128((const __m128i *)(const void *)p), ',', '\n', '\r', 0);
+        if (bits) return p + __builtin_ctz((unsigned)bits);
+    }
+#endif
+    while (p < end && !plain_stop[(uint8_t)*p])
+        p++;
+    return p;
+}
+
+/* The first byte at or after p that needs a look inside a quoted field. */
+static inline const char *skip_quoted(const char *p, const char *end) {
+#ifdef HS_CSV_SSE2
+    for (; end - p >= 16; p += 16) {
+        int bits = stop_mask(_mm_loadu_si128((const __m128i *)(const void *)p), '"', '\n', 0, 0);
+        if (bits) return p + __builtin_ctz((unsigned)bits);
+    }
+#endif
+    while (p < end && !quoted_stop[(uint8_t)*p])
+        p++;
+    return p;
+}
 
 static bool at_line_end(const char *p, const char *end) {
     return *p == '\n' || (*p == '\r' && (p + 1 == end || p[1] == '\n'));
@@ -37,8 +77,7 @@ const char *hs__csv_record(const char *p, const char *end, hs__field *fields, si
             const char *s = ++p;
             bool esc = false;
             for (;;) {
-                while (p < end && !quoted_stop[(uint8_t)*p])
-                    p++;
+                p = skip_quoted(p, end);
                 if (p >= end) {
                     *res = HS__CSV_UNTERMINATED;
                     goto fail;
@@ -68,8 +107,7 @@ const char *hs__csv_record(const char *p, const char *end, hs__field *fields, si
         } else {
             const char *s = p;
             for (;;) {
-                while (p < end && !plain_stop[(uint8_t)*p])
-                    p++;
+                p = skip_plain(p, end);
                 if (p < end && *p == '\r' && !at_line_end(p, end)) {
                     p++;
                     continue;

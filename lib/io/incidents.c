@@ -80,16 +80,13 @@ hs_status hs_incidents_copy(hs_ctx *ctx, const hs_incidents *src, hs_incidents *
     return HS_OK;
 }
 
-bool hs__cols_reserve(const hs_ctx *ctx, hs__cols *c, size_t need) {
-    if (need <= c->cap) return true;
-    size_t cap = c->cap ? c->cap : 4096;
-    while (cap < need) {
-        if (cap > SIZE_MAX / 2 / sizeof(double)) return false;
-        cap *= 2;
-    }
+/* Every column to exactly cap rows (up or down; shrinking a large block is
+ * a remap, no copy). */
+static bool cols_resize(const hs_ctx *ctx, hs__cols *c, size_t cap) {
+    if (cap > SIZE_MAX / sizeof(double)) return false;
 #define GROW(f)                                                                                    \
     do {                                                                                           \
-        void *p = hs__realloc(ctx, c->f, cap * sizeof *c->f);                                      \
+        void *p = hs__realloc(ctx, c->f, (cap ? cap : 1) * sizeof *c->f);                          \
         if (!p) return false;                                                                      \
         c->f = p;                                                                                  \
     } while (0)
@@ -106,6 +103,26 @@ bool hs__cols_reserve(const hs_ctx *ctx, hs__cols *c, size_t need) {
 #undef GROW
     c->cap = cap;
     return true;
+}
+
+/* Doubling while small, then a quarter more: at national scale (61 bytes a
+ * row) the slack is at most a quarter of the table, not all of it. */
+bool hs__cols_reserve(const hs_ctx *ctx, hs__cols *c, size_t need) {
+    if (need <= c->cap) return true;
+    size_t cap = c->cap ? c->cap : 4096;
+    while (cap < need) {
+        if (cap > SIZE_MAX / 2 / sizeof(double)) return false;
+        cap += cap < ((size_t)1 << 20) ? cap : cap / 4;
+    }
+    return cols_resize(ctx, c, cap);
+}
+
+bool hs__cols_reserve_exact(const hs_ctx *ctx, hs__cols *c, size_t cap) {
+    return cap <= c->cap || cols_resize(ctx, c, cap);
+}
+
+void hs__cols_shrink(const hs_ctx *ctx, hs__cols *c) {
+    if (c->cap > c->n + 4096) (void)cols_resize(ctx, c, c->n); /* a failed shrink keeps the rows */
 }
 
 void hs__cols_free(hs__cols *c) {
@@ -289,6 +306,7 @@ hs_status hs_incidents_write_rejects(hs_ctx *ctx, const hs_incidents *inc, const
     hs__map mp = {NULL, 0, -1};
     const char *map = NULL;
     size_t maplen = 0, r = 0, i = 0;
+    uint64_t dropped = 0; /* the mapped file's bytes given back */
     const hs__cols *c = &inc->col;
     for (;;) {
         while (unit_of && i < c->n && unit_of[i] != HS_NO_UNIT)
@@ -302,6 +320,7 @@ hs_status hs_incidents_write_rejects(hs_ctx *ctx, const hs_incidents *inc, const
             if (hs__map_close(&mp)) shrank = file;
             map = NULL;
             maplen = 0;
+            dropped = 0;
             mapped = file;
             if (inc->file_on_disk[file]) {
                 int fd = open(inc->files[file], O_RDONLY);
@@ -335,6 +354,14 @@ hs_status hs_incidents_write_rejects(hs_ctx *ctx, const hs_incidents *inc, const
         fprintf(af.f, ",%llu,%s,", (unsigned long long)line, reason);
         if (map && off + len <= maplen) put_quoted(af.f, map + off, (size_t)len);
         fputc('\n', af.f);
+        /* Records come in file order: pages behind this one are done with.
+         * Let them go every 64 MB, or the 1 % of rejected rows of a national
+         * file would fault the whole file into resident memory. */
+        if (map && off >= dropped + ((uint64_t)64 << 20)) {
+            uint64_t upto = off & ~(uint64_t)(sysconf(_SC_PAGESIZE) - 1);
+            madvise((void *)(map + dropped), (size_t)(upto - dropped), MADV_DONTNEED);
+            dropped = upto;
+        }
     }
     if (hs__map_close(&mp)) shrank = mapped;
     if (shrank != UINT32_MAX) {

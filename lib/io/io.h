@@ -13,6 +13,8 @@
 
 /* reader.c's window per thread (bytes); tests shrink it. */
 extern size_t hs__reader_window_bytes;
+/* Map points each reading thread keeps projected (police.uk); tests make it tiny. */
+extern size_t hs__reader_pcache_entries;
 /* ---- polygons.c: one model of a polygon layer as read ------------------- */
 
 typedef struct hs__note {
@@ -172,6 +174,10 @@ typedef struct hs__cols {
 
 /* Grows every column to hold at least need rows (doubling). */
 bool hs__cols_reserve(const hs_ctx *ctx, hs__cols *c, size_t need);
+/* Grows every column to at least cap rows, exactly (an estimate known ahead). */
+bool hs__cols_reserve_exact(const hs_ctx *ctx, hs__cols *c, size_t cap);
+/* Gives back the rows reserved but not used. */
+void hs__cols_shrink(const hs_ctx *ctx, hs__cols *c);
 void hs__cols_free(hs__cols *c);
 /* Copies row from to row to (compaction). */
 void hs__cols_move(hs__cols *c, size_t to, size_t from);

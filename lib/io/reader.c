@@ -90,7 +90,8 @@ typedef struct chunk {
     hs__field *fields;
     char *scratch;
     size_t scratch_cap;
-    int slot; /* transform slot: 0 on the calling thread, k on worker k */
+    int slot;          /* transform slot: 0 on the calling thread, k on worker k */
+    struct pcache *pc; /* this thread's projected map points; NULL: none */
 } chunk;
 
 void hs_read_options_init(hs_read_options *opts) {
@@ -289,37 +290,84 @@ static int cmp_reject_line(const void *a, const void *b) {
     return (x->line > y->line) - (x->line < y->line);
 }
 
-/* Projects each distinct point of n once: data.police.uk snaps incidents to
+/* Projects each distinct point once per reading thread: data.police.uk snaps incidents to
  * a fixed set of anonymised map points (Kent's 9 months: 133,737 incidents
  * at 28,244 points), and PROJ costs about half a microsecond a point, most
  * of a grid's time. Points are keyed by their exact bits in an open-
  * addressed table; PROJ transforms each point alone, so the result is the
  * same bytes as projecting every row. Used for police.uk files only: a
  * force extract's exact x/y rarely repeat and would pay for the table
- * (14 % more CPU on 1M unsnapped rows). False when out of memory (then the
- * caller projects every row). */
-static bool project_distinct(const hs_ctx *ctx, hs__xform *xf, double *x, double *y, size_t n) {
-    size_t cap = 16;
-    while (cap < 2 * n)
-        cap *= 2;
-    uint32_t *slot = hs__calloc(ctx, cap, sizeof *slot), *of = hs__malloc(ctx, n * sizeof *of);
-    double *ux = hs__malloc(ctx, n * sizeof *ux), *uy = hs__malloc(ctx, n * sizeof *uy);
-    bool ok = slot && of && ux && uy && n < UINT32_MAX;
-    size_t nu = 0;
+ * (14 % more CPU on 1M unsnapped rows). The table lasts the whole file (a
+ * window sees only a quarter of a 10M-row file's points; kept per window,
+ * most would be projected again in the next), up to 1M points a thread. False when out of memory
+ * (then the caller projects every row). */
+typedef struct pcache {
+    uint32_t *slot;            /* open addressing: entry + 1, 0 = empty */
+    double *lon, *lat, *x, *y; /* by entry */
+    size_t cap, n, max;        /* slots (2 max, a power of two), entries, most entries */
+} pcache;
+
+static void pcache_free(pcache *pc) {
+    if (!pc) return;
+    free(pc->slot), free(pc->lon), free(pc->lat), free(pc->x), free(pc->y);
+    memset(pc, 0, sizeof *pc);
+}
+
+/* Room for n more entries: made at the first window (at least
+ * hs__reader_pcache_entries, 1M entries: 40 MB a thread), emptied when full. (Doubling up to 2M
+ * entries, keeping what it held, saved nothing measurable on 10M rows at 2.1M points.) */
+size_t hs__reader_pcache_entries = (size_t)1 << 20;
+static bool pcache_room(const hs_ctx *ctx, pcache *pc, size_t n) {
+    if (pc->slot && pc->n + n <= pc->max) return true;
+    if (!pc->slot || n > pc->max) {
+        pcache_free(pc);
+        pc->max = hs__reader_pcache_entries ? hs__reader_pcache_entries : 1;
+        while (pc->max < n)
+            pc->max *= 2;
+        pc->cap = 2 * pc->max;
+        pc->slot = hs__calloc(ctx, pc->cap, sizeof *pc->slot);
+        pc->lon = hs__malloc(ctx, pc->max * sizeof(double));
+        pc->lat = hs__malloc(ctx, pc->max * sizeof(double));
+        pc->x = hs__malloc(ctx, pc->max * sizeof(double));
+        pc->y = hs__malloc(ctx, pc->max * sizeof(double));
+        if (!pc->slot || !pc->lon || !pc->lat || !pc->x || !pc->y || pc->max >= UINT32_MAX) {
+            pcache_free(pc);
+            return false;
+        }
+        return true;
+    }
+    memset(pc->slot, 0, pc->cap * sizeof *pc->slot);
+    pc->n = 0;
+    return true;
+}
+
+static bool project_distinct(const hs_ctx *ctx, hs__xform *xf, pcache *pc, double *x, double *y,
+                             size_t n) {
+    if (!pc || !pcache_room(ctx, pc, n)) return false;
+    uint32_t *of = hs__malloc(ctx, (n ? n : 1) * sizeof *of);
+    double *ux = hs__malloc(ctx, (n ? n : 1) * sizeof *ux),
+           *uy = hs__malloc(ctx, (n ? n : 1) * sizeof *uy);
+    uint32_t *fresh = hs__malloc(ctx, (n ? n : 1) * sizeof *fresh);
+    bool ok = of && ux && uy && fresh;
+    size_t nf = 0, cap = pc->cap;
     for (size_t i = 0; ok && i < n; i++) {
         uint64_t bx, by;
         memcpy(&bx, &x[i], 8), memcpy(&by, &y[i], 8);
         uint64_t h = (bx * 0x9E3779B97F4A7C15ull) ^ (by * 0xC2B2AE3D27D4EB4Full);
         size_t k = (size_t)(h ^ (h >> 29)) & (cap - 1);
         for (;; k = (k + 1) & (cap - 1)) {
-            uint32_t u = slot[k];
+            uint32_t u = pc->slot[k];
             if (!u) {
-                ux[nu] = x[i], uy[nu] = y[i];
-                slot[k] = (uint32_t)++nu;
-                of[i] = (uint32_t)(nu - 1);
+                size_t e = pc->n++;
+                pc->lon[e] = x[i], pc->lat[e] = y[i];
+                pc->slot[k] = (uint32_t)e + 1;
+                fresh[nf] = (uint32_t)e;
+                ux[nf] = x[i], uy[nf] = y[i];
+                nf++;
+                of[i] = (uint32_t)e;
                 break;
             }
-            if (!memcmp(&ux[u - 1], &x[i], 8) && !memcmp(&uy[u - 1], &y[i], 8)) {
+            if (!memcmp(&pc->lon[u - 1], &x[i], 8) && !memcmp(&pc->lat[u - 1], &y[i], 8)) {
                 of[i] = u - 1;
                 break;
             }
@@ -327,12 +375,16 @@ static bool project_distinct(const hs_ctx *ctx, hs__xform *xf, double *x, double
     }
     if (ok) {
         /* Points PROJ cannot transform come back as HUGE_VAL: the caller
-         * rejects them. */
-        hs__xform_run(xf, ux, uy, nu);
+         * rejects them (and the cache keeps the HUGE_VAL answer). */
+        hs__xform_run(xf, ux, uy, nf);
+        for (size_t j = 0; j < nf; j++)
+            pc->x[fresh[j]] = ux[j], pc->y[fresh[j]] = uy[j];
         for (size_t i = 0; i < n; i++)
-            x[i] = ux[of[i]], y[i] = uy[of[i]];
+            x[i] = pc->x[of[i]], y[i] = pc->y[of[i]];
+    } else {
+        pcache_free(pc); /* half-filled entries: start again next time */
     }
-    free(slot), free(of), free(ux), free(uy);
+    free(of), free(ux), free(uy), free(fresh);
     return ok;
 }
 
@@ -347,7 +399,7 @@ static void chunk_project(chunk *c) {
         return;
     }
     /* Points PROJ cannot transform come back as HUGE_VAL: handled below. */
-    if (!pl->snapped || !project_distinct(pl->ctx, xf, c->col.x, c->col.y, c->col.n))
+    if (!pl->snapped || !project_distinct(pl->ctx, xf, c->pc, c->col.x, c->col.y, c->col.n))
         hs__xform_run(xf, c->col.x, c->col.y, c->col.n);
     size_t k = 0;
     bool moved = false;
@@ -516,6 +568,7 @@ static hs_status plan_columns(hs_ctx *ctx, plan *pl, char **names, size_t nf) {
     if (!st && dc) st = need_col(ctx, pl, names, nf, dc, "--date-column", &pl->cdate);
     if (!st && cc) st = need_col(ctx, pl, names, nf, cc, "--category-column", &pl->ccat);
     const char *lc = o->label_column ? o->label_column : police ? "Location" : NULL;
+    if (lc && !*lc) lc = NULL; /* "": none */
     if (!st && lc) st = need_col(ctx, pl, names, nf, lc, "--label-column", &pl->clabel);
     if (!st && o->weight_column)
         st = need_col(ctx, pl, names, nf, o->weight_column, "--weight-column", &pl->cweight);
@@ -670,6 +723,7 @@ typedef struct reading {
     int nchunks;
     uint64_t base_line; /* the line the window starts on */
     uintptr_t dropped;  /* mapped pages released up to here */
+    pcache *pcs;        /* one a chunk (thread), for the whole file */
 } reading;
 
 /* Splits a window at line ends into one chunk a thread: each chunk parses
@@ -680,6 +734,7 @@ static void split_window(reading *R, const char *wbeg, size_t wlen) {
         memset(&ch[k], 0, sizeof ch[k]);
         ch[k].pl = R->pl;
         ch[k].slot = k;
+        ch[k].pc = R->pcs ? &R->pcs[k] : NULL;
         const char *b = wbeg + wlen / (size_t)R->nchunks * (size_t)k;
         if (k > 0) {
             const char *nlp = memchr(b, '\n', (size_t)(R->pl->end - b));
@@ -826,7 +881,8 @@ static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk, const 
                  hs__calloc(ctx, (size_t)nthreads, sizeof *R.started),
                  0,
                  body_line,
-                 (uintptr_t)pl.base};
+                 (uintptr_t)pl.base,
+                 pl.snapped ? hs__calloc(ctx, (size_t)nthreads, sizeof *R.pcs) : NULL};
     if (!R.ch || !R.tid || !R.started) st = hs__error(ctx, HS_ENOMEM, "out of memory");
     if (!st && inc) {
         R.fid = hs__incidents_add_file(ctx, inc, name, on_disk);
@@ -835,6 +891,7 @@ static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk, const 
         else
             R.sum = &inc->sums[R.fid];
     }
+    bool est_done = false;
     for (const char *wbeg = body; !st && wbeg < pl.end;) {
         size_t left = (size_t)(pl.end - wbeg);
         R.nchunks = left >= PARALLEL_MIN_BYTES || WINDOW_BYTES < PARALLEL_MIN_BYTES ? nthreads : 1;
@@ -847,7 +904,17 @@ static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk, const 
         wbeg = R.ch[R.nchunks - 1].stop;
         if (!st) st = hs__progress(ctx, "read", (uint64_t)(wbeg - pl.base), size);
         if (!st) st = finish_window(&R);
+        /* After the first window, the table is sized from its rows per byte
+         * (+2 %), so a national file is not held in a doubled table; the
+         * slack is given back at the end. */
+        if (!st && inc && !est_done && wbeg < pl.end && inc->col.n > n0) {
+            double per_byte = (double)(inc->col.n - n0) / (double)(wbeg - body);
+            size_t est = inc->col.n + (size_t)(per_byte * (double)(pl.end - wbeg) * 1.02) + 4096;
+            (void)hs__cols_reserve_exact(ctx, &inc->col, est); /* a hint: growth still works */
+            est_done = true;
+        }
     }
+    if (!st && inc) hs__cols_shrink(ctx, &inc->col);
     if (!st && !inc && count) *count = local;
     if (st && inc) hs__incidents_truncate(inc, n0, r0, f0);
     for (int k = 0; R.ch && k < R.nchunks; k++)
@@ -855,6 +922,9 @@ static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk, const 
     free(R.ch);
     free(R.tid);
     free(R.started);
+    for (int k = 0; R.pcs && k < nthreads; k++)
+        pcache_free(&R.pcs[k]);
+    free(R.pcs);
     return st;
 }
 

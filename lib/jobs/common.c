@@ -111,6 +111,11 @@ static hs_status given_table(hs_ctx *ctx, const hs_job *job, hs_incidents **out)
 
 hs_status hs__job_read(hs_ctx *ctx, const hs_job *job, hs_incidents **out) {
     hs_read_options ro = hs__job_read_options(job);
+    /* Commands that name no place keep no place text: interning a Location
+     * a row is a sixth of a police.uk read. */
+    bool names = job->cmd != HS_COMMAND_GRID && job->cmd != HS_COMMAND_KDE &&
+                 job->cmd != HS_COMMAND_WARDS;
+    if (!names && !ro.label_column) ro.label_column = "";
     hs_status st = job->given ? given_table(ctx, job, out) : hs_incidents_create(ctx, out);
     for (size_t i = 0; !job->given && i < job->ninputs && !st; i++)
         st = hs_incidents_read_csv(ctx, job->inputs[i], &ro, *out);

@@ -224,13 +224,13 @@ hs_status hs_grid_count(hs_ctx *ctx, const hs_incidents *inc, const hs_grid_opti
     g->oy = opts->origin_y;
     g->crs = hs__strdup(ctx, inc->crs);
     size_t n = inc->col.n;
-    kw *a = hs__malloc(ctx, (n ? n : 1) * sizeof *a),
-       *tmp = hs__malloc(ctx, (n ? n : 1) * sizeof *tmp);
+    kw *a = NULL, *tmp = NULL;
     hs_status st = HS_OK;
-    if (!g->crs || !a || !tmp) {
+    if (!g->crs) {
         st = hs__error(ctx, HS_ENOMEM, "out of memory for %zu incidents", n);
         goto fail;
     }
+    int64_t rmin = INT64_MAX, rmax = INT64_MIN, cmin = INT64_MAX, cmax = INT64_MIN;
     for (size_t i = 0; i < n; i++) {
         int64_t r = 0, c = 0;
         if (!locate(g, inc->col.x[i], inc->col.y[i], &r, &c)) {
@@ -240,37 +240,97 @@ hs_status hs_grid_count(hs_ctx *ctx, const hs_incidents *inc, const hs_grid_opti
                            g->cs, inc->col.x[i], inc->col.y[i]);
             goto fail;
         }
-        a[i].key = make_key(r, c);
-        a[i].w = inc->col.w[i];
+        rmin = r < rmin ? r : rmin, rmax = r > rmax ? r : rmax;
+        cmin = c < cmin ? c : cmin, cmax = c > cmax ? c : cmax;
     }
-    if (n > 1 && !radix_sort(ctx, a, tmp, n)) {
-        st = hs__error(ctx, HS_ENOMEM, "out of memory");
-        goto fail;
-    }
-    size_t cells = 0;
-    for (size_t i = 0; i < n; i++)
-        cells += i == 0 || a[i].key != a[i - 1].key;
-    g->row = hs__malloc(ctx, (cells ? cells : 1) * sizeof *g->row);
-    g->col = hs__malloc(ctx, (cells ? cells : 1) * sizeof *g->col);
-    g->count = hs__malloc(ctx, (cells ? cells : 1) * sizeof *g->count);
-    g->weight = hs__malloc(ctx, (cells ? cells : 1) * sizeof *g->weight);
-    if (!g->row || !g->col || !g->count || !g->weight) {
-        st = hs__error(ctx, HS_ENOMEM, "out of memory");
-        goto fail;
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i == 0 || a[i].key != a[i - 1].key) {
-            g->row[k] = (int64_t)(a[i].key >> 32) - 2147483648LL;
-            g->col[k] = (int64_t)(a[i].key & 0xffffffffu) - 2147483648LL;
-            g->count[k] = 0;
-            g->weight[k] = 0;
+    /* Where the incidents' box holds no more cells than there are incidents
+     * (a borough, a force or England at 150 m with millions of rows), they
+     * are counted straight into the box, 16 bytes a cell and no sort: the
+     * same cells in the same order, each weight summed in file order as the
+     * stable sort below sums it. Otherwise a radix sort of (cell, weight). */
+    size_t box_w = n ? (size_t)(cmax - cmin + 1) : 0, box_h = n ? (size_t)(rmax - rmin + 1) : 0;
+    if (n && box_w <= n && box_h <= n / box_w) {
+        size_t nb = box_w * box_h, cells = 0;
+        uint64_t *cnt = hs__calloc(ctx, nb, sizeof *cnt);
+        double *wsum = hs__calloc(ctx, nb, sizeof *wsum);
+        if (!cnt || !wsum) {
+            free(cnt);
+            free(wsum);
+            st = hs__error(ctx, HS_ENOMEM, "out of memory");
+            goto fail;
+        }
+        for (size_t i = 0; i < n; i++) {
+            int64_t r = 0, c = 0;
+            locate(g, inc->col.x[i], inc->col.y[i], &r, &c);
+            size_t b = (size_t)(r - rmin) * box_w + (size_t)(c - cmin);
+            cells += cnt[b] == 0;
+            cnt[b]++;
+            wsum[b] += inc->col.w[i];
+        }
+        g->row = hs__malloc(ctx, cells * sizeof *g->row);
+        g->col = hs__malloc(ctx, cells * sizeof *g->col);
+        g->count = hs__malloc(ctx, cells * sizeof *g->count);
+        g->weight = hs__malloc(ctx, cells * sizeof *g->weight);
+        if (!g->row || !g->col || !g->count || !g->weight) {
+            free(cnt);
+            free(wsum);
+            st = hs__error(ctx, HS_ENOMEM, "out of memory");
+            goto fail;
+        }
+        size_t k = 0;
+        for (size_t b = 0; b < nb; b++) {
+            if (!cnt[b]) continue;
+            g->row[k] = rmin + (int64_t)(b / box_w);
+            g->col[k] = cmin + (int64_t)(b % box_w);
+            g->count[k] = cnt[b];
+            g->weight[k] = wsum[b];
             k++;
         }
-        g->count[k - 1]++;
-        g->weight[k - 1] += a[i].w;
+        free(cnt);
+        free(wsum);
+        g->n = cells;
+    } else {
+        a = hs__malloc(ctx, (n ? n : 1) * sizeof *a);
+        tmp = hs__malloc(ctx, (n ? n : 1) * sizeof *tmp);
+        if (!a || !tmp) {
+            st = hs__error(ctx, HS_ENOMEM, "out of memory for %zu incidents", n);
+            goto fail;
+        }
+        for (size_t i = 0; i < n; i++) {
+            int64_t r = 0, c = 0;
+            locate(g, inc->col.x[i], inc->col.y[i], &r, &c);
+            a[i].key = make_key(r, c);
+            a[i].w = inc->col.w[i];
+        }
+        if (n > 1 && !radix_sort(ctx, a, tmp, n)) {
+            st = hs__error(ctx, HS_ENOMEM, "out of memory");
+            goto fail;
+        }
+        size_t cells = 0;
+        for (size_t i = 0; i < n; i++)
+            cells += i == 0 || a[i].key != a[i - 1].key;
+        g->row = hs__malloc(ctx, (cells ? cells : 1) * sizeof *g->row);
+        g->col = hs__malloc(ctx, (cells ? cells : 1) * sizeof *g->col);
+        g->count = hs__malloc(ctx, (cells ? cells : 1) * sizeof *g->count);
+        g->weight = hs__malloc(ctx, (cells ? cells : 1) * sizeof *g->weight);
+        if (!g->row || !g->col || !g->count || !g->weight) {
+            st = hs__error(ctx, HS_ENOMEM, "out of memory");
+            goto fail;
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (i == 0 || a[i].key != a[i - 1].key) {
+                g->row[k] = (int64_t)(a[i].key >> 32) - 2147483648LL;
+                g->col[k] = (int64_t)(a[i].key & 0xffffffffu) - 2147483648LL;
+                g->count[k] = 0;
+                g->weight[k] = 0;
+                k++;
+            }
+            g->count[k - 1]++;
+            g->weight[k - 1] += a[i].w;
+        }
+        g->n = cells;
     }
-    g->n = cells;
     if (opts->include_empty && (n > 0 || opts->has_extent) && (st = add_empty_cells(ctx, g, opts)))
         goto fail;
     free(a);

@@ -117,22 +117,22 @@ static hs_status prepare(const hs_ctx *ctx, const hs_incidents *inc, double x0, 
     memset(P, 0, sizeof *P);
     rkey *k = hs__malloc(ctx, (n ? n : 1) * sizeof *k),
          *tmp = hs__malloc(ctx, (n ? n : 1) * sizeof *tmp);
-    int64_t *rows = hs__malloc(ctx, (n ? n : 1) * sizeof *rows);
     loc *cell = NULL;
     size_t cellcap = 0;
-    if (!k || !tmp || !rows) goto nomem;
+    if (!k || !tmp) goto nomem;
+#define ROW_OF(i) ((int64_t)floor((ytop - Y[i]) / cs))
+#define COL_OF(i) ((int64_t)floor((X[i] - x0) / cs))
     int64_t rmin = INT64_MAX, cmin = INT64_MAX;
     for (size_t i = 0; i < n; i++) {
-        rows[i] = (int64_t)floor((ytop - Y[i]) / cs);
-        int64_t c = (int64_t)floor((X[i] - x0) / cs);
-        if (rows[i] < rmin) rmin = rows[i];
+        int64_t r = ROW_OF(i), c = COL_OF(i);
+        if (r < rmin) rmin = r;
         if (c < cmin) cmin = c;
     }
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         if (Wt[i] == 0) continue;
-        uint64_t c = (uint64_t)((int64_t)floor((X[i] - x0) / cs) - cmin);
-        k[m].key = (uint64_t)(rows[i] - rmin) << 32 | (c & 0xffffffffu);
+        uint64_t c = (uint64_t)(COL_OF(i) - cmin);
+        k[m].key = (uint64_t)(ROW_OF(i) - rmin) << 32 | (c & 0xffffffffu);
         k[m].i = i;
         m++;
     }
@@ -157,6 +157,16 @@ static hs_status prepare(const hs_ctx *ctx, const hs_incidents *inc, double x0, 
     }
     free(tmp);
     tmp = NULL;
+    /* The sorted order as 8-byte indices, compacted in place over the keys
+     * and the rest given back before the point arrays are made: the peak is
+     * the table plus 16 bytes an incident while sorting, then 8 plus the
+     * points (memory at national scale). A cell's incidents are the run of
+     * equal (row, col): recomputed from the coordinates below. */
+    size_t *idx = (size_t *)k;
+    for (size_t j = 0; j < m; j++)
+        idx[j] = k[j].i;
+    void *shrunk = hs__realloc(ctx, k, (m ? m : 1) * sizeof *idx);
+    if (shrunk) k = shrunk, idx = shrunk;
     P->x = hs__malloc(ctx, (m ? m : 1) * sizeof *P->x);
     P->y = hs__malloc(ctx, (m ? m : 1) * sizeof *P->y);
     P->w = hs__malloc(ctx, (m ? m : 1) * sizeof *P->w);
@@ -164,16 +174,16 @@ static hs_status prepare(const hs_ctx *ctx, const hs_incidents *inc, double x0, 
     if (!P->x || !P->y || !P->w || !P->row) goto nomem;
     size_t u = 0;
     for (size_t a = 0; a < m;) {
+        int64_t ra = ROW_OF(idx[a]), ca = COL_OF(idx[a]);
         size_t b = a + 1;
-        while (b < m && k[b].key == k[a].key)
+        while (b < m && ROW_OF(idx[b]) == ra && COL_OF(idx[b]) == ca)
             b++;
         if (!hs__grow(ctx, (void **)&cell, &cellcap, b - a, sizeof *cell)) goto nomem;
         for (size_t j = a; j < b; j++) {
-            cell[j - a] = (loc){X[k[j].i], Y[k[j].i], k[j].i};
+            cell[j - a] = (loc){X[idx[j]], Y[idx[j]], idx[j]};
             if (binned) { /* the pixel's centre: one location for the whole cell */
-                int64_t col = (int64_t)floor((X[k[j].i] - x0) / cs);
-                cell[j - a].x = x0 + ((double)col + 0.5) * cs;
-                cell[j - a].y = ytop - ((double)rows[k[j].i] + 0.5) * cs;
+                cell[j - a].x = x0 + ((double)ca + 0.5) * cs;
+                cell[j - a].y = ytop - ((double)ra + 0.5) * cs;
             }
         }
         if (b - a > 1) qsort(cell, b - a, sizeof *cell, cmp_loc);
@@ -185,20 +195,20 @@ static hs_status prepare(const hs_ctx *ctx, const hs_incidents *inc, double x0, 
             P->x[u] = cell[j].x;
             P->y[u] = cell[j].y;
             P->w[u] = Wt[cell[j].i];
-            P->row[u] = rows[cell[j].i];
+            P->row[u] = ra;
             u++;
         }
         a = b;
     }
+#undef ROW_OF
+#undef COL_OF
     P->n = u;
     free(k);
-    free(rows);
     free(cell);
     return HS_OK;
 nomem:
     free(k);
     free(tmp);
-    free(rows);
     free(cell);
     pts_free(P);
     return HS_ENOMEM;
@@ -397,18 +407,12 @@ static int kernel_power(hs_kernel k) {
 }
 
 /* The columns [c0, c1] whose centres lie within the kernel of an incident
- * at x (qy: its row's part of q): solved from the circle, then checked with
- * the same arithmetic as the direct loop. false: none. */
-static inline bool poly_columns(const band_job *J, double x, double qy, double dy, double ipx,
-                                size_t *c0out, size_t *c1out) {
-    size_t W = J->width;
-    double hw = sqrt(fmax(0, J->reach * J->reach - dy * dy));
-    double clo = fceil((x - hw - J->x_min) * ipx - 0.5),
-           chi = ffloor((x + hw - J->x_min) * ipx - 0.5);
-    if (clo < 0) clo = 0;
-    if (chi > (double)W - 1) chi = (double)W - 1;
-    if (clo > chi) return false;
-    size_t c0 = (size_t)clo, c1 = (size_t)chi;
+ * at x (qy: its row's part of q), from an estimate inside the raster solved
+ * from the circle, checked with the same arithmetic as the direct loop (so
+ * "reached" is decided exactly as there). false: none. */
+static inline bool exact_columns(const band_job *J, double x, double qy, size_t *c0out,
+                                 size_t *c1out) {
+    size_t W = J->width, c0 = *c0out, c1 = *c1out;
 #define QAT(c) (((J->xc[c] - x) * (J->xc[c] - x)) * J->inv_h2 + qy)
     while (c0 > 0 && QAT(c0 - 1) <= J->qmax)
         c0--;
@@ -491,6 +495,12 @@ static inline void poly_row(const band_job *J, size_t r, double *co, int32_t *cn
     cnt[W] = 0;
 }
 
+enum { RUN_CHUNK = 256 };
+typedef struct col_run {
+    uint32_t i, c0, c1;
+    double qy;
+} col_run;
+
 HS_HOT static void *band_run_poly(void *arg) {
     band_job *J = arg;
     const pts *P = J->P;
@@ -506,6 +516,8 @@ HS_HOT static void *band_run_poly(void *arg) {
         J->failed = true;
         return NULL;
     }
+    col_run runs[RUN_CHUNK];
+    double est_lo[RUN_CHUNK], est_hi[RUN_CHUNK], est_qy[RUN_CHUNK], Wm1 = (double)W - 1;
     int64_t span = (int64_t)ceil(J->reach / J->px) + 1;
     double px = J->px, g = px / J->h, ipx = 1 / px, ih = 1 / J->h;
     /* Blocks 4 to 8 bandwidths wide, a power of two of columns: |u| stays
@@ -529,28 +541,60 @@ HS_HOT static void *band_run_poly(void *arg) {
             double yc = J->y_max - ((double)r + 0.5) * px;
             size_t a = lower_row(P, (int64_t)r - span), b = lower_row(P, (int64_t)r + span + 1);
             bool any = false;
-            for (size_t i = a; i < b; i++) {
-                double x = P->x[i], w = P->w[i], dy = yc - P->y[i];
-                double qy = dy * dy * J->inv_h2;
-                size_t c0, c1;
-                if (qy > J->qmax || !poly_columns(J, x, qy, dy, ipx, &c0, &c1)) continue;
-                any = true;
-                cnt[c0]++;
-                cnt[c1 + 1]--;
-                for (size_t s0 = c0; s0 <= c1;) {
-                    /* bstart: the block's first column, before ours for
-                     * the first block when the raster starts mid-block. */
-                    int64_t bstart = (int64_t)s0 - (int64_t)((s0 + phase) % B);
-                    size_t bend = bstart + (int64_t)B - 1 < (int64_t)c1
-                                      ? (size_t)(bstart + (int64_t)B - 1)
-                                      : c1;
-                    double xb = J->x_min + ((double)bstart + 0.5) * px;
-                    double sx = (xb - x) * ih; /* u = sx + g j */
-                    double *sub = (int64_t)bend + 1 < bstart + (int64_t)B && bend + 1 < W
-                                      ? co + (bend + 1) * POLY_MAX
-                                      : NULL;
-                    poly_add(pw, w, 1 - qy - sx * sx, -2 * sx * g, -g * g, co + s0 * POLY_MAX, sub);
-                    s0 = bend + 1;
+            /* Two passes over chunks of points: first every point's column
+             * run (independent work the core overlaps: the square root and
+             * the exact membership checks), then the scattered additions. */
+            for (size_t i0 = a; i0 < b; i0 += RUN_CHUNK) {
+                size_t i1 = i0 + RUN_CHUNK < b ? i0 + RUN_CHUNK : b, m = 0;
+                /* The column estimate from the circle, branch-free so it
+                 * vectorises; then exact membership as the direct loop. */
+                size_t n = i1 - i0;
+                const double *Y = P->y + i0, *X = P->x + i0;
+                for (size_t k = 0; k < n; k++) {
+                    double dy = yc - Y[k], hw2 = J->reach * J->reach - dy * dy;
+                    double hw = sqrt(hw2 > 0 ? hw2 : 0);
+                    /* Clamped to [-1, W] first, so 32-bit conversions
+                     * (which vectorise) floor and ceil. */
+                    double lo = (X[k] - hw - J->x_min) * ipx - 0.5,
+                           hi = (X[k] + hw - J->x_min) * ipx - 0.5;
+                    lo = lo < -1 ? -1 : lo > Wm1 + 1 ? Wm1 + 1 : lo;
+                    hi = hi < -1 ? -1 : hi > Wm1 + 1 ? Wm1 + 1 : hi;
+                    double tl = (double)(int32_t)lo, th = (double)(int32_t)hi;
+                    lo = tl + (tl < lo);
+                    hi = th - (th > hi);
+                    est_lo[k] = lo > 0 ? lo : 0;
+                    est_hi[k] = hi < Wm1 ? hi : Wm1;
+                    est_qy[k] = dy * dy * J->inv_h2;
+                }
+                for (size_t k = 0; k < n; k++) {
+                    double qy = est_qy[k], x = X[k];
+                    if (qy > J->qmax || est_lo[k] > est_hi[k]) continue;
+                    size_t c0 = (size_t)est_lo[k], c1 = (size_t)est_hi[k];
+                    if (!exact_columns(J, x, qy, &c0, &c1)) continue;
+                    runs[m++] = (col_run){(uint32_t)k, (uint32_t)c0, (uint32_t)c1, qy};
+                }
+                any |= m > 0;
+                for (size_t k = 0; k < m; k++) {
+                    size_t i = i0 + runs[k].i, c0 = runs[k].c0, c1 = runs[k].c1;
+                    double x = P->x[i], w = P->w[i], qy = runs[k].qy;
+                    cnt[c0]++;
+                    cnt[c1 + 1]--;
+                    for (size_t s0 = c0; s0 <= c1;) {
+                        /* bstart: the block's first column, before ours for
+                         * the first block when the raster starts mid-block. */
+                        int64_t bstart = (int64_t)s0 - (int64_t)((s0 + phase) % B);
+                        size_t bend = bstart + (int64_t)B - 1 < (int64_t)c1
+                                          ? (size_t)(bstart + (int64_t)B - 1)
+                                          : c1;
+                        double xb = J->x_min + ((double)bstart + 0.5) * px;
+                        double sx = (xb - x) * ih; /* u = sx + g j */
+                        double *sub = (int64_t)bend + 1 < bstart + (int64_t)B && bend + 1 < W
+                                          ? co + (bend + 1) * POLY_MAX
+                                          : NULL;
+                        poly_add(pw, w, 1 - qy - sx * sx, -2 * sx * g, -g * g, co + s0 * POLY_MAX,
+                                 sub);
+                        s0 = bend + 1;
+                    }
                 }
             }
             if (any) poly_row(J, r, co, cnt, deg, B, phase);

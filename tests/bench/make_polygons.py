@@ -2,14 +2,17 @@
 """Benchmark polygons: 20 polygons tiling the box of the generated incidents
 (5 columns x 4 rows, in EPSG:27700) whose shared edges are wavy polylines of
 125 vertices, so each polygon has about 500 vertices, like real ward outlines.
-usage: make_polygons.py XMIN YMIN XMAX YMAX OUT.shp"""
+With NX NY: that many columns and rows (run_scale.sh: 60 x 60, the 3,600
+polygons of a region's LSOAs; the South East has 5,382).
+usage: make_polygons.py XMIN YMIN XMAX YMAX OUT.shp [NX NY]"""
 import math, sys
 import geopandas as gpd
 from shapely.geometry import Polygon
 
 x0, y0, x1, y1 = map(float, sys.argv[1:5])
 out = sys.argv[5]
-NX, NY, K = 5, 4, 125
+NX, NY = (int(sys.argv[6]), int(sys.argv[7])) if len(sys.argv) > 7 else (5, 4)
+K = 125
 xs = [x0 + (x1 - x0) * i / NX for i in range(NX + 1)]
 ys = [y0 + (y1 - y0) * j / NY for j in range(NY + 1)]
 
@@ -43,7 +46,7 @@ for j in range(NY):
         for k in range(4):
             ring += side(c[k], c[(k + 1) % 4])
         polys.append(Polygon(ring))
-        codes.append(f"P{j}{i}")
+        codes.append(f"P{j}{i}" if NX <= 10 and NY <= 10 else f"P{j:02d}_{i:02d}")
 g = gpd.GeoDataFrame({"code": codes, "name": codes}, geometry=polys, crs="EPSG:27700")
 assert all(p.is_valid for p in polys)
 g.to_file(out)
