@@ -113,8 +113,8 @@ hs_status hs__job_read(hs_ctx *ctx, const hs_job *job, hs_incidents **out) {
     hs_read_options ro = hs__job_read_options(job);
     /* Commands that name no place keep no place text: interning a Location
      * a row is a sixth of a police.uk read. */
-    bool names = job->cmd != HS_COMMAND_GRID && job->cmd != HS_COMMAND_KDE &&
-                 job->cmd != HS_COMMAND_WARDS;
+    bool names =
+        job->cmd != HS_COMMAND_GRID && job->cmd != HS_COMMAND_KDE && job->cmd != HS_COMMAND_WARDS;
     if (!names && !ro.label_column) ro.label_column = "";
     hs_status st = job->given ? given_table(ctx, job, out) : hs_incidents_create(ctx, out);
     for (size_t i = 0; !job->given && i < job->ninputs && !st; i++)
@@ -305,31 +305,55 @@ void hs__job_warn_strays(hs_ctx *ctx, const hs_incidents *inc) {
     size_t n = hs_incidents_count(inc);
     if (n < 20) return;
     const double *x = hs_incidents_x(inc), *y = hs_incidents_y(inc);
-    hs_grid_options go;
-    hs_grid_options_init(&go);
-    go.cell_size_m = 10000;
-    hs_grid *g = NULL;
-    uint32_t *of = hs__malloc(ctx, (n + 1) * sizeof *of);
-    if (!of || hs_grid_count(ctx, inc, &go, &g) || hs_grid_locate(ctx, g, inc, of)) {
-        free(of);
-        hs_grid_destroy(g);
+    /* Counted straight into the incidents' box of 10 km squares (two
+     * passes, 4 bytes a square: England and Wales is ~15,000 of them), so
+     * the check costs ~1 % of a national read, not a grid and a locate. */
+    const double cs = 10000;
+    int64_t rmin = INT64_MAX, rmax = INT64_MIN, cmin = INT64_MAX, cmax = INT64_MIN;
+    for (size_t i = 0; i < n; i++) {
+        int64_t r, c;
+        if (!hs__grid_cell_of(HS_GRID_SQUARE, cs, 0, 0, x[i], y[i], &r, &c)) return;
+        rmin = r < rmin ? r : rmin, rmax = r > rmax ? r : rmax;
+        cmin = c < cmin ? c : cmin, cmax = c > cmax ? c : cmax;
+    }
+    /* A box past 4M squares (points 20,000 km apart) is no geography: left. */
+    if ((uint64_t)(rmax - rmin) >= 2048 || (uint64_t)(cmax - cmin) >= 2048) return;
+    size_t bw = (size_t)(cmax - cmin + 1), bh = (size_t)(rmax - rmin + 1);
+    uint32_t *cnt = hs__calloc(ctx, bw * bh, sizeof *cnt);
+    uint8_t *lone = hs__calloc(ctx, bw * bh, 1);
+    if (!cnt || !lone) {
+        free(cnt), free(lone);
         return; /* a warning only: never fails the job */
     }
-    size_t nc = hs_grid_cell_count(g), strays = 0, first = 0;
-    uint64_t limit = (uint64_t)fmax(5, 0.001 * (double)n);
-    uint8_t *lone = hs__calloc(ctx, nc + 1, 1);
-    for (size_t k = 0; lone && k < nc; k++) { /* cells are few: 10 km squares */
-        hs_cell c, d;
-        hs_grid_cell(g, k, &c);
-        uint64_t near = 0;
-        for (size_t j = 0; j < nc && near < limit; j++) {
-            hs_grid_cell(g, j, &d);
-            if (llabs(d.row - c.row) <= 1 && llabs(d.col - c.col) <= 1) near += d.count;
-        }
-        lone[k] = near < limit;
+#define SQUARE_OF(i, b)                                                                            \
+    do {                                                                                           \
+        int64_t r_, c_;                                                                            \
+        hs__grid_cell_of(HS_GRID_SQUARE, cs, 0, 0, x[i], y[i], &r_, &c_);                          \
+        b = (size_t)(r_ - rmin) * bw + (size_t)(c_ - cmin);                                        \
+    } while (0)
+    for (size_t i = 0; i < n; i++) {
+        size_t b;
+        SQUARE_OF(i, b);
+        if (cnt[b] < UINT32_MAX) cnt[b]++;
     }
-    for (size_t i = 0; lone && i < n; i++)
-        if (of[i] < nc && lone[of[i]] && !strays++) first = i;
+    uint64_t limit = (uint64_t)fmax(5, 0.001 * (double)n);
+    for (size_t r = 0; r < bh; r++)
+        for (size_t c = 0; c < bw; c++) {
+            if (!cnt[r * bw + c]) continue;
+            uint64_t near = 0;
+            for (size_t rr = r ? r - 1 : 0; rr <= r + 1 && rr < bh; rr++)
+                for (size_t cc = c ? c - 1 : 0; cc <= c + 1 && cc < bw; cc++)
+                    near += cnt[rr * bw + cc];
+            lone[r * bw + c] = near < limit;
+        }
+    size_t strays = 0, first = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t b;
+        SQUARE_OF(i, b);
+        if (lone[b] && !strays++) first = i;
+    }
+#undef SQUARE_OF
+    free(cnt);
     free(lone);
     if (strays) {
         double lon = x[first], lat = y[first];
@@ -344,8 +368,6 @@ void hs__job_warn_strays(hs_ctx *ctx, const hs_incidents *inc) {
                 strays, strays == 1 ? " lies" : "s lie", lon, lat,
                 hs_incidents_file_name(inc, e.file), e.line, strays == 1 ? "it" : "them");
     }
-    free(of);
-    hs_grid_destroy(g);
 }
 
 hs_status hs__job_study_area(hs_ctx *ctx, const hs_job *job, hs_incidents *inc, hs_units **area) {

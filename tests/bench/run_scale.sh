@@ -7,7 +7,9 @@
 # on 10M unsnapped points against the approximate numpy FFT pipeline
 # (peer_fft.py) in the same go. Progress goes to stderr (HOTSPOT_PROGRESS=1);
 # the last lines of each command's progress are kept in out/scale_*.log.
-# usage: tests/bench/run_scale.sh [N=30000000] [RUNS=1]   (from the repo top)
+# With BASE=path/to/an/older/hotspot, grid and kde are timed with it too, in
+# the same go (before and after a change).
+# usage: [BASE=...] tests/bench/run_scale.sh [N=30000000] [RUNS=1]   (from the repo top)
 N=${1:-30000000}
 RUNS=${2:-1}
 source "$(dirname "$0")/common.sh"
@@ -47,10 +49,21 @@ measure() {
       name, f[1], f[2] + f[3], f[4] / 1024, f[4] * 1024 / rows }'
 }
 measure "grid $N" "$N" "$hs" grid "$data" -o "$out/scale_grid.geojson"
+if [ -n "${BASE:-}" ]; then
+  measure "grid $N (BASE)" "$N" "$BASE" grid "$data" -o "$out/scale_grid_base.geojson"
+  cmp -s "$out/scale_grid.geojson" "$out/scale_grid_base.geojson" && echo "grid: the same bytes as BASE"
+fi
 measure "wards $N" "$N" "$hs" wards "$data" --wards "$out/lsoa3600.shp" -o "$out/scale_wards.csv"
 measure "kde $N" "$N" "$hs" kde "$data" --bandwidth 250 --pixel-size 10 -o "$out/scale_kde.tif"
 measure "hotspots $N" "$N" "$hs" hotspots "$data" -o "$out/scale_hotspots.csv"
 measure "kde $N3" "$N3" "$hs" kde "$data3" --bandwidth 250 --pixel-size 10 -o "$out/scale_kde3.tif"
+if [ -n "${BASE:-}" ]; then
+  measure "grid $N3" "$N3" "$hs" grid "$data3" -o "$out/scale_grid3.geojson"
+  measure "grid $N3 (BASE)" "$N3" "$BASE" grid "$data3" -o "$out/scale_grid3_base.geojson"
+  measure "kde $N3 (BASE)" "$N3" "$BASE" kde "$data3" --bandwidth 250 --pixel-size 10 \
+    -o "$out/scale_kde3_base.tif"
+  cmp -s "$out/scale_kde3.tif" "$out/scale_kde3_base.tif" && echo "kde $N3: the same bytes as BASE"
+fi
 rm -rf "$out/scale_report"
 measure "report $N3" "$N3" "$hs" report "$data3" -o "$out/scale_report"
 echo "progress, grid $N (stderr, HOTSPOT_PROGRESS=1):"; grep -E "%$" "$out/scale_grid_$N.log" | head -4
@@ -58,6 +71,9 @@ echo "progress, grid $N (stderr, HOTSPOT_PROGRESS=1):"; grep -E "%$" "$out/scale
 pts10=$(points 10000000 "$out/kde_10000000.csv")
 measure "kde 10M unsnapped exact" 10000000 "$hs" kde "$pts10" --x-column x --y-column y \
   --bandwidth 250 --pixel-size 10 --extent 560000,160000,580000,180000 -o "$out/scale_kde10.tif"
+[ -n "${BASE:-}" ] && measure "kde 10M unsnapped (BASE)" 10000000 "$BASE" kde "$pts10" --x-column x \
+  --y-column y --bandwidth 250 --pixel-size 10 --extent 560000,160000,580000,180000 \
+  -o "$out/scale_kde10_base.tif"
 measure "numpy FFT (approximate)" 10000000 /usr/bin/python3 "$top/tests/bench/peer_fft.py" "$pts10" \
   560000 160000 580000 180000 10 250
 # How far the approximation is from the exact surface (untimed).
