@@ -957,6 +957,19 @@ HS_API hs_status hs_raster_contours_write(hs_ctx *ctx, const hs_raster *r, const
 HS_API hs_status hs_getis_ord(const double *x, size_t n, const uint32_t *nb_start,
                               const uint32_t *nb, int self, double *z);
 
+/**
+ * hs_getis_ord for a part of a larger set of units (a tile of a grid, with
+ * its ring of neighbours), with the mean and variance taken from the whole
+ * set: n_all units whose values sum to sum and whose squares sum to sum_sq
+ * (gathered first; hotspot.dask sums them exactly, in any order). z[i] is
+ * computed for each of the n given units exactly as hs_getis_ord computes it
+ * over the whole set when the moments are the same doubles; units whose
+ * neighbours are not all among the n (the ring) get a z to throw away.
+ */
+HS_API hs_status hs_getis_ord_moments(const double *x, size_t n, const uint32_t *nb_start,
+                                      const uint32_t *nb, int self, size_t n_all, double sum,
+                                      double sum_sq, double *z);
+
 /** Two-sided normal p-values 2 Phi(-|z|) (NAN stays NAN). */
 HS_API void hs_p_two_sided(const double *z, size_t n, double *p);
 

@@ -2,6 +2,10 @@
 #include "check.h"
 #include "internal.h"
 
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Scans every record of s; writes "f1|f2|...;" per record into out. */
@@ -65,7 +69,42 @@ static hs_status read_text(const char *text, hs_read_summary *sum, char *err, si
     return st;
 }
 
+/* hs__put_deg against printf's "%.7f" on 2M values: uniform lon/lat, exact
+ * ties of the 7th decimal and their neighbours, zeros and signs, and the
+ * out-of-range values printf handles. */
+static void put_deg_is_printf(void) {
+    char *got = NULL, want[64];
+    size_t glen = 0;
+    uint64_t r = 3;
+    size_t bad = 0;
+    for (int i = 0; i < 2000000 && bad < 5; i++) {
+        r = r * 6364136223846793005ull + 1442695040888963407ull;
+        double u = (double)(r >> 11) / 9007199254740992.0, v;
+        switch (i % 6) {
+        case 0: v = -180 + 360 * u; break;
+        case 1: v = -90 + 180 * u; break;
+        case 2: v = ((double)(int64_t)(u * 3.6e9) - 1.8e9 + 0.5) / 1e7; break; /* a tie */
+        case 3:
+            v = nextafter(((double)(int64_t)(u * 1e9) + 0.5) / 1e7, i % 4 ? 1e300 : -1e300);
+            break;
+        case 4: v = (i % 8 ? 1 : -1) * u * 1e-7; break;
+        default: v = i % 5 ? -0.0 : (i % 7 ? 1e30 * u : NAN); break;
+        }
+        FILE *f = open_memstream(&got, &glen);
+        hs__put_deg(f, v);
+        fclose(f);
+        snprintf(want, sizeof want, "%.7f", v);
+        if (strcmp(got, want) != 0) {
+            bad++;
+            CHECK_MSG(0, "put_deg(%.17g) = %s, printf %s", v, got, want);
+        }
+        free(got);
+        got = NULL;
+    }
+}
+
 void test_csv(void) {
+    put_deg_is_printf();
     expect("a,b\n1,2\n", "a|b;1|2;", 2);
     expect("a,b\r\n1,2\r\n", "a|b;1|2;", 2);
     expect("a,b\n1,2", "a|b;1|2;", 1);                             /* no final line end */

@@ -6,6 +6,7 @@
 
 #include "hotspot.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -225,10 +226,59 @@ static void on_units(void) {
     hs_ctx_destroy(ctx);
 }
 
+/* Queen neighbours of the cells of columns [c0, c1) of an h-row grid, in
+ * the order of the offsets, indices local to those columns. */
+static size_t queen(int h, int c0, int c1, uint32_t *start, uint32_t *nb) {
+    size_t k = 0, i = 0;
+    int w = c1 - c0;
+    for (int r = 0; r < h; r++)
+        for (int c = c0; c < c1; c++, i++) {
+            start[i] = (uint32_t)k;
+            for (int dr = -1; dr <= 1; dr++)
+                for (int dc = -1; dc <= 1; dc++)
+                    if ((dr || dc) && r + dr >= 0 && r + dr < h && c + dc >= c0 && c + dc < c1)
+                        nb[k++] = (uint32_t)((r + dr) * w + (c + dc - c0));
+        }
+    start[i] = (uint32_t)k;
+    return i;
+}
+
+/* A tile of columns with its ring of one column, given the whole grid's
+ * moments, gives the whole grid's z for its own cells, to the bit (Gi* and
+ * Gi): what hotspot.dask.gistar relies on. */
+static void tile_moments(void) {
+    enum { H = 9, W = 12 };
+    double x[H * W], full[H * W], tile[H * 6], z[H * 6];
+    uint32_t st[H * W + 1], nb[H * W * 8], ts[H * 6 + 1], tn[H * 6 * 8];
+    uint64_t r = 5;
+    double sx = 0, sxx = 0;
+    for (int i = 0; i < H * W; i++) {
+        r = r * 6364136223846793005ull + 1442695040888963407ull;
+        x[i] = (double)(r >> 40) / 4096.0; /* not integers: the sums' order matters */
+        sx += x[i], sxx += x[i] * x[i];
+    }
+    queen(H, 0, W, st, nb);
+    for (int self = 0; self <= 1; self++) {
+        CHECK(hs_getis_ord(x, H * W, st, nb, self, full) == HS_OK);
+        /* Own columns 4..7, ring 3 and 8. */
+        for (int rr = 0; rr < H; rr++)
+            for (int c = 3; c < 9; c++)
+                tile[rr * 6 + (c - 3)] = x[rr * W + c];
+        size_t n = queen(H, 3, 9, ts, tn);
+        CHECK(hs_getis_ord_moments(tile, n, ts, tn, self, H * W, sx, sxx, z) == HS_OK);
+        bool same = true;
+        for (int rr = 0; rr < H; rr++)
+            for (int c = 4; c < 8; c++)
+                same = same && !memcmp(&z[rr * 6 + (c - 3)], &full[rr * W + c], sizeof(double));
+        CHECK_MSG(same, "self %d: a tile's z differs from the whole grid's", self);
+    }
+}
+
 void test_getisord(void) {
     columbus();
     esda();
     sfhotspot();
     fdr_and_bins();
     on_units();
+    tile_moments();
 }

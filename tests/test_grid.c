@@ -118,13 +118,17 @@ static hs_incidents *random_points(hs_ctx *ctx, size_t n, double cs) {
     return inc;
 }
 
-static void brute_square(void) {
+/* At 150 m the 5,000 points' box has 400 cells (counted into the dense
+ * box); at 10 m it has 90,000, more than the points (the radix sort path). */
+static void brute_square_at(double cs) {
     hs_ctx *ctx;
     hs_ctx_create(&ctx);
-    const double cs = 150;
     hs_incidents *inc = random_points(ctx, 5000, cs);
     hs_grid *g;
-    CHECK(hs_grid_count(ctx, inc, NULL, &g) == HS_OK);
+    hs_grid_options gs;
+    hs_grid_options_init(&gs);
+    gs.cell_size_m = cs;
+    CHECK(hs_grid_count(ctx, inc, &gs, &g) == HS_OK);
     size_t nc = hs_grid_cell_count(g);
     hs_cell *cells = malloc(nc * sizeof *cells);
     uint64_t *cnt = calloc(nc, sizeof *cnt);
@@ -157,7 +161,7 @@ static void brute_square(void) {
     char id[64];
     hs_grid_cell_id(g, 0, id, sizeof id);
     char want[64];
-    snprintf(want, sizeof want, "sq150_%lld_%lld", (long long)cells[0].col,
+    snprintf(want, sizeof want, "sq%g_%lld_%lld", cs, (long long)cells[0].col,
              (long long)cells[0].row);
     CHECK(strcmp(id, want) == 0);
     /* Ring: closed, counter-clockwise, area = cs^2 (shoelace). */
@@ -304,6 +308,7 @@ void test_grid(void) {
     ids_rebuild_cells();
     vs_sfhotspot("expected_memphis_cell1000_bw2500.csv", 1000);
     vs_sfhotspot("expected_memphis_defaults_kde.csv", 500);
-    brute_square();
+    brute_square_at(150);
+    brute_square_at(10);
     brute_hex();
 }

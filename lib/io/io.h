@@ -12,6 +12,8 @@
 #include "../geo/geo.h"
 
 /* reader.c's window per thread (bytes); tests shrink it. */
+/* printf's "%.7f" (lon/lat in GeoJSON), faster, the same bytes (layer.c). */
+void hs__put_deg(FILE *f, double v);
 extern size_t hs__reader_window_bytes;
 /* Map points each reading thread keeps projected (police.uk); tests make it tiny. */
 extern size_t hs__reader_pcache_entries;

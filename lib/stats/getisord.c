@@ -17,19 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-hs_status hs_getis_ord(const double *x, size_t n, const uint32_t *nb_start, const uint32_t *nb,
-                       int self, double *z) {
+hs_status hs_getis_ord_moments(const double *x, size_t n, const uint32_t *nb_start,
+                               const uint32_t *nb, int self, size_t n_all, double sx, double sxx,
+                               double *z) {
     if (!x || !nb_start || (!nb && n && nb_start[n]) || !z) return HS_EINVAL;
-    if (n < 3) {
+    if (n_all < 3) {
         for (size_t i = 0; i < n; i++)
             z[i] = NAN;
         return HS_OK;
     }
-    /* Sums in a fixed order (reproducible to the bit). */
-    double sx = 0, sxx = 0;
-    for (size_t i = 0; i < n; i++)
-        sx += x[i], sxx += x[i] * x[i];
-    double dn = (double)n;
+    double dn = (double)n_all;
     for (size_t i = 0; i < n; i++) {
         double lag = self ? x[i] : 0, W = self ? 1 : 0;
         for (uint32_t k = nb_start[i]; k < nb_start[i + 1]; k++) {
@@ -52,6 +49,16 @@ hs_status hs_getis_ord(const double *x, size_t n, const uint32_t *nb_start, cons
         z[i] = W > 0 && denom2 > 0 ? (lag - mean * W) / sqrt(denom2) : NAN;
     }
     return HS_OK;
+}
+
+hs_status hs_getis_ord(const double *x, size_t n, const uint32_t *nb_start, const uint32_t *nb,
+                       int self, double *z) {
+    if (!x || !nb_start || (!nb && n && nb_start[n]) || !z) return HS_EINVAL;
+    /* Sums in a fixed order (reproducible to the bit). */
+    double sx = 0, sxx = 0;
+    for (size_t i = 0; i < n; i++)
+        sx += x[i], sxx += x[i] * x[i];
+    return hs_getis_ord_moments(x, n, nb_start, nb, self, n, sx, sxx, z);
 }
 
 void hs_p_two_sided(const double *z, size_t n, double *p) {

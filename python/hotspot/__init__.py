@@ -13,9 +13,9 @@ errors raise HotspotError with the library's message; Ctrl-C cancels a long
 call; the library's messages go to the ``hotspot`` logger.
 """
 from ._native import HotspotError, lib as _lib, ffi as _ffi
-from .core import (Incidents, Raster, change, displacement, evaluate, grid, hotspots, kde, patrol,
-                   report, run, trend, wards)
+from .core import (Incidents, Raster, change, displacement, evaluate, gistar_grid, grid, hotspots,
+                   kde, patrol, report, run, trend, wards)
 
 __version__ = _ffi.string(_lib.hs_version()).decode()
-__all__ = ["Incidents", "Raster", "HotspotError", "kde", "grid", "wards", "hotspots", "change",
+__all__ = ["Incidents", "Raster", "HotspotError", "kde", "grid", "gistar_grid", "wards", "hotspots", "change",
            "trend", "evaluate", "displacement", "patrol", "report", "run"]

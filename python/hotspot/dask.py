@@ -11,7 +11,12 @@ result, byte for byte:
   of 512 pixel columns of the whole plane (kde.c), so tiles are cut on
   those columns (rows are independent and cut anywhere);
 - a grid cell's count and weight sum come from its own incidents in input
-  order, and each cell belongs to one tile.
+  order, and each cell belongs to one tile;
+- Gi* needs the mean and variance over every cell: the cells' values are
+  gathered first and their sum and sum of squares rounded once (math.fsum,
+  the same doubles in any order); then each tile of columns, with its ring
+  of one column either side, computes z for its own cells with those
+  moments and the same neighbour order as the whole box.
 
 Pixel centres must be exact in binary (metre pixels on metre coordinates).
 The same code runs on any cluster: ``Client("scheduler:8786")`` instead of
@@ -110,4 +115,32 @@ def grid(client, x, y, *, cell_size: float = 150, weights=None, columns_per_tile
     return df.sort_values(["row", "col"], kind="stable", ignore_index=True)
 
 
-__all__ = ["kde", "grid", "BLOCK_COLUMNS"]
+def _gistar_tile(block, own0, own1, moments, self):
+    return core._gistar_block(block, moments, self)[:, own0:own1]
+
+
+def gistar(client, x, y, *, cell_size: float = 150, weights=None, self: bool = True,
+           columns_per_tile: int = 64, crs: str = "EPSG:27700"):
+    """hotspot.gistar_grid on the cluster: counts (or weight sums) by cell
+    columns, the global moments gathered, then Gi* by tiles of columns with a
+    ring of one cell. The same table (row, col, value, z, p), byte for byte."""
+    table = grid(client, x, y, cell_size=cell_size, weights=weights,
+                 columns_per_tile=columns_per_tile, crs=crs)
+    box, r0, c0 = core._box(table, weights is not None)
+    if not box.size:
+        return core._box_frame(box, r0, c0, np.zeros((0, 0)))
+    moments = core._moments(box)
+    width = box.shape[1]
+    jobs = []
+    for a in range(0, width, columns_per_tile):
+        b = min(width, a + columns_per_tile)
+        lo, hi = max(0, a - 1), min(width, b + 1)
+        jobs.append((a, b, client.submit(_gistar_tile, box[:, lo:hi], a - lo, a - lo + (b - a),
+                                         moments, self, pure=False)))
+    z = np.empty(box.shape)
+    for a, b, fut in jobs:
+        z[:, a:b] = fut.result()
+    return core._box_frame(box, r0, c0, z)
+
+
+__all__ = ["kde", "grid", "gistar", "BLOCK_COLUMNS"]

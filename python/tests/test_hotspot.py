@@ -163,3 +163,36 @@ def test_ctrl_c_cancels_a_long_call():
         for _ in range(50):  # several seconds of work if never cancelled
             hotspot.kde(inc, bandwidth=600, pixel_size=5)
     timer.cancel()
+
+
+def test_gistar_grid_against_brute_force(violence):
+    """Gi* over the box of 250 m cells against the formula summed by brute
+    force in numpy (Getis & Ord 1992; docs/methods.md), and, for counts, the
+    same bytes as hs_getis_ord over the whole box (its sums in index order
+    are exact for integers)."""
+    t = hotspot.gistar_grid(violence, cell_size=250)
+    rows = t["row"].to_numpy() - t["row"].min()
+    cols = t["col"].to_numpy() - t["col"].min()
+    h, w = rows.max() + 1, cols.max() + 1
+    x = np.zeros((h, w))
+    x[rows, cols] = t["value"].to_numpy()
+    assert x.sum() == len(violence)
+    n, xbar = x.size, x.mean()
+    s = np.sqrt((x * x).mean() - xbar * xbar)
+    pad = np.pad(x, 1)
+    lag = sum(pad[1 + dr:1 + dr + h, 1 + dc:1 + dc + w] for dr in (-1, 0, 1) for dc in (-1, 0, 1))
+    ones = np.pad(np.ones((h, w)), 1)
+    W = sum(ones[1 + dr:1 + dr + h, 1 + dc:1 + dc + w] for dr in (-1, 0, 1) for dc in (-1, 0, 1))
+    z = (lag - xbar * W) / (s * np.sqrt((n * W - W * W) / (n - 1)))
+    got = np.zeros((h, w))
+    got[rows, cols] = t["z"].to_numpy()
+    assert np.max(np.abs(got - z)) < 1e-9
+    from hotspot.core import _queen_lists, ffi, lib
+    start, nb = _queen_lists(h, w)
+    zz = np.empty(h * w)
+    xs = np.ascontiguousarray(x.ravel())
+    assert lib.hs_getis_ord(ffi.cast("const double *", ffi.from_buffer(xs)), h * w,
+                            ffi.cast("const uint32_t *", ffi.from_buffer(start)),
+                            ffi.cast("const uint32_t *", ffi.from_buffer(nb)), 1,
+                            ffi.cast("double *", ffi.from_buffer(zz))) == 0
+    assert zz.reshape(h, w)[rows, cols].tobytes() == t["z"].to_numpy().tobytes()
