@@ -329,7 +329,7 @@ def _moments(values) -> tuple:
     return v.size, math.fsum(v), math.fsum(v * v)
 
 
-def _gistar_block(block, moments, self: bool = True):
+def _gistar_block(block, moments, star: bool = True):
     """z of every cell of a block (h x w values) with its queen neighbours
     inside the block, mean and variance from moments (n, sum, sum of squares)."""
     block = np.ascontiguousarray(block, dtype=float)
@@ -340,7 +340,7 @@ def _gistar_block(block, moments, self: bool = True):
     st = (lib.hs_getis_ord_moments(
         ffi.cast("const double *", ffi.from_buffer(block)), h * w,
         ffi.cast("const uint32_t *", ffi.from_buffer(start)),
-        ffi.cast("const uint32_t *", ffi.from_buffer(nb)), int(self), n_all, sx, sxx,
+        ffi.cast("const uint32_t *", ffi.from_buffer(nb)), int(star), n_all, sx, sxx,
         ffi.cast("double *", ffi.from_buffer(z))))
     if st:
         raise HotspotError("EINVAL", ffi.string(lib.hs_status_string(st)).decode())
@@ -376,15 +376,15 @@ def _box_frame(box, r0, c0, z):
 
 
 def gistar_grid(incidents: Incidents, *, cell_size: float = 150, weighted: bool = False,
-                self: bool = True):
-    """Getis-Ord Gi* (Gi with ``self=False``) over every square cell of the
+                star: bool = True):
+    """Getis-Ord Gi* (Gi with ``star=False``) over every square cell of the
     incidents' box (origin 0, 0; empty cells included), 8 neighbours each:
     row, col, value (count, or weight sum when ``weighted``), z and the
     two-sided p (not FDR-adjusted). The mean and variance are over the box's
     cells, their sums rounded once, so hotspot.dask.gistar gives the same
     bytes; for counts they are hs_getis_ord's own."""
     box, r0, c0 = _box(grid(incidents, cell_size=cell_size, geometry=False), weighted)
-    z = _gistar_block(box, _moments(box), self) if box.size else np.zeros((0, 0))
+    z = _gistar_block(box, _moments(box), star) if box.size else np.zeros((0, 0))
     return _box_frame(box, r0, c0, z)
 
 

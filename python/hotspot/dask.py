@@ -115,11 +115,11 @@ def grid(client, x, y, *, cell_size: float = 150, weights=None, columns_per_tile
     return df.sort_values(["row", "col"], kind="stable", ignore_index=True)
 
 
-def _gistar_tile(block, own0, own1, moments, self):
-    return core._gistar_block(block, moments, self)[:, own0:own1]
+def _gistar_tile(block, own0, own1, moments, star):
+    return core._gistar_block(block, moments, star)[:, own0:own1]
 
 
-def gistar(client, x, y, *, cell_size: float = 150, weights=None, self: bool = True,
+def gistar(client, x, y, *, cell_size: float = 150, weights=None, star: bool = True,
            columns_per_tile: int = 64, crs: str = "EPSG:27700"):
     """hotspot.gistar_grid on the cluster: counts (or weight sums) by cell
     columns, the global moments gathered, then Gi* by tiles of columns with a
@@ -136,7 +136,7 @@ def gistar(client, x, y, *, cell_size: float = 150, weights=None, self: bool = T
         b = min(width, a + columns_per_tile)
         lo, hi = max(0, a - 1), min(width, b + 1)
         jobs.append((a, b, client.submit(_gistar_tile, box[:, lo:hi], a - lo, a - lo + (b - a),
-                                         moments, self, pure=False)))
+                                         moments, star, pure=False)))
     z = np.empty(box.shape)
     for a, b, fut in jobs:
         z[:, a:b] = fut.result()

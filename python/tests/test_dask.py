@@ -55,12 +55,12 @@ def test_grid_tiles_are_the_single_run(client, points):
     assert tiled["weight"].tolist() == single["weight"].tolist()  # sums in input order: exact
 
 
-@pytest.mark.parametrize("weighted,self", [(False, True), (True, True), (True, False)])
-def test_gistar_tiles_are_the_single_run(client, points, weighted, self):
+@pytest.mark.parametrize("weighted,star", [(False, True), (True, True), (True, False)])
+def test_gistar_tiles_are_the_single_run(client, points, weighted, star):
     x, y, w = points
     inc = hotspot.Incidents.from_arrays(x, y, weights=w if weighted else None)
-    single = hotspot.gistar_grid(inc, cell_size=500, weighted=weighted, self=self)
-    tiled = hd.gistar(client, x, y, cell_size=500, weights=w if weighted else None, self=self,
+    single = hotspot.gistar_grid(inc, cell_size=500, weighted=weighted, star=star)
+    tiled = hd.gistar(client, x, y, cell_size=500, weights=w if weighted else None, star=star,
                       columns_per_tile=7)
     assert len(single) == len(tiled) > 3000
     for k in ("row", "col", "value", "z", "p"):
