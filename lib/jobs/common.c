@@ -309,13 +309,10 @@ void hs__job_warn_strays(hs_ctx *ctx, const hs_incidents *inc) {
      * passes, 4 bytes a square: England and Wales is ~15,000 of them), so
      * the check costs ~1 % of a national read, not a grid and a locate. */
     const double cs = 10000;
-    int64_t rmin = INT64_MAX, rmax = INT64_MIN, cmin = INT64_MAX, cmax = INT64_MIN;
-    for (size_t i = 0; i < n; i++) {
-        int64_t r, c;
-        if (!hs__grid_cell_of(HS_GRID_SQUARE, cs, 0, 0, x[i], y[i], &r, &c)) return;
-        rmin = r < rmin ? r : rmin, rmax = r > rmax ? r : rmax;
-        cmin = c < cmin ? c : cmin, cmax = c > cmax ? c : cmax;
-    }
+    int64_t box[4];
+    size_t bad;
+    if (!hs__grid_cells_box(HS_GRID_SQUARE, cs, 0, 0, x, y, n, box, &bad)) return;
+    int64_t rmin = box[0], rmax = box[1], cmin = box[2], cmax = box[3];
     /* A box past 4M squares (points 20,000 km apart) is no geography: left. */
     if ((uint64_t)(rmax - rmin) >= 2048 || (uint64_t)(cmax - cmin) >= 2048) return;
     size_t bw = (size_t)(cmax - cmin + 1), bh = (size_t)(rmax - rmin + 1);
@@ -327,7 +324,7 @@ void hs__job_warn_strays(hs_ctx *ctx, const hs_incidents *inc) {
     }
 #define SQUARE_OF(i, b)                                                                            \
     do {                                                                                           \
-        int64_t r_, c_;                                                                            \
+        int64_t r_ = 0, c_ = 0;                                                                    \
         hs__grid_cell_of(HS_GRID_SQUARE, cs, 0, 0, x[i], y[i], &r_, &c_);                          \
         b = (size_t)(r_ - rmin) * bw + (size_t)(c_ - cmin);                                        \
     } while (0)

@@ -58,6 +58,31 @@ bool hs__grid_cell_of(int shape, double cs, double ox, double oy, double x, doub
     return locate(&g, x, y, row, col);
 }
 
+bool hs__grid_cells_box(int shape, double cs, double ox, double oy, const double *x,
+                        const double *y, size_t n, int64_t box[4], size_t *bad) {
+    box[0] = box[2] = INT64_MAX, box[1] = box[3] = INT64_MIN;
+    for (size_t i = 0; i < n; i++) {
+        int64_t r = 0, c = 0;
+        if (!hs__grid_cell_of(shape, cs, ox, oy, x[i], y[i], &r, &c)) {
+            *bad = i;
+            return false;
+        }
+        box[0] = r < box[0] ? r : box[0], box[1] = r > box[1] ? r : box[1];
+        box[2] = c < box[2] ? c : box[2], box[3] = c > box[3] ? c : box[3];
+    }
+    return true;
+}
+
+/* The cell arrays for cells cells (at least one, so a NULL means no memory). */
+static bool cells_alloc(const hs_ctx *ctx, hs_grid *g, size_t cells) {
+    size_t k = cells ? cells : 1;
+    g->row = hs__malloc(ctx, k * sizeof *g->row);
+    g->col = hs__malloc(ctx, k * sizeof *g->col);
+    g->count = hs__malloc(ctx, k * sizeof *g->count);
+    g->weight = hs__malloc(ctx, k * sizeof *g->weight);
+    return g->row && g->col && g->count && g->weight;
+}
+
 static bool locate(const hs_grid *g, double x, double y, int64_t *row, int64_t *col) {
     const double lim = 2147483000.0;
     if (g->shape == HS_GRID_SQUARE) {
@@ -230,19 +255,16 @@ hs_status hs_grid_count(hs_ctx *ctx, const hs_incidents *inc, const hs_grid_opti
         st = hs__error(ctx, HS_ENOMEM, "out of memory for %zu incidents", n);
         goto fail;
     }
-    int64_t rmin = INT64_MAX, rmax = INT64_MIN, cmin = INT64_MAX, cmax = INT64_MIN;
-    for (size_t i = 0; i < n; i++) {
-        int64_t r = 0, c = 0;
-        if (!locate(g, inc->col.x[i], inc->col.y[i], &r, &c)) {
-            st = hs__error(ctx, HS_ERANGE,
-                           "cell size %g m is too small for coordinates like (%.3f, %.3f): "
-                           "more than 2^31 cells from the origin",
-                           g->cs, inc->col.x[i], inc->col.y[i]);
-            goto fail;
-        }
-        rmin = r < rmin ? r : rmin, rmax = r > rmax ? r : rmax;
-        cmin = c < cmin ? c : cmin, cmax = c > cmax ? c : cmax;
+    int64_t box[4];
+    size_t bad = 0;
+    if (!hs__grid_cells_box(g->shape, g->cs, g->ox, g->oy, inc->col.x, inc->col.y, n, box, &bad)) {
+        st = hs__error(ctx, HS_ERANGE,
+                       "cell size %g m is too small for coordinates like (%.3f, %.3f): "
+                       "more than 2^31 cells from the origin",
+                       g->cs, inc->col.x[bad], inc->col.y[bad]);
+        goto fail;
     }
+    int64_t rmin = box[0], rmax = box[1], cmin = box[2], cmax = box[3];
     /* Where the incidents' box holds no more cells than there are incidents
      * (a borough, a force or England at 150 m with millions of rows), they
      * are counted straight into the box, 16 bytes a cell and no sort: the
@@ -267,11 +289,7 @@ hs_status hs_grid_count(hs_ctx *ctx, const hs_incidents *inc, const hs_grid_opti
             cnt[b]++;
             wsum[b] += inc->col.w[i];
         }
-        g->row = hs__malloc(ctx, cells * sizeof *g->row);
-        g->col = hs__malloc(ctx, cells * sizeof *g->col);
-        g->count = hs__malloc(ctx, cells * sizeof *g->count);
-        g->weight = hs__malloc(ctx, cells * sizeof *g->weight);
-        if (!g->row || !g->col || !g->count || !g->weight) {
+        if (!cells_alloc(ctx, g, cells)) {
             free(cnt);
             free(wsum);
             st = hs__error(ctx, HS_ENOMEM, "out of memory");
@@ -309,11 +327,7 @@ hs_status hs_grid_count(hs_ctx *ctx, const hs_incidents *inc, const hs_grid_opti
         size_t cells = 0;
         for (size_t i = 0; i < n; i++)
             cells += i == 0 || a[i].key != a[i - 1].key;
-        g->row = hs__malloc(ctx, (cells ? cells : 1) * sizeof *g->row);
-        g->col = hs__malloc(ctx, (cells ? cells : 1) * sizeof *g->col);
-        g->count = hs__malloc(ctx, (cells ? cells : 1) * sizeof *g->count);
-        g->weight = hs__malloc(ctx, (cells ? cells : 1) * sizeof *g->weight);
-        if (!g->row || !g->col || !g->count || !g->weight) {
+        if (!cells_alloc(ctx, g, cells)) {
             st = hs__error(ctx, HS_ENOMEM, "out of memory");
             goto fail;
         }

@@ -45,6 +45,10 @@ void hs__grid_params(const hs_grid *g, int *shape, double *cs, double *ox, doubl
 /* The cell (row, col) of a point, by the grid's rule (grid.c). */
 bool hs__grid_cell_of(int shape, double cs, double ox, double oy, double x, double y, int64_t *row,
                       int64_t *col);
+/* The box of the cells of n points: box = {row min, row max, col min, col
+ * max}; false, with *bad the first point more than 2^31 cells away. */
+bool hs__grid_cells_box(int shape, double cs, double ox, double oy, const double *x,
+                        const double *y, size_t n, int64_t box[4], size_t *bad);
 /* hs_units_locate for bare coordinate arrays. */
 hs_status hs__units_locate_xy(hs_ctx *ctx, const hs_units *u, const double *x, const double *y,
                               size_t n, uint32_t *unit_of);
