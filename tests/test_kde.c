@@ -5,16 +5,24 @@
  *  - spatstat 3.0 exact intensities at the redwood points and on its
  *    lattice, with and without the uniform edge correction;
  *  - sfhotspot 1.0's kde column at the Memphis cell centroids;
- *  - closed forms: integrals, bandwidth rules, comparisons, outlines. */
+ *  - closed forms: integrals, bandwidth rules, comparisons, outlines;
+ *  - the incidents' order and merging: packed radix keys against the
+ *    qsort of wide records, on 1 to 3 threads, and a brute-force sum;
+ *  - GeoTIFF strips compressed in parallel against libtiff's own codec. */
 #include "check.h"
 #include "shp_util.h"
 
 #include "hotspot.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <tiffio.h>
 #include <unistd.h>
+
+/* Test hooks (lib/stats/kde.c, lib/stats/geotiff.c). */
+extern bool hs__kde_force_wide_keys, hs__geotiff_libtiff_codec;
 
 #define QGIS HS_TEST_DATA "/fixtures/qgis-kde"
 #define REDWOOD HS_TEST_DATA "/fixtures/spatstat-redwood"
@@ -509,6 +517,179 @@ static void kde_errors(hs_ctx *ctx, const hs_incidents *inc) {
     CHECK(hs_kde_compute(ctx, inc, &o, &R) == HS_EINVAL);
 }
 
+/* 300,000 incidents (enough for the threaded merge) at 6,000 map points with
+ * 10 % unsnapped, some of weight 0 and some far outside the grid: the
+ * packed radix path and the wide-record qsort path, on 1, 2 and 3 threads,
+ * give the same bytes; and pixels match a brute-force sum. */
+static void prepare_orders(void) {
+    hs_ctx *ctx;
+    hs_ctx_create(&ctx);
+    size_t n = 300000, np = 6000;
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y), *w = malloc(n * sizeof *w);
+    uint64_t s = 12345;
+#define RND() ((s = s * 6364136223846793005ull + 1442695040888963407ull) >> 11) * 0x1p-53
+    double *px = malloc(np * sizeof *px), *py = malloc(np * sizeof *py);
+    for (size_t k = 0; k < np; k++)
+        px[k] = 560000 + 8000 * RND(), py[k] = 160000 + 6000 * RND();
+    for (size_t i = 0; i < n; i++) {
+        size_t k = (size_t)(RND() * (double)np);
+        bool loose = RND() < 0.1;
+        x[i] = loose ? 560000 + 8000 * RND() : px[k];
+        y[i] = loose ? 160000 + 6000 * RND() : py[k];
+        w[i] = RND() < 0.02 ? 0 : 1 + (double)(i % 3);
+    }
+    x[7] = 9e6, y[7] = -5e6; /* far outside the extent: its own cell */
+#undef RND
+    hs_incidents *inc;
+    hs_incidents_create(ctx, &inc);
+    hs_incident_arrays a = {.n = n, .x = x, .y = y, .weight = w};
+    CHECK(hs_incidents_add_arrays(ctx, inc, "synthetic", &a) == HS_OK);
+    hs_kde_options o;
+    hs_kde_options_init(&o);
+    o.bandwidth_m = 200;
+    o.pixel_size_m = 20;
+    o.has_extent = 1;
+    o.extent[0] = 559000, o.extent[1] = 159000, o.extent[2] = 569000, o.extent[3] = 167000;
+    hs_raster *ref = NULL;
+    for (int wide = 0; wide < 2; wide++)
+        for (int t = 1; t <= 3; t++) {
+            hs__kde_force_wide_keys = wide;
+            hs_ctx_set_threads(ctx, t);
+            hs_raster *R = NULL;
+            CHECK(hs_kde_compute(ctx, inc, &o, &R) == HS_OK);
+            if (!R) continue;
+            if (!ref) {
+                ref = R;
+                continue;
+            }
+            hs_raster_info ia, ib;
+            hs_raster_info_get(R, &ia);
+            hs_raster_info_get(ref, &ib);
+            CHECK_MSG(
+                ia.width == ib.width && ia.height == ib.height &&
+                    !memcmp(hs_raster_values(R), hs_raster_values(ref), ia.width * ia.height * 4),
+                "wide %d, %d threads", wide, t);
+            hs_raster_destroy(R);
+        }
+    hs__kde_force_wide_keys = false;
+    /* A brute-force sum at 400 pixels spread over the grid. */
+    hs_raster_info in;
+    hs_raster_info_get(ref, &in);
+    const float *v = hs_raster_values(ref);
+    double worst = 0;
+    for (size_t i = 0; i < in.width * in.height; i += in.width * in.height / 400 + 1) {
+        double cx = in.x_min + ((double)(i % in.width) + 0.5) * 20,
+               cy = in.y_max - ((double)(i / in.width) + 0.5) * 20, sum = 0;
+        for (size_t j = 0; j < n; j++) {
+            double q = ((x[j] - cx) * (x[j] - cx) + (y[j] - cy) * (y[j] - cy)) / (200.0 * 200);
+            if (q <= 1) sum += w[j] * (1 - q) * (1 - q);
+        }
+        double got = v[i] == in.nodata ? 0 : v[i];
+        worst = fmax(worst, fabs(got - sum) / fmax(1, sum));
+    }
+    CHECK_MSG(worst < 1e-6, "worst relative error %g against the brute-force sum", worst);
+    hs_raster_destroy(ref);
+    hs_incidents_destroy(inc);
+    free(x), free(y), free(w), free(px), free(py);
+    hs_ctx_destroy(ctx);
+}
+
+/* Every strip of a TIFF, raw (compressed) and decoded. */
+typedef struct tiff_dump {
+    uint32_t w, h, rps, nstrips;
+    uint8_t **raw;
+    tmsize_t *rawn;
+    float *pix;
+} tiff_dump;
+
+static bool tiff_read(const char *path, tiff_dump *d) {
+    memset(d, 0, sizeof *d);
+    TIFF *t = TIFFOpen(path, "r");
+    if (!t) return false;
+    TIFFGetField(t, TIFFTAG_IMAGEWIDTH, &d->w);
+    TIFFGetField(t, TIFFTAG_IMAGELENGTH, &d->h);
+    TIFFGetField(t, TIFFTAG_ROWSPERSTRIP, &d->rps);
+    d->nstrips = TIFFNumberOfStrips(t);
+    d->raw = calloc(d->nstrips, sizeof *d->raw);
+    d->rawn = calloc(d->nstrips, sizeof *d->rawn);
+    uint64_t *bc = NULL;
+    TIFFGetField(t, TIFFTAG_STRIPBYTECOUNTS, &bc);
+    for (uint32_t k = 0; k < d->nstrips; k++) {
+        d->raw[k] = malloc(bc[k] ? bc[k] : 1);
+        d->rawn[k] = TIFFReadRawStrip(t, k, d->raw[k], (tmsize_t)bc[k]);
+    }
+    d->pix = malloc((size_t)d->w * d->h * sizeof *d->pix);
+    bool ok = true;
+    for (uint32_t r = 0; r < d->h && ok; r++)
+        ok = TIFFReadScanline(t, d->pix + (size_t)r * d->w, r, 0) >= 0;
+    TIFFClose(t);
+    return ok;
+}
+
+static void tiff_free(tiff_dump *d) {
+    for (uint32_t k = 0; k < d->nstrips; k++)
+        free(d->raw[k]);
+    free(d->raw), free(d->rawn), free(d->pix);
+}
+
+/* The strips compressed here, on 1 and 3 threads, against libtiff's codec
+ * a scanline at a time: the same pixels through libtiff's decoder, and
+ * the same bytes for every strip libtiff fed to zlib in pieces (all but a
+ * one-row strip, which libtiff hands whole to libdeflate when it is built
+ * with it). Widths give 2 rows a strip with a one-row last strip, and one
+ * row a strip. */
+static void tiff_strips(const char *tmp) {
+    hs_ctx *ctx;
+    hs_ctx_create(&ctx);
+    hs_incidents *inc = read_xy(ctx, FIXTURE, "x_bng", "y_bng");
+    double px[2] = {1.9, 1};
+    for (int k = 0; k < 2; k++) {
+        hs_kde_options o;
+        hs_kde_options_init(&o);
+        o.bandwidth_m = 300;
+        o.pixel_size_m = px[k];
+        o.has_extent = 1;
+        /* A band across Gravesham: 7,897 x 21 pixels (2 rows a strip),
+         * then 17,000 x 40 (one row a strip). */
+        o.extent[0] = 560000, o.extent[1] = 170000, o.extent[2] = 575001, o.extent[3] = 170037;
+        if (k == 1) o.extent[0] = 557000, o.extent[2] = 574000, o.extent[3] = 170040;
+        hs_raster *R = NULL;
+        CHECK(hs_kde_compute(ctx, inc, &o, &R) == HS_OK);
+        if (!R) continue;
+        char pa[600], pb[600];
+        snprintf(pa, sizeof pa, "%s/strips_lib.tif", tmp);
+        hs__geotiff_libtiff_codec = true;
+        CHECK(hs_raster_write(ctx, R, pa) == HS_OK);
+        hs__geotiff_libtiff_codec = false;
+        tiff_dump A, B;
+        CHECK(tiff_read(pa, &A));
+        for (int t = 1; t <= 3; t += 2) {
+            hs_ctx_set_threads(ctx, t);
+            snprintf(pb, sizeof pb, "%s/strips_par%d.tif", tmp, t);
+            CHECK(hs_raster_write(ctx, R, pb) == HS_OK);
+            CHECK(tiff_read(pb, &B));
+            CHECK(A.w == B.w && A.h == B.h && A.rps == B.rps && A.nstrips == B.nstrips);
+            CHECK(!memcmp(A.pix, B.pix, (size_t)A.w * A.h * sizeof *A.pix));
+            size_t same = 0, whole = 0;
+            for (uint32_t s = 0; s < A.nstrips && s < B.nstrips; s++) {
+                uint32_t rows = (s + 1) * A.rps <= A.h ? A.rps : A.h - s * A.rps;
+                if (rows == 1) continue;
+                whole++;
+                same += A.rawn[s] == B.rawn[s] && !memcmp(A.raw[s], B.raw[s], (size_t)A.rawn[s]);
+            }
+            CHECK_MSG(same == whole, "%zu of %zu strips differ (%u x %u, %u rows a strip)",
+                      whole - same, whole, A.w, A.h, A.rps);
+            if (k == 0) CHECK(A.rps == 2 && A.h % 2 == 1 && whole == A.nstrips - 1);
+            if (k == 1) CHECK(A.rps == 1);
+            tiff_free(&B);
+        }
+        tiff_free(&A);
+        hs_raster_destroy(R);
+    }
+    hs_incidents_destroy(inc);
+    hs_ctx_destroy(ctx);
+}
+
 void test_kde(void) {
     char tmp[] = "/tmp/hs_kde_XXXXXX";
     CHECK(mkdtemp(tmp) != NULL);
@@ -524,6 +705,8 @@ void test_kde(void) {
     vs_sfhotspot("expected_memphis_defaults_kde.csv", 5585.3864877735678);
     bandwidth_rules();
     closed_forms(tmp);
+    prepare_orders();
+    tiff_strips(tmp);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);

@@ -278,8 +278,8 @@ static char *make_big(size_t *len) {
     return s;
 }
 
-/* police.uk rows project each map point once per reading thread, from a
- * table kept across windows and emptied when full: against the same rows
+/* police.uk rows project each map point once, from one table the reading
+ * threads share for the whole file and keep when full: against the same rows
  * read with their Longitude/Latitude named (every row projected), the same
  * x and y bits, for thread counts, tiny windows and a tiny table. */
 static void snapped_points_cached(void) {

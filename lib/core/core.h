@@ -61,6 +61,12 @@ void *hs__calloc(const hs_ctx *ctx, size_t n, size_t size);
 void *hs__realloc(const hs_ctx *ctx, void *p, size_t n);
 void *hs__aligned_alloc(const hs_ctx *ctx, size_t align, size_t n);
 
+/* Runs fn(arg, k, nparts) for k = 0 .. nparts - 1, each on its own thread
+ * (k = 0 on the caller's) and returns when all have. Parts must split the
+ * work by k alone, so the result is the same for any nparts a caller
+ * would accept (parallel.c). */
+void hs__parallel(int nparts, void (*fn)(void *arg, int part, int nparts), void *arg);
+
 /* Records a printf-style message on ctx and returns status. */
 hs_status hs__error(hs_ctx *ctx, hs_status status, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -15,7 +15,8 @@
 /* printf's "%.7f" (lon/lat in GeoJSON), faster, the same bytes (layer.c). */
 void hs__put_deg(FILE *f, double v);
 extern size_t hs__reader_window_bytes;
-/* Map points each reading thread keeps projected (police.uk); tests make it tiny. */
+/* Map points a reading thread adds to the file's shared table of projected
+ * points (police.uk); tests make it tiny. */
 extern size_t hs__reader_pcache_entries;
 /* ---- polygons.c: one model of a polygon layer as read ------------------- */
 

@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -91,7 +92,7 @@ typedef struct chunk {
     char *scratch;
     size_t scratch_cap;
     int slot;          /* transform slot: 0 on the calling thread, k on worker k */
-    struct pcache *pc; /* this thread's projected map points; NULL: none */
+    struct pcache *pc; /* the file's projected map points (shared); NULL: none */
 } chunk;
 
 void hs_read_options_init(hs_read_options *opts) {
@@ -290,102 +291,142 @@ static int cmp_reject_line(const void *a, const void *b) {
     return (x->line > y->line) - (x->line < y->line);
 }
 
-/* Projects each distinct point once per reading thread: data.police.uk snaps incidents to
+/* Projects each distinct point once per file: data.police.uk snaps incidents to
  * a fixed set of anonymised map points (Kent's 9 months: 133,737 incidents
  * at 28,244 points), and PROJ costs about half a microsecond a point, most
  * of a grid's time. Points are keyed by their exact bits in an open-
  * addressed table; PROJ transforms each point alone, so the result is the
- * same bytes as projecting every row. Used for police.uk files only: a
- * force extract's exact x/y rarely repeat and would pay for the table
- * (14 % more CPU on 1M unsnapped rows). The table lasts the whole file (a
- * window sees only a quarter of a 10M-row file's points; kept per window,
- * most would be projected again in the next), up to 1M points a thread. False when out of memory
- * (then the caller projects every row). */
+ * same bytes as projecting every row, whichever thread projected it. Used
+ * for police.uk files only: a force extract's exact x/y rarely repeat and
+ * would pay for the table (14 % more CPU on 1M unsnapped rows).
+ *
+ * One table for the file, shared by the reading threads (kept per thread,
+ * each thread projected every point again: at 10M rows and 2.1M points,
+ * 2.3 CPU-s more): hs__reader_pcache_entries points a thread (1M: 41 MB),
+ * kept when full (later new points are projected row by row). Lock-free:
+ * an entry's place is claimed by an atomic add, its key written, then
+ * published into a slot by compare-and-swap; its x, y are marked ready
+ * once projected. A row whose point another thread has claimed but not
+ * yet projected is projected itself (the same bits), never waited for. */
 typedef struct pcache {
-    uint32_t *slot;            /* open addressing: entry + 1, 0 = empty */
+    _Atomic uint32_t *slot;    /* open addressing: entry + 1, 0 = empty; set once */
+    _Atomic uint8_t *ready;    /* entry's x, y are written */
     double *lon, *lat, *x, *y; /* by entry */
-    size_t cap, n, max;        /* slots (2 max, a power of two), entries, most entries */
+    _Atomic size_t n;          /* entries claimed (may pass max: then full) */
+    size_t cap, max;           /* slots (2 max, a power of two), most entries */
 } pcache;
 
 static void pcache_free(pcache *pc) {
     if (!pc) return;
-    free(pc->slot), free(pc->lon), free(pc->lat), free(pc->x), free(pc->y);
+    free((void *)pc->slot), free((void *)pc->ready);
+    free(pc->lon), free(pc->lat), free(pc->x), free(pc->y);
     memset(pc, 0, sizeof *pc);
 }
 
-/* Room for n more entries: made at the first window (at least
- * hs__reader_pcache_entries, 1M entries: 40 MB a thread), emptied when full. (Doubling up to 2M
- * entries, keeping what it held, saved nothing measurable on 10M rows at 2.1M points.) */
+/* Test hook: entries a reading thread adds to the table (1M). */
 size_t hs__reader_pcache_entries = (size_t)1 << 20;
-static bool pcache_room(const hs_ctx *ctx, pcache *pc, size_t n) {
-    if (pc->slot && pc->n + n <= pc->max) return true;
-    if (!pc->slot || n > pc->max) {
-        pcache_free(pc);
-        pc->max = hs__reader_pcache_entries ? hs__reader_pcache_entries : 1;
-        while (pc->max < n)
-            pc->max *= 2;
-        pc->cap = 2 * pc->max;
-        pc->slot = hs__calloc(ctx, pc->cap, sizeof *pc->slot);
-        pc->lon = hs__malloc(ctx, pc->max * sizeof(double));
-        pc->lat = hs__malloc(ctx, pc->max * sizeof(double));
-        pc->x = hs__malloc(ctx, pc->max * sizeof(double));
-        pc->y = hs__malloc(ctx, pc->max * sizeof(double));
-        if (!pc->slot || !pc->lon || !pc->lat || !pc->x || !pc->y || pc->max >= UINT32_MAX) {
-            pcache_free(pc);
-            return false;
-        }
-        return true;
-    }
-    memset(pc->slot, 0, pc->cap * sizeof *pc->slot);
-    pc->n = 0;
-    return true;
+
+/* The file's table for nthreads readers; false when out of memory (then
+ * every row is projected). */
+static bool pcache_make(const hs_ctx *ctx, pcache *pc, int nthreads) {
+    memset(pc, 0, sizeof *pc);
+    size_t per = hs__reader_pcache_entries ? hs__reader_pcache_entries : 1;
+    pc->max = per * (size_t)(nthreads > 0 ? nthreads : 1);
+    if (pc->max >= UINT32_MAX / 4) return false;
+    pc->cap = 1;
+    while (pc->cap < 2 * pc->max)
+        pc->cap *= 2;
+    pc->slot = hs__calloc(ctx, pc->cap, sizeof *pc->slot);
+    pc->ready = hs__calloc(ctx, pc->max, sizeof *pc->ready);
+    pc->lon = hs__malloc(ctx, pc->max * sizeof(double));
+    pc->lat = hs__malloc(ctx, pc->max * sizeof(double));
+    pc->x = hs__malloc(ctx, pc->max * sizeof(double));
+    pc->y = hs__malloc(ctx, pc->max * sizeof(double));
+    atomic_init(&pc->n, 0);
+    if (pc->slot && pc->ready && pc->lon && pc->lat && pc->x && pc->y) return true;
+    pcache_free(pc);
+    return false;
 }
 
+/* x, y (n points) projected in place through the table. of[i]: the entry
+ * of row i, or max + j for the j-th point projected for its row alone. */
 static bool project_distinct(const hs_ctx *ctx, hs__xform *xf, pcache *pc, double *x, double *y,
                              size_t n) {
-    if (!pc || !pcache_room(ctx, pc, n)) return false;
+    if (!pc || !pc->slot || n >= UINT32_MAX / 4) return false;
     uint32_t *of = hs__malloc(ctx, (n ? n : 1) * sizeof *of);
     double *ux = hs__malloc(ctx, (n ? n : 1) * sizeof *ux),
            *uy = hs__malloc(ctx, (n ? n : 1) * sizeof *uy);
     uint32_t *fresh = hs__malloc(ctx, (n ? n : 1) * sizeof *fresh);
-    bool ok = of && ux && uy && fresh;
-    size_t nf = 0, cap = pc->cap;
-    for (size_t i = 0; ok && i < n; i++) {
+    if (!of || !ux || !uy || !fresh) {
+        free(of), free(ux), free(uy), free(fresh);
+        return false;
+    }
+    size_t nf = 0, cap = pc->cap, max = pc->max;
+    for (size_t i = 0; i < n; i++) {
         uint64_t bx, by;
         memcpy(&bx, &x[i], 8), memcpy(&by, &y[i], 8);
         uint64_t h = (bx * 0x9E3779B97F4A7C15ull) ^ (by * 0xC2B2AE3D27D4EB4Full);
         size_t k = (size_t)(h ^ (h >> 29)) & (cap - 1);
-        for (;; k = (k + 1) & (cap - 1)) {
-            uint32_t u = pc->slot[k];
-            if (!u) {
-                size_t e = pc->n++;
+        uint32_t claimed = 0; /* an entry claimed for this row: entry + 1 */
+        for (;;) {
+            uint32_t u = atomic_load_explicit(&pc->slot[k], memory_order_acquire);
+            if (u) {
+                if (!memcmp(&pc->lon[u - 1], &x[i], 8) && !memcmp(&pc->lat[u - 1], &y[i], 8)) {
+                    of[i] = u - 1; /* an entry claimed here stays unused */
+                    break;
+                }
+                k = (k + 1) & (cap - 1);
+                continue;
+            }
+            if (!claimed) {
+                size_t e = atomic_fetch_add_explicit(&pc->n, 1, memory_order_relaxed);
+                if (e >= max) { /* full: this row's point alone */
+                    ux[nf] = x[i], uy[nf] = y[i];
+                    fresh[nf++] = UINT32_MAX;
+                    of[i] = (uint32_t)(max + nf - 1);
+                    break;
+                }
                 pc->lon[e] = x[i], pc->lat[e] = y[i];
-                pc->slot[k] = (uint32_t)e + 1;
-                fresh[nf] = (uint32_t)e;
+                claimed = (uint32_t)e + 1;
+            }
+            uint32_t expect = 0;
+            if (atomic_compare_exchange_strong_explicit(
+                    &pc->slot[k], &expect, claimed, memory_order_release, memory_order_acquire)) {
                 ux[nf] = x[i], uy[nf] = y[i];
-                nf++;
-                of[i] = (uint32_t)e;
+                fresh[nf++] = claimed - 1;
+                of[i] = claimed - 1;
                 break;
             }
-            if (!memcmp(&pc->lon[u - 1], &x[i], 8) && !memcmp(&pc->lat[u - 1], &y[i], 8)) {
-                of[i] = u - 1;
-                break;
-            }
+            /* Another thread took the slot first: look at what it put. */
         }
     }
-    if (ok) {
-        /* Points PROJ cannot transform come back as HUGE_VAL: the caller
-         * rejects them (and the cache keeps the HUGE_VAL answer). */
-        hs__xform_run(xf, ux, uy, nf);
-        for (size_t j = 0; j < nf; j++)
+    /* Points PROJ cannot transform come back as HUGE_VAL: the caller
+     * rejects them (and the table keeps the HUGE_VAL answer). */
+    hs__xform_run(xf, ux, uy, nf);
+    for (size_t j = 0; j < nf; j++)
+        if (fresh[j] != UINT32_MAX) {
             pc->x[fresh[j]] = ux[j], pc->y[fresh[j]] = uy[j];
-        for (size_t i = 0; i < n; i++)
-            x[i] = pc->x[of[i]], y[i] = pc->y[of[i]];
-    } else {
-        pcache_free(pc); /* half-filled entries: start again next time */
+            atomic_store_explicit(&pc->ready[fresh[j]], 1, memory_order_release);
+        }
+    /* Rows whose point another thread is still projecting: projected here. */
+    size_t nl = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t e = of[i];
+        if (e >= max) {
+            x[i] = ux[e - max], y[i] = uy[e - max];
+        } else if (atomic_load_explicit(&pc->ready[e], memory_order_acquire)) {
+            x[i] = pc->x[e], y[i] = pc->y[e];
+        } else {
+            fresh[nl] = (uint32_t)i;
+            ux[nl] = x[i], uy[nl] = y[i];
+            nl++;
+        }
     }
+    hs__xform_run(xf, ux, uy, nl);
+    for (size_t j = 0; j < nl; j++)
+        x[fresh[j]] = ux[j], y[fresh[j]] = uy[j];
     free(of), free(ux), free(uy), free(fresh);
-    return ok;
+    return true;
 }
 
 /* Projects the chunk's points; points PROJ cannot transform are moved to
@@ -723,7 +764,7 @@ typedef struct reading {
     int nchunks;
     uint64_t base_line; /* the line the window starts on */
     uintptr_t dropped;  /* mapped pages released up to here */
-    pcache *pcs;        /* one a chunk (thread), for the whole file */
+    pcache *pc;         /* the file's projected map points, shared; NULL: none */
 } reading;
 
 /* Splits a window at line ends into one chunk a thread: each chunk parses
@@ -734,7 +775,7 @@ static void split_window(reading *R, const char *wbeg, size_t wlen) {
         memset(&ch[k], 0, sizeof ch[k]);
         ch[k].pl = R->pl;
         ch[k].slot = k;
-        ch[k].pc = R->pcs ? &R->pcs[k] : NULL;
+        ch[k].pc = R->pc;
         const char *b = wbeg + wlen / (size_t)R->nchunks * (size_t)k;
         if (k > 0) {
             const char *nlp = memchr(b, '\n', (size_t)(R->pl->end - b));
@@ -882,7 +923,9 @@ static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk, const 
                  0,
                  body_line,
                  (uintptr_t)pl.base,
-                 pl.snapped ? hs__calloc(ctx, (size_t)nthreads, sizeof *R.pcs) : NULL};
+                 NULL};
+    pcache pcache_file;
+    if (pl.snapped && pcache_make(ctx, &pcache_file, nthreads)) R.pc = &pcache_file;
     if (!R.ch || !R.tid || !R.started) st = hs__error(ctx, HS_ENOMEM, "out of memory");
     if (!st && inc) {
         R.fid = hs__incidents_add_file(ctx, inc, name, on_disk);
@@ -922,9 +965,7 @@ static hs_status read_buffer(hs_ctx *ctx, const char *name, bool on_disk, const 
     free(R.ch);
     free(R.tid);
     free(R.started);
-    for (int k = 0; R.pcs && k < nthreads; k++)
-        pcache_free(&R.pcs[k]);
-    free(R.pcs);
+    pcache_free(R.pc);
     return st;
 }
 

@@ -334,6 +334,7 @@ void hs__job_warn_strays(hs_ctx *ctx, const hs_incidents *inc) {
         if (cnt[b] < UINT32_MAX) cnt[b]++;
     }
     uint64_t limit = (uint64_t)fmax(5, 0.001 * (double)n);
+    size_t lone_squares = 0;
     for (size_t r = 0; r < bh; r++)
         for (size_t c = 0; c < bw; c++) {
             if (!cnt[r * bw + c]) continue;
@@ -342,9 +343,11 @@ void hs__job_warn_strays(hs_ctx *ctx, const hs_incidents *inc) {
                 for (size_t cc = c ? c - 1 : 0; cc <= c + 1 && cc < bw; cc++)
                     near += cnt[rr * bw + cc];
             lone[r * bw + c] = near < limit;
+            lone_squares += near < limit;
         }
     size_t strays = 0, first = 0;
-    for (size_t i = 0; i < n; i++) {
+    /* The incidents again only to name the first stray (usually none). */
+    for (size_t i = 0; lone_squares && i < n; i++) {
         size_t b;
         SQUARE_OF(i, b);
         if (lone[b] && !strays++) first = i;

@@ -19,9 +19,9 @@ static void warn_bandwidth(hs_ctx *ctx, const hs_incidents *inc, const hs_raster
     size_t n = hs_incidents_count(inc);
     const double *x = hs_incidents_x(inc), *y = hs_incidents_y(inc);
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
-    for (size_t i = 0; i < n; i++) {
-        x0 = fmin(x0, x[i]), x1 = fmax(x1, x[i]);
-        y0 = fmin(y0, y[i]), y1 = fmax(y1, y[i]);
+    for (size_t i = 0; i < n; i++) { /* never NaN: comparisons vectorise, fmin/fmax are calls */
+        x0 = x[i] < x0 ? x[i] : x0, x1 = x[i] > x1 ? x[i] : x1;
+        y0 = y[i] < y0 ? y[i] : y0, y1 = y[i] > y1 ? y[i] : y1;
     }
     if (n > 1 && in->bandwidth_m > fmax(x1 - x0, y1 - y0))
         hs__log(ctx, HS_LOG_WARNING,
@@ -86,10 +86,12 @@ static bool is_tif(const char *p) {
            (n >= 5 && !strcasecmp(p + n - 5, ".tiff"));
 }
 
+/* in: the surface's info; final's is read again only when it is another
+ * raster (the comparison): a pass over every pixel. */
 static void say(hs_ctx *ctx, const hs_job *job, const hs_raster_info *in, const hs_raster *final,
                 const hs_incidents *vs, const char *contours) {
-    hs_raster_info fi;
-    hs_raster_info_get(final, &fi);
+    hs_raster_info fi = *in;
+    if (vs) hs_raster_info_get(final, &fi);
     static const char *units[] = {"raw kernel sums", "incidents per km2", "incidents per pixel"};
     hs__log(ctx, HS_LOG_INFO, "%s kernel, bandwidth %.6g m (%s), %.6g m pixels, %zu x %zu, %s%s",
             hs_kernel_name(in->kernel), in->bandwidth_m, hs_bandwidth_rule_name(in->rule),

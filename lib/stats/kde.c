@@ -99,94 +99,170 @@ static int cmp_loc(const void *a, const void *b) {
     return (p->i > q->i) - (p->i < q->i);
 }
 
-/* 16 bytes a point: the (row, col) key and the incident's index. */
+/* A cell's locations in (x, y, file order). They arrive in file order, so
+ * a stable insertion sort on (x, y) does for the few a cell usually holds,
+ * and one location many times over (a police.uk map point) needs none. */
+static void sort_cell(loc *c, size_t n) {
+    size_t same = 1;
+    while (same < n && c[same].x == c[0].x && c[same].y == c[0].y)
+        same++;
+    if (same == n) return;
+    if (n > 24) {
+        qsort(c, n, sizeof *c, cmp_loc);
+        return;
+    }
+    for (size_t j = 1; j < n; j++) {
+        loc v = c[j];
+        size_t k = j;
+        while (k > 0 && (c[k - 1].x > v.x || (c[k - 1].x == v.x && c[k - 1].y > v.y))) {
+            c[k] = c[k - 1];
+            k--;
+        }
+        c[k] = v;
+    }
+}
+
+static unsigned bits_for(uint64_t v) {
+    unsigned b = 0;
+    while (b < 64 && (v >> b))
+        b++;
+    return b;
+}
+
+/* Test hook: when set, prepare takes its 16-byte fallback whatever the
+ * sizes (the path a grid of more than ~2^40 cells would take). */
+bool hs__kde_force_wide_keys = false;
+
+/* Records for the fallback, a key too wide to share 64 bits with the
+ * incident's rank: 24 bytes and qsort. */
 typedef struct rkey {
-    uint64_t key;
-    uint64_t i;
+    uint64_t row, col, i;
 } rkey;
 
-/* Incidents in order of (row, col, x, y, file order) of a grid of cell
- * size cs anchored at (x0, y_top) (rows downward), merged where they share a
- * location (weights summed in file order). Weights of 0 are dropped. The
- * order comes from a stable radix sort on the packed (row, col) key
- * (16-bit digits, constant digits skipped), then a sort inside each cell. */
-static hs_status prepare(const hs_ctx *ctx, const hs_incidents *inc, double x0, double ytop,
-                         double cs, bool binned, pts *P) {
-    size_t n = inc->col.n;
-    const double *X = inc->col.x, *Y = inc->col.y, *Wt = inc->col.w;
-    memset(P, 0, sizeof *P);
-    rkey *k = hs__malloc(ctx, (n ? n : 1) * sizeof *k),
-         *tmp = hs__malloc(ctx, (n ? n : 1) * sizeof *tmp);
-    loc *cell = NULL;
-    size_t cellcap = 0;
-    if (!k || !tmp) goto nomem;
-#define ROW_OF(i) ((int64_t)floor((ytop - Y[i]) / cs))
-#define COL_OF(i) ((int64_t)floor((X[i] - x0) / cs))
-    int64_t rmin = INT64_MAX, cmin = INT64_MAX;
-    for (size_t i = 0; i < n; i++) {
-        int64_t r = ROW_OF(i), c = COL_OF(i);
-        if (r < rmin) rmin = r;
-        if (c < cmin) cmin = c;
+static int cmp_rkey(const void *a, const void *b) {
+    const rkey *p = a, *q = b;
+    if (p->row != q->row) return p->row < q->row ? -1 : 1;
+    if (p->col != q->col) return p->col < q->col ? -1 : 1;
+    return (p->i > q->i) - (p->i < q->i);
+}
+
+/* Stable LSD radix sort of v[0..m) on bits [lo, lo + nbits): digits of at
+ * most 11 bits (2,048 buckets, so the scatter's write streams stay in
+ * cache and in the TLB, where 16-bit digits thrash both), every digit's
+ * counts taken in one read, a digit all values share skipped. The sorted
+ * values end in *v (the buffers may swap). False when out of memory. */
+static bool radix_u64(const hs_ctx *ctx, uint64_t **v, uint64_t **tmp, size_t m, unsigned lo,
+                      unsigned nbits) {
+    if (m < 2 || nbits == 0) return true;
+    unsigned passes = (nbits + 10) / 11, dbits = (nbits + passes - 1) / passes;
+    size_t nb = (size_t)1 << dbits;
+    size_t *count = hs__calloc(ctx, passes * nb, sizeof *count);
+    if (!count) return false;
+    uint64_t mask = nb - 1;
+    for (size_t j = 0; j < m; j++) {
+        uint64_t x = (*v)[j] >> lo;
+        for (unsigned p = 0; p < passes; p++)
+            count[p * nb + ((x >> (p * dbits)) & mask)]++;
     }
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (Wt[i] == 0) continue;
-        uint64_t c = (uint64_t)(COL_OF(i) - cmin);
-        k[m].key = (uint64_t)(ROW_OF(i) - rmin) << 32 | (c & 0xffffffffu);
-        k[m].i = i;
-        m++;
-    }
-    for (int shift = 0; shift < 64 && m > 1; shift += 16) {
-        static _Thread_local size_t count[65537];
-        memset(count, 0, sizeof count);
-        uint64_t first = (k[0].key >> shift) & 0xffff;
-        bool same = true;
-        for (size_t j = 0; j < m; j++) {
-            uint64_t d = (k[j].key >> shift) & 0xffff;
-            same = same && d == first;
-            count[d + 1]++;
+    for (unsigned p = 0; p < passes; p++) {
+        size_t *c = count + p * nb, sum = 0;
+        bool one = false;
+        for (size_t d = 0; d < nb; d++) {
+            one |= c[d] == m;
+            size_t t = c[d];
+            c[d] = sum;
+            sum += t;
         }
-        if (same) continue;
-        for (int d = 0; d < 65536; d++)
-            count[d + 1] += count[d];
-        for (size_t j = 0; j < m; j++)
-            tmp[count[(k[j].key >> shift) & 0xffff]++] = k[j];
-        rkey *t = k;
-        k = tmp;
-        tmp = t;
+        if (one) continue;
+        unsigned sh = lo + p * dbits;
+        const uint64_t *src = *v;
+        uint64_t *dst = *tmp;
+        for (size_t j = 0; j < m; j++) {
+            uint64_t x = src[j];
+            dst[c[(x >> sh) & mask]++] = x;
+        }
+        uint64_t *t = *v;
+        *v = *tmp, *tmp = t;
     }
-    free(tmp);
-    tmp = NULL;
-    /* The sorted order as 8-byte indices, compacted in place over the keys
-     * and the rest given back before the point arrays are made: the peak is
-     * the table plus 16 bytes an incident while sorting, then 8 plus the
-     * points (memory at national scale). A cell's incidents are the run of
-     * equal (row, col): recomputed from the coordinates below. */
-    size_t *idx = (size_t *)k;
-    for (size_t j = 0; j < m; j++)
-        idx[j] = k[j].i;
-    void *shrunk = hs__realloc(ctx, k, (m ? m : 1) * sizeof *idx);
-    if (shrunk) k = shrunk, idx = shrunk;
-    P->x = hs__malloc(ctx, (m ? m : 1) * sizeof *P->x);
-    P->y = hs__malloc(ctx, (m ? m : 1) * sizeof *P->y);
-    P->w = hs__malloc(ctx, (m ? m : 1) * sizeof *P->w);
-    P->row = hs__malloc(ctx, (m ? m : 1) * sizeof *P->row);
-    if (!P->x || !P->y || !P->w || !P->row) goto nomem;
-    size_t u = 0;
-    for (size_t a = 0; a < m;) {
-        int64_t ra = ROW_OF(idx[a]), ca = COL_OF(idx[a]);
+    free(count);
+    return true;
+}
+
+/* The sorted incidents, either form: cell (row, col relative to the
+ * minimum) and rank of the j-th. */
+typedef struct order {
+    const uint64_t *v; /* packed: key << ibits | rank */
+    const rkey *wide;  /* else */
+    unsigned ibits, cbits;
+} order;
+
+static inline void order_at(const order *o, size_t j, uint64_t *row, uint64_t *col, size_t *rank) {
+    if (o->v) {
+        uint64_t key = o->v[j] >> o->ibits;
+        *rank = (size_t)(o->v[j] & ((((uint64_t)1 << o->ibits) - 1)));
+        *row = key >> o->cbits;
+        *col = key & (((uint64_t)1 << o->cbits) - 1);
+    } else {
+        *row = o->wide[j].row, *col = o->wide[j].col, *rank = (size_t)o->wide[j].i;
+    }
+}
+
+/* The sorted incidents' cells merged into locations, in parts of whole
+ * cells (prepare). */
+typedef struct group_job {
+    const order *o;
+    const size_t *kept; /* rank to incident, NULL: the same */
+    const double *X, *Y, *Wt;
+    double x0, ytop, cs;
+    bool binned;
+    int64_t rmin, cmin;
+    size_t m;
+    pts *P;
+    const hs_ctx *ctx;
+    size_t start[HS__MAX_THREADS + 1]; /* part k: ranks start[k] .. start[k + 1] */
+    size_t used[HS__MAX_THREADS];      /* locations part k wrote from P + start[k] */
+    bool failed[HS__MAX_THREADS];
+} group_job;
+
+static void group_part(void *arg, int k, int np) {
+    (void)np;
+    group_job *G = arg;
+    const order *o = G->o;
+    const double *X = G->X, *Y = G->Y, *Wt = G->Wt;
+    pts *P = G->P;
+    loc *cell = NULL;
+    size_t cellcap = 0, u = G->start[k], end = G->start[k + 1];
+    for (size_t a = G->start[k]; a < end;) {
+        uint64_t ra, ca, rb, cb;
+        size_t rank;
+        order_at(o, a, &ra, &ca, &rank);
         size_t b = a + 1;
-        while (b < m && ROW_OF(idx[b]) == ra && COL_OF(idx[b]) == ca)
-            b++;
-        if (!hs__grow(ctx, (void **)&cell, &cellcap, b - a, sizeof *cell)) goto nomem;
+        for (; b < end; b++) {
+            order_at(o, b, &rb, &cb, &rank);
+            if (rb != ra || cb != ca) break;
+        }
+        int64_t row = (int64_t)ra + G->rmin, col = (int64_t)ca + G->cmin;
+        if (!hs__grow(G->ctx, (void **)&cell, &cellcap, b - a, sizeof *cell)) {
+            G->failed[k] = true;
+            break;
+        }
         for (size_t j = a; j < b; j++) {
-            cell[j - a] = (loc){X[idx[j]], Y[idx[j]], idx[j]};
-            if (binned) { /* the pixel's centre: one location for the whole cell */
-                cell[j - a].x = x0 + ((double)ca + 0.5) * cs;
-                cell[j - a].y = ytop - ((double)ra + 0.5) * cs;
+            /* Random reads over the table: ask for a later incident's
+             * coordinates ahead of need. */
+            if (j + 16 < end) {
+                order_at(o, j + 16, &rb, &cb, &rank);
+                size_t f = G->kept ? G->kept[rank] : rank;
+                __builtin_prefetch(X + f), __builtin_prefetch(Y + f), __builtin_prefetch(Wt + f);
+            }
+            order_at(o, j, &rb, &cb, &rank);
+            size_t i = G->kept ? G->kept[rank] : rank;
+            cell[j - a] = (loc){X[i], Y[i], i};
+            if (G->binned) { /* the pixel's centre: one location for the whole cell */
+                cell[j - a].x = G->x0 + ((double)col + 0.5) * G->cs;
+                cell[j - a].y = G->ytop - ((double)row + 0.5) * G->cs;
             }
         }
-        if (b - a > 1) qsort(cell, b - a, sizeof *cell, cmp_loc);
+        sort_cell(cell, b - a);
         for (size_t j = 0; j < b - a; j++) {
             if (j && cell[j].x == cell[j - 1].x && cell[j].y == cell[j - 1].y) {
                 P->w[u - 1] += Wt[cell[j].i];
@@ -195,21 +271,131 @@ static hs_status prepare(const hs_ctx *ctx, const hs_incidents *inc, double x0, 
             P->x[u] = cell[j].x;
             P->y[u] = cell[j].y;
             P->w[u] = Wt[cell[j].i];
-            P->row[u] = ra;
+            P->row[u] = row;
             u++;
         }
         a = b;
     }
+    G->used[k] = u - G->start[k];
+    free(cell);
+}
+
+/* Incidents in order of (row, col, x, y, file order) of a grid of cell
+ * size cs anchored at (x0, y_top) (rows downward), merged where they share a
+ * location (weights summed in file order). Weights of 0 are dropped.
+ *
+ * Each incident's cell (row, col) is packed above its rank into one 64-bit
+ * word, so sorting the words by the cell bits keeps file order within a
+ * cell: 8 bytes an incident, 16 while sorting. A key too wide for that
+ * (over ~2^40 cells with 2^24 incidents) takes 24-byte records and qsort.
+ * Each cell's run is then sorted by (x, y) and equal locations merged. The
+ * row and column are computed once, as floor((ytop - y) / cs) and
+ * floor((x - x0) / cs). */
+static hs_status prepare(const hs_ctx *ctx, const hs_incidents *inc, double x0, double ytop,
+                         double cs, bool binned, pts *P) {
+    size_t n = inc->col.n;
+    const double *X = inc->col.x, *Y = inc->col.y, *Wt = inc->col.w;
+    memset(P, 0, sizeof *P);
+    uint64_t *v = NULL, *tmp = NULL;
+    rkey *wide = NULL;
+    size_t *kept = NULL;
+#define ROW_OF(i) ((int64_t)floor((ytop - Y[i]) / cs))
+#define COL_OF(i) ((int64_t)floor((X[i] - x0) / cs))
+    int64_t rmin = INT64_MAX, cmin = INT64_MAX, rmax = INT64_MIN, cmax = INT64_MIN;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (Wt[i] == 0) continue;
+        int64_t r = ROW_OF(i), c = COL_OF(i);
+        rmin = r < rmin ? r : rmin, rmax = r > rmax ? r : rmax;
+        cmin = c < cmin ? c : cmin, cmax = c > cmax ? c : cmax;
+        m++;
+    }
+    order o = {.ibits = m > 1 ? bits_for((uint64_t)(m - 1)) : 0,
+               .cbits = m ? bits_for((uint64_t)(cmax - cmin)) : 0};
+    unsigned rbits = m ? bits_for((uint64_t)(rmax - rmin)) : 0;
+    if (!hs__kde_force_wide_keys && o.cbits + rbits + o.ibits <= 63) {
+        v = hs__malloc(ctx, (m ? m : 1) * sizeof *v);
+        tmp = hs__malloc(ctx, (m ? m : 1) * sizeof *tmp);
+        if (!v || !tmp) goto nomem;
+        for (size_t i = 0, j = 0; i < n; i++) {
+            if (Wt[i] == 0) continue;
+            uint64_t key = (uint64_t)(ROW_OF(i) - rmin) << o.cbits | (uint64_t)(COL_OF(i) - cmin);
+            v[j] = key << o.ibits | j;
+            j++;
+        }
+        if (!radix_u64(ctx, &v, &tmp, m, o.ibits, rbits + o.cbits)) goto nomem;
+        free(tmp);
+        tmp = NULL;
+        o.v = v;
+    } else {
+        wide = hs__malloc(ctx, (m ? m : 1) * sizeof *wide);
+        if (!wide) goto nomem;
+        for (size_t i = 0, j = 0; i < n; i++) {
+            if (Wt[i] == 0) continue;
+            wide[j] = (rkey){(uint64_t)(ROW_OF(i) - rmin), (uint64_t)(COL_OF(i) - cmin), j};
+            j++;
+        }
+        qsort(wide, m, sizeof *wide, cmp_rkey);
+        o.wide = wide;
+    }
 #undef ROW_OF
 #undef COL_OF
+    /* Ranks back to incidents: kept[j] is the j-th incident of nonzero
+     * weight (none needed when no weight is 0, the usual case). */
+    if (m < n) {
+        kept = hs__malloc(ctx, (m ? m : 1) * sizeof *kept);
+        if (!kept) goto nomem;
+        for (size_t i = 0, j = 0; i < n; i++)
+            if (Wt[i] != 0) kept[j++] = i;
+    }
+    P->x = hs__malloc(ctx, (m ? m : 1) * sizeof *P->x);
+    P->y = hs__malloc(ctx, (m ? m : 1) * sizeof *P->y);
+    P->w = hs__malloc(ctx, (m ? m : 1) * sizeof *P->w);
+    P->row = hs__malloc(ctx, (m ? m : 1) * sizeof *P->row);
+    if (!P->x || !P->y || !P->w || !P->row) goto nomem;
+    /* The gather is random over the table, so latency-bound: parts of
+     * whole cells on each thread, each written from its first rank on (a
+     * part never writes more locations than it has incidents), then closed
+     * up in order: the same list for any number of parts. */
+    group_job G = {&o, kept, X, Y, Wt, x0, ytop, cs, binned, rmin, cmin, m, P, ctx, {0}, {0}, {0}};
+    int np = m >= 200000 && ctx && ctx->threads > 1 ? ctx->threads : 1;
+    G.start[np] = m;
+    for (int k = 1; k < np; k++) {
+        size_t j = m / (size_t)np * (size_t)k;
+        if (j < G.start[k - 1]) j = G.start[k - 1];
+        uint64_t r0, c0, r1, c1;
+        size_t rank;
+        while (j > 0 && j < m) {
+            order_at(&o, j - 1, &r0, &c0, &rank);
+            order_at(&o, j, &r1, &c1, &rank);
+            if (r0 != r1 || c0 != c1) break;
+            j++;
+        }
+        G.start[k] = j;
+    }
+    hs__parallel(np, group_part, &G);
+    size_t u = 0;
+    for (int k = 0; k < np; k++) {
+        if (G.failed[k]) goto nomem;
+        size_t s0 = G.start[k], nk = G.used[k];
+        if (s0 != u) {
+            memmove(P->x + u, P->x + s0, nk * sizeof *P->x);
+            memmove(P->y + u, P->y + s0, nk * sizeof *P->y);
+            memmove(P->w + u, P->w + s0, nk * sizeof *P->w);
+            memmove(P->row + u, P->row + s0, nk * sizeof *P->row);
+        }
+        u += nk;
+    }
     P->n = u;
-    free(k);
-    free(cell);
+    free(kept);
+    free(v);
+    free(wide);
     return HS_OK;
 nomem:
-    free(k);
+    free(kept);
+    free(v);
     free(tmp);
-    free(cell);
+    free(wide);
     pts_free(P);
     return HS_ENOMEM;
 }
@@ -619,8 +805,10 @@ static hs_status lay_grid(hs_ctx *ctx, const hs_incidents *inc, const hs_kde_opt
         for (size_t i = 0; i < inc->col.n; i++) {
             double x = inc->col.x[i], y = inc->col.y[i];
             if (!have) box[0] = box[2] = x, box[1] = box[3] = y, have = true;
-            box[0] = fmin(box[0], x), box[1] = fmin(box[1], y);
-            box[2] = fmax(box[2], x), box[3] = fmax(box[3], y);
+            /* Comparisons, not fmin/fmax (library calls in this loop):
+             * coordinates are never NaN. */
+            box[0] = x < box[0] ? x : box[0], box[1] = y < box[1] ? y : box[1];
+            box[2] = x > box[2] ? x : box[2], box[3] = y > box[3] ? y : box[3];
         }
         if (!have) return hs__error(ctx, HS_ENODATA, "no incidents: nothing to estimate");
         box[0] -= reach, box[1] -= reach, box[2] += reach, box[3] += reach;
@@ -996,6 +1184,25 @@ static hs_status sum_bands(hs_ctx *ctx, const hs_kde_options *o, const hs_raster
     return hs__progress(ctx, "kde", W * Hh, W * Hh);
 }
 
+/* The sums to Float32 in the raster's units, nodata where no kernel
+ * reached or outside the mask: part k of np takes the k-th share. */
+typedef struct to_float_job {
+    hs_raster *R;
+    const double *acc;
+    const uint8_t *touched, *in;
+    double scale;
+    size_t n;
+} to_float_job;
+
+static void to_float_part(void *arg, int k, int np) {
+    const to_float_job *F = arg;
+    size_t i0 = F->n / (size_t)np * (size_t)k,
+           i1 = k + 1 == np ? F->n : F->n / (size_t)np * (size_t)(k + 1);
+    float *v = F->R->v, nodata = F->R->nodata;
+    for (size_t i = i0; i < i1; i++)
+        v[i] = F->touched[i] && (!F->in || F->in[i]) ? (float)(F->acc[i] * F->scale) : nodata;
+}
+
 /* Outside the mask: nodata; with edge correction, each pixel divided by
  * its kernel's mass inside the area. Then the units' scale. */
 static hs_status kde_finish(hs_ctx *ctx, const hs_kde_options *o, hs_raster *R, double *acc,
@@ -1016,8 +1223,12 @@ static hs_status kde_finish(hs_ctx *ctx, const hs_kde_options *o, hs_raster *R, 
     double scale = o->units == HS_KDE_RAW       ? 1
                    : o->units == HS_KDE_DENSITY ? hs__kernel_norm(o->kernel, h, rf) * 1e6
                                                 : hs__kernel_norm(o->kernel, h, rf) * R->px * R->px;
-    for (size_t i = 0; !st && i < N; i++)
-        R->v[i] = touched[i] && (!in || in[i]) ? (float)(acc[i] * scale) : R->nodata;
+    if (!st) {
+        /* A pass over 13 bytes a pixel (hundreds of MB at county scale):
+         * shared out, each pixel computed alone. */
+        to_float_job F = {R, acc, touched, in, scale, N};
+        hs__parallel(N >= (1u << 20) ? ctx->threads : 1, to_float_part, &F);
+    }
     free(in);
     return st;
 }

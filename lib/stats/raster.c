@@ -181,9 +181,9 @@ static void percentiles(const hs_raster *r, double *p2, double *p98) {
 /* A QGIS style: pseudocolour, transparent at the low end, a yellow-to-red
  * heat ramp stretched over the data (for ratios and differences: blue-white-
  * red around the neutral value). */
-static hs_status write_qml(hs_ctx *ctx, const hs_raster *r, const char *path) {
-    hs_raster_info in;
-    hs_raster_info_get(r, &in);
+static hs_status write_qml(hs_ctx *ctx, const hs_raster *r, const hs_raster_info *info,
+                           const char *path) {
+    hs_raster_info in = *info;
     bool diverging = r->what != NULL;
     double lo = 0, hi = in.max, stop[6];
     if (!(hi > lo)) hi = lo + 1;
@@ -247,9 +247,9 @@ static hs_status write_qml(hs_ctx *ctx, const hs_raster *r, const char *path) {
     return write_text_file(ctx, path, HS__OUT_SIDECAR, buf);
 }
 
-static hs_status write_json(hs_ctx *ctx, const hs_raster *r, const char *path) {
-    hs_raster_info in;
-    hs_raster_info_get(r, &in);
+static hs_status write_json(hs_ctx *ctx, const hs_raster *r, const hs_raster_info *info,
+                            const char *path) {
+    hs_raster_info in = *info;
     char bw[40], x0[40], y1[40], px[40], desc[512];
     hs__fmt_double(bw, sizeof bw, r->bandwidth);
     hs__fmt_double(x0, sizeof x0, r->x_min);
@@ -312,8 +312,11 @@ hs_status hs_raster_write(hs_ctx *ctx, const hs_raster *r, const char *path) {
     st = hs__geotiff_write(ctx, r, epsg, xml, path);
     char *qml = hs__path_with_ext(ctx, path, ".qml"), *json = hs__path_with_ext(ctx, path, ".json");
     if (!qml || !json) st = st ? st : hs__error(ctx, HS_ENOMEM, "out of memory");
-    if (!st) st = write_qml(ctx, r, qml);
-    if (!st) st = write_json(ctx, r, json);
+    /* One pass over the pixels for both sidecars. */
+    hs_raster_info in;
+    if (!st) hs_raster_info_get(r, &in);
+    if (!st) st = write_qml(ctx, r, &in, qml);
+    if (!st) st = write_json(ctx, r, &in, json);
     free(qml);
     free(json);
     return st;
