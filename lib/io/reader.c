@@ -379,7 +379,11 @@ static bool project_distinct(const hs_ctx *ctx, hs__xform *xf, pcache *pc, doubl
                 continue;
             }
             if (!claimed) {
-                size_t e = atomic_fetch_add_explicit(&pc->n, 1, memory_order_relaxed);
+                /* Once full, the count is only read: no cache line passed
+                 * between the threads for each new point. */
+                size_t e = atomic_load_explicit(&pc->n, memory_order_relaxed) >= max
+                               ? max
+                               : atomic_fetch_add_explicit(&pc->n, 1, memory_order_relaxed);
                 if (e >= max) { /* full: this row's point alone */
                     ux[nf] = x[i], uy[nf] = y[i];
                     fresh[nf++] = UINT32_MAX;
