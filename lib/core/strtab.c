@@ -28,7 +28,9 @@ static uint64_t text_hash(const char *s, size_t n) {
     return h ^ (h >> 32);
 }
 
-static uint64_t slot_of(uint64_t h, size_t id) { return (h >> 32) << 32 | (uint64_t)(id + 1); }
+static uint64_t slot_of(uint64_t h, size_t id) {
+    return (h >> 32) << 32 | (uint64_t)(id + 1);
+}
 
 static bool rehash(const hs_ctx *ctx, hs__strtab *t, size_t nslots) {
     uint64_t *slots = hs__calloc(ctx, nslots, sizeof *slots);
