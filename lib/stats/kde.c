@@ -662,8 +662,9 @@ static inline void poly_row(const band_job *J, size_t r, double *co, int32_t *cn
     uint8_t *t = J->touched + r * W;
     double run[POLY_MAX] = {0};
     int32_t reach_n = 0;
+    size_t bmask = B - 1; /* B is a power of two: a mask, not a division a pixel */
     for (size_t c = 0; c < W; c++) {
-        if ((c + phase) % B == 0) memset(run, 0, sizeof run);
+        if (((c + phase) & bmask) == 0) memset(run, 0, sizeof run);
         double *cc = co + c * POLY_MAX;
         for (int e = 0; e <= deg; e++) {
             run[e] += cc[e];
@@ -671,10 +672,11 @@ static inline void poly_row(const band_job *J, size_t r, double *co, int32_t *cn
         }
         reach_n += cnt[c];
         cnt[c] = 0;
-        double j = (double)((c + phase) % B), v = run[deg];
+        double j = (double)((c + phase) & bmask), v = run[deg];
         for (int e = deg - 1; e >= 0; e--)
             v = v * j + run[e];
-        row[c] = reach_n > 0 ? fmax(0, v) : 0;
+        /* max(0, v) as fmax gives it (NaN and -0 to +0), without the call */
+        row[c] = reach_n > 0 && v > 0 ? v : 0;
         t[c] = reach_n > 0;
     }
     memset(co + W * POLY_MAX, 0, POLY_MAX * sizeof *co);
@@ -768,7 +770,7 @@ HS_HOT static void *band_run_poly(void *arg) {
                     for (size_t s0 = c0; s0 <= c1;) {
                         /* bstart: the block's first column, before ours for
                          * the first block when the raster starts mid-block. */
-                        int64_t bstart = (int64_t)s0 - (int64_t)((s0 + phase) % B);
+                        int64_t bstart = (int64_t)s0 - (int64_t)((s0 + phase) & (B - 1));
                         size_t bend = bstart + (int64_t)B - 1 < (int64_t)c1
                                           ? (size_t)(bstart + (int64_t)B - 1)
                                           : c1;
