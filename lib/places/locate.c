@@ -13,7 +13,6 @@
 #include "places.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,11 +73,14 @@ static void *run(void *arg) {
     return NULL;
 }
 
+static void job_part(void *arg, int k, int np) {
+    (void)np;
+    run(&((job *)arg)[k]);
+}
+
 /* Runs phase on nt threads over [0, n) (cells to classify or points). */
 static bool in_threads(job *base, int phase, size_t n, int nt) {
     job jobs[HS__MAX_THREADS];
-    pthread_t tid[HS__MAX_THREADS];
-    bool started[HS__MAX_THREADS] = {false};
     for (int t = 0; t < nt; t++) {
         jobs[t] = *base;
         jobs[t].phase = phase;
@@ -91,17 +93,10 @@ static bool in_threads(job *base, int phase, size_t n, int nt) {
             jobs[t].pt_hi = hi;
         }
     }
-    for (int t = 1; t < nt; t++)
-        started[t] = pthread_create(&tid[t], NULL, run, &jobs[t]) == 0;
-    run(&jobs[0]);
-    bool ok = !jobs[0].failed;
-    for (int t = 1; t < nt; t++) {
-        if (started[t])
-            pthread_join(tid[t], NULL);
-        else
-            run(&jobs[t]);
+    hs__parallel(nt, job_part, jobs);
+    bool ok = true;
+    for (int t = 0; t < nt; t++)
         ok = ok && !jobs[t].failed;
-    }
     return ok;
 }
 

@@ -7,12 +7,14 @@
  *
  * The strips are predicted and compressed here, several at a time on the
  * context's threads, and handed to libtiff raw: deflate is most of a large
- * raster's write and libtiff's codec runs on one thread. The bytes are
- * those libtiff's own codec writes (tested against it): the predictor is
+ * raster's write and libtiff's codec runs on one thread. The predictor is
  * Adobe's floating-point one (TIFF Technical Note 3: each row's bytes
  * regrouped most significant first, then each byte less the one before),
  * and each strip one zlib stream at the level set in ZIPQUALITY, whose
- * output does not depend on how its input is handed over. */
+ * output does not depend on how its input is handed over: the bytes libtiff's
+ * own codec writes a scanline at a time (tested against it), except a strip
+ * of one row, which libtiff hands whole to libdeflate when built with it
+ * (the same pixels; ours are zlib's on every platform). */
 #include "stats.h"
 
 #include <errno.h>

@@ -19,7 +19,6 @@
 #include "stats.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,7 +128,7 @@ static unsigned bits_for(uint64_t v) {
     return b;
 }
 
-/* Test hook: when set, prepare takes its 16-byte fallback whatever the
+/* Test hook: when set, prepare takes its 24-byte fallback whatever the
  * sizes (the path a grid of more than ~2^40 cells would take). */
 bool hs__kde_force_wide_keys = false;
 
@@ -1147,6 +1146,18 @@ static hs_status kde_bandwidth(hs_ctx *ctx, const hs_incidents *inc, const hs_kd
 /* Sums every kernel into acc in bands of rows, one band a thread when the
  * work is large (results do not depend on the thread count: each pixel is
  * summed by one thread, in incident order). */
+/* The threads' band jobs and the loop they run (one part a thread). */
+typedef struct bands {
+    band_job *J;
+    void *(*fn)(void *);
+} bands;
+
+static void bands_part(void *arg, int k, int np) {
+    (void)np;
+    bands *B = arg;
+    B->fn(&B->J[k]);
+}
+
 static hs_status sum_bands(hs_ctx *ctx, const hs_kde_options *o, const hs_raster *R, const pts *P,
                            double h, double qmax, double reach, double *acc, uint8_t *touched,
                            const double *xc) {
@@ -1157,8 +1168,6 @@ static hs_status sum_bands(hs_ctx *ctx, const hs_kde_options *o, const hs_raster
     atomic_int stop = 0;
     size_t band_rows = Hh / (size_t)(nt * 16) > 4 ? Hh / (size_t)(nt * 16) : 4;
     band_job J[HS__MAX_THREADS];
-    pthread_t tid[HS__MAX_THREADS];
-    bool started[HS__MAX_THREADS] = {false};
     for (int t = 0; t < nt; t++) {
         J[t] = (band_job){&next_band, band_rows,   P,       o,     R->x_min, R->y_max, R->px,
                           h,          1 / (h * h), qmax,    reach, W,        Hh,       0,
@@ -1168,19 +1177,11 @@ static hs_status sum_bands(hs_ctx *ctx, const hs_kde_options *o, const hs_raster
     }
     /* Polynomial kernels row by row when a kernel spans a few pixels; the
      * direct loop otherwise (gaussian, triangular, tiny kernels). */
-    void *(*fn)(void *) =
-        o->kernel <= HS_KERNEL_UNIFORM && reach / R->px >= 3 ? band_run_poly : band_run;
-    for (int t = 1; t < nt; t++)
-        started[t] = pthread_create(&tid[t], NULL, fn, &J[t]) == 0;
-    fn(&J[0]);
-    bool failed = J[0].failed;
-    for (int t = 1; t < nt; t++) {
-        if (started[t])
-            pthread_join(tid[t], NULL);
-        else
-            fn(&J[t]);
+    bands B = {J, o->kernel <= HS_KERNEL_UNIFORM && reach / R->px >= 3 ? band_run_poly : band_run};
+    hs__parallel(nt, bands_part, &B);
+    bool failed = false;
+    for (int t = 0; t < nt; t++)
         failed = failed || J[t].failed;
-    }
     if (failed) return hs__error(ctx, HS_ENOMEM, "out of memory");
     if (atomic_load(&stop)) return hs__error(ctx, HS_ECANCELED, "interrupted");
     return hs__progress(ctx, "kde", W * Hh, W * Hh);
